@@ -1,0 +1,125 @@
+// The `exchange` command.
+
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { createLogger } from '../log.js';
+import { DEFAULT_MAX_REQUEST_BYTES } from '../protocol/framing.js';
+import { startExchangeServer } from '../server/exchange-server.js';
+import { DEFAULT_DB, openStore } from '../store/open-store.js';
+import type { SyncMode } from '../store/sqlite-store.js';
+
+function parsePort(value: string): number | null {
+  if (value === 'off') return null;
+  const port = Number(value);
+  if (!/^\d+$/.test(value) || port > 65535) {
+    throw new InvalidArgumentError('expected a port number 0-65535 (0 picks a free port) or "off"');
+  }
+  return port;
+}
+
+function parsePositiveInt(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < 1 || !Number.isSafeInteger(n)) {
+    throw new InvalidArgumentError('expected a positive integer');
+  }
+  return n;
+}
+
+interface ServeOptions {
+  host: string;
+  port: number | null;
+  framedPort: number | null;
+  db: string;
+  sync: SyncMode;
+  maxRequestBytes: number;
+  logLevel: string;
+}
+
+async function serve(opts: ServeOptions): Promise<void> {
+  const log = createLogger(opts.logLevel);
+  const store = openStore(opts.db, { sync: opts.sync });
+  const server = await startExchangeServer({
+    store,
+    log,
+    host: opts.host,
+    port: opts.port,
+    framedPort: opts.framedPort,
+    maxRequestBytes: opts.maxRequestBytes,
+    onStoreFailure: () => process.exit(1),
+  });
+  let signals = 0;
+  const shutdown = (signal: NodeJS.Signals): void => {
+    if (++signals > 1) {
+      log.warn({ signal }, 'second signal: exiting without waiting');
+      process.exit(1);
+    }
+    log.info({ signal }, 'stopping: finishing requests in flight');
+    server.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        log.error({ err: error }, 'error while stopping');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', shutdown);
+  process.on('SIGINT', shutdown);
+}
+
+const program = new Command();
+program
+  .name('exchange')
+  .description(
+    'An exchange matching server speaking the public exchange-matching XML protocol over TCP.',
+  )
+  .showHelpAfterError();
+
+program
+  .command('serve')
+  .description('Run the exchange: matching engine, store and both TCP listeners in this process.')
+  .option('--host <address>', 'address to listen on', '0.0.0.0')
+  .option(
+    '--port <port>',
+    'classic listener: one request per connection, plain XML reply, then close ("off" disables, 0 picks a free port)',
+    parsePort,
+    12345,
+  )
+  .option(
+    '--framed-port <port>',
+    'framed listener: persistent, pipelined, replies framed like requests ("off" disables, 0 picks a free port)',
+    parsePort,
+    12346,
+  )
+  .option(
+    '--db <spec>',
+    'store of record: sqlite:PATH (a file, created if missing) or memory: (nothing survives a restart)',
+    DEFAULT_DB,
+  )
+  .addOption(
+    new Option(
+      '--sync <mode>',
+      'SQLite durability: full survives power loss; normal survives a crash of this process but may lose the last commits on power loss',
+    )
+      .choices(['full', 'normal'])
+      .default('full'),
+  )
+  .option(
+    '--max-request-bytes <n>',
+    'largest request body accepted; a longer length line is refused before any of the body is read',
+    parsePositiveInt,
+    DEFAULT_MAX_REQUEST_BYTES,
+  )
+  .addOption(
+    new Option('--log-level <level>', 'log verbosity')
+      .choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+      .default('info'),
+  )
+  .action(async (opts: ServeOptions) => {
+    try {
+      await serve(opts);
+    } catch (error) {
+      process.stderr.write(`exchange serve: ${error instanceof Error ? error.message : String(error)}\n`);
+      process.exit(1);
+    }
+  });
+
+await program.parseAsync(process.argv);

@@ -1,0 +1,77 @@
+// Exact fixed-point decimals on bigint. A value is an integer count of 10^-scale units;
+// the scale is fixed per quantity kind, so arithmetic never rounds:
+//   shares × price (8 + 8 digits) = cash (16 digits), exactly.
+
+/** Fractional digits of share counts. */
+export const SHARE_SCALE = 8;
+/** Fractional digits of limit and execution prices. */
+export const PRICE_SCALE = 8;
+/** Fractional digits of cash: the product of a share count and a price. */
+export const CASH_SCALE = SHARE_SCALE + PRICE_SCALE;
+/** Digits before the point accepted in a request; larger numbers are rejected, never wrapped. */
+export const MAX_INTEGER_DIGITS = 15;
+
+const POW10: bigint[] = [];
+for (let i = 0, p = 1n; i <= 40; i++, p *= 10n) POW10.push(p);
+
+export function pow10(n: number): bigint {
+  const p = POW10[n];
+  if (p === undefined) throw new RangeError(`10^${n} out of table`);
+  return p;
+}
+
+export type ParseFailure = 'not-a-number' | 'too-many-decimals' | 'too-large';
+export type ParseResult = { ok: true; value: bigint } | { ok: false; why: ParseFailure };
+
+const DECIMAL = /^([+-]?)(\d*)(?:\.(\d*))?$/;
+
+/**
+ * Parses plain decimal text ("125", "-0.5", "+3.", ".25") into units of 10^-scale.
+ * Exponents, hex, "Infinity" and "NaN" are not numbers here. Surrounding ASCII
+ * whitespace is tolerated because XML attribute values often carry it.
+ */
+export function parseDecimal(
+  text: string,
+  scale: number,
+  maxIntegerDigits = MAX_INTEGER_DIGITS,
+): ParseResult {
+  const m = DECIMAL.exec(text.trim());
+  if (m === null) return { ok: false, why: 'not-a-number' };
+  const sign = m[1];
+  const intPart = m[2] ?? '';
+  let frac = m[3] ?? '';
+  if (intPart === '' && frac === '') return { ok: false, why: 'not-a-number' };
+  frac = frac.replace(/0+$/, '');
+  if (frac.length > scale) return { ok: false, why: 'too-many-decimals' };
+  const intDigits = intPart.replace(/^0+/, '');
+  if (intDigits.length > maxIntegerDigits) return { ok: false, why: 'too-large' };
+  const units = BigInt((intDigits || '0') + frac.padEnd(scale, '0'));
+  return { ok: true, value: sign === '-' ? -units : units };
+}
+
+/** Plain notation, no exponent, no trailing zeros: 12500000000n at scale 8 → "125". */
+export function formatDecimal(value: bigint, scale: number): string {
+  const negative = value < 0n;
+  const digits = (negative ? -value : value).toString();
+  if (scale === 0) return negative ? '-' + digits : digits;
+  const padded = digits.length > scale ? digits : digits.padStart(scale + 1, '0');
+  const intPart = padded.slice(0, padded.length - scale);
+  let frac = padded.slice(padded.length - scale);
+  let end = frac.length;
+  while (end > 0 && frac.charCodeAt(end - 1) === 48 /* '0' */) end--;
+  frac = frac.slice(0, end);
+  const text = frac.length > 0 ? `${intPart}.${frac}` : intPart;
+  return negative ? '-' + text : text;
+}
+
+/** Changes the scale of a value; throws if that would lose digits (never rounds). */
+export function rescale(value: bigint, from: number, to: number): bigint {
+  if (to >= from) return value * pow10(to - from);
+  const divisor = pow10(from - to);
+  if (value % divisor !== 0n) throw new RangeError('rescale would round');
+  return value / divisor;
+}
+
+export function minBig(a: bigint, b: bigint): bigint {
+  return a < b ? a : b;
+}

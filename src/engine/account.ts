@@ -1,0 +1,18 @@
+export class Position {
+  constructor(
+    readonly account: Account,
+    readonly sym: string,
+    /** Shares at SHARE_SCALE held now (shares reserved by open sells are not included). */
+    public shares: bigint,
+  ) {}
+}
+
+export class Account {
+  readonly positions = new Map<string, Position>();
+
+  constructor(
+    readonly id: string,
+    /** Cash at CASH_SCALE available now (cash reserved by open buys is not included). */
+    public cash: bigint,
+  ) {}
+}

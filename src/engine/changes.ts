@@ -1,0 +1,85 @@
+// What one batch changed, as plain values: the store writes exactly this in one
+// transaction. Values are copied out of the engine when the batch closes, so the engine
+// may go on mutating its objects while the store is still writing.
+
+export interface AccountRow {
+  readonly id: string;
+  /** CASH_SCALE */
+  readonly cash: bigint;
+}
+
+export interface PositionRow {
+  readonly account: string;
+  readonly sym: string;
+  /** SHARE_SCALE */
+  readonly shares: bigint;
+}
+
+export interface OrderRow {
+  readonly id: number;
+  readonly account: string;
+  readonly sym: string;
+  readonly isBuy: boolean;
+  /** Original size, SHARE_SCALE, positive. */
+  readonly shares: bigint;
+  /** PRICE_SCALE */
+  readonly limit: bigint;
+  /** Open shares now, SHARE_SCALE. */
+  readonly open: bigint;
+  readonly time: number;
+}
+
+export interface OrderOpenUpdate {
+  readonly id: number;
+  readonly open: bigint;
+}
+
+export interface ExecutionRow {
+  readonly sym: string;
+  readonly buyOrderId: number;
+  readonly sellOrderId: number;
+  readonly shares: bigint;
+  readonly price: bigint;
+  readonly time: number;
+}
+
+export interface CancelRow {
+  readonly orderId: number;
+  readonly shares: bigint;
+  readonly time: number;
+}
+
+export interface ChangeSet {
+  readonly accounts: AccountRow[];
+  readonly symbols: string[];
+  readonly positions: PositionRow[];
+  readonly newOrders: OrderRow[];
+  readonly orderUpdates: OrderOpenUpdate[];
+  /** In execution order: the store keeps that order, it is each order's fill order. */
+  readonly executions: ExecutionRow[];
+  readonly cancels: CancelRow[];
+}
+
+/** The whole state, as the store loads it at start. */
+export interface Snapshot {
+  readonly accounts: AccountRow[];
+  readonly symbols: string[];
+  readonly positions: PositionRow[];
+  /** Every order ever accepted, in id order (id order is arrival order). */
+  readonly orders: OrderRow[];
+  /** In execution order. */
+  readonly executions: ExecutionRow[];
+  readonly cancels: CancelRow[];
+}
+
+export function isEmptyChangeSet(c: ChangeSet): boolean {
+  return (
+    c.accounts.length === 0 &&
+    c.symbols.length === 0 &&
+    c.positions.length === 0 &&
+    c.newOrders.length === 0 &&
+    c.orderUpdates.length === 0 &&
+    c.executions.length === 0 &&
+    c.cancels.length === 0
+  );
+}

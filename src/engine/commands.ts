@@ -1,0 +1,102 @@
+// The typed requests the engine applies and the results it returns. Requests are already
+// validated as far as the text alone allows; a child whose text was bad arrives as
+// `invalid` so that it still gets its reply in document order.
+
+import type { ExchangeError } from './errors.js';
+
+/** Attribute name/value pairs echoed back, in order, on a reply element. */
+export type Echo = ReadonlyArray<readonly [string, string]>;
+
+export interface CreateAccount {
+  readonly kind: 'account';
+  readonly id: string;
+  /** Cash at CASH_SCALE. */
+  readonly balance: bigint;
+}
+
+export interface Grant {
+  readonly kind: 'grant';
+  readonly sym: string;
+  readonly id: string;
+  /** Shares at SHARE_SCALE. */
+  readonly shares: bigint;
+}
+
+/** Creates a symbol when it is missing; emitted once per valid <symbol> element, before its grants. */
+export interface CreateSymbol {
+  readonly kind: 'symbol';
+  readonly sym: string;
+}
+
+export interface PlaceOrder {
+  readonly kind: 'order';
+  readonly sym: string;
+  /** Signed shares at SHARE_SCALE: positive buys, negative sells. Never zero. */
+  readonly amount: bigint;
+  /** Limit price at PRICE_SCALE, positive. */
+  readonly limit: bigint;
+  /** sym, amount and limit exactly as sent. */
+  readonly echo: Echo;
+}
+
+export interface QueryOrder {
+  readonly kind: 'query';
+  readonly orderId: number;
+  readonly echo: Echo;
+}
+
+export interface CancelOrder {
+  readonly kind: 'cancel';
+  readonly orderId: number;
+  readonly echo: Echo;
+}
+
+/** A child that failed validation: answered with its error, changes nothing. */
+export interface InvalidChild {
+  readonly kind: 'invalid';
+  readonly echo: Echo;
+  readonly error: ExchangeError;
+}
+
+export type CreateChild = CreateAccount | CreateSymbol | Grant | InvalidChild;
+export type TransactionChild = PlaceOrder | QueryOrder | CancelOrder | InvalidChild;
+
+export interface CreateRequest {
+  readonly kind: 'create';
+  readonly children: readonly CreateChild[];
+}
+
+export interface TransactionsRequest {
+  readonly kind: 'transactions';
+  readonly account: string;
+  readonly children: readonly TransactionChild[];
+}
+
+export type Request = CreateRequest | TransactionsRequest;
+
+export interface Fill {
+  readonly shares: bigint;
+  readonly price: bigint;
+  readonly time: number;
+}
+
+export interface CancelRecord {
+  readonly shares: bigint;
+  readonly time: number;
+}
+
+/** An order's history as a reply reports it; a snapshot, safe to keep after later matches. */
+export interface OrderStatus {
+  /** Open shares; 0 when fully executed or canceled. */
+  readonly open: bigint;
+  readonly canceled: CancelRecord | null;
+  readonly fills: readonly Fill[];
+}
+
+export type Result =
+  | { readonly kind: 'created'; readonly id: string }
+  | { readonly kind: 'granted'; readonly sym: string; readonly id: string }
+  | { readonly kind: 'opened'; readonly echo: Echo; readonly orderId: number }
+  | { readonly kind: 'status'; readonly echo: Echo; readonly status: OrderStatus }
+  | { readonly kind: 'canceled'; readonly echo: Echo; readonly status: OrderStatus }
+  | { readonly kind: 'error'; readonly echo: Echo; readonly error: ExchangeError };

@@ -1,0 +1,319 @@
+// The exchange state machine: accounts, positions, symbols, books and order ids. It does no
+// I/O and reads no clock: `apply(request, now)` is a pure step on this state, so the same
+// requests with the same times always give the same results and the same changes.
+
+import { minBig } from '../decimal/fixed.js';
+import { Account, Position } from './account.js';
+import type {
+  CancelOrder,
+  CreateChild,
+  PlaceOrder,
+  QueryOrder,
+  Request,
+  Result,
+  TransactionChild,
+} from './commands.js';
+import type { ChangeSet, ExecutionRow, CancelRow, Snapshot } from './changes.js';
+import { exchangeError, type ErrorCode } from './errors.js';
+import { Order } from './order.js';
+import { OrderBook } from './order-book.js';
+
+export class Exchange {
+  readonly accounts = new Map<string, Account>();
+  readonly books = new Map<string, OrderBook>();
+  readonly orders = new Map<number, Order>();
+  private nextOrderId = 1;
+
+  // Changes since the last takeChanges(), tracked as the objects that moved; their values
+  // are copied out when the batch closes.
+  private dirtyAccounts = new Set<Account>();
+  private dirtyPositions = new Set<Position>();
+  private dirtyOrders = new Set<Order>();
+  private newSymbols: string[] = [];
+  private executions: ExecutionRow[] = [];
+  private cancels: CancelRow[] = [];
+
+  apply(request: Request, now: number): Result[] {
+    if (request.kind === 'create') {
+      const results: Result[] = [];
+      for (const child of request.children) {
+        // A symbol element answers per grant; its own creation has no reply element.
+        if (child.kind === 'symbol') this.ensureBook(child.sym);
+        else results.push(this.create(child));
+      }
+      return results;
+    }
+    const account = this.accounts.get(request.account);
+    const results: Result[] = [];
+    for (const child of request.children) {
+      if (child.kind === 'invalid') results.push({ kind: 'error', echo: child.echo, error: child.error });
+      else if (account === undefined) {
+        results.push({
+          kind: 'error',
+          echo: child.echo,
+          error: exchangeError('ACCOUNT_NOT_FOUND', `id="${request.account}"`),
+        });
+      } else results.push(this.transact(account, child, now));
+    }
+    return results;
+  }
+
+  /** The id the next accepted order will get. */
+  get peekNextOrderId(): number {
+    return this.nextOrderId;
+  }
+
+  private create(child: Exclude<CreateChild, { kind: 'symbol' }>): Result {
+    switch (child.kind) {
+      case 'invalid':
+        return { kind: 'error', echo: child.echo, error: child.error };
+      case 'account': {
+        if (this.accounts.has(child.id)) {
+          return { kind: 'error', echo: [['id', child.id]], error: exchangeError('ACCOUNT_EXISTS') };
+        }
+        const account = new Account(child.id, child.balance);
+        this.accounts.set(child.id, account);
+        this.dirtyAccounts.add(account);
+        return { kind: 'created', id: child.id };
+      }
+      case 'grant': {
+        const account = this.accounts.get(child.id);
+        if (account === undefined) {
+          return {
+            kind: 'error',
+            echo: [
+              ['sym', child.sym],
+              ['id', child.id],
+            ],
+            error: exchangeError('ACCOUNT_NOT_FOUND'),
+          };
+        }
+        this.ensureBook(child.sym);
+        const position = this.position(account, child.sym);
+        position.shares += child.shares;
+        this.dirtyPositions.add(position);
+        return { kind: 'granted', sym: child.sym, id: child.id };
+      }
+    }
+  }
+
+  private transact(account: Account, child: Exclude<TransactionChild, { kind: 'invalid' }>, now: number): Result {
+    switch (child.kind) {
+      case 'order':
+        return this.place(account, child, now);
+      case 'query':
+        return this.query(child);
+      case 'cancel':
+        return this.cancel(account, child, now);
+    }
+  }
+
+  private place(account: Account, cmd: PlaceOrder, now: number): Result {
+    const book = this.books.get(cmd.sym);
+    if (book === undefined) return this.refuse(cmd, 'SYMBOL_NOT_FOUND', `sym="${cmd.sym}"`);
+    const isBuy = cmd.amount > 0n;
+    const shares = isBuy ? cmd.amount : -cmd.amount;
+    if (isBuy) {
+      const cost = shares * cmd.limit;
+      if (account.cash < cost) return this.refuse(cmd, 'INSUFFICIENT_FUNDS');
+      account.cash -= cost;
+      this.dirtyAccounts.add(account);
+    } else {
+      const position = account.positions.get(cmd.sym);
+      if (position === undefined || position.shares < shares) {
+        return this.refuse(cmd, 'INSUFFICIENT_SHARES');
+      }
+      position.shares -= shares;
+      this.dirtyPositions.add(position);
+    }
+    const order = new Order(this.nextOrderId++, account, cmd.sym, isBuy, shares, cmd.limit, now);
+    this.orders.set(order.id, order);
+    this.dirtyOrders.add(order);
+    this.match(book, order, now);
+    if (order.open > 0n) book.rest(order);
+    return { kind: 'opened', echo: cmd.echo, orderId: order.id };
+  }
+
+  private refuse(cmd: PlaceOrder, code: ErrorCode, detail?: string): Result {
+    return { kind: 'error', echo: cmd.echo, error: exchangeError(code, detail) };
+  }
+
+  /** Fills `incoming` against the best opposite levels while prices cross. */
+  private match(book: OrderBook, incoming: Order, now: number): void {
+    const side = book.opposite(incoming);
+    while (incoming.open > 0n) {
+      const level = side.best();
+      if (level === undefined || !OrderBook.crosses(incoming, level.price)) return;
+      let resting = level.head;
+      while (resting !== null && incoming.open > 0n) {
+        const next = resting.next;
+        const shares = minBig(incoming.open, resting.open);
+        this.execute(incoming, resting, shares, level.price, now);
+        level.openShares -= shares;
+        if (resting.open === 0n) side.remove(resting);
+        resting = next;
+      }
+    }
+  }
+
+  /** One execution at the resting order's price, both sides settled in this one step. */
+  private execute(incoming: Order, resting: Order, shares: bigint, price: bigint, now: number): void {
+    const buy = incoming.isBuy ? incoming : resting;
+    const sell = incoming.isBuy ? resting : incoming;
+    buy.open -= shares;
+    sell.open -= shares;
+    const fill = { shares, price, time: now };
+    buy.fills.push(fill);
+    sell.fills.push(fill);
+
+    const buyer = buy.account;
+    const position = this.position(buyer, buy.sym);
+    position.shares += shares;
+    this.dirtyPositions.add(position);
+    // The buyer reserved shares × its limit; it pays shares × price.
+    if (buy.limit !== price) {
+      buyer.cash += shares * (buy.limit - price);
+      this.dirtyAccounts.add(buyer);
+    }
+    sell.account.cash += shares * price;
+    this.dirtyAccounts.add(sell.account);
+
+    this.dirtyOrders.add(resting);
+    this.executions.push({
+      sym: buy.sym,
+      buyOrderId: buy.id,
+      sellOrderId: sell.id,
+      shares,
+      price,
+      time: now,
+    });
+  }
+
+  private query(cmd: QueryOrder): Result {
+    const order = this.orders.get(cmd.orderId);
+    if (order === undefined) return { kind: 'error', echo: cmd.echo, error: exchangeError('ORDER_NOT_FOUND') };
+    return { kind: 'status', echo: cmd.echo, status: order.status() };
+  }
+
+  private cancel(account: Account, cmd: CancelOrder, now: number): Result {
+    const order = this.orders.get(cmd.orderId);
+    if (order === undefined) return { kind: 'error', echo: cmd.echo, error: exchangeError('ORDER_NOT_FOUND') };
+    if (order.account !== account) {
+      return { kind: 'error', echo: cmd.echo, error: exchangeError('NOT_ORDER_OWNER') };
+    }
+    if (order.open === 0n) {
+      const why = order.canceled !== null ? 'it was already canceled' : 'it is fully executed';
+      return { kind: 'error', echo: cmd.echo, error: exchangeError('ORDER_NOT_OPEN', why) };
+    }
+    const book = this.books.get(order.sym)!;
+    book.remove(order);
+    const shares = order.open;
+    if (order.isBuy) {
+      account.cash += shares * order.limit;
+      this.dirtyAccounts.add(account);
+    } else {
+      const position = this.position(account, order.sym);
+      position.shares += shares;
+      this.dirtyPositions.add(position);
+    }
+    order.open = 0n;
+    order.canceled = { shares, time: now };
+    this.dirtyOrders.add(order);
+    this.cancels.push({ orderId: order.id, shares, time: now });
+    return { kind: 'canceled', echo: cmd.echo, status: order.status() };
+  }
+
+  private ensureBook(sym: string): OrderBook {
+    let book = this.books.get(sym);
+    if (book === undefined) {
+      book = new OrderBook(sym);
+      this.books.set(sym, book);
+      this.newSymbols.push(sym);
+    }
+    return book;
+  }
+
+  private position(account: Account, sym: string): Position {
+    let position = account.positions.get(sym);
+    if (position === undefined) {
+      position = new Position(account, sym, 0n);
+      account.positions.set(sym, position);
+    }
+    return position;
+  }
+
+  /** Closes the current batch: everything changed since the last call, as plain values. */
+  takeChanges(): ChangeSet {
+    const changes: ChangeSet = {
+      accounts: [...this.dirtyAccounts].map((a) => ({ id: a.id, cash: a.cash })),
+      symbols: this.newSymbols,
+      positions: [...this.dirtyPositions].map((p) => ({
+        account: p.account.id,
+        sym: p.sym,
+        shares: p.shares,
+      })),
+      newOrders: [],
+      orderUpdates: [],
+      executions: this.executions,
+      cancels: this.cancels,
+    };
+    for (const o of this.dirtyOrders) {
+      if (o.stored) changes.orderUpdates.push({ id: o.id, open: o.open });
+      else {
+        changes.newOrders.push({
+          id: o.id,
+          account: o.account.id,
+          sym: o.sym,
+          isBuy: o.isBuy,
+          shares: o.shares,
+          limit: o.limit,
+          open: o.open,
+          time: o.time,
+        });
+        o.stored = true;
+      }
+    }
+    this.dirtyAccounts = new Set();
+    this.dirtyPositions = new Set();
+    this.dirtyOrders = new Set();
+    this.newSymbols = [];
+    this.executions = [];
+    this.cancels = [];
+    return changes;
+  }
+
+  /** Rebuilds the state from a store snapshot; resting orders regain their time priority. */
+  static restore(snapshot: Snapshot): Exchange {
+    const exchange = new Exchange();
+    for (const sym of snapshot.symbols) exchange.books.set(sym, new OrderBook(sym));
+    for (const row of snapshot.accounts) exchange.accounts.set(row.id, new Account(row.id, row.cash));
+    for (const row of snapshot.positions) {
+      const account = exchange.accounts.get(row.account)!;
+      account.positions.set(row.sym, new Position(account, row.sym, row.shares));
+    }
+    const byId = exchange.orders;
+    for (const row of snapshot.orders) {
+      const account = exchange.accounts.get(row.account)!;
+      const order = new Order(row.id, account, row.sym, row.isBuy, row.shares, row.limit, row.time);
+      order.open = row.open;
+      order.stored = true;
+      byId.set(order.id, order);
+      exchange.nextOrderId = Math.max(exchange.nextOrderId, order.id + 1);
+    }
+    for (const e of snapshot.executions) {
+      const fill = { shares: e.shares, price: e.price, time: e.time };
+      byId.get(e.buyOrderId)?.fills.push(fill);
+      byId.get(e.sellOrderId)?.fills.push(fill);
+    }
+    for (const c of snapshot.cancels) {
+      const order = byId.get(c.orderId);
+      if (order !== undefined) order.canceled = { shares: c.shares, time: c.time };
+    }
+    // Snapshot orders come in id order, which is arrival order: appending keeps priority.
+    for (const order of byId.values()) {
+      if (order.open > 0n) exchange.books.get(order.sym)!.rest(order);
+    }
+    exchange.takeChanges();
+    return exchange;
+  }
+}

@@ -1,0 +1,28 @@
+import type { Order } from './order.js';
+import { PriceLevels } from './price-levels.js';
+
+/** One symbol's book: bids best-highest, asks best-lowest, each FIFO within a price. */
+export class OrderBook {
+  readonly bids = new PriceLevels(true);
+  readonly asks = new PriceLevels(false);
+
+  constructor(readonly sym: string) {}
+
+  /** The side an incoming order matches against. */
+  opposite(incoming: Order): PriceLevels {
+    return incoming.isBuy ? this.asks : this.bids;
+  }
+
+  rest(order: Order): void {
+    (order.isBuy ? this.bids : this.asks).add(order);
+  }
+
+  remove(order: Order): void {
+    (order.isBuy ? this.bids : this.asks).remove(order);
+  }
+
+  /** Whether a resting order at `price` is marketable for `incoming`. */
+  static crosses(incoming: Order, price: bigint): boolean {
+    return incoming.isBuy ? price <= incoming.limit : price >= incoming.limit;
+  }
+}

@@ -1,0 +1,34 @@
+import type { CancelRecord, Fill, OrderStatus } from './commands.js';
+import type { Account } from './account.js';
+import type { PriceLevel } from './price-levels.js';
+
+export class Order {
+  /** Shares (SHARE_SCALE) not yet executed or canceled. */
+  open: bigint;
+  readonly fills: Fill[] = [];
+  canceled: CancelRecord | null = null;
+  /** Intrusive FIFO links inside its price level while resting. */
+  prev: Order | null = null;
+  next: Order | null = null;
+  level: PriceLevel | null = null;
+  /** Whether the store already has this order's row (so later changes are updates). */
+  stored = false;
+
+  constructor(
+    readonly id: number,
+    readonly account: Account,
+    readonly sym: string,
+    readonly isBuy: boolean,
+    /** Original size in shares, positive for both sides. */
+    readonly shares: bigint,
+    readonly limit: bigint,
+    /** Seconds since the epoch at which it was accepted. */
+    readonly time: number,
+  ) {
+    this.open = shares;
+  }
+
+  status(): OrderStatus {
+    return { open: this.open, canceled: this.canceled, fills: this.fills.slice() };
+  }
+}

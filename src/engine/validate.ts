@@ -1,0 +1,129 @@
+// Turns request text (from XML today, JSON later) into typed commands. Every front end
+// goes through here, so the rules and the error wording are the same everywhere.
+
+import {
+  CASH_SCALE,
+  PRICE_SCALE,
+  SHARE_SCALE,
+  parseDecimal,
+  rescale,
+  type ParseFailure,
+} from '../decimal/fixed.js';
+import type {
+  CancelOrder,
+  CreateAccount,
+  Echo,
+  Grant,
+  InvalidChild,
+  PlaceOrder,
+  QueryOrder,
+} from './commands.js';
+import { exchangeError, type ErrorCode } from './errors.js';
+
+const ACCOUNT_ID = /^[0-9]+$/;
+const SYMBOL = /^[A-Za-z0-9]+$/;
+const ORDER_ID = /^[0-9]+$/;
+
+export function isAccountId(text: string): boolean {
+  return ACCOUNT_ID.test(text);
+}
+
+export function isSymbol(text: string): boolean {
+  return SYMBOL.test(text);
+}
+
+function invalid(echo: Echo, code: ErrorCode, detail?: string): InvalidChild {
+  return { kind: 'invalid', echo, error: exchangeError(code, detail) };
+}
+
+const PARSE_FAILURE_CODES: Record<ParseFailure, ErrorCode> = {
+  'not-a-number': 'INVALID_NUMBER',
+  'too-many-decimals': 'TOO_MANY_DECIMALS',
+  'too-large': 'NUMBER_TOO_LARGE',
+};
+
+type NumberResult = { ok: true; value: bigint } | { ok: false; child: InvalidChild };
+
+function parseNumber(echo: Echo, name: string, text: string, scale: number): NumberResult {
+  const parsed = parseDecimal(text, scale);
+  if (parsed.ok) return parsed;
+  const code = PARSE_FAILURE_CODES[parsed.why];
+  const limit = parsed.why === 'too-many-decimals' ? ` (at most ${scale} are supported)` : '';
+  return { ok: false, child: invalid(echo, code, `${name}="${text}"${limit}`) };
+}
+
+function missing(echo: Echo, attributes: Record<string, string | undefined>): InvalidChild {
+  const absent = Object.keys(attributes).filter((name) => attributes[name] === undefined);
+  return invalid(echo, 'MISSING_ATTRIBUTE', absent.join(', '));
+}
+
+export function validateCreateAccount(
+  id: string | undefined,
+  balance: string | undefined,
+): CreateAccount | InvalidChild {
+  const echo: Echo = id === undefined ? [] : [['id', id]];
+  if (id === undefined || balance === undefined) {
+    return missing(echo, { id, balance });
+  }
+  if (!isAccountId(id)) return invalid(echo, 'INVALID_ACCOUNT_ID', `id="${id}"`);
+  // Balances are accepted with as many fractional digits as prices (cents and below).
+  const parsed = parseNumber(echo, 'balance', balance, PRICE_SCALE);
+  if (!parsed.ok) return parsed.child;
+  if (parsed.value < 0n) return invalid(echo, 'NEGATIVE_BALANCE', `balance="${balance}"`);
+  return { kind: 'account', id, balance: rescale(parsed.value, PRICE_SCALE, CASH_SCALE) };
+}
+
+export function validateGrant(
+  sym: string,
+  id: string | undefined,
+  shares: string,
+): Grant | InvalidChild {
+  const echo: Echo = [
+    ['sym', sym],
+    ['id', id ?? ''],
+  ];
+  if (id === undefined) return missing(echo, { id });
+  if (!isAccountId(id)) return invalid(echo, 'INVALID_ACCOUNT_ID', `id="${id}"`);
+  const parsed = parseNumber(echo, 'shares', shares, SHARE_SCALE);
+  if (!parsed.ok) return parsed.child;
+  if (parsed.value < 0n) return invalid(echo, 'NEGATIVE_SHARES', `"${shares.trim()}"`);
+  return { kind: 'grant', sym, id, shares: parsed.value };
+}
+
+export function validateOrder(
+  sym: string | undefined,
+  amount: string | undefined,
+  limit: string | undefined,
+): PlaceOrder | InvalidChild {
+  const echo: [string, string][] = [];
+  if (sym !== undefined) echo.push(['sym', sym]);
+  if (amount !== undefined) echo.push(['amount', amount]);
+  if (limit !== undefined) echo.push(['limit', limit]);
+  if (sym === undefined || amount === undefined || limit === undefined) {
+    return missing(echo, { sym, amount, limit });
+  }
+  if (!isSymbol(sym)) return invalid(echo, 'INVALID_SYMBOL', `sym="${sym}"`);
+  const parsedAmount = parseNumber(echo, 'amount', amount, SHARE_SCALE);
+  if (!parsedAmount.ok) return parsedAmount.child;
+  if (parsedAmount.value === 0n) return invalid(echo, 'ZERO_AMOUNT');
+  const parsedLimit = parseNumber(echo, 'limit', limit, PRICE_SCALE);
+  if (!parsedLimit.ok) return parsedLimit.child;
+  if (parsedLimit.value <= 0n) return invalid(echo, 'NON_POSITIVE_LIMIT', `limit="${limit}"`);
+  return { kind: 'order', sym, amount: parsedAmount.value, limit: parsedLimit.value, echo };
+}
+
+export function validateOrderRef(
+  kind: 'query' | 'cancel',
+  id: string | undefined,
+): QueryOrder | CancelOrder | InvalidChild {
+  const echo: Echo = id === undefined ? [] : [['id', id]];
+  if (id === undefined) return missing(echo, { id });
+  const trimmed = id.trim();
+  if (!ORDER_ID.test(trimmed)) return invalid(echo, 'INVALID_ORDER_ID', `id="${id}"`);
+  const orderId = Number(trimmed);
+  // Ids above 2^53 were never issued; they are unknown, not malformed.
+  if (!Number.isSafeInteger(orderId) || orderId < 1) {
+    return invalid(echo, 'ORDER_NOT_FOUND', `id="${id}"`);
+  }
+  return { kind, orderId, echo };
+}

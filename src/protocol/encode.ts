@@ -1,0 +1,88 @@
+// Results → the reply document. Echoed attributes are written as they were sent; numbers the
+// exchange computed are written in plain decimal notation.
+
+import { PRICE_SCALE, SHARE_SCALE, formatDecimal } from '../decimal/fixed.js';
+import type { Echo, OrderStatus, Result } from '../engine/commands.js';
+import type { ExchangeError } from '../engine/errors.js';
+
+const ESCAPES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&apos;',
+  '\n': '&#10;',
+  '\r': '&#13;',
+  '\t': '&#9;',
+};
+const NEEDS_ESCAPE = /[&<>"'\n\r\t]/g;
+
+/** For attribute values. */
+export function escapeXml(text: string): string {
+  return text.replace(NEEDS_ESCAPE, (c) => ESCAPES[c]!);
+}
+
+/** For character data: quotes and white space need no escape there. */
+export function escapeText(text: string): string {
+  return text.replace(/[&<>]/g, (c) => ESCAPES[c]!);
+}
+
+function attributes(echo: Echo): string {
+  let out = '';
+  for (const [name, value] of echo) out += ` ${name}="${escapeXml(value)}"`;
+  return out;
+}
+
+const shares = (value: bigint): string => formatDecimal(value, SHARE_SCALE);
+const price = (value: bigint): string => formatDecimal(value, PRICE_SCALE);
+
+function statusChildren(status: OrderStatus, withOpen: boolean): string {
+  let out = '';
+  if (withOpen && status.open > 0n) out += `\n    <open shares="${shares(status.open)}"/>`;
+  if (status.canceled !== null) {
+    out += `\n    <canceled shares="${shares(status.canceled.shares)}" time="${status.canceled.time}"/>`;
+  }
+  for (const fill of status.fills) {
+    out += `\n    <executed shares="${shares(fill.shares)}" price="${price(fill.price)}" time="${fill.time}"/>`;
+  }
+  return out;
+}
+
+function element(name: string, echo: Echo, body: string): string {
+  return body === '' ? `<${name}${attributes(echo)}/>` : `<${name}${attributes(echo)}>${body}\n  </${name}>`;
+}
+
+export function encodeResult(result: Result): string {
+  switch (result.kind) {
+    case 'created':
+      return `<created id="${escapeXml(result.id)}"/>`;
+    case 'granted':
+      return `<created sym="${escapeXml(result.sym)}" id="${escapeXml(result.id)}"/>`;
+    case 'opened':
+      return `<opened${attributes(result.echo)} id="${result.orderId}"/>`;
+    case 'status':
+      return element('status', result.echo, statusChildren(result.status, true));
+    case 'canceled':
+      return element('canceled', result.echo, statusChildren(result.status, false));
+    case 'error':
+      return `<error${attributes(result.echo)}>${escapeText(result.error.message)}</error>`;
+  }
+}
+
+export function encodeResults(results: readonly Result[]): string {
+  if (results.length === 0) return '<results/>\n';
+  let out = '<results>';
+  for (const result of results) out += '\n  ' + encodeResult(result);
+  return out + '\n</results>\n';
+}
+
+/** The reply to a request that could not be read at all. */
+export function encodeRequestError(error: ExchangeError): string {
+  return `<results>\n  <error>${escapeText(error.message)}</error>\n</results>\n`;
+}
+
+/** A reply as the framed listener sends it: its byte length on a line, then the document. */
+export function frameReply(xml: string): Buffer {
+  const body = Buffer.from(xml, 'utf8');
+  return Buffer.concat([Buffer.from(`${body.length}\n`, 'ascii'), body]);
+}

@@ -1,0 +1,85 @@
+// Parses one request document into a small element tree with saxes, a strict
+// non-validating parser. No DTD is ever processed: a DOCTYPE is refused outright, so
+// entity expansion (billion laughs) and external entities (XXE) cannot happen, and
+// depth and element counts are capped before the tree can grow large.
+
+import { SaxesParser } from 'saxes';
+import { exchangeError, type ExchangeError } from '../engine/errors.js';
+
+export interface XmlElement {
+  readonly name: string;
+  readonly attributes: Readonly<Record<string, string>>;
+  readonly children: XmlElement[];
+  /** Concatenated character data directly inside this element. */
+  text: string;
+}
+
+export interface XmlLimits {
+  readonly maxDepth: number;
+  readonly maxElements: number;
+}
+
+export const DEFAULT_XML_LIMITS: XmlLimits = { maxDepth: 32, maxElements: 100_000 };
+
+export type TreeResult = { ok: true; root: XmlElement } | { ok: false; error: ExchangeError };
+
+class Refusal extends Error {
+  constructor(readonly refusal: ExchangeError) {
+    super(refusal.message);
+  }
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+export function parseXmlTree(body: Uint8Array, limits: XmlLimits = DEFAULT_XML_LIMITS): TreeResult {
+  let text: string;
+  try {
+    text = utf8.decode(body);
+  } catch {
+    return { ok: false, error: exchangeError('INVALID_UTF8') };
+  }
+  const parser = new SaxesParser<{ position: false; xmlns: false }>({ position: false, xmlns: false });
+  const stack: XmlElement[] = [];
+  let root: XmlElement | null = null;
+  let elements = 0;
+
+  parser.on('doctype', () => {
+    throw new Refusal(exchangeError('DOCTYPE_FORBIDDEN'));
+  });
+  parser.on('opentag', (tag) => {
+    if (++elements > limits.maxElements || stack.length >= limits.maxDepth) {
+      throw new Refusal(
+        exchangeError(
+          'XML_TOO_COMPLEX',
+          `at most ${limits.maxElements} elements nested at most ${limits.maxDepth} deep`,
+        ),
+      );
+    }
+    const element: XmlElement = { name: tag.name, attributes: tag.attributes, children: [], text: '' };
+    const parent = stack[stack.length - 1];
+    if (parent === undefined) root = element;
+    else parent.children.push(element);
+    stack.push(element);
+  });
+  parser.on('closetag', () => {
+    stack.pop();
+  });
+  const onText = (data: string): void => {
+    const current = stack[stack.length - 1];
+    if (current !== undefined) current.text += data;
+  };
+  parser.on('text', onText);
+  parser.on('cdata', onText);
+  parser.on('error', (err) => {
+    throw new Refusal(exchangeError('MALFORMED_XML', err.message));
+  });
+
+  try {
+    parser.write(text).close();
+  } catch (err) {
+    if (err instanceof Refusal) return { ok: false, error: err.refusal };
+    throw err;
+  }
+  if (root === null) return { ok: false, error: exchangeError('MALFORMED_XML', 'the document has no root element') };
+  return { ok: true, root };
+}

@@ -1,0 +1,167 @@
+// The embedded store of record: one SQLite file in WAL mode. One engine batch is one
+// transaction; with synchronous=FULL the WAL is fsynced at every commit, so a batch that
+// was acknowledged survives kill -9 and power loss.
+
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import type { ChangeSet, Snapshot } from '../engine/changes.js';
+import {
+  cashText,
+  priceText,
+  readCash,
+  readPrice,
+  readShares,
+  sharesText,
+} from './rows.js';
+import { SQLITE_MIGRATIONS } from './sqlite-schema.js';
+import type { Store } from './store.js';
+
+export type SyncMode = 'full' | 'normal';
+
+interface Statements {
+  upsertAccount: Database.Statement;
+  insertSymbol: Database.Statement;
+  upsertPosition: Database.Statement;
+  insertOrder: Database.Statement;
+  updateOrder: Database.Statement;
+  insertExecution: Database.Statement;
+  insertCancel: Database.Statement;
+}
+
+export class SqliteStore implements Store {
+  readonly description: string;
+  private readonly db: Database.Database;
+  private readonly statements: Statements;
+  private readonly writeBatch: (changes: ChangeSet) => void;
+
+  constructor(path: string, sync: SyncMode = 'full') {
+    this.description = `sqlite:${path} (synchronous=${sync})`;
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    this.db = new Database(path);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma(`synchronous = ${sync === 'full' ? 'FULL' : 'NORMAL'}`);
+    this.db.pragma('busy_timeout = 5000');
+    this.migrate();
+    const db = this.db;
+    this.statements = {
+      upsertAccount: db.prepare(
+        'INSERT INTO accounts (id, balance) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET balance = excluded.balance',
+      ),
+      insertSymbol: db.prepare('INSERT OR IGNORE INTO symbols (symbol) VALUES (?)'),
+      upsertPosition: db.prepare(
+        'INSERT INTO positions (account_id, symbol, shares) VALUES (?, ?, ?) ' +
+          'ON CONFLICT (account_id, symbol) DO UPDATE SET shares = excluded.shares',
+      ),
+      insertOrder: db.prepare(
+        'INSERT INTO orders (id, account_id, symbol, side, shares, limit_price, open_shares, created_at) ' +
+          'VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      ),
+      updateOrder: db.prepare('UPDATE orders SET open_shares = ? WHERE id = ?'),
+      insertExecution: db.prepare(
+        'INSERT INTO executions (symbol, buy_order_id, sell_order_id, shares, price, executed_at) ' +
+          'VALUES (?, ?, ?, ?, ?, ?)',
+      ),
+      insertCancel: db.prepare('INSERT INTO cancels (order_id, shares, canceled_at) VALUES (?, ?, ?)'),
+    };
+    this.writeBatch = db.transaction((changes: ChangeSet) => this.write(changes));
+  }
+
+  private migrate(): void {
+    const db = this.db;
+    db.exec(
+      'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)',
+    );
+    const applied = new Set(
+      db.prepare('SELECT version FROM schema_migrations').pluck().all() as number[],
+    );
+    SQLITE_MIGRATIONS.forEach((sql, index) => {
+      const version = index + 1;
+      if (applied.has(version)) return;
+      db.transaction(() => {
+        db.exec(sql);
+        db.prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)').run(
+          version,
+          new Date().toISOString(),
+        );
+      })();
+    });
+  }
+
+  private write(changes: ChangeSet): void {
+    const s = this.statements;
+    for (const sym of changes.symbols) s.insertSymbol.run(sym);
+    for (const a of changes.accounts) s.upsertAccount.run(a.id, cashText(a.cash));
+    for (const p of changes.positions) s.upsertPosition.run(p.account, p.sym, sharesText(p.shares));
+    for (const o of changes.newOrders) {
+      s.insertOrder.run(
+        o.id,
+        o.account,
+        o.sym,
+        o.isBuy ? 'buy' : 'sell',
+        sharesText(o.shares),
+        priceText(o.limit),
+        sharesText(o.open),
+        o.time,
+      );
+    }
+    for (const u of changes.orderUpdates) s.updateOrder.run(sharesText(u.open), u.id);
+    for (const e of changes.executions) {
+      s.insertExecution.run(e.sym, e.buyOrderId, e.sellOrderId, sharesText(e.shares), priceText(e.price), e.time);
+    }
+    for (const c of changes.cancels) s.insertCancel.run(c.orderId, sharesText(c.shares), c.time);
+  }
+
+  async commit(changes: ChangeSet): Promise<void> {
+    this.writeBatch(changes);
+  }
+
+  async load(): Promise<Snapshot> {
+    const db = this.db;
+    type Row = Record<string, string | number>;
+    const all = (sql: string): Row[] => db.prepare(sql).all() as Row[];
+    return {
+      accounts: all('SELECT id, balance FROM accounts').map((r) => ({
+        id: String(r.id),
+        cash: readCash(String(r.balance)),
+      })),
+      symbols: all('SELECT symbol FROM symbols').map((r) => String(r.symbol)),
+      positions: all('SELECT account_id, symbol, shares FROM positions').map((r) => ({
+        account: String(r.account_id),
+        sym: String(r.symbol),
+        shares: readShares(String(r.shares)),
+      })),
+      orders: all(
+        'SELECT id, account_id, symbol, side, shares, limit_price, open_shares, created_at FROM orders ORDER BY id',
+      ).map((r) => ({
+        id: Number(r.id),
+        account: String(r.account_id),
+        sym: String(r.symbol),
+        isBuy: r.side === 'buy',
+        shares: readShares(String(r.shares)),
+        limit: readPrice(String(r.limit_price)),
+        open: readShares(String(r.open_shares)),
+        time: Number(r.created_at),
+      })),
+      executions: all(
+        'SELECT symbol, buy_order_id, sell_order_id, shares, price, executed_at FROM executions ORDER BY id',
+      ).map((r) => ({
+        sym: String(r.symbol),
+        buyOrderId: Number(r.buy_order_id),
+        sellOrderId: Number(r.sell_order_id),
+        shares: readShares(String(r.shares)),
+        price: readPrice(String(r.price)),
+        time: Number(r.executed_at),
+      })),
+      cancels: all('SELECT order_id, shares, canceled_at FROM cancels').map((r) => ({
+        orderId: Number(r.order_id),
+        shares: readShares(String(r.shares)),
+        time: Number(r.canceled_at),
+      })),
+    };
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+}
