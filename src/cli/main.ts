@@ -117,7 +117,9 @@ program
     try {
       await serve(opts);
     } catch (error) {
-      process.stderr.write(`exchange serve: ${error instanceof Error ? error.message : String(error)}\n`);
+      process.stderr.write(
+        `exchange serve: ${error instanceof Error ? error.message : String(error)}\n`,
+      );
       process.exit(1);
     }
   });

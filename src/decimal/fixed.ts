@@ -35,7 +35,7 @@ export function parseDecimal(
   scale: number,
   maxIntegerDigits = MAX_INTEGER_DIGITS,
 ): ParseResult {
-  const m = DECIMAL.exec(text.trim());
+  const m = DECIMAL.exec(trimAsciiSpace(text));
   if (m === null) return { ok: false, why: 'not-a-number' };
   const sign = m[1];
   const intPart = m[2] ?? '';
@@ -47,6 +47,11 @@ export function parseDecimal(
   if (intDigits.length > maxIntegerDigits) return { ok: false, why: 'too-large' };
   const units = BigInt((intDigits || '0') + frac.padEnd(scale, '0'));
   return { ok: true, value: sign === '-' ? -units : units };
+}
+
+/** Trims only ASCII white space (XML's own), not the wider Unicode set String.trim knows. */
+export function trimAsciiSpace(text: string): string {
+  return text.replace(/^[ \t\r\n]+|[ \t\r\n]+$/g, '');
 }
 
 /** Plain notation, no exponent, no trailing zeros: 12500000000n at scale 8 → "125". */

@@ -14,5 +14,7 @@ export class Account {
     readonly id: string,
     /** Cash at CASH_SCALE available now (cash reserved by open buys is not included). */
     public cash: bigint,
+    /** Cash ever paid in at creation: what cash + reserved cash must always add up to. */
+    readonly deposited: bigint = cash,
   ) {}
 }

@@ -6,6 +6,14 @@ export interface AccountRow {
   readonly id: string;
   /** CASH_SCALE */
   readonly cash: bigint;
+  /** CASH_SCALE: the balance the account was created with. */
+  readonly deposited: bigint;
+}
+
+export interface SymbolRow {
+  readonly sym: string;
+  /** SHARE_SCALE: all shares ever granted in this symbol. */
+  readonly granted: bigint;
 }
 
 export interface PositionRow {
@@ -51,7 +59,7 @@ export interface CancelRow {
 
 export interface ChangeSet {
   readonly accounts: AccountRow[];
-  readonly symbols: string[];
+  readonly symbols: SymbolRow[];
   readonly positions: PositionRow[];
   readonly newOrders: OrderRow[];
   readonly orderUpdates: OrderOpenUpdate[];
@@ -63,7 +71,7 @@ export interface ChangeSet {
 /** The whole state, as the store loads it at start. */
 export interface Snapshot {
   readonly accounts: AccountRow[];
-  readonly symbols: string[];
+  readonly symbols: SymbolRow[];
   readonly positions: PositionRow[];
   /** Every order ever accepted, in id order (id order is arrival order). */
   readonly orders: OrderRow[];

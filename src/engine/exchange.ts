@@ -29,7 +29,7 @@ export class Exchange {
   private dirtyAccounts = new Set<Account>();
   private dirtyPositions = new Set<Position>();
   private dirtyOrders = new Set<Order>();
-  private newSymbols: string[] = [];
+  private dirtyBooks = new Set<OrderBook>();
   private executions: ExecutionRow[] = [];
   private cancels: CancelRow[] = [];
 
@@ -46,7 +46,8 @@ export class Exchange {
     const account = this.accounts.get(request.account);
     const results: Result[] = [];
     for (const child of request.children) {
-      if (child.kind === 'invalid') results.push({ kind: 'error', echo: child.echo, error: child.error });
+      if (child.kind === 'invalid')
+        results.push({ kind: 'error', echo: child.echo, error: child.error });
       else if (account === undefined) {
         results.push({
           kind: 'error',
@@ -69,7 +70,11 @@ export class Exchange {
         return { kind: 'error', echo: child.echo, error: child.error };
       case 'account': {
         if (this.accounts.has(child.id)) {
-          return { kind: 'error', echo: [['id', child.id]], error: exchangeError('ACCOUNT_EXISTS') };
+          return {
+            kind: 'error',
+            echo: [['id', child.id]],
+            error: exchangeError('ACCOUNT_EXISTS'),
+          };
         }
         const account = new Account(child.id, child.balance);
         this.accounts.set(child.id, account);
@@ -88,7 +93,9 @@ export class Exchange {
             error: exchangeError('ACCOUNT_NOT_FOUND'),
           };
         }
-        this.ensureBook(child.sym);
+        const book = this.ensureBook(child.sym);
+        book.granted += child.shares;
+        this.dirtyBooks.add(book);
         const position = this.position(account, child.sym);
         position.shares += child.shares;
         this.dirtyPositions.add(position);
@@ -97,7 +104,11 @@ export class Exchange {
     }
   }
 
-  private transact(account: Account, child: Exclude<TransactionChild, { kind: 'invalid' }>, now: number): Result {
+  private transact(
+    account: Account,
+    child: Exclude<TransactionChild, { kind: 'invalid' }>,
+    now: number,
+  ): Result {
     switch (child.kind) {
       case 'order':
         return this.place(account, child, now);
@@ -157,7 +168,13 @@ export class Exchange {
   }
 
   /** One execution at the resting order's price, both sides settled in this one step. */
-  private execute(incoming: Order, resting: Order, shares: bigint, price: bigint, now: number): void {
+  private execute(
+    incoming: Order,
+    resting: Order,
+    shares: bigint,
+    price: bigint,
+    now: number,
+  ): void {
     const buy = incoming.isBuy ? incoming : resting;
     const sell = incoming.isBuy ? resting : incoming;
     buy.open -= shares;
@@ -191,13 +208,15 @@ export class Exchange {
 
   private query(cmd: QueryOrder): Result {
     const order = this.orders.get(cmd.orderId);
-    if (order === undefined) return { kind: 'error', echo: cmd.echo, error: exchangeError('ORDER_NOT_FOUND') };
+    if (order === undefined)
+      return { kind: 'error', echo: cmd.echo, error: exchangeError('ORDER_NOT_FOUND') };
     return { kind: 'status', echo: cmd.echo, status: order.status() };
   }
 
   private cancel(account: Account, cmd: CancelOrder, now: number): Result {
     const order = this.orders.get(cmd.orderId);
-    if (order === undefined) return { kind: 'error', echo: cmd.echo, error: exchangeError('ORDER_NOT_FOUND') };
+    if (order === undefined)
+      return { kind: 'error', echo: cmd.echo, error: exchangeError('ORDER_NOT_FOUND') };
     if (order.account !== account) {
       return { kind: 'error', echo: cmd.echo, error: exchangeError('NOT_ORDER_OWNER') };
     }
@@ -228,7 +247,7 @@ export class Exchange {
     if (book === undefined) {
       book = new OrderBook(sym);
       this.books.set(sym, book);
-      this.newSymbols.push(sym);
+      this.dirtyBooks.add(book);
     }
     return book;
   }
@@ -245,8 +264,12 @@ export class Exchange {
   /** Closes the current batch: everything changed since the last call, as plain values. */
   takeChanges(): ChangeSet {
     const changes: ChangeSet = {
-      accounts: [...this.dirtyAccounts].map((a) => ({ id: a.id, cash: a.cash })),
-      symbols: this.newSymbols,
+      accounts: [...this.dirtyAccounts].map((a) => ({
+        id: a.id,
+        cash: a.cash,
+        deposited: a.deposited,
+      })),
+      symbols: [...this.dirtyBooks].map((b) => ({ sym: b.sym, granted: b.granted })),
       positions: [...this.dirtyPositions].map((p) => ({
         account: p.account.id,
         sym: p.sym,
@@ -276,7 +299,7 @@ export class Exchange {
     this.dirtyAccounts = new Set();
     this.dirtyPositions = new Set();
     this.dirtyOrders = new Set();
-    this.newSymbols = [];
+    this.dirtyBooks = new Set();
     this.executions = [];
     this.cancels = [];
     return changes;
@@ -285,8 +308,11 @@ export class Exchange {
   /** Rebuilds the state from a store snapshot; resting orders regain their time priority. */
   static restore(snapshot: Snapshot): Exchange {
     const exchange = new Exchange();
-    for (const sym of snapshot.symbols) exchange.books.set(sym, new OrderBook(sym));
-    for (const row of snapshot.accounts) exchange.accounts.set(row.id, new Account(row.id, row.cash));
+    for (const row of snapshot.symbols)
+      exchange.books.set(row.sym, new OrderBook(row.sym, row.granted));
+    for (const row of snapshot.accounts) {
+      exchange.accounts.set(row.id, new Account(row.id, row.cash, row.deposited));
+    }
     for (const row of snapshot.positions) {
       const account = exchange.accounts.get(row.account)!;
       account.positions.set(row.sym, new Position(account, row.sym, row.shares));

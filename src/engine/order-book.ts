@@ -6,7 +6,11 @@ export class OrderBook {
   readonly bids = new PriceLevels(true);
   readonly asks = new PriceLevels(false);
 
-  constructor(readonly sym: string) {}
+  constructor(
+    readonly sym: string,
+    /** Shares ever granted: what held + reserved shares must always add up to. */
+    public granted = 0n,
+  ) {}
 
   /** The side an incoming order matches against. */
   opposite(incoming: Order): PriceLevels {

@@ -7,6 +7,7 @@ import {
   SHARE_SCALE,
   parseDecimal,
   rescale,
+  trimAsciiSpace,
   type ParseFailure,
 } from '../decimal/fixed.js';
 import type {
@@ -118,7 +119,7 @@ export function validateOrderRef(
 ): QueryOrder | CancelOrder | InvalidChild {
   const echo: Echo = id === undefined ? [] : [['id', id]];
   if (id === undefined) return missing(echo, { id });
-  const trimmed = id.trim();
+  const trimmed = trimAsciiSpace(id);
   if (!ORDER_ID.test(trimmed)) return invalid(echo, 'INVALID_ORDER_ID', `id="${id}"`);
   const orderId = Number(trimmed);
   // Ids above 2^53 were never issued; they are unknown, not malformed.

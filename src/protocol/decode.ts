@@ -14,13 +14,19 @@ import { parseXmlTree, type XmlElement, type XmlLimits, DEFAULT_XML_LIMITS } fro
 
 export type DecodeResult = { ok: true; request: Request } | { ok: false; error: ExchangeError };
 
-export function decodeRequest(body: Uint8Array, limits: XmlLimits = DEFAULT_XML_LIMITS): DecodeResult {
+export function decodeRequest(
+  body: Uint8Array,
+  limits: XmlLimits = DEFAULT_XML_LIMITS,
+): DecodeResult {
   const tree = parseXmlTree(body, limits);
   if (!tree.ok) return tree;
   const root = tree.root;
   switch (root.name) {
     case 'create':
-      return { ok: true, request: { kind: 'create', children: root.children.flatMap(createChildren) } };
+      return {
+        ok: true,
+        request: { kind: 'create', children: root.children.flatMap(createChildren) },
+      };
     case 'transactions':
       return {
         ok: true,
@@ -68,11 +74,16 @@ function createChildren(element: XmlElement): CreateChild[] {
   }
   const children: CreateChild[] = [{ kind: 'symbol', sym }];
   for (const child of element.children) {
-    if (child.name === 'account') children.push(validateGrant(sym, child.attributes.id, child.text));
+    if (child.name === 'account')
+      children.push(validateGrant(sym, child.attributes.id, child.text));
     else children.push(unknownElement(child, 'symbol'));
   }
   if (children.length === 1) {
-    children.push({ kind: 'invalid', echo: [['sym', sym]], error: exchangeError('SYMBOL_WITHOUT_ACCOUNTS') });
+    children.push({
+      kind: 'invalid',
+      echo: [['sym', sym]],
+      error: exchangeError('SYMBOL_WITHOUT_ACCOUNTS'),
+    });
   }
   return children;
 }

@@ -49,7 +49,9 @@ function statusChildren(status: OrderStatus, withOpen: boolean): string {
 }
 
 function element(name: string, echo: Echo, body: string): string {
-  return body === '' ? `<${name}${attributes(echo)}/>` : `<${name}${attributes(echo)}>${body}\n  </${name}>`;
+  return body === ''
+    ? `<${name}${attributes(echo)}/>`
+    : `<${name}${attributes(echo)}>${body}\n  </${name}>`;
 }
 
 export function encodeResult(result: Result): string {

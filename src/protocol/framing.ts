@@ -48,7 +48,16 @@ export class FrameDecoder {
   /** Body offset just past the root element's end, once the scanner saw it. */
   private rootEnd = -1;
 
-  constructor(readonly maxRequestBytes = DEFAULT_MAX_REQUEST_BYTES) {}
+  /**
+   * @param isCutShort asked when the declared bytes end inside the document: true if those
+   *   bytes are a well-formed start of a longer document (then the length line is wrong and
+   *   the decoder reads on to measure the document), false if they are broken XML anyway
+   *   (then the body is passed on as a request, for the XML parser to reject).
+   */
+  constructor(
+    readonly maxRequestBytes = DEFAULT_MAX_REQUEST_BYTES,
+    private readonly isCutShort: (body: Buffer) => boolean = () => true,
+  ) {}
 
   /** Nothing of a next request has arrived: a close here is a clean one. */
   get idle(): boolean {
@@ -112,7 +121,10 @@ export class FrameDecoder {
           this.received += n - i;
           i = n;
           if (this.received > this.maxRequestBytes) {
-            return this.fail(events, this.mismatch(`the XML document goes on past ${this.maxRequestBytes} bytes`));
+            return this.fail(
+              events,
+              this.mismatch(`the XML document goes on past ${this.maxRequestBytes} bytes`),
+            );
           }
           break;
         }
@@ -130,12 +142,18 @@ export class FrameDecoder {
       case State.LengthDigits:
       case State.LengthTrailer:
       case State.LengthCr:
-        return this.fail([], exchangeError('BAD_LENGTH_LINE', 'the connection closed inside the length line'));
+        return this.fail(
+          [],
+          exchangeError('BAD_LENGTH_LINE', 'the connection closed inside the length line'),
+        );
       case State.Body:
         if (this.rootEnd >= 0) return this.fail([], this.shortBodyError());
         return this.fail(
           [],
-          exchangeError('TRUNCATED_REQUEST', `${this.received} of ${this.declared} declared bytes arrived`),
+          exchangeError(
+            'TRUNCATED_REQUEST',
+            `${this.received} of ${this.declared} declared bytes arrived`,
+          ),
         );
       case State.Overrun:
         return this.fail([], this.overrunError());
@@ -159,7 +177,10 @@ export class FrameDecoder {
         if (c >= 0x30 && c <= 0x39) {
           this.declared = this.declared * 10 + (c - 0x30);
           this.digits++;
-          if (this.declared > this.maxRequestBytes || this.digits > MAX_LENGTH_DIGITS) {
+          if (this.digits > MAX_LENGTH_DIGITS) {
+            return exchangeError('BAD_LENGTH_LINE', `more than ${MAX_LENGTH_DIGITS} digits`);
+          }
+          if (this.declared > this.maxRequestBytes) {
             return exchangeError(
               'REQUEST_TOO_LARGE',
               `the length line declares more than the limit of ${this.maxRequestBytes} bytes`,
@@ -185,7 +206,10 @@ export class FrameDecoder {
         return exchangeError('BAD_LENGTH_LINE', `unexpected ${describeByte(c)} after the length`);
       case State.LengthCr:
         if (c === LF) return this.startBody();
-        return exchangeError('BAD_LENGTH_LINE', `expected a newline after the carriage return, got ${describeByte(c)}`);
+        return exchangeError(
+          'BAD_LENGTH_LINE',
+          `expected a newline after the carriage return, got ${describeByte(c)}`,
+        );
       default:
         return null;
     }
@@ -211,9 +235,10 @@ export class FrameDecoder {
   }
 
   private finishBody(): FrameEvent | null {
-    const body = this.parts.length === 1 ? this.parts[0]! : Buffer.concat(this.parts, this.received);
+    const body =
+      this.parts.length === 1 ? this.parts[0]! : Buffer.concat(this.parts, this.received);
     this.parts = [];
-    if (this.rootEnd < 0 && this.scanner.insideDocument) {
+    if (this.rootEnd < 0 && this.scanner.insideDocument && this.isCutShort(body)) {
       // The declared bytes end inside the document: read on to learn its real length.
       this.state = State.Overrun;
       return null;
@@ -231,7 +256,10 @@ export class FrameDecoder {
   }
 
   private mismatch(actual: string): ExchangeError {
-    return exchangeError('LENGTH_MISMATCH', `the length line says ${this.declared} bytes but ${actual}`);
+    return exchangeError(
+      'LENGTH_MISMATCH',
+      `the length line says ${this.declared} bytes but ${actual}`,
+    );
   }
 
   private shortBodyError(): ExchangeError {
@@ -239,7 +267,9 @@ export class FrameDecoder {
   }
 
   private overrunError(): ExchangeError {
-    return this.mismatch(`the XML document does not end within them (${this.received} bytes arrived)`);
+    return this.mismatch(
+      `the XML document does not end within them (${this.received} bytes arrived)`,
+    );
   }
 
   private fail(events: FrameEvent[], error: ExchangeError): FrameEvent[] {

@@ -45,10 +45,16 @@ export class XmlBoundaryScanner {
     return this.state === S.Done;
   }
 
-  /** Whether the bytes so far stop inside the root element or inside some markup. */
+  /**
+   * Whether the bytes so far are an unfinished document: inside the root or some markup, or
+   * past markup (such as the XML declaration) with the root still to come.
+   */
   get insideDocument(): boolean {
-    return this.state !== S.Done && (this.depth > 0 || this.state !== S.Text);
+    return this.state !== S.Done && (this.depth > 0 || this.state !== S.Text || this.markupSeen);
   }
+
+  /** Whether any markup ('<') has been seen. */
+  private markupSeen = false;
 
   /**
    * Scans bytes [start, end) of `chunk`. Returns the index just past the byte that closed
@@ -63,7 +69,10 @@ export class XmlBoundaryScanner {
       const c = chunk[i]!;
       switch (state) {
         case S.Text:
-          if (c === LT) state = S.Lt;
+          if (c === LT) {
+            state = S.Lt;
+            this.markupSeen = true;
+          }
           break;
         case S.Lt:
           if (c === SLASH) state = S.EndTag;
@@ -106,8 +115,10 @@ export class XmlBoundaryScanner {
           }
           break;
         case S.CommentOpen:
+          // The dashes of "<!--" must not count towards the closing "-->".
           state = S.Comment;
-          break;
+          prev = prev2 = 0;
+          continue;
         case S.Comment:
           if (c === GT && prev === DASH && prev2 === DASH) state = S.Text;
           break;

@@ -31,6 +31,24 @@ class Refusal extends Error {
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
+/**
+ * Whether `body` is well-formed as far as it goes, so that only its end is missing: a
+ * document cut short by a wrong length line, not a broken one.
+ */
+export function isCutShortXml(body: Uint8Array): boolean {
+  const parser = new SaxesParser({ position: false, xmlns: false });
+  let broken = false;
+  parser.on('error', () => {
+    broken = true;
+  });
+  try {
+    parser.write(new TextDecoder('utf-8').decode(body));
+  } catch {
+    broken = true;
+  }
+  return !broken;
+}
+
 export function parseXmlTree(body: Uint8Array, limits: XmlLimits = DEFAULT_XML_LIMITS): TreeResult {
   let text: string;
   try {
@@ -38,7 +56,10 @@ export function parseXmlTree(body: Uint8Array, limits: XmlLimits = DEFAULT_XML_L
   } catch {
     return { ok: false, error: exchangeError('INVALID_UTF8') };
   }
-  const parser = new SaxesParser<{ position: false; xmlns: false }>({ position: false, xmlns: false });
+  const parser = new SaxesParser<{ position: false; xmlns: false }>({
+    position: false,
+    xmlns: false,
+  });
   const stack: XmlElement[] = [];
   let root: XmlElement | null = null;
   let elements = 0;
@@ -55,7 +76,12 @@ export function parseXmlTree(body: Uint8Array, limits: XmlLimits = DEFAULT_XML_L
         ),
       );
     }
-    const element: XmlElement = { name: tag.name, attributes: tag.attributes, children: [], text: '' };
+    const element: XmlElement = {
+      name: tag.name,
+      attributes: tag.attributes,
+      children: [],
+      text: '',
+    };
     const parent = stack[stack.length - 1];
     if (parent === undefined) root = element;
     else parent.children.push(element);
@@ -80,6 +106,7 @@ export function parseXmlTree(body: Uint8Array, limits: XmlLimits = DEFAULT_XML_L
     if (err instanceof Refusal) return { ok: false, error: err.refusal };
     throw err;
   }
-  if (root === null) return { ok: false, error: exchangeError('MALFORMED_XML', 'the document has no root element') };
+  if (root === null)
+    return { ok: false, error: exchangeError('MALFORMED_XML', 'the document has no root element') };
   return { ok: true, root };
 }

@@ -7,6 +7,7 @@ import type { Socket } from 'node:net';
 import type { ExchangeError } from '../engine/errors.js';
 import { encodeRequestError, frameReply } from '../protocol/encode.js';
 import { FrameDecoder, type FrameEvent } from '../protocol/framing.js';
+import { isCutShortXml } from '../protocol/xml-tree.js';
 import type { RequestHandler } from './request-handler.js';
 
 export interface ConnectionOptions {
@@ -38,7 +39,7 @@ abstract class BaseConnection implements Connection {
     protected readonly handle: RequestHandler,
     protected readonly options: ConnectionOptions,
   ) {
-    this.decoder = new FrameDecoder(options.maxRequestBytes);
+    this.decoder = new FrameDecoder(options.maxRequestBytes, isCutShortXml);
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => {
       if (this.reading) this.deliver(this.decoder.push(chunk));

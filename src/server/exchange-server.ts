@@ -56,7 +56,9 @@ function listen(server: Server, port: number, host: string): Promise<number> {
   });
 }
 
-export async function startExchangeServer(options: ExchangeServerOptions): Promise<RunningExchange> {
+export async function startExchangeServer(
+  options: ExchangeServerOptions,
+): Promise<RunningExchange> {
   const { store, log } = options;
   const host = options.host ?? '0.0.0.0';
   const started = Date.now();
@@ -104,7 +106,10 @@ export async function startExchangeServer(options: ExchangeServerOptions): Promi
   let framedPort: number | null;
   try {
     port = await open(options.port, (s) => new ClassicConnection(s, handle, connectionOptions));
-    framedPort = await open(options.framedPort, (s) => new FramedConnection(s, handle, connectionOptions));
+    framedPort = await open(
+      options.framedPort,
+      (s) => new FramedConnection(s, handle, connectionOptions),
+    );
   } catch (error) {
     for (const server of servers) server.close();
     throw error;

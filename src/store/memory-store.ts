@@ -1,13 +1,13 @@
 // A store that keeps committed state in process memory: for tests and benchmarks. It keeps
 // rows exactly as a durable store would, so a new engine can be restored from it.
 
-import type { ChangeSet, OrderRow, Snapshot } from '../engine/changes.js';
+import type { AccountRow, ChangeSet, OrderRow, Snapshot, SymbolRow } from '../engine/changes.js';
 import type { Store } from './store.js';
 
 export class MemoryStore implements Store {
   readonly description = 'memory';
-  private readonly accounts = new Map<string, bigint>();
-  private readonly symbols = new Set<string>();
+  private readonly accounts = new Map<string, AccountRow>();
+  private readonly symbols = new Map<string, SymbolRow>();
   private readonly positions = new Map<string, { account: string; sym: string; shares: bigint }>();
   private readonly orders = new Map<number, OrderRow>();
   private readonly executions: Snapshot['executions'] = [];
@@ -17,8 +17,8 @@ export class MemoryStore implements Store {
 
   async load(): Promise<Snapshot> {
     return {
-      accounts: [...this.accounts].map(([id, cash]) => ({ id, cash })),
-      symbols: [...this.symbols],
+      accounts: [...this.accounts.values()],
+      symbols: [...this.symbols.values()],
       positions: [...this.positions.values()],
       orders: [...this.orders.values()].sort((a, b) => a.id - b.id),
       executions: [...this.executions],
@@ -27,8 +27,8 @@ export class MemoryStore implements Store {
   }
 
   async commit(changes: ChangeSet): Promise<void> {
-    for (const a of changes.accounts) this.accounts.set(a.id, a.cash);
-    for (const s of changes.symbols) this.symbols.add(s);
+    for (const a of changes.accounts) this.accounts.set(a.id, a);
+    for (const s of changes.symbols) this.symbols.set(s.sym, s);
     for (const p of changes.positions) this.positions.set(`${p.account}\u0000${p.sym}`, p);
     for (const o of changes.newOrders) this.orders.set(o.id, o);
     for (const u of changes.orderUpdates) {

@@ -4,12 +4,14 @@
 export const SQLITE_MIGRATIONS: readonly string[] = [
   `
   CREATE TABLE accounts (
-    id       TEXT PRIMARY KEY,
-    balance  TEXT NOT NULL
+    id         TEXT PRIMARY KEY,
+    balance    TEXT NOT NULL,   -- cash available now
+    deposited  TEXT NOT NULL    -- balance at creation; balance + reserved cash must equal the sum
   ) WITHOUT ROWID;
 
   CREATE TABLE symbols (
-    symbol   TEXT PRIMARY KEY
+    symbol   TEXT PRIMARY KEY,
+    granted  TEXT NOT NULL      -- shares ever granted; held + reserved shares must equal it
   ) WITHOUT ROWID;
 
   CREATE TABLE positions (

@@ -6,14 +6,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { ChangeSet, Snapshot } from '../engine/changes.js';
-import {
-  cashText,
-  priceText,
-  readCash,
-  readPrice,
-  readShares,
-  sharesText,
-} from './rows.js';
+import { cashText, priceText, readCash, readPrice, readShares, sharesText } from './rows.js';
 import { SQLITE_MIGRATIONS } from './sqlite-schema.js';
 import type { Store } from './store.js';
 
@@ -21,7 +14,7 @@ export type SyncMode = 'full' | 'normal';
 
 interface Statements {
   upsertAccount: Database.Statement;
-  insertSymbol: Database.Statement;
+  upsertSymbol: Database.Statement;
   upsertPosition: Database.Statement;
   insertOrder: Database.Statement;
   updateOrder: Database.Statement;
@@ -46,9 +39,12 @@ export class SqliteStore implements Store {
     const db = this.db;
     this.statements = {
       upsertAccount: db.prepare(
-        'INSERT INTO accounts (id, balance) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET balance = excluded.balance',
+        'INSERT INTO accounts (id, balance, deposited) VALUES (?, ?, ?) ' +
+          'ON CONFLICT (id) DO UPDATE SET balance = excluded.balance',
       ),
-      insertSymbol: db.prepare('INSERT OR IGNORE INTO symbols (symbol) VALUES (?)'),
+      upsertSymbol: db.prepare(
+        'INSERT INTO symbols (symbol, granted) VALUES (?, ?) ON CONFLICT (symbol) DO UPDATE SET granted = excluded.granted',
+      ),
       upsertPosition: db.prepare(
         'INSERT INTO positions (account_id, symbol, shares) VALUES (?, ?, ?) ' +
           'ON CONFLICT (account_id, symbol) DO UPDATE SET shares = excluded.shares',
@@ -62,7 +58,9 @@ export class SqliteStore implements Store {
         'INSERT INTO executions (symbol, buy_order_id, sell_order_id, shares, price, executed_at) ' +
           'VALUES (?, ?, ?, ?, ?, ?)',
       ),
-      insertCancel: db.prepare('INSERT INTO cancels (order_id, shares, canceled_at) VALUES (?, ?, ?)'),
+      insertCancel: db.prepare(
+        'INSERT INTO cancels (order_id, shares, canceled_at) VALUES (?, ?, ?)',
+      ),
     };
     this.writeBatch = db.transaction((changes: ChangeSet) => this.write(changes));
   }
@@ -90,8 +88,9 @@ export class SqliteStore implements Store {
 
   private write(changes: ChangeSet): void {
     const s = this.statements;
-    for (const sym of changes.symbols) s.insertSymbol.run(sym);
-    for (const a of changes.accounts) s.upsertAccount.run(a.id, cashText(a.cash));
+    for (const sym of changes.symbols) s.upsertSymbol.run(sym.sym, sharesText(sym.granted));
+    for (const a of changes.accounts)
+      s.upsertAccount.run(a.id, cashText(a.cash), cashText(a.deposited));
     for (const p of changes.positions) s.upsertPosition.run(p.account, p.sym, sharesText(p.shares));
     for (const o of changes.newOrders) {
       s.insertOrder.run(
@@ -107,7 +106,14 @@ export class SqliteStore implements Store {
     }
     for (const u of changes.orderUpdates) s.updateOrder.run(sharesText(u.open), u.id);
     for (const e of changes.executions) {
-      s.insertExecution.run(e.sym, e.buyOrderId, e.sellOrderId, sharesText(e.shares), priceText(e.price), e.time);
+      s.insertExecution.run(
+        e.sym,
+        e.buyOrderId,
+        e.sellOrderId,
+        sharesText(e.shares),
+        priceText(e.price),
+        e.time,
+      );
     }
     for (const c of changes.cancels) s.insertCancel.run(c.orderId, sharesText(c.shares), c.time);
   }
@@ -121,11 +127,15 @@ export class SqliteStore implements Store {
     type Row = Record<string, string | number>;
     const all = (sql: string): Row[] => db.prepare(sql).all() as Row[];
     return {
-      accounts: all('SELECT id, balance FROM accounts').map((r) => ({
+      accounts: all('SELECT id, balance, deposited FROM accounts').map((r) => ({
         id: String(r.id),
         cash: readCash(String(r.balance)),
+        deposited: readCash(String(r.deposited)),
       })),
-      symbols: all('SELECT symbol FROM symbols').map((r) => String(r.symbol)),
+      symbols: all('SELECT symbol, granted FROM symbols').map((r) => ({
+        sym: String(r.symbol),
+        granted: readShares(String(r.granted)),
+      })),
       positions: all('SELECT account_id, symbol, shares FROM positions').map((r) => ({
         account: String(r.account_id),
         sym: String(r.symbol),

@@ -1,0 +1,92 @@
+// Engine throughput in process: the mixed flow (55% orders, about half crossing; 25%
+// queries; 20% cancels), applied in batches of 100 with the batch's changes taken, as the
+// sequencer does. Requests are built before timing; only apply + takeChanges are timed.
+
+import type { Request } from '../src/engine/commands.js';
+import { Exchange } from '../src/engine/exchange.js';
+import {
+  validateCreateAccount,
+  validateGrant,
+  validateOrder,
+  validateOrderRef,
+} from '../src/engine/validate.js';
+import { MixedFlow } from '../src/load/mixed-flow.js';
+import { median } from './stats.js';
+
+const BATCH = 100;
+
+function toRequest(step: ReturnType<MixedFlow['next']>): Request {
+  const child =
+    step.kind === 'order'
+      ? validateOrder(step.sym, String(step.amount), String(step.limit))
+      : validateOrderRef(step.kind, String(step.id));
+  return { kind: 'transactions', account: step.account, children: [child] };
+}
+
+function setupRequest(flow: MixedFlow): Request {
+  const children = [];
+  for (const id of flow.accountIds) children.push(validateCreateAccount(id, '1000000000000'));
+  for (const sym of flow.symbols) {
+    children.push({ kind: 'symbol' as const, sym });
+    for (const id of flow.accountIds) children.push(validateGrant(sym, id, '1000000000'));
+  }
+  return { kind: 'create', children };
+}
+
+/** Records a flow of `count` requests by running it once (the flow needs real order ids). */
+export function recordMixedFlow(
+  count: number,
+  seed = 7,
+): { setup: Request; requests: Request[]; orders: number } {
+  const flow = new MixedFlow({ accounts: 100, symbols: 4, seed });
+  const engine = new Exchange();
+  const setup = setupRequest(flow);
+  engine.apply(setup, 0);
+  const requests: Request[] = [];
+  let orders = 0;
+  for (let i = 0; i < count; i++) {
+    const step = flow.next();
+    const request = toRequest(step);
+    requests.push(request);
+    const [result] = engine.apply(request, 0);
+    if (step.kind === 'order') orders++;
+    if (result?.kind === 'opened') flow.opened(step.account, result.orderId);
+  }
+  return { setup, requests, orders };
+}
+
+export interface EngineFigures {
+  commandsPerSecond: number;
+  ordersPerSecond: number;
+  runs: number[];
+}
+
+export function benchEngine(count = 1_000_000, runs = 5): EngineFigures {
+  const { setup, requests, orders } = recordMixedFlow(count);
+  const rates: number[] = [];
+  for (let run = 0; run < runs + 1; run++) {
+    const engine = new Exchange();
+    engine.apply(setup, 0);
+    engine.takeChanges();
+    const start = process.hrtime.bigint();
+    for (let i = 0; i < requests.length; i += BATCH) {
+      const end = Math.min(i + BATCH, requests.length);
+      for (let j = i; j < end; j++) engine.apply(requests[j]!, 1);
+      engine.takeChanges();
+    }
+    const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+    // The first run warms the JIT up and is not counted.
+    if (run > 0) rates.push(requests.length / seconds);
+  }
+  const commandsPerSecond = median(rates);
+  return {
+    commandsPerSecond,
+    ordersPerSecond: (commandsPerSecond * orders) / requests.length,
+    runs: rates,
+  };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const figures = benchEngine(Number(process.argv[2] ?? 1_000_000));
+  console.log(JSON.stringify(figures));
+}

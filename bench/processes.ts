@@ -1,0 +1,60 @@
+// Starting servers and load workers as child processes for benchmarks.
+
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import type { LoadJob, LoadSummary } from './load-worker.js';
+
+export const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+export interface BenchServer {
+  readonly port: number;
+  readonly framedPort: number;
+  stop(): Promise<void>;
+}
+
+/** Spawns a server that prints a JSON line with msg "listening", port and framedPort. */
+export async function spawnServer(args: string[]): Promise<BenchServer> {
+  const child: ChildProcess = spawn(process.execPath, args, {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const lines = createInterface({ input: child.stdout! });
+  const ports = await new Promise<{ port: number; framedPort: number }>((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`server exited with ${code} before listening`)));
+    lines.on('line', (line) => {
+      try {
+        const entry = JSON.parse(line) as { msg?: string; port: number; framedPort: number };
+        if (entry.msg === 'listening') resolve(entry);
+      } catch {
+        // not a log line
+      }
+    });
+  });
+  return {
+    ...ports,
+    async stop() {
+      if (child.exitCode !== null) return;
+      const exited = once(child, 'exit');
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+export async function runLoadWorker(job: LoadJob): Promise<LoadSummary> {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'bench/load-worker.ts', JSON.stringify(job)],
+    {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  let out = '';
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  const [code] = (await once(child, 'exit')) as [number | null];
+  if (code !== 0) throw new Error(`load worker failed (${code})`);
+  return JSON.parse(out.trim().split('\n').pop()!) as LoadSummary;
+}

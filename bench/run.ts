@@ -1,0 +1,154 @@
+// `npm run bench`: the figures the README records, each the median of several runs.
+//   1. the engine in process, mixed flow;
+//   2. end to end over TCP, the exchange with durable SQLite against the transport floor
+//      (a bare server that only reads the framing and replies a fixed document), measured
+//      side by side in each run, classic and framed.
+// Options (environment): BENCH_RUNS (default 5), BENCH_SECONDS per load (default 3),
+// BENCH_ENGINE_COMMANDS (default 1,000,000).
+
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { classicRequest } from '../src/client/classic-client.js';
+import { MixedFlow } from '../src/load/mixed-flow.js';
+import { benchEngine } from './engine.js';
+import type { LoadJob, LoadSummary } from './load-worker.js';
+import { runLoadWorker, spawnServer, type BenchServer } from './processes.js';
+import { median } from './stats.js';
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
+const ENGINE_COMMANDS = Number(process.env.BENCH_ENGINE_COMMANDS ?? 1_000_000);
+const ACCOUNTS = 200;
+const SYMBOLS = 4;
+
+const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
+
+interface Cell {
+  name: string;
+  server: () => Promise<BenchServer>;
+  setup: boolean;
+  job: Omit<LoadJob, 'port' | 'durationMs' | 'accounts' | 'symbols' | 'seed'>;
+  portOf: (s: BenchServer) => number;
+}
+
+async function main(): Promise<void> {
+  console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}`);
+  console.log(`runs: ${RUNS} (median reported), ${SECONDS} s per load run\n`);
+
+  const engine = benchEngine(ENGINE_COMMANDS, RUNS);
+  console.log(
+    `engine, mixed flow (55% orders, 25% queries, 20% cancels), in process:\n` +
+      `  ${fmt(engine.commandsPerSecond)} commands/s = ${fmt(engine.ordersPerSecond)} order placements/s` +
+      `  (runs: ${engine.runs.map(fmt).join(', ')})\n`,
+  );
+
+  const dir = mkdtempSync(join(tmpdir(), 'exchange-bench-'));
+  let dbCounter = 0;
+  const exchange = (): Promise<BenchServer> =>
+    spawnServer([
+      'bin/exchange',
+      'serve',
+      '--host',
+      '127.0.0.1',
+      '--port',
+      '0',
+      '--framed-port',
+      '0',
+      '--db',
+      `sqlite:${join(dir, `bench-${dbCounter++}.db`)}`,
+      '--log-level',
+      'warn',
+    ]).then(async (s) => s);
+  const bare = (): Promise<BenchServer> => spawnServer(['--import', 'tsx', 'bench/bare-server.ts']);
+
+  const cells: Cell[] = [
+    {
+      name: 'classic  bare floor',
+      server: bare,
+      setup: false,
+      job: { mode: 'classic', connections: 16 },
+      portOf: (s) => s.port,
+    },
+    {
+      name: 'classic  exchange  ',
+      server: exchange,
+      setup: true,
+      job: { mode: 'classic', connections: 16 },
+      portOf: (s) => s.port,
+    },
+    {
+      name: 'framed   bare floor',
+      server: bare,
+      setup: false,
+      job: { mode: 'framed', connections: 4, window: 64, ordersOnly: true },
+      portOf: (s) => s.framedPort,
+    },
+    {
+      name: 'framed   exchange  ',
+      server: exchange,
+      setup: true,
+      job: { mode: 'framed', connections: 4, window: 64, ordersOnly: true },
+      portOf: (s) => s.framedPort,
+    },
+  ];
+
+  const results = new Map<string, LoadSummary[]>();
+  const ratios = { classic: [] as number[], framed: [] as number[] };
+  try {
+    for (let run = 0; run < RUNS; run++) {
+      const perRun = new Map<string, LoadSummary>();
+      for (const cell of cells) {
+        const server = await cell.server();
+        try {
+          // The exchange logs "listening" before the log line flushes ports; setup funds the flow's accounts.
+          if (cell.setup) {
+            const flow = new MixedFlow({ accounts: ACCOUNTS, symbols: SYMBOLS });
+            await classicRequest(server.port, flow.setupXml());
+          }
+          const summary = await runLoadWorker({
+            ...cell.job,
+            port: cell.portOf(server),
+            durationMs: SECONDS * 1000,
+            accounts: ACCOUNTS,
+            symbols: SYMBOLS,
+            seed: run + 1,
+          });
+          perRun.set(cell.name, summary);
+          results.set(cell.name, [...(results.get(cell.name) ?? []), summary]);
+        } finally {
+          await server.stop();
+        }
+      }
+      const rate = (name: string): number => perRun.get(name)!.requestsPerSecond;
+      ratios.classic.push(rate('classic  exchange  ') / rate('classic  bare floor'));
+      ratios.framed.push(rate('framed   exchange  ') / rate('framed   bare floor'));
+      process.stdout.write(`run ${run + 1}/${RUNS} done\n`);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+
+  console.log('\nend to end over loopback TCP, exchange with SQLite synchronous=FULL (medians):');
+  console.log('  cell                  requests/s   orders/s     p50 ms  p99 ms  errors');
+  for (const cell of cells) {
+    const rows = results.get(cell.name)!;
+    const m = (f: (s: LoadSummary) => number): number => median(rows.map(f));
+    console.log(
+      `  ${cell.name}   ${fmt(m((s) => s.requestsPerSecond)).padStart(10)}   ${fmt(m((s) => s.ordersPerSecond)).padStart(9)}` +
+        `   ${(m((s) => s.p50Us) / 1000).toFixed(2).padStart(6)}  ${(m((s) => s.p99Us) / 1000).toFixed(2).padStart(6)}` +
+        `  ${m((s) => s.errors)}`,
+    );
+  }
+  console.log(
+    `\n  classic: exchange / bare floor = ${median(ratios.classic).toFixed(2)} (runs: ${ratios.classic.map((r) => r.toFixed(2)).join(', ')})`,
+  );
+  console.log(
+    `  framed:  exchange / bare floor = ${median(ratios.framed).toFixed(2)} (runs: ${ratios.framed.map((r) => r.toFixed(2)).join(', ')})`,
+  );
+  console.log(
+    '  (classic: 16 concurrent connections, mixed flow; framed: 4 connections × 64 pipelined, orders only)',
+  );
+}
+
+await main();

@@ -1,0 +1,87 @@
+// Checks the exchange's invariants over its whole state. Slow (it walks everything) and
+// meant for tests, restarts and inspection, never for the hot path.
+
+import type { Exchange } from './exchange.js';
+
+export interface SymbolTotals {
+  /** Shares in positions now. */
+  held: bigint;
+  /** Shares reserved by open sells. */
+  reserved: bigint;
+  granted: bigint;
+}
+
+export interface AuditReport {
+  /** Cash available in accounts. */
+  cash: bigint;
+  /** Cash reserved by open buys (open × limit). */
+  reservedCash: bigint;
+  deposited: bigint;
+  openOrders: number;
+  symbols: Map<string, SymbolTotals>;
+  /** Broken invariants, in words; empty when all hold. */
+  problems: string[];
+}
+
+export function auditExchange(exchange: Exchange): AuditReport {
+  const problems: string[] = [];
+  const symbols = new Map<string, SymbolTotals>();
+  for (const [sym, book] of exchange.books)
+    symbols.set(sym, { held: 0n, reserved: 0n, granted: book.granted });
+  let cash = 0n;
+  let deposited = 0n;
+  for (const account of exchange.accounts.values()) {
+    if (account.cash < 0n) problems.push(`account ${account.id} has negative cash`);
+    cash += account.cash;
+    deposited += account.deposited;
+    for (const position of account.positions.values()) {
+      if (position.shares < 0n)
+        problems.push(`account ${account.id} holds negative ${position.sym}`);
+      const totals = symbols.get(position.sym);
+      if (totals === undefined) problems.push(`position in unknown symbol ${position.sym}`);
+      else totals.held += position.shares;
+    }
+  }
+
+  let reservedCash = 0n;
+  let openOrders = 0;
+  for (const order of exchange.orders.values()) {
+    let executed = 0n;
+    for (const fill of order.fills) executed += fill.shares;
+    const canceled = order.canceled?.shares ?? 0n;
+    if (order.open < 0n || order.open + executed + canceled !== order.shares) {
+      problems.push(`order ${order.id}: open + executed + canceled is not its size`);
+    }
+    if (order.canceled !== null && order.open !== 0n)
+      problems.push(`order ${order.id} is canceled but open`);
+    if (order.open > 0n !== (order.level !== null)) {
+      problems.push(`order ${order.id}: resting on the book iff it has open shares, broken`);
+    }
+    if (order.open === 0n) continue;
+    openOrders++;
+    if (order.isBuy) reservedCash += order.open * order.limit;
+    else {
+      const totals = symbols.get(order.sym);
+      if (totals !== undefined) totals.reserved += order.open;
+    }
+  }
+
+  if (cash + reservedCash !== deposited) {
+    problems.push(`cash ${cash} + reserved ${reservedCash} differs from deposits ${deposited}`);
+  }
+  for (const [sym, t] of symbols) {
+    if (t.held + t.reserved !== t.granted) {
+      problems.push(
+        `${sym}: held ${t.held} + reserved ${t.reserved} differs from granted ${t.granted}`,
+      );
+    }
+    const book = exchange.books.get(sym)!;
+    const bid = book.bids.best();
+    const ask = book.asks.best();
+    if (bid !== undefined && ask !== undefined && bid.price >= ask.price)
+      problems.push(`${sym}: book is crossed`);
+    if (book.bids.orderCount + book.asks.orderCount > openOrders)
+      problems.push(`${sym}: book holds closed orders`);
+  }
+  return { cash, reservedCash, deposited, openOrders, symbols, problems };
+}

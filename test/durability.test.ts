@@ -1,0 +1,131 @@
+// kill -9 while clients stream requests: every acknowledged result survives the restart,
+// the invariants hold, and ids are never reused.
+
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { classicRequest } from '../src/client/classic-client.js';
+import { FramedClient } from '../src/client/framed-client.js';
+import { auditExchange } from '../src/engine/audit.js';
+import { Exchange } from '../src/engine/exchange.js';
+import { parseDecimal, PRICE_SCALE, SHARE_SCALE } from '../src/decimal/fixed.js';
+import { SqliteStore } from '../src/store/sqlite-store.js';
+import { startChildServer, type ChildServer } from './support/child-server.js';
+import { tempDir } from './support/server.js';
+
+const CYCLES = Number(process.env.CRASH_CYCLES ?? 3);
+const ACCOUNTS = 8;
+
+interface Acked {
+  opened: Map<number, { account: string; amount: string; limit: string }>;
+  canceled: Set<number>;
+}
+
+function random(n: number): number {
+  return Math.floor(Math.random() * n);
+}
+
+function randomRequest(acked: Acked, mine: Map<string, number[]>): string {
+  const account = String(1 + random(ACCOUNTS));
+  const roll = Math.random();
+  const own = mine.get(account) ?? [];
+  if (roll < 0.15 && own.length > 0) {
+    return `<transactions id="${account}"><cancel id="${own[random(own.length)]}"/></transactions>`;
+  }
+  if (roll < 0.25 && acked.opened.size > 0) {
+    return `<transactions id="${account}"><query id="${1 + random(acked.opened.size)}"/></transactions>`;
+  }
+  const amount = (1 + random(50)) * (Math.random() < 0.5 ? 1 : -1);
+  const limit = (95 + random(11) + random(100) / 100).toFixed(2);
+  return `<transactions id="${account}"><order sym="S" amount="${amount}" limit="${limit}"/></transactions>`;
+}
+
+/** Streams pipelined requests until the connection dies, recording every acknowledgement. */
+async function stream(port: number, acked: Acked, mine: Map<string, number[]>): Promise<void> {
+  const client = await FramedClient.connect(port);
+  const inFlight = new Set<Promise<void>>();
+  try {
+    for (;;) {
+      const xml = randomRequest(acked, mine);
+      const p = client.request(xml).then((reply) => {
+        const account = /transactions id="(\d+)"/.exec(xml)![1]!;
+        for (const m of reply.matchAll(
+          /<opened sym="S" amount="([^"]+)" limit="([^"]+)" id="(\d+)"\/>/g,
+        )) {
+          const id = Number(m[3]);
+          acked.opened.set(id, { account, amount: m[1]!, limit: m[2]! });
+          mine.set(account, [...(mine.get(account) ?? []), id]);
+        }
+        for (const m of reply.matchAll(/<canceled id="(\d+)">/g)) acked.canceled.add(Number(m[1]));
+      });
+      inFlight.add(p);
+      void p.finally(() => inFlight.delete(p)).catch(() => {});
+      if (inFlight.size >= 32) await Promise.race(inFlight);
+    }
+  } catch {
+    // The server was killed: requests in flight may or may not have happened.
+  }
+}
+
+const dir = tempDir();
+after(() => dir.remove());
+
+test(
+  `kill -9 under load loses no acknowledged result (${CYCLES} cycles, SQLite)`,
+  { timeout: 120_000 },
+  async (t) => {
+    const db = join(dir.path, 'exchange.db');
+    const acked: Acked = { opened: new Map(), canceled: new Set() };
+    const mine = new Map<string, number[]>();
+    let server: ChildServer = await startChildServer(['--db', `sqlite:${db}`]);
+    let create = '<create>';
+    for (let a = 1; a <= ACCOUNTS; a++) create += `<account id="${a}" balance="1000000"/>`;
+    create += '<symbol sym="S">';
+    for (let a = 1; a <= ACCOUNTS; a++) create += `<account id="${a}">100000</account>`;
+    create += '</symbol></create>';
+    assert.match(await classicRequest(server.port, create), /<created sym="S" id="8"\/>/);
+
+    for (let cycle = 0; cycle < CYCLES; cycle++) {
+      const streams = [1, 2, 3].map(() => stream(server.framedPort, acked, mine));
+      await new Promise((r) => setTimeout(r, 300 + random(500)));
+      server.process.kill('SIGKILL');
+      assert.equal(await server.exited, 'SIGKILL');
+      await Promise.all(streams);
+
+      // What the disk holds, read as a restarting server would.
+      const store = new SqliteStore(db);
+      const restored = Exchange.restore(await store.load());
+      await store.close();
+      assert.deepEqual(auditExchange(restored).problems, []);
+      for (const [id, order] of acked.opened) {
+        const found = restored.orders.get(id);
+        assert.ok(found, `acknowledged order ${id} is lost`);
+        const amount = parseDecimal(order.amount, SHARE_SCALE);
+        const limit = parseDecimal(order.limit, PRICE_SCALE);
+        assert.ok(amount.ok && limit.ok);
+        assert.equal(found.account.id, order.account);
+        assert.equal(found.isBuy ? found.shares : -found.shares, amount.value);
+        assert.equal(found.limit, limit.value);
+      }
+      for (const id of acked.canceled)
+        assert.ok(restored.orders.get(id)?.canceled, `acknowledged cancel of ${id} is lost`);
+
+      server = await startChildServer(['--db', `sqlite:${db}`]);
+      // Ids continue after everything ever acknowledged.
+      const reply = await classicRequest(
+        server.port,
+        '<transactions id="1"><order sym="S" amount="1" limit="1"/></transactions>',
+      );
+      const id = Number(/id="(\d+)"\/>/.exec(reply)?.[1]);
+      assert.ok(id > Math.max(0, ...acked.opened.keys()), `id ${id} reused`);
+      acked.opened.set(id, { account: '1', amount: '1', limit: '1' });
+      mine.set('1', [...(mine.get('1') ?? []), id]);
+    }
+    assert.ok(acked.opened.size > 50, `only ${acked.opened.size} orders were acknowledged`);
+    t.diagnostic(
+      `${acked.opened.size} orders and ${acked.canceled.size} cancels acknowledged across ${CYCLES} kills`,
+    );
+    server.process.kill('SIGTERM');
+    assert.equal(await server.exited, 0);
+  },
+);
