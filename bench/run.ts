@@ -57,9 +57,7 @@ async function main(): Promise<void> {
       '0',
       '--db',
       `sqlite:${join(dir, `bench-${dbCounter++}.db`)}`,
-      '--log-level',
-      'warn',
-    ]).then(async (s) => s);
+    ]);
   const bare = (): Promise<BenchServer> => spawnServer(['--import', 'tsx', 'bench/bare-server.ts']);
 
   const cells: Cell[] = [
@@ -101,7 +99,7 @@ async function main(): Promise<void> {
       for (const cell of cells) {
         const server = await cell.server();
         try {
-          // The exchange logs "listening" before the log line flushes ports; setup funds the flow's accounts.
+          // Funds the flow's accounts (same accounts and seed as the load worker's flow).
           if (cell.setup) {
             const flow = new MixedFlow({ accounts: ACCOUNTS, symbols: SYMBOLS });
             await classicRequest(server.port, flow.setupXml());

@@ -17,11 +17,12 @@ import type { ChangeSet, ExecutionRow, CancelRow, Snapshot } from './changes.js'
 import { exchangeError, type ErrorCode } from './errors.js';
 import { Order } from './order.js';
 import { OrderBook } from './order-book.js';
+import { OrderIndex } from './order-index.js';
 
 export class Exchange {
   readonly accounts = new Map<string, Account>();
   readonly books = new Map<string, OrderBook>();
-  readonly orders = new Map<number, Order>();
+  readonly orders = new OrderIndex();
   private nextOrderId = 1;
 
   // Changes since the last takeChanges(), tracked as the objects that moved; their values
@@ -138,7 +139,7 @@ export class Exchange {
       this.dirtyPositions.add(position);
     }
     const order = new Order(this.nextOrderId++, account, cmd.sym, isBuy, shares, cmd.limit, now);
-    this.orders.set(order.id, order);
+    this.orders.add(order);
     this.dirtyOrders.add(order);
     this.match(book, order, now);
     if (order.open > 0n) book.rest(order);
@@ -180,8 +181,8 @@ export class Exchange {
     buy.open -= shares;
     sell.open -= shares;
     const fill = { shares, price, time: now };
-    buy.fills.push(fill);
-    sell.fills.push(fill);
+    buy.addFill(fill);
+    sell.addFill(fill);
 
     const buyer = buy.account;
     const position = this.position(buyer, buy.sym);
@@ -323,13 +324,13 @@ export class Exchange {
       const order = new Order(row.id, account, row.sym, row.isBuy, row.shares, row.limit, row.time);
       order.open = row.open;
       order.stored = true;
-      byId.set(order.id, order);
+      byId.add(order);
       exchange.nextOrderId = Math.max(exchange.nextOrderId, order.id + 1);
     }
     for (const e of snapshot.executions) {
       const fill = { shares: e.shares, price: e.price, time: e.time };
-      byId.get(e.buyOrderId)?.fills.push(fill);
-      byId.get(e.sellOrderId)?.fills.push(fill);
+      byId.get(e.buyOrderId)?.addFill(fill);
+      byId.get(e.sellOrderId)?.addFill(fill);
     }
     for (const c of snapshot.cancels) {
       const order = byId.get(c.orderId);

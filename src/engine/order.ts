@@ -2,10 +2,13 @@ import type { CancelRecord, Fill, OrderStatus } from './commands.js';
 import type { Account } from './account.js';
 import type { PriceLevel } from './price-levels.js';
 
+const NO_FILLS: readonly Fill[] = Object.freeze([]);
+
 export class Order {
   /** Shares (SHARE_SCALE) not yet executed or canceled. */
   open: bigint;
-  readonly fills: Fill[] = [];
+  /** Executions, oldest first; none is the shared empty list (most orders never fill). */
+  fills: readonly Fill[] = NO_FILLS;
   canceled: CancelRecord | null = null;
   /** Intrusive FIFO links inside its price level while resting. */
   prev: Order | null = null;
@@ -26,6 +29,11 @@ export class Order {
     readonly time: number,
   ) {
     this.open = shares;
+  }
+
+  addFill(fill: Fill): void {
+    if (this.fills === NO_FILLS) this.fills = [fill];
+    else (this.fills as Fill[]).push(fill);
   }
 
   status(): OrderStatus {

@@ -1,8 +1,10 @@
-// The single writer: requests are applied to the engine one at a time, in arrival order, and
-// group-committed. Everything that arrives while a commit is in flight forms the next batch;
-// a batch is one store transaction, and no result of a batch is released before it commits.
-// The next batch is applied only after the previous one committed, so no reply (not even a
-// query) can ever show state that might still be lost.
+// The single writer. Requests are applied to the engine one at a time in arrival order, as
+// soon as the event loop gets to them: all requests read in one loop turn form a batch, and
+// the batch's changes go to the store at once, without waiting for earlier batches to be
+// durable (the store keeps them in order and merges whatever queues up into one
+// transaction: group commit). A result is released only after the commit that holds its
+// batch, and commits become durable in order, so no reply (not even a query's) ever shows
+// state that could still be lost.
 
 import type { Request, Result } from '../engine/commands.js';
 import { isEmptyChangeSet } from '../engine/changes.js';
@@ -16,9 +18,12 @@ interface Pending {
 }
 
 export interface SequencerStats {
+  /** Batches handed to the store (it may merge several into one transaction). */
   batches: number;
   requests: number;
   largestBatch: number;
+  /** Sum over batches of hand-off to durable, for the mean commit latency. */
+  commitMs: number;
 }
 
 export class StoreFailure extends Error {
@@ -32,11 +37,14 @@ export class StoreFailure extends Error {
 export class Sequencer {
   private queue: Pending[] = [];
   private scheduled = false;
-  private committing = false;
+  /** Batches handed to the store and not yet durable. */
+  private inFlight = 0;
+  /** Settles when the newest batch handed to the store is durable. */
+  private lastCommit: Promise<void> = Promise.resolve();
   private failure: StoreFailure | null = null;
   private lastTime = 0;
   private idleWaiters: (() => void)[] = [];
-  readonly stats: SequencerStats = { batches: 0, requests: 0, largestBatch: 0 };
+  readonly stats: SequencerStats = { batches: 0, requests: 0, largestBatch: 0, commitMs: 0 };
 
   constructor(
     private readonly engine: Exchange,
@@ -54,33 +62,32 @@ export class Sequencer {
         return;
       }
       this.queue.push({ request, resolve, reject });
-      this.schedule();
+      if (!this.scheduled) {
+        this.scheduled = true;
+        // setImmediate runs after the socket reads of this loop turn: one apply pass each.
+        setImmediate(() => this.applyQueued());
+      }
     });
   }
 
-  /** Resolves when nothing is queued or committing. */
+  /** Resolves when nothing is queued or waiting to be durable. */
   idle(): Promise<void> {
     if (this.isIdle) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
   private get isIdle(): boolean {
-    return this.queue.length === 0 && !this.committing && !this.scheduled;
+    return this.queue.length === 0 && this.inFlight === 0 && !this.scheduled;
   }
 
-  private schedule(): void {
-    if (this.scheduled || this.committing) return;
-    this.scheduled = true;
-    // setImmediate runs after pending socket reads, so a busy loop gathers bigger batches.
-    setImmediate(() => this.runBatch());
-  }
-
-  private runBatch(): void {
+  private applyQueued(): void {
     this.scheduled = false;
     const batch = this.queue;
     this.queue = [];
-    if (batch.length === 0) return this.settleIdle();
-
+    if (this.failure !== null) {
+      for (const p of batch) p.reject(this.failure);
+      return this.settleIdle();
+    }
     // Time never runs backwards inside the exchange, whatever the wall clock does.
     const now = Math.max(this.lastTime, this.clock());
     this.lastTime = now;
@@ -90,25 +97,21 @@ export class Sequencer {
     this.stats.requests += batch.length;
     if (batch.length > this.stats.largestBatch) this.stats.largestBatch = batch.length;
 
-    if (isEmptyChangeSet(changes)) {
-      settle(batch, outcomes);
-      return this.next();
-    }
-    this.committing = true;
-    this.store.commit(changes).then(
+    // A batch of reads has nothing to write, but what it read must be durable first.
+    const started = performance.now();
+    const durable = isEmptyChangeSet(changes) ? this.lastCommit : this.store.commit(changes);
+    this.lastCommit = durable;
+    this.inFlight++;
+    durable.then(
       () => {
-        this.committing = false;
-        settle(batch, outcomes);
-        this.next();
+        this.stats.commitMs += performance.now() - started;
+        this.inFlight--;
+        release(batch, outcomes);
+        this.settleIdle();
       },
       (error: unknown) => {
-        this.committing = false;
-        this.failure = new StoreFailure(error);
-        for (const p of batch) p.reject(this.failure);
-        for (const p of this.queue) p.reject(this.failure);
-        this.queue = [];
-        this.settleIdle();
-        this.onFailure(this.failure);
+        this.inFlight--;
+        this.fail(batch, error);
       },
     );
   }
@@ -117,15 +120,21 @@ export class Sequencer {
     try {
       return this.engine.apply(request, now);
     } catch (error) {
-      // A bug, not a refusal: the request is answered with an internal error and logged
-      // by whoever awaits it; the other requests of the batch go on.
+      // A bug, not a refusal: that request is answered with an internal error and logged
+      // by whoever awaits it; the other requests go on.
       return error instanceof Error ? error : new Error(String(error));
     }
   }
 
-  private next(): void {
-    if (this.queue.length > 0) this.schedule();
-    else this.settleIdle();
+  /** The engine is now ahead of the store: nothing more is answered or applied. */
+  private fail(batch: readonly Pending[], error: unknown): void {
+    const first = this.failure === null;
+    this.failure ??= new StoreFailure(error);
+    for (const p of batch) p.reject(this.failure);
+    for (const p of this.queue) p.reject(this.failure);
+    this.queue = [];
+    this.settleIdle();
+    if (first) this.onFailure(this.failure);
   }
 
   private settleIdle(): void {
@@ -136,10 +145,10 @@ export class Sequencer {
   }
 }
 
-function settle(batch: readonly Pending[], outcomes: readonly (Result[] | Error)[]): void {
-  batch.forEach((p, i) => {
+function release(batch: readonly Pending[], outcomes: readonly (Result[] | Error)[]): void {
+  batch.forEach((pending, i) => {
     const outcome = outcomes[i]!;
-    if (outcome instanceof Error) p.reject(outcome);
-    else p.resolve(outcome);
+    if (outcome instanceof Error) pending.reject(outcome);
+    else pending.resolve(outcome);
   });
 }

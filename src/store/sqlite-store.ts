@@ -1,177 +1,72 @@
-// The embedded store of record: one SQLite file in WAL mode. One engine batch is one
-// transaction; with synchronous=FULL the WAL is fsynced at every commit, so a batch that
-// was acknowledged survives kill -9 and power loss.
+// The SQLite store of record, run in a worker thread: the engine's thread hands it a batch
+// and goes on applying the next requests while the batch is written and fsynced.
 
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import Database from 'better-sqlite3';
+import { Worker } from 'node:worker_threads';
 import type { ChangeSet, Snapshot } from '../engine/changes.js';
-import { cashText, priceText, readCash, readPrice, readShares, sharesText } from './rows.js';
-import { SQLITE_MIGRATIONS } from './sqlite-schema.js';
+import type { SyncMode } from './sqlite-database.js';
+import type { WorkerReply, WorkerRequest } from './sqlite-worker.js';
 import type { Store } from './store.js';
 
-export type SyncMode = 'full' | 'normal';
+export type { SyncMode } from './sqlite-database.js';
 
-interface Statements {
-  upsertAccount: Database.Statement;
-  upsertSymbol: Database.Statement;
-  upsertPosition: Database.Statement;
-  insertOrder: Database.Statement;
-  updateOrder: Database.Statement;
-  insertExecution: Database.Statement;
-  insertCancel: Database.Statement;
+// Built, the worker is a .js file beside this one. Run from source under tsx (tests), it is
+// .ts and the worker thread must register tsx itself before importing it.
+function startWorker(workerData: unknown): Worker {
+  if (!import.meta.url.endsWith('.ts')) {
+    return new Worker(new URL('./sqlite-worker.js', import.meta.url), { workerData });
+  }
+  const source = new URL('./sqlite-worker.ts', import.meta.url).href;
+  const bootstrap = `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(source)}); })`;
+  return new Worker(bootstrap, { eval: true, workerData });
+}
+
+interface Call {
+  resolve: (value: unknown) => void;
+  reject: (error: Error) => void;
 }
 
 export class SqliteStore implements Store {
   readonly description: string;
-  private readonly db: Database.Database;
-  private readonly statements: Statements;
-  private readonly writeBatch: (changes: ChangeSet) => void;
+  private readonly worker: Worker;
+  /** Calls in flight; the worker answers them in order, merged commits in one reply. */
+  private readonly calls: Call[] = [];
+  private failure: Error | null = null;
 
   constructor(path: string, sync: SyncMode = 'full') {
     this.description = `sqlite:${path} (synchronous=${sync})`;
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-    this.db = new Database(path);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma(`synchronous = ${sync === 'full' ? 'FULL' : 'NORMAL'}`);
-    this.db.pragma('busy_timeout = 5000');
-    this.migrate();
-    const db = this.db;
-    this.statements = {
-      upsertAccount: db.prepare(
-        'INSERT INTO accounts (id, balance, deposited) VALUES (?, ?, ?) ' +
-          'ON CONFLICT (id) DO UPDATE SET balance = excluded.balance',
-      ),
-      upsertSymbol: db.prepare(
-        'INSERT INTO symbols (symbol, granted) VALUES (?, ?) ON CONFLICT (symbol) DO UPDATE SET granted = excluded.granted',
-      ),
-      upsertPosition: db.prepare(
-        'INSERT INTO positions (account_id, symbol, shares) VALUES (?, ?, ?) ' +
-          'ON CONFLICT (account_id, symbol) DO UPDATE SET shares = excluded.shares',
-      ),
-      insertOrder: db.prepare(
-        'INSERT INTO orders (id, account_id, symbol, side, shares, limit_price, open_shares, created_at) ' +
-          'VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-      ),
-      updateOrder: db.prepare('UPDATE orders SET open_shares = ? WHERE id = ?'),
-      insertExecution: db.prepare(
-        'INSERT INTO executions (symbol, buy_order_id, sell_order_id, shares, price, executed_at) ' +
-          'VALUES (?, ?, ?, ?, ?, ?)',
-      ),
-      insertCancel: db.prepare(
-        'INSERT INTO cancels (order_id, shares, canceled_at) VALUES (?, ?, ?)',
-      ),
+    this.worker = startWorker({ path, sync });
+    this.worker.on('message', (reply: WorkerReply) => {
+      for (const call of this.calls.splice(0, reply.count)) {
+        if (reply.ok) call.resolve(reply.value);
+        else call.reject(new Error(reply.error));
+      }
+    });
+    const fail = (error: Error): void => {
+      this.failure ??= error;
+      for (const call of this.calls.splice(0)) call.reject(error);
     };
-    this.writeBatch = db.transaction((changes: ChangeSet) => this.write(changes));
+    this.worker.on('error', fail);
+    this.worker.on('exit', (code) => fail(new Error(`the SQLite worker exited (${code})`)));
   }
 
-  private migrate(): void {
-    const db = this.db;
-    db.exec(
-      'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)',
-    );
-    const applied = new Set(
-      db.prepare('SELECT version FROM schema_migrations').pluck().all() as number[],
-    );
-    SQLITE_MIGRATIONS.forEach((sql, index) => {
-      const version = index + 1;
-      if (applied.has(version)) return;
-      db.transaction(() => {
-        db.exec(sql);
-        db.prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)').run(
-          version,
-          new Date().toISOString(),
-        );
-      })();
+  private call(request: WorkerRequest): Promise<unknown> {
+    return new Promise((resolve, reject) => {
+      if (this.failure !== null) return reject(this.failure);
+      this.calls.push({ resolve, reject });
+      this.worker.postMessage(request);
     });
   }
 
-  private write(changes: ChangeSet): void {
-    const s = this.statements;
-    for (const sym of changes.symbols) s.upsertSymbol.run(sym.sym, sharesText(sym.granted));
-    for (const a of changes.accounts)
-      s.upsertAccount.run(a.id, cashText(a.cash), cashText(a.deposited));
-    for (const p of changes.positions) s.upsertPosition.run(p.account, p.sym, sharesText(p.shares));
-    for (const o of changes.newOrders) {
-      s.insertOrder.run(
-        o.id,
-        o.account,
-        o.sym,
-        o.isBuy ? 'buy' : 'sell',
-        sharesText(o.shares),
-        priceText(o.limit),
-        sharesText(o.open),
-        o.time,
-      );
-    }
-    for (const u of changes.orderUpdates) s.updateOrder.run(sharesText(u.open), u.id);
-    for (const e of changes.executions) {
-      s.insertExecution.run(
-        e.sym,
-        e.buyOrderId,
-        e.sellOrderId,
-        sharesText(e.shares),
-        priceText(e.price),
-        e.time,
-      );
-    }
-    for (const c of changes.cancels) s.insertCancel.run(c.orderId, sharesText(c.shares), c.time);
+  async load(): Promise<Snapshot> {
+    return (await this.call({ type: 'load' })) as Snapshot;
   }
 
   async commit(changes: ChangeSet): Promise<void> {
-    this.writeBatch(changes);
-  }
-
-  async load(): Promise<Snapshot> {
-    const db = this.db;
-    type Row = Record<string, string | number>;
-    const all = (sql: string): Row[] => db.prepare(sql).all() as Row[];
-    return {
-      accounts: all('SELECT id, balance, deposited FROM accounts').map((r) => ({
-        id: String(r.id),
-        cash: readCash(String(r.balance)),
-        deposited: readCash(String(r.deposited)),
-      })),
-      symbols: all('SELECT symbol, granted FROM symbols').map((r) => ({
-        sym: String(r.symbol),
-        granted: readShares(String(r.granted)),
-      })),
-      positions: all('SELECT account_id, symbol, shares FROM positions').map((r) => ({
-        account: String(r.account_id),
-        sym: String(r.symbol),
-        shares: readShares(String(r.shares)),
-      })),
-      orders: all(
-        'SELECT id, account_id, symbol, side, shares, limit_price, open_shares, created_at FROM orders ORDER BY id',
-      ).map((r) => ({
-        id: Number(r.id),
-        account: String(r.account_id),
-        sym: String(r.symbol),
-        isBuy: r.side === 'buy',
-        shares: readShares(String(r.shares)),
-        limit: readPrice(String(r.limit_price)),
-        open: readShares(String(r.open_shares)),
-        time: Number(r.created_at),
-      })),
-      executions: all(
-        'SELECT symbol, buy_order_id, sell_order_id, shares, price, executed_at FROM executions ORDER BY id',
-      ).map((r) => ({
-        sym: String(r.symbol),
-        buyOrderId: Number(r.buy_order_id),
-        sellOrderId: Number(r.sell_order_id),
-        shares: readShares(String(r.shares)),
-        price: readPrice(String(r.price)),
-        time: Number(r.executed_at),
-      })),
-      cancels: all('SELECT order_id, shares, canceled_at FROM cancels').map((r) => ({
-        orderId: Number(r.order_id),
-        shares: readShares(String(r.shares)),
-        time: Number(r.canceled_at),
-      })),
-    };
+    await this.call({ type: 'commit', changes });
   }
 
   async close(): Promise<void> {
-    if (this.db.open) this.db.close();
+    if (this.failure === null) await this.call({ type: 'close' });
+    await this.worker.terminate();
   }
 }

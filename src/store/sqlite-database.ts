@@ -1,0 +1,182 @@
+// The embedded database of record: one SQLite file in WAL mode, used synchronously (the
+// SqliteStore runs it in a worker thread). One engine batch is one transaction; with
+// synchronous=FULL the WAL is fsynced at every commit, so an acknowledged batch survives
+// kill -9 and power loss.
+
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import type { ChangeSet, Snapshot } from '../engine/changes.js';
+import { cashText, priceText, readCash, readPrice, readShares, sharesText } from './rows.js';
+import { SQLITE_MIGRATIONS } from './sqlite-schema.js';
+
+export type SyncMode = 'full' | 'normal';
+
+interface Statements {
+  upsertAccount: Database.Statement;
+  upsertSymbol: Database.Statement;
+  upsertPosition: Database.Statement;
+  insertOrder: Database.Statement;
+  updateOrder: Database.Statement;
+  insertExecution: Database.Statement;
+  insertCancel: Database.Statement;
+}
+
+export class SqliteDatabase {
+  private readonly db: Database.Database;
+  private readonly statements: Statements;
+  private readonly writeBatch: (batches: readonly ChangeSet[]) => void;
+
+  constructor(path: string, sync: SyncMode = 'full') {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    this.db = new Database(path);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma(`synchronous = ${sync === 'full' ? 'FULL' : 'NORMAL'}`);
+    this.db.pragma('busy_timeout = 5000');
+    this.migrate();
+    const db = this.db;
+    this.statements = {
+      upsertAccount: db.prepare(
+        'INSERT INTO accounts (id, balance, deposited) VALUES (?, ?, ?) ' +
+          'ON CONFLICT (id) DO UPDATE SET balance = excluded.balance',
+      ),
+      upsertSymbol: db.prepare(
+        'INSERT INTO symbols (symbol, granted) VALUES (?, ?) ON CONFLICT (symbol) DO UPDATE SET granted = excluded.granted',
+      ),
+      upsertPosition: db.prepare(
+        'INSERT INTO positions (account_id, symbol, shares) VALUES (?, ?, ?) ' +
+          'ON CONFLICT (account_id, symbol) DO UPDATE SET shares = excluded.shares',
+      ),
+      insertOrder: db.prepare(
+        'INSERT INTO orders (id, account_id, symbol, side, shares, limit_price, open_shares, created_at) ' +
+          'VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      ),
+      updateOrder: db.prepare('UPDATE orders SET open_shares = ? WHERE id = ?'),
+      insertExecution: db.prepare(
+        'INSERT INTO executions (symbol, buy_order_id, sell_order_id, shares, price, executed_at) ' +
+          'VALUES (?, ?, ?, ?, ?, ?)',
+      ),
+      insertCancel: db.prepare(
+        'INSERT INTO cancels (order_id, shares, canceled_at) VALUES (?, ?, ?)',
+      ),
+    };
+    this.writeBatch = db.transaction((batches: readonly ChangeSet[]) => {
+      for (const changes of batches) this.write(changes);
+    });
+  }
+
+  private migrate(): void {
+    const db = this.db;
+    db.exec(
+      'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)',
+    );
+    const applied = new Set(
+      db.prepare('SELECT version FROM schema_migrations').pluck().all() as number[],
+    );
+    SQLITE_MIGRATIONS.forEach((sql, index) => {
+      const version = index + 1;
+      if (applied.has(version)) return;
+      db.transaction(() => {
+        db.exec(sql);
+        db.prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)').run(
+          version,
+          new Date().toISOString(),
+        );
+      })();
+    });
+  }
+
+  private write(changes: ChangeSet): void {
+    const s = this.statements;
+    for (const sym of changes.symbols) s.upsertSymbol.run(sym.sym, sharesText(sym.granted));
+    for (const a of changes.accounts)
+      s.upsertAccount.run(a.id, cashText(a.cash), cashText(a.deposited));
+    for (const p of changes.positions) s.upsertPosition.run(p.account, p.sym, sharesText(p.shares));
+    for (const o of changes.newOrders) {
+      s.insertOrder.run(
+        o.id,
+        o.account,
+        o.sym,
+        o.isBuy ? 'buy' : 'sell',
+        sharesText(o.shares),
+        priceText(o.limit),
+        sharesText(o.open),
+        o.time,
+      );
+    }
+    for (const u of changes.orderUpdates) s.updateOrder.run(sharesText(u.open), u.id);
+    for (const e of changes.executions) {
+      s.insertExecution.run(
+        e.sym,
+        e.buyOrderId,
+        e.sellOrderId,
+        sharesText(e.shares),
+        priceText(e.price),
+        e.time,
+      );
+    }
+    for (const c of changes.cancels) s.insertCancel.run(c.orderId, sharesText(c.shares), c.time);
+  }
+
+  commit(changes: ChangeSet): void {
+    this.writeBatch([changes]);
+  }
+
+  /** Several batches, in order, in one transaction. */
+  commitAll(batches: readonly ChangeSet[]): void {
+    this.writeBatch(batches);
+  }
+
+  load(): Snapshot {
+    const db = this.db;
+    type Row = Record<string, string | number>;
+    const all = (sql: string): Row[] => db.prepare(sql).all() as Row[];
+    return {
+      accounts: all('SELECT id, balance, deposited FROM accounts').map((r) => ({
+        id: String(r.id),
+        cash: readCash(String(r.balance)),
+        deposited: readCash(String(r.deposited)),
+      })),
+      symbols: all('SELECT symbol, granted FROM symbols').map((r) => ({
+        sym: String(r.symbol),
+        granted: readShares(String(r.granted)),
+      })),
+      positions: all('SELECT account_id, symbol, shares FROM positions').map((r) => ({
+        account: String(r.account_id),
+        sym: String(r.symbol),
+        shares: readShares(String(r.shares)),
+      })),
+      orders: all(
+        'SELECT id, account_id, symbol, side, shares, limit_price, open_shares, created_at FROM orders ORDER BY id',
+      ).map((r) => ({
+        id: Number(r.id),
+        account: String(r.account_id),
+        sym: String(r.symbol),
+        isBuy: r.side === 'buy',
+        shares: readShares(String(r.shares)),
+        limit: readPrice(String(r.limit_price)),
+        open: readShares(String(r.open_shares)),
+        time: Number(r.created_at),
+      })),
+      executions: all(
+        'SELECT symbol, buy_order_id, sell_order_id, shares, price, executed_at FROM executions ORDER BY id',
+      ).map((r) => ({
+        sym: String(r.symbol),
+        buyOrderId: Number(r.buy_order_id),
+        sellOrderId: Number(r.sell_order_id),
+        shares: readShares(String(r.shares)),
+        price: readPrice(String(r.price)),
+        time: Number(r.executed_at),
+      })),
+      cancels: all('SELECT order_id, shares, canceled_at FROM cancels').map((r) => ({
+        orderId: Number(r.order_id),
+        shares: readShares(String(r.shares)),
+        time: Number(r.canceled_at),
+      })),
+    };
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}

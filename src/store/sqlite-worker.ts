@@ -1,0 +1,81 @@
+// The SQLite store's thread: owns the database connection, so fsyncs and checkpoints never
+// block the event loop that serves sockets and runs the engine. Commits that queue up while
+// one is being written are merged into the next transaction: one fsync for all of them.
+
+import {
+  parentPort,
+  receiveMessageOnPort,
+  workerData,
+  type MessagePort,
+} from 'node:worker_threads';
+import type { ChangeSet } from '../engine/changes.js';
+import { SqliteDatabase, type SyncMode } from './sqlite-database.js';
+
+export type WorkerRequest =
+  | { readonly type: 'load' }
+  | { readonly type: 'commit'; readonly changes: ChangeSet }
+  | { readonly type: 'close' };
+
+/** Answers `count` requests, in order. */
+export type WorkerReply =
+  | { readonly ok: true; readonly count: number; readonly value?: unknown }
+  | { readonly ok: false; readonly count: number; readonly error: string };
+
+const { path, sync } = workerData as { path: string; sync: SyncMode };
+const port: MessagePort = parentPort!;
+const message = (error: unknown): string =>
+  error instanceof Error ? error.message : String(error);
+
+let db: SqliteDatabase;
+try {
+  db = new SqliteDatabase(path, sync);
+} catch (error) {
+  port.postMessage({ ok: false, count: 1, error: message(error) } satisfies WorkerReply);
+  process.exit(1);
+}
+
+function commitMerged(first: ChangeSet): void {
+  const batches = [first];
+  let next: WorkerRequest | undefined;
+  for (;;) {
+    const queued = receiveMessageOnPort(port);
+    if (queued === undefined) break;
+    next = queued.message as WorkerRequest;
+    if (next.type !== 'commit') break;
+    batches.push(next.changes);
+    next = undefined;
+  }
+  try {
+    db.commitAll(batches);
+    port.postMessage({ ok: true, count: batches.length } satisfies WorkerReply);
+  } catch (error) {
+    port.postMessage({
+      ok: false,
+      count: batches.length,
+      error: message(error),
+    } satisfies WorkerReply);
+  }
+  // A non-commit request taken off the queue while merging is handled now, in its turn.
+  if (next !== undefined) handle(next);
+}
+
+function handle(request: WorkerRequest): void {
+  try {
+    switch (request.type) {
+      case 'load':
+        port.postMessage({ ok: true, count: 1, value: db.load() } satisfies WorkerReply);
+        return;
+      case 'commit':
+        return commitMerged(request.changes);
+      case 'close':
+        db.close();
+        port.postMessage({ ok: true, count: 1 } satisfies WorkerReply);
+        port.close();
+        return;
+    }
+  } catch (error) {
+    port.postMessage({ ok: false, count: 1, error: message(error) } satisfies WorkerReply);
+  }
+}
+
+port.on('message', handle);
