@@ -1,4 +1,6 @@
 export class Position {
+  dirty = false;
+
   constructor(
     readonly account: Account,
     readonly sym: string,
@@ -8,6 +10,7 @@ export class Position {
 }
 
 export class Account {
+  dirty = false;
   readonly positions = new Map<string, Position>();
 
   constructor(

@@ -18,6 +18,7 @@ import { exchangeError, type ErrorCode } from './errors.js';
 import { Order } from './order.js';
 import { OrderBook } from './order-book.js';
 import { OrderIndex } from './order-index.js';
+import { DirtyList } from './dirty-list.js';
 
 export class Exchange {
   readonly accounts = new Map<string, Account>();
@@ -27,10 +28,10 @@ export class Exchange {
 
   // Changes since the last takeChanges(), tracked as the objects that moved; their values
   // are copied out when the batch closes.
-  private dirtyAccounts = new Set<Account>();
-  private dirtyPositions = new Set<Position>();
-  private dirtyOrders = new Set<Order>();
-  private dirtyBooks = new Set<OrderBook>();
+  private readonly dirtyAccounts = new DirtyList<Account>();
+  private readonly dirtyPositions = new DirtyList<Position>();
+  private readonly dirtyOrders = new DirtyList<Order>();
+  private readonly dirtyBooks = new DirtyList<OrderBook>();
   private executions: ExecutionRow[] = [];
   private cancels: CancelRow[] = [];
 
@@ -79,7 +80,7 @@ export class Exchange {
         }
         const account = new Account(child.id, child.balance);
         this.accounts.set(child.id, account);
-        this.dirtyAccounts.add(account);
+        this.dirtyAccounts.mark(account);
         return { kind: 'created', id: child.id };
       }
       case 'grant': {
@@ -96,10 +97,10 @@ export class Exchange {
         }
         const book = this.ensureBook(child.sym);
         book.granted += child.shares;
-        this.dirtyBooks.add(book);
+        this.dirtyBooks.mark(book);
         const position = this.position(account, child.sym);
         position.shares += child.shares;
-        this.dirtyPositions.add(position);
+        this.dirtyPositions.mark(position);
         return { kind: 'granted', sym: child.sym, id: child.id };
       }
     }
@@ -129,18 +130,18 @@ export class Exchange {
       const cost = shares * cmd.limit;
       if (account.cash < cost) return this.refuse(cmd, 'INSUFFICIENT_FUNDS');
       account.cash -= cost;
-      this.dirtyAccounts.add(account);
+      this.dirtyAccounts.mark(account);
     } else {
       const position = account.positions.get(cmd.sym);
       if (position === undefined || position.shares < shares) {
         return this.refuse(cmd, 'INSUFFICIENT_SHARES');
       }
       position.shares -= shares;
-      this.dirtyPositions.add(position);
+      this.dirtyPositions.mark(position);
     }
     const order = new Order(this.nextOrderId++, account, cmd.sym, isBuy, shares, cmd.limit, now);
     this.orders.add(order);
-    this.dirtyOrders.add(order);
+    this.dirtyOrders.mark(order);
     this.match(book, order, now);
     if (order.open > 0n) book.rest(order);
     return { kind: 'opened', echo: cmd.echo, orderId: order.id };
@@ -180,31 +181,32 @@ export class Exchange {
     const sell = incoming.isBuy ? resting : incoming;
     buy.open -= shares;
     sell.open -= shares;
-    const fill = { shares, price, time: now };
-    buy.addFill(fill);
-    sell.addFill(fill);
-
-    const buyer = buy.account;
-    const position = this.position(buyer, buy.sym);
-    position.shares += shares;
-    this.dirtyPositions.add(position);
-    // The buyer reserved shares × its limit; it pays shares × price.
-    if (buy.limit !== price) {
-      buyer.cash += shares * (buy.limit - price);
-      this.dirtyAccounts.add(buyer);
-    }
-    sell.account.cash += shares * price;
-    this.dirtyAccounts.add(sell.account);
-
-    this.dirtyOrders.add(resting);
-    this.executions.push({
+    // One object is both orders' fill and the execution row the store writes.
+    const execution: ExecutionRow = {
       sym: buy.sym,
       buyOrderId: buy.id,
       sellOrderId: sell.id,
       shares,
       price,
       time: now,
-    });
+    };
+    buy.addFill(execution);
+    sell.addFill(execution);
+
+    const buyer = buy.account;
+    const position = this.position(buyer, buy.sym);
+    position.shares += shares;
+    this.dirtyPositions.mark(position);
+    // The buyer reserved shares × its limit; it pays shares × price.
+    if (buy.limit !== price) {
+      buyer.cash += shares * (buy.limit - price);
+      this.dirtyAccounts.mark(buyer);
+    }
+    sell.account.cash += shares * price;
+    this.dirtyAccounts.mark(sell.account);
+
+    this.dirtyOrders.mark(resting);
+    this.executions.push(execution);
   }
 
   private query(cmd: QueryOrder): Result {
@@ -230,15 +232,15 @@ export class Exchange {
     const shares = order.open;
     if (order.isBuy) {
       account.cash += shares * order.limit;
-      this.dirtyAccounts.add(account);
+      this.dirtyAccounts.mark(account);
     } else {
       const position = this.position(account, order.sym);
       position.shares += shares;
-      this.dirtyPositions.add(position);
+      this.dirtyPositions.mark(position);
     }
     order.open = 0n;
     order.canceled = { shares, time: now };
-    this.dirtyOrders.add(order);
+    this.dirtyOrders.mark(order);
     this.cancels.push({ orderId: order.id, shares, time: now });
     return { kind: 'canceled', echo: cmd.echo, status: order.status() };
   }
@@ -248,7 +250,7 @@ export class Exchange {
     if (book === undefined) {
       book = new OrderBook(sym);
       this.books.set(sym, book);
-      this.dirtyBooks.add(book);
+      this.dirtyBooks.mark(book);
     }
     return book;
   }
@@ -265,13 +267,13 @@ export class Exchange {
   /** Closes the current batch: everything changed since the last call, as plain values. */
   takeChanges(): ChangeSet {
     const changes: ChangeSet = {
-      accounts: [...this.dirtyAccounts].map((a) => ({
+      accounts: this.dirtyAccounts.drain().map((a) => ({
         id: a.id,
         cash: a.cash,
         deposited: a.deposited,
       })),
-      symbols: [...this.dirtyBooks].map((b) => ({ sym: b.sym, granted: b.granted })),
-      positions: [...this.dirtyPositions].map((p) => ({
+      symbols: this.dirtyBooks.drain().map((b) => ({ sym: b.sym, granted: b.granted })),
+      positions: this.dirtyPositions.drain().map((p) => ({
         account: p.account.id,
         sym: p.sym,
         shares: p.shares,
@@ -281,7 +283,7 @@ export class Exchange {
       executions: this.executions,
       cancels: this.cancels,
     };
-    for (const o of this.dirtyOrders) {
+    for (const o of this.dirtyOrders.drain()) {
       if (o.stored) changes.orderUpdates.push({ id: o.id, open: o.open });
       else {
         changes.newOrders.push({
@@ -297,10 +299,6 @@ export class Exchange {
         o.stored = true;
       }
     }
-    this.dirtyAccounts = new Set();
-    this.dirtyPositions = new Set();
-    this.dirtyOrders = new Set();
-    this.dirtyBooks = new Set();
     this.executions = [];
     this.cancels = [];
     return changes;
@@ -328,9 +326,8 @@ export class Exchange {
       exchange.nextOrderId = Math.max(exchange.nextOrderId, order.id + 1);
     }
     for (const e of snapshot.executions) {
-      const fill = { shares: e.shares, price: e.price, time: e.time };
-      byId.get(e.buyOrderId)?.addFill(fill);
-      byId.get(e.sellOrderId)?.addFill(fill);
+      byId.get(e.buyOrderId)?.addFill(e);
+      byId.get(e.sellOrderId)?.addFill(e);
     }
     for (const c of snapshot.cancels) {
       const order = byId.get(c.orderId);

@@ -5,6 +5,7 @@ import { PriceLevels } from './price-levels.js';
 export class OrderBook {
   readonly bids = new PriceLevels(true);
   readonly asks = new PriceLevels(false);
+  dirty = false;
 
   constructor(
     readonly sym: string,

@@ -16,6 +16,7 @@ export class Order {
   level: PriceLevel | null = null;
   /** Whether the store already has this order's row (so later changes are updates). */
   stored = false;
+  dirty = false;
 
   constructor(
     readonly id: number,
@@ -37,6 +38,11 @@ export class Order {
   }
 
   status(): OrderStatus {
-    return { open: this.open, canceled: this.canceled, fills: this.fills.slice() };
+    // Fills are shared with execution rows; a status reports just the fill's own facts.
+    const fills =
+      this.fills.length === 0
+        ? NO_FILLS
+        : this.fills.map(({ shares, price, time }) => ({ shares, price, time }));
+    return { open: this.open, canceled: this.canceled, fills };
   }
 }
