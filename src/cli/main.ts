@@ -7,8 +7,9 @@ import { startExchangeServer } from '../server/exchange-server.js';
 import { DEFAULT_DB, openStore } from '../store/open-store.js';
 import type { SyncMode } from '../store/sqlite-store.js';
 
-function parsePort(value: string): number | null {
-  if (value === 'off') return null;
+// Commander turns a parser's null into '', so "off" stays a string until serve() reads it.
+function parsePort(value: string): number | 'off' {
+  if (value === 'off') return 'off';
   const port = Number(value);
   if (!/^\d+$/.test(value) || port > 65535) {
     throw new InvalidArgumentError('expected a port number 0-65535 (0 picks a free port) or "off"');
@@ -26,8 +27,8 @@ function parsePositiveInt(value: string): number {
 
 interface ServeOptions {
   host: string;
-  port: number | null;
-  framedPort: number | null;
+  port: number | 'off';
+  framedPort: number | 'off';
   db: string;
   sync: SyncMode;
   maxRequestBytes: number;
@@ -35,14 +36,17 @@ interface ServeOptions {
 }
 
 async function serve(opts: ServeOptions): Promise<void> {
+  if (opts.port === 'off' && opts.framedPort === 'off') {
+    throw new Error('both listeners are off: turn on --port or --framed-port');
+  }
   const log = createLogger(opts.logLevel);
   const store = openStore(opts.db, { sync: opts.sync });
   const server = await startExchangeServer({
     store,
     log,
     host: opts.host,
-    port: opts.port,
-    framedPort: opts.framedPort,
+    port: opts.port === 'off' ? null : opts.port,
+    framedPort: opts.framedPort === 'off' ? null : opts.framedPort,
     maxRequestBytes: opts.maxRequestBytes,
     onStoreFailure: () => process.exit(1),
   });
