@@ -15,9 +15,9 @@ import {
 } from '../src/engine/validate.js';
 import type { CreateChild, Request, Result, TransactionChild } from '../src/engine/commands.js';
 import type { ErrorCode } from '../src/engine/errors.js';
-import type { PriceLevels } from '../src/engine/price-levels.js';
 import { CASH_SCALE, PRICE_SCALE, SHARE_SCALE, parseDecimal, pow10 } from '../src/decimal/fixed.js';
 import { MemoryStore } from '../src/store/memory-store.js';
+import { dumpState, levelOrders } from './support/engine-state.js';
 
 // ---------------------------------------------------------------------------------------
 // Generated commands: plain text, as a client would send them.
@@ -471,18 +471,6 @@ function checkResult(actual: Result | undefined, expected: Expected, where: stri
 // ---------------------------------------------------------------------------------------
 // Invariants on the engine state.
 
-function levelOrders(side: PriceLevels): { price: bigint; ids: number[]; open: bigint }[] {
-  return side.levels().map((level) => {
-    const ids: number[] = [];
-    let open = 0n;
-    for (let o = level.head; o !== null; o = o.next) {
-      ids.push(o.id);
-      open += o.open;
-    }
-    return { price: level.price, ids, open };
-  });
-}
-
 function checkInvariants(ex: Exchange, model: Model, where: string): void {
   let cash = 0n;
   const held = new Map<string, bigint>();
@@ -640,40 +628,6 @@ async function runSequence(cmds: GenCmd[], tail: GenCmd[]): Promise<void> {
     checkInvariants(restored, model, `tail ${i} restored`);
   }
   assert.deepEqual(dumpState(restored), dumpState(ex), 'state after the tail');
-}
-
-/** Everything observable about the state, as plain values (zero positions omitted). */
-function dumpState(ex: Exchange): unknown {
-  return {
-    nextOrderId: ex.peekNextOrderId,
-    accounts: [...ex.accounts.values()]
-      .sort((a, b) => (a.id < b.id ? -1 : 1))
-      .map((a) => ({
-        id: a.id,
-        cash: a.cash,
-        positions: [...a.positions.values()]
-          .filter((p) => p.shares !== 0n)
-          .sort((p, q) => (p.sym < q.sym ? -1 : 1))
-          .map((p) => [p.sym, p.shares]),
-      })),
-    orders: [...ex.orders.values()]
-      .sort((a, b) => a.id - b.id)
-      .map((o) => ({
-        id: o.id,
-        account: o.account.id,
-        sym: o.sym,
-        isBuy: o.isBuy,
-        shares: o.shares,
-        limit: o.limit,
-        time: o.time,
-        open: o.open,
-        fills: o.fills,
-        canceled: o.canceled,
-      })),
-    books: [...ex.books.entries()]
-      .sort(([a], [b]) => (a < b ? -1 : 1))
-      .map(([sym, b]) => ({ sym, bids: levelOrders(b.bids), asks: levelOrders(b.asks) })),
-  };
 }
 
 // ---------------------------------------------------------------------------------------

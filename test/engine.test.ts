@@ -22,6 +22,7 @@ import type { ErrorCode } from '../src/engine/errors.js';
 import type { PriceLevels } from '../src/engine/price-levels.js';
 import { CASH_SCALE, PRICE_SCALE, SHARE_SCALE, parseDecimal } from '../src/decimal/fixed.js';
 import { MemoryStore } from '../src/store/memory-store.js';
+import { dumpState } from './support/engine-state.js';
 
 // ---------------------------------------------------------------------------------------
 // Helpers
@@ -144,41 +145,6 @@ function book(
   const b = ex.books.get(sym);
   assert.ok(b, `book ${sym} exists`);
   return { bids: levelIds(b.bids), asks: levelIds(b.asks) };
-}
-
-/** Everything observable about the state, as plain values (zero positions omitted). */
-function dumpState(ex: Exchange): unknown {
-  return {
-    nextOrderId: ex.peekNextOrderId,
-    accounts: [...ex.accounts.values()]
-      .sort((a, b) => (a.id < b.id ? -1 : 1))
-      .map((a) => ({
-        id: a.id,
-        cash: a.cash,
-        deposited: a.deposited,
-        positions: [...a.positions.values()]
-          .filter((p) => p.shares !== 0n)
-          .sort((p, q) => (p.sym < q.sym ? -1 : 1))
-          .map((p) => [p.sym, p.shares]),
-      })),
-    orders: [...ex.orders.values()]
-      .sort((a, b) => a.id - b.id)
-      .map((o) => ({
-        id: o.id,
-        account: o.account.id,
-        sym: o.sym,
-        isBuy: o.isBuy,
-        shares: o.shares,
-        limit: o.limit,
-        time: o.time,
-        open: o.open,
-        fills: o.fills,
-        canceled: o.canceled,
-      })),
-    books: [...ex.books.keys()]
-      .sort()
-      .map((sym) => ({ sym, granted: ex.books.get(sym)?.granted, ...book(ex, sym) })),
-  };
 }
 
 /** Accumulates change sets into a snapshot exactly as a store of record would. */
