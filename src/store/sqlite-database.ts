@@ -22,13 +22,38 @@ interface Statements {
   insertCancel: Database.Statement;
 }
 
+/**
+ * One engine per database: two engines writing one file would each believe its own state.
+ * An exclusive SQLite lock on a side file is held until this process closes it or dies
+ * (the OS drops the lock on kill -9), while the database itself stays readable by others.
+ */
+function lockExclusively(lockPath: string, path: string): Database.Database {
+  const lock = new Database(lockPath);
+  try {
+    lock.pragma('locking_mode = EXCLUSIVE');
+    lock.exec('BEGIN EXCLUSIVE');
+    return lock;
+  } catch (error) {
+    lock.close();
+    if (error instanceof Error && /locked|busy/i.test(error.message)) {
+      throw new Error(
+        `another exchange server is using ${path} (it holds ${lockPath}); stop it first`,
+      );
+    }
+    throw error;
+  }
+}
+
 export class SqliteDatabase {
   private readonly db: Database.Database;
   private readonly statements: Statements;
+  /** Held for the life of this connection: one engine per database file. */
+  private readonly lock: Database.Database | null;
   private readonly writeBatch: (batches: readonly ChangeSet[]) => void;
 
   constructor(path: string, sync: SyncMode = 'full') {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    this.lock = path === ':memory:' ? null : lockExclusively(`${path}.lock`, path);
     this.db = new Database(path);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma(`synchronous = ${sync === 'full' ? 'FULL' : 'NORMAL'}`);
@@ -178,5 +203,6 @@ export class SqliteDatabase {
 
   close(): void {
     if (this.db.open) this.db.close();
+    if (this.lock?.open) this.lock.close();
   }
 }
