@@ -1,6 +1,7 @@
 // Engine throughput in process: the mixed flow (55% orders, about half crossing; 25%
-// queries; 20% cancels), applied in batches of 100 with the batch's changes taken, as the
-// sequencer does. Requests are built before timing; only apply + takeChanges are timed.
+// queries; 20% cancels), applied in batches of 100 with the batch's changes taken and closed
+// orders beyond the history cache let go, as the sequencer does. Requests are built before
+// timing; only apply + takeChanges + evictClosed are timed.
 
 import type { Request } from '../src/engine/commands.js';
 import { Exchange } from '../src/engine/exchange.js';
@@ -11,6 +12,7 @@ import {
   validateOrderRef,
 } from '../src/engine/validate.js';
 import { MixedFlow } from '../src/load/mixed-flow.js';
+import { DEFAULT_HISTORY_CACHE } from '../src/server/sequencer.js';
 import { median } from './stats.js';
 
 const BATCH = 100;
@@ -61,7 +63,11 @@ export interface EngineFigures {
   runs: number[];
 }
 
-export function benchEngine(count = 1_000_000, runs = 5): EngineFigures {
+export function benchEngine(
+  count = 1_000_000,
+  runs = 5,
+  historyCache = DEFAULT_HISTORY_CACHE,
+): EngineFigures {
   const { setup, requests, orders } = recordMixedFlow(count);
   const rates: number[] = [];
   for (let run = 0; run < runs + 1; run++) {
@@ -72,7 +78,9 @@ export function benchEngine(count = 1_000_000, runs = 5): EngineFigures {
     for (let i = 0; i < requests.length; i += BATCH) {
       const end = Math.min(i + BATCH, requests.length);
       for (let j = i; j < end; j++) engine.apply(requests[j]!, 1);
+      const batch = engine.currentBatch;
       engine.takeChanges();
+      engine.evictClosed(batch, historyCache);
     }
     const seconds = Number(process.hrtime.bigint() - start) / 1e9;
     // The first run warms the JIT up and is not counted.
@@ -87,6 +95,10 @@ export function benchEngine(count = 1_000_000, runs = 5): EngineFigures {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const figures = benchEngine(Number(process.argv[2] ?? 1_000_000));
+  const figures = benchEngine(
+    Number(process.argv[2] ?? 1_000_000),
+    5,
+    Number(process.argv[3] ?? DEFAULT_HISTORY_CACHE),
+  );
   console.log(JSON.stringify(figures));
 }

@@ -14,6 +14,7 @@ import { MixedFlow } from '../src/load/mixed-flow.js';
 import { benchEngine } from './engine.js';
 import type { LoadJob, LoadSummary } from './load-worker.js';
 import { runLoadWorker, spawnServer, type BenchServer } from './processes.js';
+import { DEFAULT_HISTORY_CACHE } from '../src/server/sequencer.js';
 import { median } from './stats.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
@@ -36,12 +37,15 @@ async function main(): Promise<void> {
   console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}`);
   console.log(`runs: ${RUNS} (median reported), ${SECONDS} s per load run\n`);
 
-  const engine = benchEngine(ENGINE_COMMANDS, RUNS);
-  console.log(
-    `engine, mixed flow (55% orders, 25% queries, 20% cancels), in process:\n` +
-      `  ${fmt(engine.commandsPerSecond)} commands/s = ${fmt(engine.ordersPerSecond)} order placements/s` +
-      `  (runs: ${engine.runs.map(fmt).join(', ')})\n`,
-  );
+  console.log('engine, mixed flow (55% orders, 25% queries, 20% cancels), in process:');
+  for (const cache of [DEFAULT_HISTORY_CACHE, 0]) {
+    const engine = benchEngine(ENGINE_COMMANDS, RUNS, cache);
+    console.log(
+      `  history cache ${fmt(cache).padStart(6)}: ${fmt(engine.commandsPerSecond)} commands/s = ` +
+        `${fmt(engine.ordersPerSecond)} order placements/s  (runs: ${engine.runs.map(fmt).join(', ')})`,
+    );
+  }
+  console.log();
 
   const dir = mkdtempSync(join(tmpdir(), 'exchange-bench-'));
   let dbCounter = 0;

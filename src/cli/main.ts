@@ -4,6 +4,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { createLogger } from '../log.js';
 import { DEFAULT_MAX_REQUEST_BYTES } from '../protocol/framing.js';
 import { startExchangeServer } from '../server/exchange-server.js';
+import { DEFAULT_HISTORY_CACHE } from '../server/sequencer.js';
 import { DEFAULT_DB, openStore } from '../store/open-store.js';
 import type { SyncMode } from '../store/sqlite-store.js';
 
@@ -25,6 +26,14 @@ function parsePositiveInt(value: string): number {
   return n;
 }
 
+function parseCount(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n)) {
+    throw new InvalidArgumentError('expected a whole number (0 or more)');
+  }
+  return n;
+}
+
 interface ServeOptions {
   host: string;
   port: number | 'off';
@@ -32,6 +41,7 @@ interface ServeOptions {
   db: string;
   sync: SyncMode;
   maxRequestBytes: number;
+  historyCache: number;
   logLevel: string;
 }
 
@@ -48,6 +58,7 @@ async function serve(opts: ServeOptions): Promise<void> {
     port: opts.port === 'off' ? null : opts.port,
     framedPort: opts.framedPort === 'off' ? null : opts.framedPort,
     maxRequestBytes: opts.maxRequestBytes,
+    historyCache: opts.historyCache,
     onStoreFailure: () => process.exit(1),
   });
   let signals = 0;
@@ -111,6 +122,12 @@ program
     'largest request body accepted; a longer length line is refused before any of the body is read',
     parsePositiveInt,
     DEFAULT_MAX_REQUEST_BYTES,
+  )
+  .option(
+    '--history-cache <n>',
+    'closed orders kept in memory; queries of older closed orders are answered from the store',
+    parseCount,
+    DEFAULT_HISTORY_CACHE,
   )
   .addOption(
     new Option('--log-level <level>', 'log verbosity')

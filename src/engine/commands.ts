@@ -99,4 +99,15 @@ export type Result =
   | { readonly kind: 'opened'; readonly echo: Echo; readonly orderId: number }
   | { readonly kind: 'status'; readonly echo: Echo; readonly status: OrderStatus }
   | { readonly kind: 'canceled'; readonly echo: Echo; readonly status: OrderStatus }
-  | { readonly kind: 'error'; readonly echo: Echo; readonly error: ExchangeError };
+  | { readonly kind: 'error'; readonly echo: Echo; readonly error: ExchangeError }
+  /**
+   * A query or cancel of a closed order no longer held in memory: the caller answers it from
+   * the store (`account` is the requesting account for a cancel). Never sent to a client.
+   */
+  | {
+      readonly kind: 'archived';
+      readonly op: 'query' | 'cancel';
+      readonly orderId: number;
+      readonly account: string;
+      readonly echo: Echo;
+    };

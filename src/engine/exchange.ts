@@ -19,6 +19,8 @@ import { Order } from './order.js';
 import { OrderBook } from './order-book.js';
 import { OrderIndex } from './order-index.js';
 import { DirtyList } from './dirty-list.js';
+import { ClosedOrders } from './closed-orders.js';
+import { notOpenError } from './archive.js';
 
 export class Exchange {
   readonly accounts = new Map<string, Account>();
@@ -34,6 +36,10 @@ export class Exchange {
   private readonly dirtyBooks = new DirtyList<OrderBook>();
   private executions: ExecutionRow[] = [];
   private cancels: CancelRow[] = [];
+  /** Number of the batch being built; takeChanges() closes it. */
+  private batch = 1;
+  /** Closed orders (fully executed or canceled) in closing order, for eviction. */
+  private readonly closed = new ClosedOrders();
 
   apply(request: Request, now: number): Result[] {
     if (request.kind === 'create') {
@@ -144,6 +150,7 @@ export class Exchange {
     this.dirtyOrders.mark(order);
     this.match(book, order, now);
     if (order.open > 0n) book.rest(order);
+    else this.closed.push(order, this.batch);
     return { kind: 'opened', echo: cmd.echo, orderId: order.id };
   }
 
@@ -163,7 +170,10 @@ export class Exchange {
         const shares = minBig(incoming.open, resting.open);
         this.execute(incoming, resting, shares, level.price, now);
         level.openShares -= shares;
-        if (resting.open === 0n) side.remove(resting);
+        if (resting.open === 0n) {
+          side.remove(resting);
+          this.closed.push(resting, this.batch);
+        }
         resting = next;
       }
     }
@@ -211,6 +221,9 @@ export class Exchange {
 
   private query(cmd: QueryOrder): Result {
     const order = this.orders.get(cmd.orderId);
+    if (order === undefined && this.isArchived(cmd.orderId)) {
+      return { kind: 'archived', op: 'query', orderId: cmd.orderId, account: '', echo: cmd.echo };
+    }
     if (order === undefined)
       return { kind: 'error', echo: cmd.echo, error: exchangeError('ORDER_NOT_FOUND') };
     return { kind: 'status', echo: cmd.echo, status: order.status() };
@@ -218,14 +231,22 @@ export class Exchange {
 
   private cancel(account: Account, cmd: CancelOrder, now: number): Result {
     const order = this.orders.get(cmd.orderId);
+    if (order === undefined && this.isArchived(cmd.orderId)) {
+      return {
+        kind: 'archived',
+        op: 'cancel',
+        orderId: cmd.orderId,
+        account: account.id,
+        echo: cmd.echo,
+      };
+    }
     if (order === undefined)
       return { kind: 'error', echo: cmd.echo, error: exchangeError('ORDER_NOT_FOUND') };
     if (order.account !== account) {
       return { kind: 'error', echo: cmd.echo, error: exchangeError('NOT_ORDER_OWNER') };
     }
     if (order.open === 0n) {
-      const why = order.canceled !== null ? 'it was already canceled' : 'it is fully executed';
-      return { kind: 'error', echo: cmd.echo, error: exchangeError('ORDER_NOT_OPEN', why) };
+      return { kind: 'error', echo: cmd.echo, error: notOpenError(order.canceled !== null) };
     }
     const book = this.books.get(order.sym)!;
     book.remove(order);
@@ -240,9 +261,38 @@ export class Exchange {
     }
     order.open = 0n;
     order.canceled = { shares, time: now };
+    this.closed.push(order, this.batch);
     this.dirtyOrders.mark(order);
     this.cancels.push({ orderId: order.id, shares, time: now });
     return { kind: 'canceled', echo: cmd.echo, status: order.status() };
+  }
+
+  /** Every id below the counter was issued; one not in memory was evicted, closed, to the store. */
+  private isArchived(id: number): boolean {
+    return id < this.nextOrderId && !this.orders.has(id);
+  }
+
+  /**
+   * Forgets closed orders beyond the newest `keep`, among those closed in batches up to
+   * `durableBatch` (their final state is in the store, and a closed order never changes
+   * again). Queries and cancels of a forgotten order come back as `archived` results, to be
+   * answered from the store. Returns how many were forgotten.
+   */
+  evictClosed(durableBatch: number, keep: number): number {
+    let evicted = 0;
+    while (this.closed.length > keep) {
+      const order = this.closed.peekOldest(durableBatch);
+      if (order === undefined) break;
+      this.closed.dropOldest();
+      this.orders.remove(order.id);
+      evicted++;
+    }
+    return evicted;
+  }
+
+  /** Closed orders still held in memory. */
+  get closedInMemory(): number {
+    return this.closed.length;
   }
 
   private ensureBook(sym: string): OrderBook {
@@ -264,8 +314,14 @@ export class Exchange {
     return position;
   }
 
+  /** The number takeChanges() will give the batch being built now. */
+  get currentBatch(): number {
+    return this.batch;
+  }
+
   /** Closes the current batch: everything changed since the last call, as plain values. */
   takeChanges(): ChangeSet {
+    this.batch++;
     const changes: ChangeSet = {
       accounts: this.dirtyAccounts.drain().map((a) => ({
         id: a.id,
@@ -333,6 +389,7 @@ export class Exchange {
       const order = byId.get(c.orderId);
       if (order !== undefined) order.canceled = { shares: c.shares, time: c.time };
     }
+    for (const order of byId.values()) if (order.open === 0n) exchange.closed.push(order, 0);
     // Snapshot orders come in id order, which is arrival order: appending keeps priority.
     for (const order of byId.values()) {
       if (order.open > 0n) exchange.books.get(order.sym)!.rest(order);

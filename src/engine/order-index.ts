@@ -27,6 +27,12 @@ export class OrderIndex {
     this.byId[order.id] = order;
   }
 
+  remove(id: number): void {
+    if (this.byId[id] === undefined) return;
+    this.byId[id] = undefined;
+    this.count--;
+  }
+
   /** In id order, which is arrival order. */
   *values(): IterableIterator<Order> {
     for (const order of this.byId) if (order !== undefined) yield order;

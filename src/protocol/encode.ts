@@ -68,6 +68,8 @@ export function encodeResult(result: Result): string {
       return element('canceled', result.echo, statusChildren(result.status, false));
     case 'error':
       return `<error${attributes(result.echo)}>${escapeText(result.error.message)}</error>`;
+    case 'archived':
+      throw new Error('an archived result must be answered from the store before encoding');
   }
 }
 

@@ -28,6 +28,8 @@ export interface ExchangeServerOptions {
   readonly quietMs?: number;
   readonly maxPipelined?: number;
   readonly xmlLimits?: XmlLimits;
+  /** Closed orders kept in memory; queries of older ones are answered from the store. */
+  readonly historyCache?: number;
   /** Seconds since the epoch; injectable for tests. */
   readonly clock?: () => number;
   /** Called if the store fails: the process should exit (the engine is ahead of the store). */
@@ -74,10 +76,16 @@ export async function startExchangeServer(
     'state loaded',
   );
 
-  const sequencer = new Sequencer(engine, store, options.clock ?? wallClock, (failure) => {
-    log.fatal({ err: failure }, 'store commit failed; no reply of the batch was sent');
-    options.onStoreFailure?.(failure);
-  });
+  const sequencer = new Sequencer(
+    engine,
+    store,
+    options.clock ?? wallClock,
+    (failure) => {
+      log.fatal({ err: failure }, 'store failed; no reply of the batch was sent');
+      options.onStoreFailure?.(failure);
+    },
+    options.historyCache,
+  );
   const handle = createRequestHandler(sequencer, options.xmlLimits ?? DEFAULT_XML_LIMITS, log);
   const connectionOptions: ConnectionOptions = {
     maxRequestBytes: options.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES,

@@ -8,6 +8,7 @@
 
 import type { Request, Result } from '../engine/commands.js';
 import { isEmptyChangeSet } from '../engine/changes.js';
+import { answerArchived } from '../engine/archive.js';
 import type { Exchange } from '../engine/exchange.js';
 import type { Store } from '../store/store.js';
 
@@ -25,6 +26,14 @@ export interface SequencerStats {
   /** Sum over batches of hand-off to durable, for the mean commit latency. */
   commitMs: number;
 }
+
+/**
+ * Closed orders the engine keeps in memory by default. Each one kept costs the engine
+ * throughput (it survives into the old generation, which the garbage collector pays for:
+ * mixed flow ~690k commands/s with 0 kept, ~450k with 10,000), and each one evicted costs a
+ * store read when queried; recent orders are the ones clients query.
+ */
+export const DEFAULT_HISTORY_CACHE = 10_000;
 
 export class StoreFailure extends Error {
   constructor(cause: unknown) {
@@ -53,6 +62,8 @@ export class Sequencer {
     private readonly clock: () => number,
     /** Called once when a commit fails: the engine is then ahead of the store and must stop. */
     private readonly onFailure: (failure: StoreFailure) => void,
+    /** Closed orders kept in memory; older ones are answered from the store. */
+    private readonly historyCache = DEFAULT_HISTORY_CACHE,
   ) {}
 
   submit(request: Request): Promise<Result[]> {
@@ -92,6 +103,7 @@ export class Sequencer {
     const now = Math.max(this.lastTime, this.clock());
     this.lastTime = now;
     const outcomes = batch.map((p) => this.applyOne(p.request, now));
+    const batchNumber = this.engine.currentBatch;
     const changes = this.engine.takeChanges();
     this.stats.batches++;
     this.stats.requests += batch.length;
@@ -102,18 +114,41 @@ export class Sequencer {
     const durable = isEmptyChangeSet(changes) ? this.lastCommit : this.store.commit(changes);
     this.lastCommit = durable;
     this.inFlight++;
-    durable.then(
-      () => {
+    durable
+      .then(() => {
         this.stats.commitMs += performance.now() - started;
-        this.inFlight--;
-        release(batch, outcomes);
-        this.settleIdle();
-      },
-      (error: unknown) => {
-        this.inFlight--;
-        this.fail(batch, error);
-      },
-    );
+        // Orders closed in this batch are in the store now: memory may let them go.
+        this.engine.evictClosed(batchNumber, this.historyCache);
+        return this.answerArchived(outcomes);
+      })
+      .then(
+        () => {
+          this.inFlight--;
+          release(batch, outcomes);
+          this.settleIdle();
+        },
+        (error: unknown) => {
+          this.inFlight--;
+          this.fail(batch, error);
+        },
+      );
+  }
+
+  /** Replaces each `archived` result with the answer from the store, in place. */
+  private async answerArchived(outcomes: (Result[] | Error)[]): Promise<void> {
+    const lookups: Promise<void>[] = [];
+    for (const results of outcomes) {
+      if (results instanceof Error) continue;
+      results.forEach((result, i) => {
+        if (result.kind !== 'archived') return;
+        lookups.push(
+          this.store.loadOrder(result.orderId).then((order) => {
+            results[i] = answerArchived(result, order);
+          }),
+        );
+      });
+    }
+    await Promise.all(lookups);
   }
 
   private applyOne(request: Request, now: number): Result[] | Error {

@@ -1,7 +1,16 @@
 // A store that keeps committed state in process memory: for tests and benchmarks. It keeps
 // rows exactly as a durable store would, so a new engine can be restored from it.
 
-import type { AccountRow, ChangeSet, OrderRow, Snapshot, SymbolRow } from '../engine/changes.js';
+import type { ArchivedOrder } from '../engine/archive.js';
+import type {
+  AccountRow,
+  CancelRow,
+  ChangeSet,
+  ExecutionRow,
+  OrderRow,
+  Snapshot,
+  SymbolRow,
+} from '../engine/changes.js';
 import type { Store } from './store.js';
 
 export class MemoryStore implements Store {
@@ -10,8 +19,10 @@ export class MemoryStore implements Store {
   private readonly symbols = new Map<string, SymbolRow>();
   private readonly positions = new Map<string, { account: string; sym: string; shares: bigint }>();
   private readonly orders = new Map<number, OrderRow>();
-  private readonly executions: Snapshot['executions'] = [];
-  private readonly cancels: Snapshot['cancels'] = [];
+  private readonly executions: ExecutionRow[] = [];
+  private readonly cancels: CancelRow[] = [];
+  private readonly fillsByOrder = new Map<number, ExecutionRow[]>();
+  private readonly cancelByOrder = new Map<number, CancelRow>();
   /** Batches committed so far. */
   commits = 0;
 
@@ -36,9 +47,37 @@ export class MemoryStore implements Store {
       if (order === undefined) throw new Error(`update of unknown order ${u.id}`);
       this.orders.set(u.id, { ...order, open: u.open });
     }
-    for (const e of changes.executions) this.executions.push(e);
-    for (const c of changes.cancels) this.cancels.push(c);
+    for (const e of changes.executions) {
+      this.executions.push(e);
+      for (const id of [e.buyOrderId, e.sellOrderId]) {
+        const fills = this.fillsByOrder.get(id);
+        if (fills === undefined) this.fillsByOrder.set(id, [e]);
+        else fills.push(e);
+      }
+    }
+    for (const c of changes.cancels) {
+      this.cancels.push(c);
+      this.cancelByOrder.set(c.orderId, c);
+    }
     this.commits++;
+  }
+
+  async loadOrder(id: number): Promise<ArchivedOrder | null> {
+    const order = this.orders.get(id);
+    if (order === undefined) return null;
+    const cancel = this.cancelByOrder.get(id);
+    return {
+      account: order.account,
+      status: {
+        open: order.open,
+        canceled: cancel === undefined ? null : { shares: cancel.shares, time: cancel.time },
+        fills: (this.fillsByOrder.get(id) ?? []).map(({ shares, price, time }) => ({
+          shares,
+          price,
+          time,
+        })),
+      },
+    };
   }
 
   async close(): Promise<void> {}

@@ -2,6 +2,7 @@
 // and goes on applying the next requests while the batch is written and fsynced.
 
 import { Worker } from 'node:worker_threads';
+import type { ArchivedOrder } from '../engine/archive.js';
 import type { ChangeSet, Snapshot } from '../engine/changes.js';
 import type { SyncMode } from './sqlite-database.js';
 import type { WorkerReply, WorkerRequest } from './sqlite-worker.js';
@@ -63,6 +64,10 @@ export class SqliteStore implements Store {
 
   async commit(changes: ChangeSet): Promise<void> {
     await this.call({ type: 'commit', changes });
+  }
+
+  async loadOrder(id: number): Promise<ArchivedOrder | null> {
+    return (await this.call({ type: 'loadOrder', id })) as ArchivedOrder | null;
   }
 
   async close(): Promise<void> {

@@ -1,6 +1,7 @@
 // The store of record. The engine's state is always rebuildable from it: `load` returns the
 // committed state, `commit` makes one batch's changes durable in a single transaction.
 
+import type { ArchivedOrder } from '../engine/archive.js';
 import type { ChangeSet, Snapshot } from '../engine/changes.js';
 
 export interface Store {
@@ -9,5 +10,7 @@ export interface Store {
   load(): Promise<Snapshot>;
   /** Resolves once the batch is durable; rejects if it is not (then nothing of it is). */
   commit(changes: ChangeSet): Promise<void>;
+  /** A committed order with its history, for queries of orders the engine has evicted. */
+  loadOrder(id: number): Promise<ArchivedOrder | null>;
   close(): Promise<void>;
 }

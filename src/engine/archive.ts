@@ -1,0 +1,34 @@
+// Answers for queries and cancels of closed orders that the engine no longer holds in memory
+// and the store looked up. A closed order never changes again, so its stored state is its
+// state at the time of the request.
+
+import type { Echo, OrderStatus, Result } from './commands.js';
+import { exchangeError, type ExchangeError } from './errors.js';
+
+export interface ArchivedOrder {
+  readonly account: string;
+  readonly status: OrderStatus;
+}
+
+export type ArchivedRequest = Extract<Result, { kind: 'archived' }>;
+
+/** The refusal for cancelling an order with nothing open, in one wording everywhere. */
+export function notOpenError(canceled: boolean): ExchangeError {
+  return exchangeError(
+    'ORDER_NOT_OPEN',
+    canceled ? 'it was already canceled' : 'it is fully executed',
+  );
+}
+
+function error(echo: Echo, e: ExchangeError): Result {
+  return { kind: 'error', echo, error: e };
+}
+
+export function answerArchived(request: ArchivedRequest, order: ArchivedOrder | null): Result {
+  // Ids below the counter were all issued, so a missing row means a damaged store.
+  if (order === null) return error(request.echo, exchangeError('ORDER_NOT_FOUND'));
+  if (request.op === 'query') return { kind: 'status', echo: request.echo, status: order.status };
+  if (order.account !== request.account)
+    return error(request.echo, exchangeError('NOT_ORDER_OWNER'));
+  return error(request.echo, notOpenError(order.status.canceled !== null));
+}
