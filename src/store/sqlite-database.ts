@@ -6,7 +6,6 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import type { ArchivedOrder } from '../engine/archive.js';
 import type { ChangeSet, Snapshot } from '../engine/changes.js';
 import { cashText, priceText, readCash, readPrice, readShares, sharesText } from './rows.js';
 import { SQLITE_MIGRATIONS } from './sqlite-schema.js';
@@ -21,9 +20,6 @@ interface Statements {
   updateOrder: Database.Statement;
   insertExecution: Database.Statement;
   insertCancel: Database.Statement;
-  selectOrder: Database.Statement;
-  selectFills: Database.Statement;
-  selectCancel: Database.Statement;
 }
 
 /**
@@ -88,11 +84,6 @@ export class SqliteDatabase {
       insertCancel: db.prepare(
         'INSERT INTO cancels (order_id, shares, canceled_at) VALUES (?, ?, ?)',
       ),
-      selectOrder: db.prepare('SELECT account_id, open_shares FROM orders WHERE id = ?'),
-      selectFills: db.prepare(
-        'SELECT shares, price, executed_at FROM executions WHERE buy_order_id = ? OR sell_order_id = ? ORDER BY id',
-      ),
-      selectCancel: db.prepare('SELECT shares, canceled_at FROM cancels WHERE order_id = ?'),
     };
     this.writeBatch = db.transaction((batches: readonly ChangeSet[]) => {
       for (const changes of batches) this.write(changes);
@@ -207,33 +198,6 @@ export class SqliteDatabase {
         shares: readShares(String(r.shares)),
         time: Number(r.canceled_at),
       })),
-    };
-  }
-
-  loadOrder(id: number): ArchivedOrder | null {
-    const s = this.statements;
-    const order = s.selectOrder.get(id) as { account_id: string; open_shares: string } | undefined;
-    if (order === undefined) return null;
-    const fills = s.selectFills.all(id, id) as {
-      shares: string;
-      price: string;
-      executed_at: number;
-    }[];
-    const cancel = s.selectCancel.get(id) as { shares: string; canceled_at: number } | undefined;
-    return {
-      account: order.account_id,
-      status: {
-        open: readShares(order.open_shares),
-        canceled:
-          cancel === undefined
-            ? null
-            : { shares: readShares(cancel.shares), time: cancel.canceled_at },
-        fills: fills.map((f) => ({
-          shares: readShares(f.shares),
-          price: readPrice(f.price),
-          time: f.executed_at,
-        })),
-      },
     };
   }
 

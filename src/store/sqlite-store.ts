@@ -4,7 +4,9 @@
 import { Worker } from 'node:worker_threads';
 import type { ArchivedOrder } from '../engine/archive.js';
 import type { ChangeSet, Snapshot } from '../engine/changes.js';
+import Database from 'better-sqlite3';
 import type { SyncMode } from './sqlite-database.js';
+import { SqliteOrderReader } from './sqlite-order-reader.js';
 import type { WorkerReply, WorkerRequest } from './sqlite-worker.js';
 import type { Store } from './store.js';
 
@@ -33,7 +35,14 @@ export class SqliteStore implements Store {
   private readonly calls: Call[] = [];
   private failure: Error | null = null;
 
-  constructor(path: string, sync: SyncMode = 'full') {
+  /** Opened at the first lookup of an evicted order, once the writer has made the schema. */
+  private readerDb: Database.Database | null = null;
+  private reader: SqliteOrderReader | null = null;
+
+  constructor(
+    private readonly path: string,
+    sync: SyncMode = 'full',
+  ) {
     this.description = `sqlite:${path} (synchronous=${sync})`;
     this.worker = startWorker({ path, sync });
     this.worker.on('message', (reply: WorkerReply) => {
@@ -67,10 +76,15 @@ export class SqliteStore implements Store {
   }
 
   async loadOrder(id: number): Promise<ArchivedOrder | null> {
-    return (await this.call({ type: 'loadOrder', id })) as ArchivedOrder | null;
+    if (this.reader === null) {
+      this.readerDb = new Database(this.path, { readonly: true, fileMustExist: true });
+      this.reader = new SqliteOrderReader(this.readerDb);
+    }
+    return this.reader.load(id);
   }
 
   async close(): Promise<void> {
+    this.readerDb?.close();
     if (this.failure === null) await this.call({ type: 'close' });
     await this.worker.terminate();
   }

@@ -14,7 +14,6 @@ import { SqliteDatabase, type SyncMode } from './sqlite-database.js';
 export type WorkerRequest =
   | { readonly type: 'load' }
   | { readonly type: 'commit'; readonly changes: ChangeSet }
-  | { readonly type: 'loadOrder'; readonly id: number }
   | { readonly type: 'close' };
 
 /** Answers `count` requests, in order. */
@@ -68,13 +67,6 @@ function handle(request: WorkerRequest): void {
         return;
       case 'commit':
         return commitMerged(request.changes);
-      case 'loadOrder':
-        port.postMessage({
-          ok: true,
-          count: 1,
-          value: db.loadOrder(request.id),
-        } satisfies WorkerReply);
-        return;
       case 'close':
         db.close();
         port.postMessage({ ok: true, count: 1 } satisfies WorkerReply);
