@@ -1,7 +1,11 @@
 // Checks the exchange's invariants over its whole state. Slow (it walks everything) and
 // meant for tests, restarts and inspection, never for the hot path.
 
+import { CASH_SCALE, SHARE_SCALE, formatDecimal } from '../decimal/fixed.js';
 import type { Exchange } from './exchange.js';
+
+const money = (v: bigint): string => formatDecimal(v, CASH_SCALE);
+const shares = (v: bigint): string => formatDecimal(v, SHARE_SCALE);
 
 export interface SymbolTotals {
   /** Shares in positions now. */
@@ -67,12 +71,14 @@ export function auditExchange(exchange: Exchange): AuditReport {
   }
 
   if (cash + reservedCash !== deposited) {
-    problems.push(`cash ${cash} + reserved ${reservedCash} differs from deposits ${deposited}`);
+    problems.push(
+      `cash ${money(cash)} + reserved ${money(reservedCash)} differs from deposits ${money(deposited)}`,
+    );
   }
   for (const [sym, t] of symbols) {
     if (t.held + t.reserved !== t.granted) {
       problems.push(
-        `${sym}: held ${t.held} + reserved ${t.reserved} differs from granted ${t.granted}`,
+        `${sym}: held ${shares(t.held)} + reserved ${shares(t.reserved)} differs from granted ${shares(t.granted)}`,
       );
     }
     const book = exchange.books.get(sym)!;
