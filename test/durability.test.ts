@@ -9,7 +9,13 @@ import { FramedClient } from '../src/client/framed-client.js';
 import { auditExchange } from '../src/engine/audit.js';
 import { Exchange } from '../src/engine/exchange.js';
 import { parseDecimal, PRICE_SCALE, SHARE_SCALE } from '../src/decimal/fixed.js';
-import { SqliteStore } from '../src/store/sqlite-store.js';
+import { openStore } from '../src/store/open-store.js';
+import {
+  createTestDatabase,
+  pgBaseUrl,
+  PG_SKIP_REASON,
+  type TestDatabase,
+} from './support/postgres.js';
 import { startChildServer, type ChildServer } from './support/child-server.js';
 import { tempDir } from './support/server.js';
 
@@ -68,64 +74,83 @@ async function stream(port: number, acked: Acked, mine: Map<string, number[]>): 
 }
 
 const dir = tempDir();
-after(() => dir.remove());
+const databases: TestDatabase[] = [];
+after(async () => {
+  dir.remove();
+  await Promise.all(databases.map((d) => d.drop()));
+});
 
-test(
-  `kill -9 under load loses no acknowledged result (${CYCLES} cycles, SQLite)`,
-  { timeout: 120_000 },
-  async (t) => {
-    const db = join(dir.path, 'exchange.db');
-    const acked: Acked = { opened: new Map(), canceled: new Set() };
-    const mine = new Map<string, number[]>();
-    let server: ChildServer = await startChildServer(['--db', `sqlite:${db}`]);
-    let create = '<create>';
-    for (let a = 1; a <= ACCOUNTS; a++) create += `<account id="${a}" balance="1000000"/>`;
-    create += '<symbol sym="S">';
-    for (let a = 1; a <= ACCOUNTS; a++) create += `<account id="${a}">100000</account>`;
-    create += '</symbol></create>';
-    assert.match(await classicRequest(server.port, create), /<created sym="S" id="8"\/>/);
-
-    for (let cycle = 0; cycle < CYCLES; cycle++) {
-      const streams = [1, 2, 3].map(() => stream(server.framedPort, acked, mine));
-      await new Promise((r) => setTimeout(r, 300 + random(500)));
-      server.process.kill('SIGKILL');
-      assert.equal(await server.exited, 'SIGKILL');
-      await Promise.all(streams);
-
-      // What the disk holds, read as a restarting server would.
-      const store = new SqliteStore(db);
-      const restored = Exchange.restore(await store.load());
-      await store.close();
-      assert.deepEqual(auditExchange(restored).problems, []);
-      for (const [id, order] of acked.opened) {
-        const found = restored.orders.get(id);
-        assert.ok(found, `acknowledged order ${id} is lost`);
-        const amount = parseDecimal(order.amount, SHARE_SCALE);
-        const limit = parseDecimal(order.limit, PRICE_SCALE);
-        assert.ok(amount.ok && limit.ok);
-        assert.equal(found.account.id, order.account);
-        assert.equal(found.isBuy ? found.shares : -found.shares, amount.value);
-        assert.equal(found.limit, limit.value);
-      }
-      for (const id of acked.canceled)
-        assert.ok(restored.orders.get(id)?.canceled, `acknowledged cancel of ${id} is lost`);
-
-      server = await startChildServer(['--db', `sqlite:${db}`]);
-      // Ids continue after everything ever acknowledged.
-      const reply = await classicRequest(
-        server.port,
-        '<transactions id="1"><order sym="S" amount="1" limit="1"/></transactions>',
-      );
-      const id = Number(/id="(\d+)"\/>/.exec(reply)?.[1]);
-      assert.ok(id > Math.max(0, ...acked.opened.keys()), `id ${id} reused`);
-      acked.opened.set(id, { account: '1', amount: '1', limit: '1' });
-      mine.set('1', [...(mine.get('1') ?? []), id]);
-    }
-    assert.ok(acked.opened.size > 50, `only ${acked.opened.size} orders were acknowledged`);
-    t.diagnostic(
-      `${acked.opened.size} orders and ${acked.canceled.size} cancels acknowledged across ${CYCLES} kills`,
-    );
-    server.process.kill('SIGTERM');
-    assert.equal(await server.exited, 0);
+const STORES: { name: string; skip: string | false; spec: () => Promise<string> }[] = [
+  { name: 'SQLite', skip: false, spec: async () => `sqlite:${join(dir.path, 'exchange.db')}` },
+  {
+    name: 'PostgreSQL',
+    skip: pgBaseUrl() === null ? PG_SKIP_REASON : false,
+    spec: async () => {
+      const db = await createTestDatabase();
+      databases.push(db);
+      return db.url;
+    },
   },
-);
+];
+
+for (const kind of STORES) {
+  test(
+    `kill -9 under load loses no acknowledged result (${CYCLES} cycles, ${kind.name})`,
+    { timeout: 120_000, skip: kind.skip },
+    async (t) => {
+      const db = await kind.spec();
+      const acked: Acked = { opened: new Map(), canceled: new Set() };
+      const mine = new Map<string, number[]>();
+      let server: ChildServer = await startChildServer(['--db', db]);
+      let create = '<create>';
+      for (let a = 1; a <= ACCOUNTS; a++) create += `<account id="${a}" balance="1000000"/>`;
+      create += '<symbol sym="S">';
+      for (let a = 1; a <= ACCOUNTS; a++) create += `<account id="${a}">100000</account>`;
+      create += '</symbol></create>';
+      assert.match(await classicRequest(server.port, create), /<created sym="S" id="8"\/>/);
+
+      for (let cycle = 0; cycle < CYCLES; cycle++) {
+        const streams = [1, 2, 3].map(() => stream(server.framedPort, acked, mine));
+        await new Promise((r) => setTimeout(r, 300 + random(500)));
+        server.process.kill('SIGKILL');
+        assert.equal(await server.exited, 'SIGKILL');
+        await Promise.all(streams);
+
+        // What the disk holds, read as a restarting server would.
+        const store = openStore(db);
+        const restored = Exchange.restore(await store.load());
+        await store.close();
+        assert.deepEqual(auditExchange(restored).problems, []);
+        for (const [id, order] of acked.opened) {
+          const found = restored.orders.get(id);
+          assert.ok(found, `acknowledged order ${id} is lost`);
+          const amount = parseDecimal(order.amount, SHARE_SCALE);
+          const limit = parseDecimal(order.limit, PRICE_SCALE);
+          assert.ok(amount.ok && limit.ok);
+          assert.equal(found.account.id, order.account);
+          assert.equal(found.isBuy ? found.shares : -found.shares, amount.value);
+          assert.equal(found.limit, limit.value);
+        }
+        for (const id of acked.canceled)
+          assert.ok(restored.orders.get(id)?.canceled, `acknowledged cancel of ${id} is lost`);
+
+        server = await startChildServer(['--db', db]);
+        // Ids continue after everything ever acknowledged.
+        const reply = await classicRequest(
+          server.port,
+          '<transactions id="1"><order sym="S" amount="1" limit="1"/></transactions>',
+        );
+        const id = Number(/id="(\d+)"\/>/.exec(reply)?.[1]);
+        assert.ok(id > Math.max(0, ...acked.opened.keys()), `id ${id} reused`);
+        acked.opened.set(id, { account: '1', amount: '1', limit: '1' });
+        mine.set('1', [...(mine.get('1') ?? []), id]);
+      }
+      assert.ok(acked.opened.size > 50, `only ${acked.opened.size} orders were acknowledged`);
+      t.diagnostic(
+        `${acked.opened.size} orders and ${acked.canceled.size} cancels acknowledged across ${CYCLES} kills`,
+      );
+      server.process.kill('SIGTERM');
+      assert.equal(await server.exited, 0);
+    },
+  );
+}

@@ -5,7 +5,7 @@ import { createLogger } from '../log.js';
 import { DEFAULT_MAX_REQUEST_BYTES } from '../protocol/framing.js';
 import { startExchangeServer } from '../server/exchange-server.js';
 import { DEFAULT_HISTORY_CACHE } from '../server/sequencer.js';
-import { DEFAULT_DB, openStore } from '../store/open-store.js';
+import { defaultDbSpec, openStore } from '../store/open-store.js';
 import type { SyncMode } from '../store/sqlite-store.js';
 
 // Commander turns a parser's null into '', so "off" stays a string until serve() reads it.
@@ -106,8 +106,8 @@ program
   )
   .option(
     '--db <spec>',
-    'store of record: sqlite:PATH (a file, created if missing) or memory: (nothing survives a restart)',
-    DEFAULT_DB,
+    'store of record: sqlite:PATH (a file, created if missing), postgres://USER@HOST:PORT/DB, or memory: (nothing survives a restart); default DATABASE_URL if set, else sqlite:data/exchange.db',
+    defaultDbSpec(),
   )
   .addOption(
     new Option(

@@ -1,6 +1,7 @@
 // How numbers travel to and from database text columns: plain decimal text at the
 // quantity's own scale, read back exactly. Shared by every SQL store.
 
+import type { ArchivedOrder } from '../engine/archive.js';
 import {
   CASH_SCALE,
   PRICE_SCALE,
@@ -25,3 +26,28 @@ export const priceText = (v: bigint): string => formatDecimal(v, PRICE_SCALE);
 export const readCash = (text: string): bigint => read(text, CASH_SCALE, 'cash');
 export const readShares = (text: string): bigint => read(text, SHARE_SCALE, 'shares');
 export const readPrice = (text: string): bigint => read(text, PRICE_SCALE, 'price');
+
+/** An order's rows as SQL stores return them (numbers as text), as an archived order. */
+export interface StoredOrderRows {
+  readonly order: { account_id: string; open_shares: string };
+  readonly fills: readonly { shares: string; price: string; executed_at: string | number }[];
+  readonly cancel: { shares: string; canceled_at: string | number } | undefined;
+}
+
+export function archivedOrderFromRows({ order, fills, cancel }: StoredOrderRows): ArchivedOrder {
+  return {
+    account: order.account_id,
+    status: {
+      open: readShares(order.open_shares),
+      canceled:
+        cancel === undefined
+          ? null
+          : { shares: readShares(cancel.shares), time: Number(cancel.canceled_at) },
+      fills: fills.map((f) => ({
+        shares: readShares(f.shares),
+        price: readPrice(f.price),
+        time: Number(f.executed_at),
+      })),
+    },
+  };
+}

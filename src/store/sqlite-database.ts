@@ -49,7 +49,7 @@ export class SqliteDatabase {
   private readonly statements: Statements;
   /** Held for the life of this connection: one engine per database file. */
   private readonly lock: Database.Database | null;
-  private readonly writeBatch: (batches: readonly ChangeSet[]) => void;
+  private readonly writeBatch: (changes: ChangeSet) => void;
 
   constructor(path: string, sync: SyncMode = 'full') {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -85,9 +85,7 @@ export class SqliteDatabase {
         'INSERT INTO cancels (order_id, shares, canceled_at) VALUES (?, ?, ?)',
       ),
     };
-    this.writeBatch = db.transaction((batches: readonly ChangeSet[]) => {
-      for (const changes of batches) this.write(changes);
-    });
+    this.writeBatch = db.transaction((changes: ChangeSet) => this.write(changes));
   }
 
   private migrate(): void {
@@ -144,12 +142,7 @@ export class SqliteDatabase {
   }
 
   commit(changes: ChangeSet): void {
-    this.writeBatch([changes]);
-  }
-
-  /** Several batches, in order, in one transaction. */
-  commitAll(batches: readonly ChangeSet[]): void {
-    this.writeBatch(batches);
+    this.writeBatch(changes);
   }
 
   load(): Snapshot {

@@ -4,7 +4,7 @@
 
 import type Database from 'better-sqlite3';
 import type { ArchivedOrder } from '../engine/archive.js';
-import { readPrice, readShares } from './rows.js';
+import { archivedOrderFromRows, type StoredOrderRows } from './rows.js';
 
 export class SqliteOrderReader {
   private readonly selectOrder: Database.Statement;
@@ -20,29 +20,12 @@ export class SqliteOrderReader {
   }
 
   load(id: number): ArchivedOrder | null {
-    const order = this.selectOrder.get(id) as
-      { account_id: string; open_shares: string } | undefined;
+    const order = this.selectOrder.get(id) as StoredOrderRows['order'] | undefined;
     if (order === undefined) return null;
-    const fills = this.selectFills.all(id, id) as {
-      shares: string;
-      price: string;
-      executed_at: number;
-    }[];
-    const cancel = this.selectCancel.get(id) as { shares: string; canceled_at: number } | undefined;
-    return {
-      account: order.account_id,
-      status: {
-        open: readShares(order.open_shares),
-        canceled:
-          cancel === undefined
-            ? null
-            : { shares: readShares(cancel.shares), time: cancel.canceled_at },
-        fills: fills.map((f) => ({
-          shares: readShares(f.shares),
-          price: readPrice(f.price),
-          time: f.executed_at,
-        })),
-      },
-    };
+    return archivedOrderFromRows({
+      order,
+      fills: this.selectFills.all(id, id) as StoredOrderRows['fills'],
+      cancel: this.selectCancel.get(id) as StoredOrderRows['cancel'],
+    });
   }
 }

@@ -9,6 +9,7 @@ import {
   type MessagePort,
 } from 'node:worker_threads';
 import type { ChangeSet } from '../engine/changes.js';
+import { mergeChangeSets } from './merge.js';
 import { SqliteDatabase, type SyncMode } from './sqlite-database.js';
 
 export type WorkerRequest =
@@ -46,7 +47,7 @@ function commitMerged(first: ChangeSet): void {
     next = undefined;
   }
   try {
-    db.commitAll(batches);
+    db.commit(mergeChangeSets(batches));
     port.postMessage({ ok: true, count: batches.length } satisfies WorkerReply);
   } catch (error) {
     port.postMessage({

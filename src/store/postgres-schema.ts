@@ -1,0 +1,54 @@
+// Versioned migrations for the PostgreSQL store: the same tables as SQLite, with money and
+// shares as `numeric` (exact decimal, never float).
+
+export const POSTGRES_MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE accounts (
+    id         text PRIMARY KEY,
+    balance    numeric NOT NULL,
+    deposited  numeric NOT NULL
+  );
+
+  CREATE TABLE symbols (
+    symbol   text PRIMARY KEY,
+    granted  numeric NOT NULL
+  );
+
+  CREATE TABLE positions (
+    account_id  text NOT NULL REFERENCES accounts(id),
+    symbol      text NOT NULL REFERENCES symbols(symbol),
+    shares      numeric NOT NULL,
+    PRIMARY KEY (account_id, symbol)
+  );
+
+  CREATE TABLE orders (
+    id           bigint PRIMARY KEY,
+    account_id   text NOT NULL REFERENCES accounts(id),
+    symbol       text NOT NULL REFERENCES symbols(symbol),
+    side         text NOT NULL CHECK (side IN ('buy', 'sell')),
+    shares       numeric NOT NULL,
+    limit_price  numeric NOT NULL,
+    open_shares  numeric NOT NULL,
+    created_at   bigint NOT NULL
+  );
+  CREATE INDEX orders_open ON orders (id) WHERE open_shares > 0;
+
+  CREATE TABLE executions (
+    id             bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    symbol         text NOT NULL REFERENCES symbols(symbol),
+    buy_order_id   bigint NOT NULL REFERENCES orders(id),
+    sell_order_id  bigint NOT NULL REFERENCES orders(id),
+    shares         numeric NOT NULL,
+    price          numeric NOT NULL,
+    executed_at    bigint NOT NULL
+  );
+  CREATE INDEX executions_buy_order ON executions (buy_order_id);
+  CREATE INDEX executions_sell_order ON executions (sell_order_id);
+
+  CREATE TABLE cancels (
+    order_id     bigint PRIMARY KEY REFERENCES orders(id),
+    shares       numeric NOT NULL,
+    canceled_at  bigint NOT NULL
+  );
+  `,
+];
