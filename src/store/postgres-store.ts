@@ -12,10 +12,9 @@ import {
   archivedOrderFromRows,
   cashText,
   priceText,
-  readCash,
-  readPrice,
-  readShares,
   sharesText,
+  snapshotFromRows,
+  SNAPSHOT_QUERIES,
   type StoredOrderRows,
 } from './rows.js';
 import type { Store } from './store.js';
@@ -105,56 +104,7 @@ export class PostgresStore implements Store {
   }
 
   async load(): Promise<Snapshot> {
-    const db = await this.open();
-    type Row = Record<string, string>;
-    const all = async (sql: string): Promise<Row[]> => (await db.query<Row>(sql)).rows;
-    // One connection runs one query at a time: these go in sequence.
-    const accounts = await all('SELECT id, balance, deposited FROM accounts');
-    const symbols = await all('SELECT symbol, granted FROM symbols');
-    const positions = await all('SELECT account_id, symbol, shares FROM positions');
-    const orders = await all(
-      'SELECT id, account_id, symbol, side, shares, limit_price, open_shares, created_at FROM orders ORDER BY id',
-    );
-    const executions = await all(
-      'SELECT symbol, buy_order_id, sell_order_id, shares, price, executed_at FROM executions ORDER BY id',
-    );
-    const cancels = await all('SELECT order_id, shares, canceled_at FROM cancels');
-    return {
-      accounts: accounts.map((r) => ({
-        id: r.id!,
-        cash: readCash(r.balance!),
-        deposited: readCash(r.deposited!),
-      })),
-      symbols: symbols.map((r) => ({ sym: r.symbol!, granted: readShares(r.granted!) })),
-      positions: positions.map((r) => ({
-        account: r.account_id!,
-        sym: r.symbol!,
-        shares: readShares(r.shares!),
-      })),
-      orders: orders.map((r) => ({
-        id: Number(r.id),
-        account: r.account_id!,
-        sym: r.symbol!,
-        isBuy: r.side === 'buy',
-        shares: readShares(r.shares!),
-        limit: readPrice(r.limit_price!),
-        open: readShares(r.open_shares!),
-        time: Number(r.created_at),
-      })),
-      executions: executions.map((r) => ({
-        sym: r.symbol!,
-        buyOrderId: Number(r.buy_order_id),
-        sellOrderId: Number(r.sell_order_id),
-        shares: readShares(r.shares!),
-        price: readPrice(r.price!),
-        time: Number(r.executed_at),
-      })),
-      cancels: cancels.map((r) => ({
-        orderId: Number(r.order_id),
-        shares: readShares(r.shares!),
-        time: Number(r.canceled_at),
-      })),
-    };
+    return readPostgresSnapshot(await this.open());
   }
 
   commit(changes: ChangeSet): Promise<void> {
@@ -306,5 +256,29 @@ export class PostgresStore implements Store {
     this.writer = null;
     this.readers = null;
     await Promise.all([writer?.end().catch(() => {}), readers?.end().catch(() => {})]);
+  }
+}
+
+/** The whole committed state, read in one read-only snapshot transaction. */
+export async function readPostgresSnapshot(db: pg.Client): Promise<Snapshot> {
+  await db.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+  try {
+    // One connection runs one query at a time: these go in sequence.
+    const read = async (sql: string): Promise<Record<string, unknown>[]> =>
+      (await db.query(sql)).rows;
+    const q = SNAPSHOT_QUERIES;
+    const snapshot = snapshotFromRows({
+      accounts: await read(q.accounts),
+      symbols: await read(q.symbols),
+      positions: await read(q.positions),
+      orders: await read(q.orders),
+      executions: await read(q.executions),
+      cancels: await read(q.cancels),
+    });
+    await db.query('COMMIT');
+    return snapshot;
+  } catch (error) {
+    await db.query('ROLLBACK').catch(() => {});
+    throw error;
   }
 }

@@ -2,6 +2,7 @@
 // quantity's own scale, read back exactly. Shared by every SQL store.
 
 import type { ArchivedOrder } from '../engine/archive.js';
+import type { Snapshot } from '../engine/changes.js';
 import {
   CASH_SCALE,
   PRICE_SCALE,
@@ -49,5 +50,64 @@ export function archivedOrderFromRows({ order, fills, cancel }: StoredOrderRows)
         time: Number(f.executed_at),
       })),
     },
+  };
+}
+
+/** The queries that read a whole snapshot; the same SQL on every SQL store. */
+export const SNAPSHOT_QUERIES = {
+  accounts: 'SELECT id, balance, deposited FROM accounts',
+  symbols: 'SELECT symbol, granted FROM symbols',
+  positions: 'SELECT account_id, symbol, shares FROM positions',
+  orders:
+    'SELECT id, account_id, symbol, side, shares, limit_price, open_shares, created_at FROM orders ORDER BY id',
+  executions:
+    'SELECT symbol, buy_order_id, sell_order_id, shares, price, executed_at FROM executions ORDER BY id',
+  cancels: 'SELECT order_id, shares, canceled_at FROM cancels',
+} as const;
+
+type Row = Record<string, unknown>;
+export type SnapshotRows = Record<keyof typeof SNAPSHOT_QUERIES, Row[]>;
+
+/** Rows as a SQL driver returns them (text or numbers) → the snapshot. */
+export function snapshotFromRows(rows: SnapshotRows): Snapshot {
+  const text = (v: unknown): string => String(v);
+  return {
+    accounts: rows.accounts.map((r) => ({
+      id: text(r.id),
+      cash: readCash(text(r.balance)),
+      deposited: readCash(text(r.deposited)),
+    })),
+    symbols: rows.symbols.map((r) => ({
+      sym: text(r.symbol),
+      granted: readShares(text(r.granted)),
+    })),
+    positions: rows.positions.map((r) => ({
+      account: text(r.account_id),
+      sym: text(r.symbol),
+      shares: readShares(text(r.shares)),
+    })),
+    orders: rows.orders.map((r) => ({
+      id: Number(r.id),
+      account: text(r.account_id),
+      sym: text(r.symbol),
+      isBuy: r.side === 'buy',
+      shares: readShares(text(r.shares)),
+      limit: readPrice(text(r.limit_price)),
+      open: readShares(text(r.open_shares)),
+      time: Number(r.created_at),
+    })),
+    executions: rows.executions.map((r) => ({
+      sym: text(r.symbol),
+      buyOrderId: Number(r.buy_order_id),
+      sellOrderId: Number(r.sell_order_id),
+      shares: readShares(text(r.shares)),
+      price: readPrice(text(r.price)),
+      time: Number(r.executed_at),
+    })),
+    cancels: rows.cancels.map((r) => ({
+      orderId: Number(r.order_id),
+      shares: readShares(text(r.shares)),
+      time: Number(r.canceled_at),
+    })),
   };
 }

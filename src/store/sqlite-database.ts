@@ -7,7 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { ChangeSet, Snapshot } from '../engine/changes.js';
-import { cashText, priceText, readCash, readPrice, readShares, sharesText } from './rows.js';
+import { cashText, priceText, sharesText, snapshotFromRows, SNAPSHOT_QUERIES } from './rows.js';
 import { SQLITE_MIGRATIONS } from './sqlite-schema.js';
 
 export type SyncMode = 'full' | 'normal';
@@ -146,56 +146,28 @@ export class SqliteDatabase {
   }
 
   load(): Snapshot {
-    const db = this.db;
-    type Row = Record<string, string | number>;
-    const all = (sql: string): Row[] => db.prepare(sql).all() as Row[];
-    return {
-      accounts: all('SELECT id, balance, deposited FROM accounts').map((r) => ({
-        id: String(r.id),
-        cash: readCash(String(r.balance)),
-        deposited: readCash(String(r.deposited)),
-      })),
-      symbols: all('SELECT symbol, granted FROM symbols').map((r) => ({
-        sym: String(r.symbol),
-        granted: readShares(String(r.granted)),
-      })),
-      positions: all('SELECT account_id, symbol, shares FROM positions').map((r) => ({
-        account: String(r.account_id),
-        sym: String(r.symbol),
-        shares: readShares(String(r.shares)),
-      })),
-      orders: all(
-        'SELECT id, account_id, symbol, side, shares, limit_price, open_shares, created_at FROM orders ORDER BY id',
-      ).map((r) => ({
-        id: Number(r.id),
-        account: String(r.account_id),
-        sym: String(r.symbol),
-        isBuy: r.side === 'buy',
-        shares: readShares(String(r.shares)),
-        limit: readPrice(String(r.limit_price)),
-        open: readShares(String(r.open_shares)),
-        time: Number(r.created_at),
-      })),
-      executions: all(
-        'SELECT symbol, buy_order_id, sell_order_id, shares, price, executed_at FROM executions ORDER BY id',
-      ).map((r) => ({
-        sym: String(r.symbol),
-        buyOrderId: Number(r.buy_order_id),
-        sellOrderId: Number(r.sell_order_id),
-        shares: readShares(String(r.shares)),
-        price: readPrice(String(r.price)),
-        time: Number(r.executed_at),
-      })),
-      cancels: all('SELECT order_id, shares, canceled_at FROM cancels').map((r) => ({
-        orderId: Number(r.order_id),
-        shares: readShares(String(r.shares)),
-        time: Number(r.canceled_at),
-      })),
-    };
+    return readSqliteSnapshot(this.db);
   }
 
   close(): void {
     if (this.db.open) this.db.close();
     if (this.lock?.open) this.lock.close();
   }
+}
+
+/** The whole committed state, read in one transaction (a consistent view while a writer runs). */
+export function readSqliteSnapshot(db: Database.Database): Snapshot {
+  return db.transaction((): Snapshot => {
+    const read = (sql: string): Record<string, unknown>[] =>
+      db.prepare(sql).all() as Record<string, unknown>[];
+    const q = SNAPSHOT_QUERIES;
+    return snapshotFromRows({
+      accounts: read(q.accounts),
+      symbols: read(q.symbols),
+      positions: read(q.positions),
+      orders: read(q.orders),
+      executions: read(q.executions),
+      cancels: read(q.cancels),
+    });
+  })();
 }
