@@ -2,6 +2,7 @@
 
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { createLogger } from '../log.js';
+import { inspectionReport, readSnapshot } from './inspect.js';
 import { DEFAULT_MAX_REQUEST_BYTES } from '../protocol/framing.js';
 import { startExchangeServer } from '../server/exchange-server.js';
 import { DEFAULT_HISTORY_CACHE } from '../server/sequencer.js';
@@ -142,6 +143,26 @@ program
         `exchange serve: ${error instanceof Error ? error.message : String(error)}\n`,
       );
       process.exit(1);
+    }
+  });
+
+program
+  .command('inspect')
+  .description(
+    'Print accounts, positions, open orders and totals from a store, and check that money and shares add up (exit code 1 if not). Safe beside a running server.',
+  )
+  .option('--db <spec>', 'sqlite:PATH or postgres://USER@HOST:PORT/DB', defaultDbSpec())
+  .action(async (opts: { db: string }) => {
+    try {
+      const { description, snapshot } = await readSnapshot(opts.db);
+      const report = inspectionReport(description, snapshot);
+      process.stdout.write(report.text);
+      process.exitCode = report.ok ? 0 : 1;
+    } catch (error) {
+      process.stderr.write(
+        `exchange inspect: ${error instanceof Error ? error.message : String(error)}\n`,
+      );
+      process.exitCode = 2;
     }
   });
 
