@@ -1,0 +1,20 @@
+# The exchange, built from source. Untested here: no Docker engine runs on the project's
+# machines (see README). better-sqlite3 compiles at install, hence the build tools.
+FROM node:20-bookworm-slim AS build
+RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
+WORKDIR /app
+COPY package.json package-lock.json tsconfig.json tsconfig.build.json ./
+COPY src ./src
+COPY bin ./bin
+RUN npm ci && npm prune --omit=dev
+
+FROM node:20-bookworm-slim
+WORKDIR /app
+COPY --from=build /app /app
+RUN mkdir -p /app/data && chown node:node /app/data
+ENV NODE_ENV=production
+EXPOSE 12345 12346
+VOLUME ["/app/data"]
+USER node
+ENTRYPOINT ["./bin/exchange"]
+CMD ["serve"]
