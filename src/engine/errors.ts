@@ -36,6 +36,8 @@ export const ERROR_MESSAGES = {
   UNKNOWN_ROOT: 'Unknown request: root element must be <create> or <transactions>',
   INVALID_UTF8: 'Request is not valid UTF-8',
   INTERNAL: 'Internal error: the request was not executed',
+  STORE_UNAVAILABLE:
+    'The store of record is unavailable: the request was not executed; retry later',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_MESSAGES;

@@ -37,6 +37,7 @@ export interface ExchangeServerOptions {
 }
 
 export interface RunningExchange {
+  /** The engine in charge now (a store recovery replaces it). */
   readonly engine: Exchange;
   readonly sequencer: Sequencer;
   /** Bound classic port, or null when off. */
@@ -80,9 +81,13 @@ export async function startExchangeServer(
     engine,
     store,
     options.clock ?? wallClock,
-    (failure) => {
-      log.fatal({ err: failure }, 'store failed; no reply of the batch was sent');
-      options.onStoreFailure?.(failure);
+    (failure, recoverable) => {
+      if (recoverable) {
+        log.error({ err: failure }, 'store failed: answering errors and reconnecting');
+      } else {
+        log.fatal({ err: failure }, 'store failed; no reply of the batch was sent');
+        options.onStoreFailure?.(failure);
+      }
     },
     options.historyCache,
   );
@@ -139,5 +144,15 @@ export async function startExchangeServer(
     return stopping;
   };
 
-  return { engine, sequencer, port, framedPort, stop };
+  sequencer.onRecovered = (ms) =>
+    log.warn({ ms: Math.round(ms) }, 'store is back: state reloaded, serving');
+  return {
+    get engine() {
+      return sequencer.currentEngine;
+    },
+    sequencer,
+    port,
+    framedPort,
+    stop,
+  };
 }

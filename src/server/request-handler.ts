@@ -21,9 +21,9 @@ export function createRequestHandler(
     try {
       return encodeResults(await sequencer.submit(decoded.request));
     } catch (error) {
-      if (!(error instanceof StoreFailure)) {
-        log.error({ err: error, request: body.toString('utf8', 0, 2048) }, 'request failed');
-      }
+      if (error instanceof StoreFailure)
+        return encodeRequestError(exchangeError('STORE_UNAVAILABLE'));
+      log.error({ err: error, request: body.toString('utf8', 0, 2048) }, 'request failed');
       return encodeRequestError(exchangeError('INTERNAL'));
     }
   };

@@ -9,7 +9,7 @@
 import type { Request, Result } from '../engine/commands.js';
 import { isEmptyChangeSet } from '../engine/changes.js';
 import { answerArchived } from '../engine/archive.js';
-import type { Exchange } from '../engine/exchange.js';
+import { Exchange } from '../engine/exchange.js';
 import type { Store } from '../store/store.js';
 
 interface Pending {
@@ -56,15 +56,26 @@ export class Sequencer {
   readonly stats: SequencerStats = { batches: 0, requests: 0, largestBatch: 0, commitMs: 0 };
 
   constructor(
-    private readonly engine: Exchange,
+    private engine: Exchange,
     private readonly store: Store,
     /** Seconds since the epoch. */
     private readonly clock: () => number,
-    /** Called once when a commit fails: the engine is then ahead of the store and must stop. */
-    private readonly onFailure: (failure: StoreFailure) => void,
+    /**
+     * Called when a commit fails. With a store that can reset, the sequencer then recovers by
+     * itself; otherwise the engine is ahead of the store for good and the process must stop.
+     */
+    private readonly onFailure: (failure: StoreFailure, recoverable: boolean) => void,
     /** Closed orders kept in memory; older ones are answered from the store. */
     private readonly historyCache = DEFAULT_HISTORY_CACHE,
   ) {}
+
+  /** The engine in charge now (recovery replaces it with one rebuilt from the store). */
+  get currentEngine(): Exchange {
+    return this.engine;
+  }
+
+  /** Called with how long recovery took, when the store is back and serving again. */
+  onRecovered: (ms: number) => void = () => {};
 
   submit(request: Request): Promise<Result[]> {
     return new Promise((resolve, reject) => {
@@ -161,7 +172,11 @@ export class Sequencer {
     }
   }
 
-  /** The engine is now ahead of the store: nothing more is answered or applied. */
+  /**
+   * The engine is now ahead of the store: nothing more is answered from it. Every request not
+   * yet answered gets an error (none was acknowledged), and with a store that can reset, the
+   * engine is rebuilt from what the store holds once it is reachable again.
+   */
   private fail(batch: readonly Pending[], error: unknown): void {
     const first = this.failure === null;
     this.failure ??= new StoreFailure(error);
@@ -169,7 +184,33 @@ export class Sequencer {
     for (const p of this.queue) p.reject(this.failure);
     this.queue = [];
     this.settleIdle();
-    if (first) this.onFailure(this.failure);
+    if (!first) return;
+    const recoverable = this.store.reset !== undefined;
+    this.onFailure(this.failure, recoverable);
+    if (recoverable) void this.recover();
+  }
+
+  private async recover(): Promise<void> {
+    const started = performance.now();
+    let delayMs = 100;
+    // Every batch handed over before the failure settles (fails) first.
+    await this.lastCommit.catch(() => {});
+    for (;;) {
+      try {
+        await this.store.reset!();
+        const snapshot = await this.store.load();
+        // A commit whose outcome was lost with the connection is in the snapshot or not:
+        // either way the rebuilt engine agrees with the store, so nothing is doubled or lost.
+        this.engine = Exchange.restore(snapshot);
+        this.lastCommit = Promise.resolve();
+        this.failure = null;
+        this.onRecovered(performance.now() - started);
+        return;
+      } catch {
+        await new Promise((resolve) => setTimeout(resolve, delayMs));
+        delayMs = Math.min(delayMs * 2, 5000);
+      }
+    }
   }
 
   private settleIdle(): void {

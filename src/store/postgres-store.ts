@@ -56,6 +56,9 @@ export class PostgresStore implements Store {
       connectionString: this.url,
       application_name: 'exchange-matching',
     });
+    // A lost server shows as an 'error' event; unheard, it would end the process. The query
+    // in flight fails on its own, and that failure is what the sequencer acts on.
+    client.on('error', () => {});
     await client.connect();
     return client;
   }
@@ -224,11 +227,14 @@ export class PostgresStore implements Store {
 
   async loadOrder(id: number): Promise<ArchivedOrder | null> {
     // Reads go through their own small pool: the writer's connection is busy with commits.
-    this.readers ??= new pg.Pool({
-      connectionString: this.url,
-      max: 4,
-      application_name: 'exchange-matching',
-    });
+    if (this.readers === null) {
+      this.readers = new pg.Pool({
+        connectionString: this.url,
+        max: 4,
+        application_name: 'exchange-matching',
+      });
+      this.readers.on('error', () => {});
+    }
     const db = this.readers;
     const order = await db.query<StoredOrderRows['order']>(
       'SELECT account_id, open_shares FROM orders WHERE id = $1',
@@ -248,6 +254,13 @@ export class PostgresStore implements Store {
       fills: fills.rows,
       cancel: cancel.rows[0],
     });
+  }
+
+  async reset(): Promise<void> {
+    const writer = this.writer;
+    this.writer = null;
+    this.failure = null;
+    await writer?.end().catch(() => {});
   }
 
   async close(): Promise<void> {

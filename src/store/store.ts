@@ -13,4 +13,10 @@ export interface Store {
   /** A committed order with its history, for queries of orders the engine has evicted. */
   loadOrder(id: number): Promise<ArchivedOrder | null>;
   close(): Promise<void>;
+  /**
+   * Drops whatever connection failed and forgets the failure, so that the next `load`
+   * reconnects. Stores that can lose their server (PostgreSQL) have it; a store without it
+   * cannot recover in process, and the server stops instead.
+   */
+  reset?(): Promise<void>;
 }

@@ -1,0 +1,92 @@
+// PostgreSQL goes away mid-run (its backends are terminated): requests get error replies,
+// never a false "opened"; the server reconnects by itself and goes on with exactly the state
+// the database holds.
+
+import assert from 'node:assert/strict';
+import { after, test } from 'node:test';
+import pg from 'pg';
+import { classicRequest } from '../src/client/classic-client.js';
+import { auditExchange } from '../src/engine/audit.js';
+import { Exchange } from '../src/engine/exchange.js';
+import { PostgresStore, readPostgresSnapshot } from '../src/store/postgres-store.js';
+import {
+  createTestDatabase,
+  pgBaseUrl,
+  PG_SKIP_REASON,
+  type TestDatabase,
+} from './support/postgres.js';
+import { startTestServer } from './support/server.js';
+
+const databases: TestDatabase[] = [];
+after(() => Promise.all(databases.map((d) => d.drop())));
+
+async function terminateBackends(url: string): Promise<number> {
+  const name = new URL(url).pathname.slice(1);
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ n: string }>(
+      "SELECT count(pg_terminate_backend(pid)) AS n FROM pg_stat_activity WHERE datname = $1 AND application_name = 'exchange-matching'",
+      [name],
+    );
+    return Number(rows[0]!.n);
+  } finally {
+    await client.end();
+  }
+}
+
+const ORDER = '<transactions id="1"><order sym="X" amount="1" limit="10"/></transactions>';
+
+test(
+  'a database outage: errors, never a false opened; reconnect and resume without a restart',
+  { skip: pgBaseUrl() === null ? PG_SKIP_REASON : false, timeout: 60_000 },
+  async () => {
+    const db = await createTestDatabase();
+    databases.push(db);
+    const server = await startTestServer({ store: new PostgresStore(db.url) });
+    try {
+      await classicRequest(
+        server.port,
+        '<create><account id="1" balance="1000000"/><symbol sym="X"><account id="1">10</account></symbol></create>',
+      );
+      const opened = new Set<number>();
+      const record = (reply: string): boolean => {
+        const m = /<opened [^>]*id="(\d+)"\/>/.exec(reply);
+        if (m !== null) opened.add(Number(m[1]));
+        return m !== null;
+      };
+      for (let i = 0; i < 5; i++) assert.ok(record(await classicRequest(server.port, ORDER)));
+
+      assert.ok((await terminateBackends(db.url)) >= 1, 'the server had a connection to terminate');
+      let errors = 0;
+      const deadline = Date.now() + 30_000;
+      for (;;) {
+        const reply = await classicRequest(server.port, ORDER);
+        if (record(reply)) break;
+        assert.match(
+          reply,
+          /<error>The store of record is unavailable: the request was not executed/,
+        );
+        errors++;
+        assert.ok(Date.now() < deadline, 'the server did not come back');
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      assert.ok(errors >= 1, 'the outage was noticed');
+      for (let i = 0; i < 5; i++) assert.ok(record(await classicRequest(server.port, ORDER)));
+
+      // The database holds exactly the acknowledged orders, and its books balance.
+      const client = new pg.Client({ connectionString: db.url });
+      await client.connect();
+      const snapshot = await readPostgresSnapshot(client);
+      await client.end();
+      assert.deepEqual(
+        snapshot.orders.map((o) => o.id),
+        [...opened].sort((a, b) => a - b),
+      );
+      assert.deepEqual(auditExchange(Exchange.restore(snapshot)).problems, []);
+      assert.equal(server.engine.peekNextOrderId, Math.max(...opened) + 1);
+    } finally {
+      await server.stop();
+    }
+  },
+);
