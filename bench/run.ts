@@ -15,6 +15,7 @@ import { benchEngine } from './engine.js';
 import type { LoadJob, LoadSummary } from './load-worker.js';
 import { runLoadWorker, spawnServer, type BenchServer } from './processes.js';
 import { DEFAULT_HISTORY_CACHE } from '../src/server/sequencer.js';
+import { createTestDatabase, pgBaseUrl } from '../test/support/postgres.js';
 import { median } from './stats.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
@@ -94,6 +95,32 @@ async function main(): Promise<void> {
       portOf: (s) => s.framedPort,
     },
   ];
+  // With DATABASE_URL set: the same framed load on PostgreSQL (synchronous_commit=on, the
+  // server default), a fresh database per run.
+  if (pgBaseUrl() !== null) {
+    cells.push({
+      name: 'framed   exchange pg',
+      server: async () => {
+        const db = await createTestDatabase();
+        const server = await spawnServer([
+          'bin/exchange',
+          'serve',
+          '--host',
+          '127.0.0.1',
+          '--port',
+          '0',
+          '--framed-port',
+          '0',
+          '--db',
+          db.url,
+        ]);
+        return { ...server, stop: () => server.stop().then(() => db.drop()) };
+      },
+      setup: true,
+      job: { mode: 'framed', connections: 4, window: 64, ordersOnly: true },
+      portOf: (s) => s.framedPort,
+    });
+  }
 
   const results = new Map<string, LoadSummary[]>();
   const ratios = { classic: [] as number[], framed: [] as number[] };
@@ -131,7 +158,9 @@ async function main(): Promise<void> {
     rmSync(dir, { recursive: true, force: true });
   }
 
-  console.log('\nend to end over loopback TCP, exchange with SQLite synchronous=FULL (medians):');
+  console.log(
+    '\nend to end over loopback TCP, exchange with SQLite synchronous=FULL (pg: PostgreSQL, synchronous_commit=on), medians:',
+  );
   console.log('  cell                  requests/s   orders/s     p50 ms  p99 ms  errors');
   for (const cell of cells) {
     const rows = results.get(cell.name)!;
