@@ -1,7 +1,7 @@
 // PostgreSQL as the store of record. One engine per database (a session advisory lock held
-// by the writer connection). Batches that queue up while a transaction is being written are
-// merged into the next one; each kind of row is written with one statement over arrays
-// (unnest), so a transaction costs a handful of round trips whatever its size.
+// by the writer connection). Batches that queue up while one is being written are merged
+// into the next write, and a write is one prepared statement over arrays (unnest): one round
+// trip and one commit whatever its size.
 
 import pg from 'pg';
 import type { ArchivedOrder } from '../engine/archive.js';
@@ -18,6 +18,38 @@ import {
   type StoredOrderRows,
 } from './rows.js';
 import type { Store } from './store.js';
+
+const COMMIT_STATEMENT = `
+WITH
+  symbols_written AS (
+    INSERT INTO symbols (symbol, granted)
+    SELECT * FROM unnest($1::text[], $2::numeric[])
+    ON CONFLICT (symbol) DO UPDATE SET granted = excluded.granted),
+  accounts_written AS (
+    INSERT INTO accounts (id, balance, deposited)
+    SELECT * FROM unnest($3::text[], $4::numeric[], $5::numeric[])
+    ON CONFLICT (id) DO UPDATE SET balance = excluded.balance),
+  positions_written AS (
+    INSERT INTO positions (account_id, symbol, shares)
+    SELECT * FROM unnest($6::text[], $7::text[], $8::numeric[])
+    ON CONFLICT (account_id, symbol) DO UPDATE SET shares = excluded.shares),
+  orders_inserted AS (
+    INSERT INTO orders (id, account_id, symbol, side, shares, limit_price, open_shares, created_at)
+    SELECT * FROM unnest($9::bigint[], $10::text[], $11::text[], $12::text[], $13::numeric[],
+                         $14::numeric[], $15::numeric[], $16::bigint[])),
+  orders_updated AS (
+    UPDATE orders SET open_shares = u.open
+    FROM unnest($17::bigint[], $18::numeric[]) AS u(id, open) WHERE orders.id = u.id),
+  executions_inserted AS (
+    INSERT INTO executions (symbol, buy_order_id, sell_order_id, shares, price, executed_at)
+    SELECT s, b, se, sh, p, t
+    FROM unnest($19::text[], $20::bigint[], $21::bigint[], $22::numeric[], $23::numeric[], $24::bigint[])
+      WITH ORDINALITY AS x(s, b, se, sh, p, t, n)
+    ORDER BY n),
+  cancels_inserted AS (
+    INSERT INTO cancels (order_id, shares, canceled_at)
+    SELECT * FROM unnest($25::bigint[], $26::numeric[], $27::bigint[]))
+SELECT 1`;
 
 /** The advisory lock key: "exchange-matching" as a 64-bit number, held per database. */
 const LOCK_KEY = '7378426723511254869';
@@ -135,94 +167,47 @@ export class PostgresStore implements Store {
     this.writing = false;
   }
 
+  /**
+   * The whole group in one statement, so one round trip: a statement is atomic on its own,
+   * and its data-modifying CTEs all apply or none does. Foreign keys are checked at the end
+   * of the statement, after every part has run. The parts cannot see each other's rows,
+   * which is fine: a merged change set names each row once (`mergeChangeSets`).
+   */
   private async write(c: ChangeSet): Promise<void> {
     const db = await this.open();
-    await db.query('BEGIN');
-    try {
-      if (c.symbols.length > 0) {
-        await db.query(
-          'INSERT INTO symbols (symbol, granted) SELECT * FROM unnest($1::text[], $2::numeric[]) ' +
-            'ON CONFLICT (symbol) DO UPDATE SET granted = excluded.granted',
-          [c.symbols.map((s) => s.sym), c.symbols.map((s) => sharesText(s.granted))],
-        );
-      }
-      if (c.accounts.length > 0) {
-        await db.query(
-          'INSERT INTO accounts (id, balance, deposited) SELECT * FROM unnest($1::text[], $2::numeric[], $3::numeric[]) ' +
-            'ON CONFLICT (id) DO UPDATE SET balance = excluded.balance',
-          [
-            c.accounts.map((a) => a.id),
-            c.accounts.map((a) => cashText(a.cash)),
-            c.accounts.map((a) => cashText(a.deposited)),
-          ],
-        );
-      }
-      if (c.positions.length > 0) {
-        await db.query(
-          'INSERT INTO positions (account_id, symbol, shares) SELECT * FROM unnest($1::text[], $2::text[], $3::numeric[]) ' +
-            'ON CONFLICT (account_id, symbol) DO UPDATE SET shares = excluded.shares',
-          [
-            c.positions.map((p) => p.account),
-            c.positions.map((p) => p.sym),
-            c.positions.map((p) => sharesText(p.shares)),
-          ],
-        );
-      }
-      if (c.newOrders.length > 0) {
-        const o = c.newOrders;
-        await db.query(
-          'INSERT INTO orders (id, account_id, symbol, side, shares, limit_price, open_shares, created_at) ' +
-            'SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::numeric[], $6::numeric[], $7::numeric[], $8::bigint[])',
-          [
-            o.map((r) => r.id),
-            o.map((r) => r.account),
-            o.map((r) => r.sym),
-            o.map((r) => (r.isBuy ? 'buy' : 'sell')),
-            o.map((r) => sharesText(r.shares)),
-            o.map((r) => priceText(r.limit)),
-            o.map((r) => sharesText(r.open)),
-            o.map((r) => r.time),
-          ],
-        );
-      }
-      if (c.orderUpdates.length > 0) {
-        await db.query(
-          'UPDATE orders SET open_shares = u.open FROM unnest($1::bigint[], $2::numeric[]) AS u(id, open) WHERE orders.id = u.id',
-          [c.orderUpdates.map((u) => u.id), c.orderUpdates.map((u) => sharesText(u.open))],
-        );
-      }
-      if (c.executions.length > 0) {
-        const e = c.executions;
-        // Ordered by position in the arrays, so execution ids follow execution order.
-        await db.query(
-          'INSERT INTO executions (symbol, buy_order_id, sell_order_id, shares, price, executed_at) ' +
-            'SELECT s, b, se, sh, p, t FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::numeric[], $5::numeric[], $6::bigint[]) ' +
-            'WITH ORDINALITY AS x(s, b, se, sh, p, t, n) ORDER BY n',
-          [
-            e.map((r) => r.sym),
-            e.map((r) => r.buyOrderId),
-            e.map((r) => r.sellOrderId),
-            e.map((r) => sharesText(r.shares)),
-            e.map((r) => priceText(r.price)),
-            e.map((r) => r.time),
-          ],
-        );
-      }
-      if (c.cancels.length > 0) {
-        await db.query(
-          'INSERT INTO cancels (order_id, shares, canceled_at) SELECT * FROM unnest($1::bigint[], $2::numeric[], $3::bigint[])',
-          [
-            c.cancels.map((r) => r.orderId),
-            c.cancels.map((r) => sharesText(r.shares)),
-            c.cancels.map((r) => r.time),
-          ],
-        );
-      }
-      await db.query('COMMIT');
-    } catch (error) {
-      await db.query('ROLLBACK').catch(() => {});
-      throw error;
-    }
+    await db.query({
+      name: 'exchange-commit',
+      text: COMMIT_STATEMENT,
+      values: [
+        c.symbols.map((s) => s.sym),
+        c.symbols.map((s) => sharesText(s.granted)),
+        c.accounts.map((a) => a.id),
+        c.accounts.map((a) => cashText(a.cash)),
+        c.accounts.map((a) => cashText(a.deposited)),
+        c.positions.map((p) => p.account),
+        c.positions.map((p) => p.sym),
+        c.positions.map((p) => sharesText(p.shares)),
+        c.newOrders.map((o) => o.id),
+        c.newOrders.map((o) => o.account),
+        c.newOrders.map((o) => o.sym),
+        c.newOrders.map((o) => (o.isBuy ? 'buy' : 'sell')),
+        c.newOrders.map((o) => sharesText(o.shares)),
+        c.newOrders.map((o) => priceText(o.limit)),
+        c.newOrders.map((o) => sharesText(o.open)),
+        c.newOrders.map((o) => o.time),
+        c.orderUpdates.map((u) => u.id),
+        c.orderUpdates.map((u) => sharesText(u.open)),
+        c.executions.map((e) => e.sym),
+        c.executions.map((e) => e.buyOrderId),
+        c.executions.map((e) => e.sellOrderId),
+        c.executions.map((e) => sharesText(e.shares)),
+        c.executions.map((e) => priceText(e.price)),
+        c.executions.map((e) => e.time),
+        c.cancels.map((x) => x.orderId),
+        c.cancels.map((x) => sharesText(x.shares)),
+        c.cancels.map((x) => x.time),
+      ],
+    });
   }
 
   async loadOrder(id: number): Promise<ArchivedOrder | null> {
