@@ -50,7 +50,7 @@ async function main(): Promise<void> {
 
   const dir = mkdtempSync(join(tmpdir(), 'exchange-bench-'));
   let dbCounter = 0;
-  const exchange = (): Promise<BenchServer> =>
+  const exchangeOn = (db: string): Promise<BenchServer> =>
     spawnServer([
       'bin/exchange',
       'serve',
@@ -61,8 +61,10 @@ async function main(): Promise<void> {
       '--framed-port',
       '0',
       '--db',
-      `sqlite:${join(dir, `bench-${dbCounter++}.db`)}`,
+      db,
     ]);
+  const exchange = (): Promise<BenchServer> =>
+    exchangeOn(`sqlite:${join(dir, `bench-${dbCounter++}.db`)}`);
   const bare = (): Promise<BenchServer> => spawnServer(['--import', 'tsx', 'bench/bare-server.ts']);
 
   const cells: Cell[] = [
@@ -102,18 +104,7 @@ async function main(): Promise<void> {
       name: 'framed   exchange pg',
       server: async () => {
         const db = await createTestDatabase();
-        const server = await spawnServer([
-          'bin/exchange',
-          'serve',
-          '--host',
-          '127.0.0.1',
-          '--port',
-          '0',
-          '--framed-port',
-          '0',
-          '--db',
-          db.url,
-        ]);
+        const server = await exchangeOn(db.url);
         return { ...server, stop: () => server.stop().then(() => db.drop()) };
       },
       setup: true,

@@ -10,12 +10,8 @@ import { auditExchange } from '../src/engine/audit.js';
 import { Exchange } from '../src/engine/exchange.js';
 import { parseDecimal, PRICE_SCALE, SHARE_SCALE } from '../src/decimal/fixed.js';
 import { openStore } from '../src/store/open-store.js';
-import {
-  createTestDatabase,
-  pgBaseUrl,
-  PG_SKIP_REASON,
-  type TestDatabase,
-} from './support/postgres.js';
+import { pgBaseUrl, PG_SKIP_REASON } from './support/postgres.js';
+import { freshPostgresUrl } from './support/databases.js';
 import { startChildServer, type ChildServer } from './support/child-server.js';
 import { tempDir } from './support/server.js';
 
@@ -74,22 +70,14 @@ async function stream(port: number, acked: Acked, mine: Map<string, number[]>): 
 }
 
 const dir = tempDir();
-const databases: TestDatabase[] = [];
-after(async () => {
-  dir.remove();
-  await Promise.all(databases.map((d) => d.drop()));
-});
+after(() => dir.remove());
 
 const STORES: { name: string; skip: string | false; spec: () => Promise<string> }[] = [
   { name: 'SQLite', skip: false, spec: async () => `sqlite:${join(dir.path, 'exchange.db')}` },
   {
     name: 'PostgreSQL',
     skip: pgBaseUrl() === null ? PG_SKIP_REASON : false,
-    spec: async () => {
-      const db = await createTestDatabase();
-      databases.push(db);
-      return db.url;
-    },
+    spec: freshPostgresUrl,
   },
 ];
 

@@ -9,20 +9,12 @@ import { MemoryStore } from '../src/store/memory-store.js';
 import { PostgresStore } from '../src/store/postgres-store.js';
 import { SqliteStore } from '../src/store/sqlite-store.js';
 import type { Store } from '../src/store/store.js';
-import {
-  createTestDatabase,
-  pgBaseUrl,
-  PG_SKIP_REASON,
-  type TestDatabase,
-} from './support/postgres.js';
+import { pgBaseUrl, PG_SKIP_REASON } from './support/postgres.js';
+import { freshPostgresUrl } from './support/databases.js';
 import { startTestServer, tempDir } from './support/server.js';
 
 const dir = tempDir();
-const databases: TestDatabase[] = [];
-after(async () => {
-  dir.remove();
-  await Promise.all(databases.map((d) => d.drop()));
-});
+after(() => dir.remove());
 
 let clock = 1000;
 const SCRIPT: string[] = [
@@ -58,9 +50,8 @@ describe('history beyond the cache is answered from the store', () => {
     [
       'postgres',
       async () => {
-        const db = await createTestDatabase();
-        databases.push(db);
-        return new PostgresStore(db.url);
+        const dbUrl = await freshPostgresUrl();
+        return new PostgresStore(dbUrl);
       },
       pgBaseUrl() === null ? PG_SKIP_REASON : false,
     ],

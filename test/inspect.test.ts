@@ -9,21 +9,13 @@ import Database from 'better-sqlite3';
 import pg from 'pg';
 import { classicRequest } from '../src/client/classic-client.js';
 import { startChildServer } from './support/child-server.js';
-import {
-  createTestDatabase,
-  pgBaseUrl,
-  PG_SKIP_REASON,
-  type TestDatabase,
-} from './support/postgres.js';
+import { pgBaseUrl, PG_SKIP_REASON } from './support/postgres.js';
+import { freshPostgresUrl } from './support/databases.js';
 import { tempDir } from './support/server.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const dir = tempDir();
-const databases: TestDatabase[] = [];
-after(async () => {
-  dir.remove();
-  await Promise.all(databases.map((d) => d.drop()));
-});
+after(() => dir.remove());
 
 function inspect(db: string): { status: number | null; stdout: string; stderr: string } {
   const r = spawnSync(
@@ -84,19 +76,18 @@ test(
   'PostgreSQL: the same report; a tampered position fails',
   { skip: pgBaseUrl() === null ? PG_SKIP_REASON : false },
   async () => {
-    const database = await createTestDatabase();
-    databases.push(database);
-    const stop = await trade(database.url);
-    const running = inspect(database.url);
+    const databaseUrl = await freshPostgresUrl();
+    const stop = await trade(databaseUrl);
+    const running = inspect(databaseUrl);
     assert.equal(running.status, 0, running.stderr);
     assertHealthyReport(running.stdout);
     await stop();
 
-    const client = new pg.Client({ connectionString: database.url });
+    const client = new pg.Client({ connectionString: databaseUrl });
     await client.connect();
     await client.query("UPDATE positions SET shares = 99 WHERE account_id = '2'");
     await client.end();
-    const broken = inspect(database.url);
+    const broken = inspect(databaseUrl);
     assert.equal(broken.status, 1);
     assert.match(broken.stdout, /SPY: held 109 \+ reserved 2 differs from granted 100/);
   },

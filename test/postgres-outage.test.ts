@@ -3,22 +3,15 @@
 // the database holds.
 
 import assert from 'node:assert/strict';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import pg from 'pg';
 import { classicRequest } from '../src/client/classic-client.js';
 import { auditExchange } from '../src/engine/audit.js';
 import { Exchange } from '../src/engine/exchange.js';
 import { PostgresStore, readPostgresSnapshot } from '../src/store/postgres-store.js';
-import {
-  createTestDatabase,
-  pgBaseUrl,
-  PG_SKIP_REASON,
-  type TestDatabase,
-} from './support/postgres.js';
+import { pgBaseUrl, PG_SKIP_REASON } from './support/postgres.js';
+import { freshPostgresUrl } from './support/databases.js';
 import { startTestServer } from './support/server.js';
-
-const databases: TestDatabase[] = [];
-after(() => Promise.all(databases.map((d) => d.drop())));
 
 async function terminateBackends(url: string): Promise<number> {
   const name = new URL(url).pathname.slice(1);
@@ -41,9 +34,8 @@ test(
   'a database outage: errors, never a false opened; reconnect and resume without a restart',
   { skip: pgBaseUrl() === null ? PG_SKIP_REASON : false, timeout: 60_000 },
   async () => {
-    const db = await createTestDatabase();
-    databases.push(db);
-    const server = await startTestServer({ store: new PostgresStore(db.url) });
+    const dbUrl = await freshPostgresUrl();
+    const server = await startTestServer({ store: new PostgresStore(dbUrl) });
     try {
       await classicRequest(
         server.port,
@@ -57,7 +49,7 @@ test(
       };
       for (let i = 0; i < 5; i++) assert.ok(record(await classicRequest(server.port, ORDER)));
 
-      assert.ok((await terminateBackends(db.url)) >= 1, 'the server had a connection to terminate');
+      assert.ok((await terminateBackends(dbUrl)) >= 1, 'the server had a connection to terminate');
       let errors = 0;
       const deadline = Date.now() + 30_000;
       for (;;) {
@@ -75,7 +67,7 @@ test(
       for (let i = 0; i < 5; i++) assert.ok(record(await classicRequest(server.port, ORDER)));
 
       // The database holds exactly the acknowledged orders, and its books balance.
-      const client = new pg.Client({ connectionString: db.url });
+      const client = new pg.Client({ connectionString: dbUrl });
       await client.connect();
       const snapshot = await readPostgresSnapshot(client);
       await client.end();

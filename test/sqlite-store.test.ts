@@ -127,19 +127,6 @@ test('reopening runs no migration twice and several batches commit as one', asyn
   }
 });
 
-test('a second server on the same database file is refused, and the lock ends with the first', async () => {
-  const path = freshPath();
-  const first = new SqliteStore(path);
-  await first.load();
-  const second = new SqliteStore(path);
-  await assert.rejects(second.load(), /another exchange server is using .*store-\d+\.db/);
-  await second.close().catch(() => {});
-  await first.close();
-  const third = new SqliteStore(path);
-  await third.load();
-  await third.close();
-});
-
 test('an unusable path fails clearly at load', async () => {
   const file = join(dir.path, 'a-file');
   writeFileSync(file, 'not a directory');

@@ -17,20 +17,12 @@ import { PostgresStore } from '../src/store/postgres-store.js';
 import { SqliteStore } from '../src/store/sqlite-store.js';
 import type { Store } from '../src/store/store.js';
 import { dumpState } from './support/engine-state.js';
-import {
-  createTestDatabase,
-  pgBaseUrl,
-  PG_SKIP_REASON,
-  type TestDatabase,
-} from './support/postgres.js';
+import { pgBaseUrl, PG_SKIP_REASON } from './support/postgres.js';
+import { freshPostgresUrl } from './support/databases.js';
 import { tempDir } from './support/server.js';
 
 const dir = tempDir();
-const databases: TestDatabase[] = [];
-after(async () => {
-  dir.remove();
-  await Promise.all(databases.map((d) => d.drop()));
-});
+after(() => dir.remove());
 
 interface StoreKind {
   readonly name: string;
@@ -65,9 +57,8 @@ const KINDS: StoreKind[] = [
     skip: pgBaseUrl() === null ? PG_SKIP_REASON : false,
     exclusive: true,
     fresh: async () => {
-      const db = await createTestDatabase();
-      databases.push(db);
-      return () => new PostgresStore(db.url);
+      const dbUrl = await freshPostgresUrl();
+      return () => new PostgresStore(dbUrl);
     },
   },
 ];
