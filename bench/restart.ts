@@ -1,0 +1,106 @@
+// Restart time with a deep book: a store holding N open orders (default 1,000,000, resting,
+// none crossing), then `exchange serve` from start to listening. Median of 3 starts, for
+// SQLite and, with DATABASE_URL set, PostgreSQL.
+//   node --import tsx bench/restart.ts [N]
+
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import pg from 'pg';
+import { SqliteDatabase } from '../src/store/sqlite-database.js';
+import { PostgresStore } from '../src/store/postgres-store.js';
+import { createTestDatabase, pgBaseUrl } from '../test/support/postgres.js';
+import { spawnServer } from './processes.js';
+import { median } from './stats.js';
+
+const ORDERS = Number(process.argv[2] ?? 1_000_000);
+const STARTS = 3;
+
+// Account 1 holds cash for half the orders (buys at 1..50) and account 2 shares for the
+// other half (sells at 101..150), so the book is deep, uncrossed and the totals balance.
+const SEED = {
+  accounts: `INSERT INTO accounts (id, balance, deposited) VALUES ('1', '0', '${ORDERS * 50}'), ('2', '0', '0')`,
+  symbols: `INSERT INTO symbols (symbol, granted) VALUES ('DEEP', '${ORDERS}')`,
+  positions: `INSERT INTO positions (account_id, symbol, shares) VALUES ('2', 'DEEP', '${ORDERS / 2}')`,
+};
+
+async function timeStarts(db: string): Promise<number[]> {
+  const seconds: number[] = [];
+  for (let i = 0; i < STARTS; i++) {
+    const started = performance.now();
+    const server = await spawnServer([
+      'bin/exchange',
+      'serve',
+      '--host',
+      '127.0.0.1',
+      '--port',
+      '0',
+      '--framed-port',
+      'off',
+      '--db',
+      db,
+    ]);
+    seconds.push((performance.now() - started) / 1000);
+    await server.stop();
+  }
+  return seconds;
+}
+
+function report(name: string, seconds: number[]): void {
+  console.log(
+    `  ${name}: ${median(seconds).toFixed(2)} s to listening (starts: ${seconds.map((s) => s.toFixed(2)).join(', ')})`,
+  );
+}
+
+console.log(`restart with ${ORDERS.toLocaleString('en-US')} open orders, median of ${STARTS}:`);
+
+const dir = mkdtempSync(join(tmpdir(), 'exchange-restart-'));
+try {
+  const path = join(dir, 'deep.db');
+  new SqliteDatabase(path).close();
+  const db = new Database(path);
+  db.transaction(() => {
+    for (const sql of Object.values(SEED)) db.exec(sql);
+    const insert = db.prepare(
+      "INSERT INTO orders (id, account_id, symbol, side, shares, limit_price, open_shares, created_at) VALUES (?, ?, 'DEEP', ?, '1', ?, '1', 0)",
+    );
+    for (let id = 1; id <= ORDERS; id++) {
+      const buy = id % 2 === 1;
+      insert.run(
+        id,
+        buy ? '1' : '2',
+        buy ? 'buy' : 'sell',
+        String(buy ? 1 + (id % 50) : 101 + (id % 50)),
+      );
+    }
+  })();
+  db.close();
+  report('SQLite', await timeStarts(`sqlite:${path}`));
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
+
+if (pgBaseUrl() !== null) {
+  const database = await createTestDatabase();
+  try {
+    const store = new PostgresStore(database.url);
+    await store.load();
+    await store.close();
+    const client = new pg.Client({ connectionString: database.url });
+    await client.connect();
+    for (const sql of Object.values(SEED)) await client.query(sql);
+    await client.query(
+      `INSERT INTO orders (id, account_id, symbol, side, shares, limit_price, open_shares, created_at)
+       SELECT id, CASE WHEN id % 2 = 1 THEN '1' ELSE '2' END, 'DEEP',
+              CASE WHEN id % 2 = 1 THEN 'buy' ELSE 'sell' END, 1,
+              CASE WHEN id % 2 = 1 THEN 1 + id % 50 ELSE 101 + id % 50 END, 1, 0
+       FROM generate_series(1, $1::bigint) AS id`,
+      [ORDERS],
+    );
+    await client.end();
+    report('PostgreSQL', await timeStarts(database.url));
+  } finally {
+    await database.drop();
+  }
+}
