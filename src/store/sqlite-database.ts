@@ -145,10 +145,6 @@ export class SqliteDatabase {
     this.writeBatch(changes);
   }
 
-  load(): Snapshot {
-    return readSqliteSnapshot(this.db);
-  }
-
   close(): void {
     if (this.db.open) this.db.close();
     if (this.lock?.open) this.lock.close();

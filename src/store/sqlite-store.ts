@@ -5,7 +5,7 @@ import { Worker } from 'node:worker_threads';
 import type { ArchivedOrder } from '../engine/archive.js';
 import type { ChangeSet, Snapshot } from '../engine/changes.js';
 import Database from 'better-sqlite3';
-import type { SyncMode } from './sqlite-database.js';
+import { readSqliteSnapshot, type SyncMode } from './sqlite-database.js';
 import { SqliteOrderReader } from './sqlite-order-reader.js';
 import type { WorkerReply, WorkerRequest } from './sqlite-worker.js';
 import type { Store } from './store.js';
@@ -35,7 +35,7 @@ export class SqliteStore implements Store {
   private readonly calls: Call[] = [];
   private failure: Error | null = null;
 
-  /** Opened at the first lookup of an evicted order, once the writer has made the schema. */
+  /** The engine thread's read-only connection: snapshot at start, evicted orders after. */
   private readerDb: Database.Database | null = null;
   private reader: SqliteOrderReader | null = null;
 
@@ -67,8 +67,14 @@ export class SqliteStore implements Store {
     });
   }
 
+  /**
+   * The snapshot is read here, on a read-only connection, once the writer thread has the
+   * database open and migrated: posting a large snapshot between threads (structured clone)
+   * took most of a restart's time (1M open orders: 11.4 s).
+   */
   async load(): Promise<Snapshot> {
-    return (await this.call({ type: 'load' })) as Snapshot;
+    await this.call({ type: 'ready' });
+    return readSqliteSnapshot(this.readOnly());
   }
 
   async commit(changes: ChangeSet): Promise<void> {
@@ -76,11 +82,13 @@ export class SqliteStore implements Store {
   }
 
   async loadOrder(id: number): Promise<ArchivedOrder | null> {
-    if (this.reader === null) {
-      this.readerDb = new Database(this.path, { readonly: true, fileMustExist: true });
-      this.reader = new SqliteOrderReader(this.readerDb);
-    }
+    this.reader ??= new SqliteOrderReader(this.readOnly());
     return this.reader.load(id);
+  }
+
+  private readOnly(): Database.Database {
+    this.readerDb ??= new Database(this.path, { readonly: true, fileMustExist: true });
+    return this.readerDb;
   }
 
   async close(): Promise<void> {

@@ -13,7 +13,8 @@ import { mergeChangeSets } from './merge.js';
 import { SqliteDatabase, type SyncMode } from './sqlite-database.js';
 
 export type WorkerRequest =
-  | { readonly type: 'load' }
+  /** Answers once the database is open, locked and migrated. */
+  | { readonly type: 'ready' }
   | { readonly type: 'commit'; readonly changes: ChangeSet }
   | { readonly type: 'close' };
 
@@ -63,8 +64,8 @@ function commitMerged(first: ChangeSet): void {
 function handle(request: WorkerRequest): void {
   try {
     switch (request.type) {
-      case 'load':
-        port.postMessage({ ok: true, count: 1, value: db.load() } satisfies WorkerReply);
+      case 'ready':
+        port.postMessage({ ok: true, count: 1 } satisfies WorkerReply);
         return;
       case 'commit':
         return commitMerged(request.changes);
