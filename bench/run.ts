@@ -21,6 +21,8 @@ import { median } from './stats.js';
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
 const ENGINE_COMMANDS = Number(process.env.BENCH_ENGINE_COMMANDS ?? 1_000_000);
+/** Requests in flight per framed connection (4 connections). */
+const FRAMED_WINDOW = Number(process.env.BENCH_FRAMED_WINDOW ?? 64);
 const ACCOUNTS = 200;
 const SYMBOLS = 4;
 
@@ -86,14 +88,14 @@ async function main(): Promise<void> {
       name: 'framed   bare floor',
       server: bare,
       setup: false,
-      job: { mode: 'framed', connections: 4, window: 64, ordersOnly: true },
+      job: { mode: 'framed', connections: 4, window: FRAMED_WINDOW, ordersOnly: true },
       portOf: (s) => s.framedPort,
     },
     {
       name: 'framed   exchange  ',
       server: exchange,
       setup: true,
-      job: { mode: 'framed', connections: 4, window: 64, ordersOnly: true },
+      job: { mode: 'framed', connections: 4, window: FRAMED_WINDOW, ordersOnly: true },
       portOf: (s) => s.framedPort,
     },
   ];
@@ -108,7 +110,7 @@ async function main(): Promise<void> {
         return { ...server, stop: () => server.stop().then(() => db.drop()) };
       },
       setup: true,
-      job: { mode: 'framed', connections: 4, window: 64, ordersOnly: true },
+      job: { mode: 'framed', connections: 4, window: FRAMED_WINDOW, ordersOnly: true },
       portOf: (s) => s.framedPort,
     });
   }
@@ -169,7 +171,7 @@ async function main(): Promise<void> {
     `  framed:  exchange / bare floor = ${median(ratios.framed).toFixed(2)} (runs: ${ratios.framed.map((r) => r.toFixed(2)).join(', ')})`,
   );
   console.log(
-    '  (classic: 16 concurrent connections, mixed flow; framed: 4 connections × 64 pipelined, orders only)',
+    `  (classic: 16 concurrent connections, mixed flow; framed: 4 connections × ${FRAMED_WINDOW} pipelined, orders only)`,
   );
 }
 
