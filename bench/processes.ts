@@ -43,6 +43,12 @@ export async function spawnServer(args: string[]): Promise<BenchServer> {
   };
 }
 
+/** The built exchange on loopback, ports picked by the system, storing in `db`. */
+export function spawnExchange(db: string, framedPort: '0' | 'off' = '0'): Promise<BenchServer> {
+  const args = ['bin/exchange', 'serve', '--host', '127.0.0.1', '--port', '0'];
+  return spawnServer([...args, '--framed-port', framedPort, '--db', db]);
+}
+
 export async function runLoadWorker(job: LoadJob): Promise<LoadSummary> {
   const child = spawn(
     process.execPath,

@@ -11,7 +11,7 @@ import pg from 'pg';
 import { SqliteDatabase } from '../src/store/sqlite-database.js';
 import { PostgresStore } from '../src/store/postgres-store.js';
 import { createTestDatabase, pgBaseUrl } from '../test/support/postgres.js';
-import { spawnServer } from './processes.js';
+import { spawnExchange } from './processes.js';
 import { median } from './stats.js';
 
 const ORDERS = Number(process.argv[2] ?? 1_000_000);
@@ -29,18 +29,7 @@ async function timeStarts(db: string): Promise<number[]> {
   const seconds: number[] = [];
   for (let i = 0; i < STARTS; i++) {
     const started = performance.now();
-    const server = await spawnServer([
-      'bin/exchange',
-      'serve',
-      '--host',
-      '127.0.0.1',
-      '--port',
-      '0',
-      '--framed-port',
-      'off',
-      '--db',
-      db,
-    ]);
+    const server = await spawnExchange(db, 'off');
     seconds.push((performance.now() - started) / 1000);
     await server.stop();
   }

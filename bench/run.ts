@@ -13,7 +13,7 @@ import { classicRequest } from '../src/client/classic-client.js';
 import { MixedFlow } from '../src/load/mixed-flow.js';
 import { benchEngine } from './engine.js';
 import type { LoadJob, LoadSummary } from './load-worker.js';
-import { runLoadWorker, spawnServer, type BenchServer } from './processes.js';
+import { runLoadWorker, spawnExchange, spawnServer, type BenchServer } from './processes.js';
 import { DEFAULT_HISTORY_CACHE } from '../src/server/sequencer.js';
 import { createTestDatabase, pgBaseUrl } from '../test/support/postgres.js';
 import { median } from './stats.js';
@@ -52,21 +52,8 @@ async function main(): Promise<void> {
 
   const dir = mkdtempSync(join(tmpdir(), 'exchange-bench-'));
   let dbCounter = 0;
-  const exchangeOn = (db: string): Promise<BenchServer> =>
-    spawnServer([
-      'bin/exchange',
-      'serve',
-      '--host',
-      '127.0.0.1',
-      '--port',
-      '0',
-      '--framed-port',
-      '0',
-      '--db',
-      db,
-    ]);
   const exchange = (): Promise<BenchServer> =>
-    exchangeOn(`sqlite:${join(dir, `bench-${dbCounter++}.db`)}`);
+    spawnExchange(`sqlite:${join(dir, `bench-${dbCounter++}.db`)}`);
   const bare = (): Promise<BenchServer> => spawnServer(['--import', 'tsx', 'bench/bare-server.ts']);
 
   const cells: Cell[] = [
@@ -106,7 +93,7 @@ async function main(): Promise<void> {
       name: 'framed   exchange pg',
       server: async () => {
         const db = await createTestDatabase();
-        const server = await exchangeOn(db.url);
+        const server = await spawnExchange(db.url);
         return { ...server, stop: () => server.stop().then(() => db.drop()) };
       },
       setup: true,
