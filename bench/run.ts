@@ -4,7 +4,8 @@
 //      (a bare server that only reads the framing and replies a fixed document), measured
 //      side by side in each run, classic and framed.
 // Options (environment): BENCH_RUNS (default 5), BENCH_SECONDS per load (default 3),
-// BENCH_ENGINE_COMMANDS (default 1,000,000).
+// BENCH_ENGINE_COMMANDS (default 1,000,000; 0 skips the engine), BENCH_CELLS (comma-separated
+// words; only the end-to-end cells whose name contains one of them run, e.g. "pg").
 
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -23,6 +24,10 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
 const ENGINE_COMMANDS = Number(process.env.BENCH_ENGINE_COMMANDS ?? 1_000_000);
 /** Requests in flight per framed connection (4 connections). */
 const FRAMED_WINDOW = Number(process.env.BENCH_FRAMED_WINDOW ?? 64);
+const CELL_FILTER = (process.env.BENCH_CELLS ?? '')
+  .split(',')
+  .map((w) => w.trim())
+  .filter((w) => w !== '');
 const ACCOUNTS = 200;
 const SYMBOLS = 4;
 
@@ -41,7 +46,7 @@ async function main(): Promise<void> {
   console.log(`runs: ${RUNS} (median reported), ${SECONDS} s per load run\n`);
 
   console.log('engine, mixed flow (55% orders, 25% queries, 20% cancels), in process:');
-  for (const cache of [DEFAULT_HISTORY_CACHE, 0]) {
+  for (const cache of ENGINE_COMMANDS > 0 ? [DEFAULT_HISTORY_CACHE, 0] : []) {
     const engine = benchEngine(ENGINE_COMMANDS, RUNS, cache);
     console.log(
       `  history cache ${fmt(cache).padStart(6)}: ${fmt(engine.commandsPerSecond)} commands/s = ` +
@@ -56,7 +61,7 @@ async function main(): Promise<void> {
     spawnExchange(`sqlite:${join(dir, `bench-${dbCounter++}.db`)}`);
   const bare = (): Promise<BenchServer> => spawnServer(['--import', 'tsx', 'bench/bare-server.ts']);
 
-  const cells: Cell[] = [
+  const allCells: Cell[] = [
     {
       name: 'classic  bare floor',
       server: bare,
@@ -89,7 +94,7 @@ async function main(): Promise<void> {
   // With DATABASE_URL set: the same framed load on PostgreSQL (synchronous_commit=on, the
   // server default), a fresh database per run.
   if (pgBaseUrl() !== null) {
-    cells.push({
+    allCells.push({
       name: 'framed   exchange pg',
       server: async () => {
         const db = await createTestDatabase();
@@ -102,6 +107,9 @@ async function main(): Promise<void> {
     });
   }
 
+  const cells = allCells.filter(
+    (c) => CELL_FILTER.length === 0 || CELL_FILTER.some((w) => c.name.includes(w)),
+  );
   const results = new Map<string, LoadSummary[]>();
   const ratios = { classic: [] as number[], framed: [] as number[] };
   try {
@@ -129,7 +137,7 @@ async function main(): Promise<void> {
           await server.stop();
         }
       }
-      const rate = (name: string): number => perRun.get(name)!.requestsPerSecond;
+      const rate = (name: string): number => perRun.get(name)?.requestsPerSecond ?? NaN;
       ratios.classic.push(rate('classic  exchange  ') / rate('classic  bare floor'));
       ratios.framed.push(rate('framed   exchange  ') / rate('framed   bare floor'));
       process.stdout.write(`run ${run + 1}/${RUNS} done\n`);
@@ -151,12 +159,12 @@ async function main(): Promise<void> {
         `  ${m((s) => s.errors)}`,
     );
   }
-  console.log(
-    `\n  classic: exchange / bare floor = ${median(ratios.classic).toFixed(2)} (runs: ${ratios.classic.map((r) => r.toFixed(2)).join(', ')})`,
-  );
-  console.log(
-    `  framed:  exchange / bare floor = ${median(ratios.framed).toFixed(2)} (runs: ${ratios.framed.map((r) => r.toFixed(2)).join(', ')})`,
-  );
+  for (const [kind, values] of Object.entries(ratios)) {
+    if (values.some((r) => Number.isNaN(r))) continue;
+    console.log(
+      `  ${kind}: exchange / bare floor = ${median(values).toFixed(2)} (runs: ${values.map((r) => r.toFixed(2)).join(', ')})`,
+    );
+  }
   console.log(
     `  (classic: 16 concurrent connections, mixed flow; framed: 4 connections × ${FRAMED_WINDOW} pipelined, orders only)`,
   );
