@@ -90,6 +90,15 @@ test(
     const broken = inspect(databaseUrl);
     assert.equal(broken.status, 1);
     assert.match(broken.stdout, /SPY: held 109 \+ reserved 2 differs from granted 100/);
+
+    // The journal tables enforce no foreign keys in PostgreSQL: inspect checks them.
+    const again = new pg.Client({ connectionString: databaseUrl });
+    await again.connect();
+    await again.query('INSERT INTO cancels (order_id, shares, canceled_at) VALUES (999, 1, 0)');
+    await again.end();
+    const dangling = inspect(databaseUrl);
+    assert.equal(dangling.status, 1);
+    assert.match(dangling.stdout, /references BROKEN \(1\):\n {2}cancel names unknown order 999/);
   },
 );
 

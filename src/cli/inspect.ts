@@ -8,6 +8,7 @@ import { CASH_SCALE, PRICE_SCALE, SHARE_SCALE, formatDecimal } from '../decimal/
 import { auditExchange } from '../engine/audit.js';
 import type { Snapshot } from '../engine/changes.js';
 import { Exchange } from '../engine/exchange.js';
+import { danglingReferences } from '../engine/snapshot-references.js';
 import { describePostgresUrl, readPostgresSnapshot } from '../store/postgres-store.js';
 import { readSqliteSnapshot } from '../store/sqlite-database.js';
 
@@ -57,9 +58,14 @@ export function inspectionReport(
   description: string,
   snapshot: Snapshot,
 ): { text: string; ok: boolean } {
+  const out: string[] = [`store: ${description}`, ''];
+  const dangling = danglingReferences(snapshot);
+  if (dangling.length > 0) {
+    out.push(`references BROKEN (${dangling.length}):`, ...dangling.map((p) => `  ${p}`));
+    return { text: out.join('\n') + '\n', ok: false };
+  }
   const exchange = Exchange.restore(snapshot);
   const audit = auditExchange(exchange);
-  const out: string[] = [`store: ${description}`, ''];
 
   out.push(`accounts (${exchange.accounts.size})`);
   out.push(

@@ -21,6 +21,7 @@ import { OrderIndex } from './order-index.js';
 import { DirtyList } from './dirty-list.js';
 import { ClosedOrders } from './closed-orders.js';
 import { notOpenError } from './archive.js';
+import { danglingReferences } from './snapshot-references.js';
 
 export class Exchange {
   readonly accounts = new Map<string, Account>();
@@ -362,6 +363,13 @@ export class Exchange {
 
   /** Rebuilds the state from a store snapshot; resting orders regain their time priority. */
   static restore(snapshot: Snapshot): Exchange {
+    const dangling = danglingReferences(snapshot);
+    if (dangling.length > 0) {
+      const more = dangling.length > 5 ? ` and ${dangling.length - 5} more` : '';
+      throw new Error(
+        `the stored state is inconsistent: ${dangling.slice(0, 5).join('; ')}${more}`,
+      );
+    }
     const exchange = new Exchange();
     for (const row of snapshot.symbols)
       exchange.books.set(row.sym, new OrderBook(row.sym, row.granted));

@@ -1,0 +1,38 @@
+// Every reference a stored state makes must name a row that exists: the stores declare these
+// references but do not enforce them on the journal tables (see the PostgreSQL migrations),
+// so restoring and `exchange inspect` check them here, once, for every store.
+
+import type { Snapshot } from './changes.js';
+
+/** One line per dangling reference; empty when all resolve. */
+export function danglingReferences(snapshot: Snapshot): string[] {
+  const problems: string[] = [];
+  const accounts = new Set(snapshot.accounts.map((a) => a.id));
+  const symbols = new Set(snapshot.symbols.map((s) => s.sym));
+  const orders = new Set<number>();
+  const need = (ok: boolean, what: () => string): void => {
+    if (!ok) problems.push(what());
+  };
+  for (const p of snapshot.positions) {
+    need(accounts.has(p.account), () => `position ${p.sym} names unknown account ${p.account}`);
+    need(
+      symbols.has(p.sym),
+      () => `position of account ${p.account} names unknown symbol ${p.sym}`,
+    );
+  }
+  for (const o of snapshot.orders) {
+    orders.add(o.id);
+    need(accounts.has(o.account), () => `order ${o.id} names unknown account ${o.account}`);
+    need(symbols.has(o.sym), () => `order ${o.id} names unknown symbol ${o.sym}`);
+  }
+  for (const e of snapshot.executions) {
+    const what = `execution of ${e.buyOrderId}/${e.sellOrderId}`;
+    need(orders.has(e.buyOrderId), () => `${what} names unknown buy order ${e.buyOrderId}`);
+    need(orders.has(e.sellOrderId), () => `${what} names unknown sell order ${e.sellOrderId}`);
+    need(symbols.has(e.sym), () => `${what} names unknown symbol ${e.sym}`);
+  }
+  for (const c of snapshot.cancels) {
+    need(orders.has(c.orderId), () => `cancel names unknown order ${c.orderId}`);
+  }
+  return problems;
+}
