@@ -1,5 +1,6 @@
 // Versioned migrations for the PostgreSQL store: the same tables as SQLite, with money and
-// shares as `numeric` (exact decimal, never float).
+// shares as `numeric` (exact decimal, never float). Migration N is applied once, in order,
+// and recorded in schema_migrations; a shipped migration is never edited.
 
 export const POSTGRES_MIGRATIONS: readonly string[] = [
   `
@@ -50,5 +51,23 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
     shares       numeric NOT NULL,
     canceled_at  bigint NOT NULL
   );
+  `,
+  // 2. The journal tables (orders, executions, cancels) keep no enforced foreign keys: their
+  // row-by-row checks were 58% of the group commit's time (EXPLAIN ANALYZE of a 1,000-order
+  // group: 19.5 of 33.8 ms). SQLite declares the same references without enforcing them
+  // (foreign_keys is off); in both, the single writer only writes rows that refer to
+  // existing ones, and `exchange inspect` checks every reference.
+  `
+  ALTER TABLE orders
+    DROP CONSTRAINT orders_account_id_fkey,
+    DROP CONSTRAINT orders_symbol_fkey;
+  ALTER TABLE executions
+    DROP CONSTRAINT executions_symbol_fkey,
+    DROP CONSTRAINT executions_buy_order_id_fkey,
+    DROP CONSTRAINT executions_sell_order_id_fkey;
+  ALTER TABLE cancels
+    DROP CONSTRAINT cancels_order_id_fkey;
+  -- Read by nothing, and kept up to date on every order insert and fill.
+  DROP INDEX orders_open;
   `,
 ];

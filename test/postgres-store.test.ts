@@ -1,0 +1,100 @@
+// PostgreSQL specifics beyond the shared store suite: versioned migrations, and the array
+// literals the group commit sends.
+
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import pg from 'pg';
+import { POSTGRES_MIGRATIONS } from '../src/store/postgres-schema.js';
+import {
+  numberArrayLiteral,
+  PostgresStore,
+  textArrayLiteral,
+} from '../src/store/postgres-store.js';
+import { freshPostgresUrl } from './support/databases.js';
+import { pgBaseUrl, PG_SKIP_REASON } from './support/postgres.js';
+
+const skip = pgBaseUrl() === null ? PG_SKIP_REASON : false;
+
+async function withClient<T>(url: string, work: (c: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+const versions = (url: string): Promise<number[]> =>
+  withClient(url, async (c) =>
+    (
+      await c.query<{ version: number }>('SELECT version FROM schema_migrations ORDER BY 1')
+    ).rows.map((r) => r.version),
+  );
+
+test(
+  'migrations: a fresh database gets them all, a restart applies none again',
+  { skip },
+  async () => {
+    const url = await freshPostgresUrl();
+    const all = POSTGRES_MIGRATIONS.map((_, i) => i + 1);
+    for (let start = 0; start < 2; start++) {
+      const store = new PostgresStore(url);
+      await store.load();
+      await store.close();
+      assert.deepEqual(await versions(url), all);
+    }
+  },
+);
+
+test(
+  'migrations: a database at version 1 with data moves to the latest and keeps it',
+  { skip },
+  async () => {
+    const url = await freshPostgresUrl();
+    await withClient(url, async (c) => {
+      await c.query(
+        'CREATE TABLE schema_migrations (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())',
+      );
+      await c.query(POSTGRES_MIGRATIONS[0]!);
+      await c.query('INSERT INTO schema_migrations (version) VALUES (1)');
+      await c.query("INSERT INTO accounts VALUES ('1', 5, 5)");
+    });
+    const store = new PostgresStore(url);
+    const snapshot = await store.load();
+    await store.close();
+    assert.deepEqual(snapshot.accounts, [
+      { id: '1', cash: 5n * 10n ** 16n, deposited: 5n * 10n ** 16n },
+    ]);
+    assert.deepEqual(
+      await versions(url),
+      POSTGRES_MIGRATIONS.map((_, i) => i + 1),
+    );
+    const foreignKeys = await withClient(url, async (c) =>
+      (
+        await c.query<{ conname: string }>(
+          "SELECT conname FROM pg_constraint WHERE contype = 'f' ORDER BY 1",
+        )
+      ).rows.map((r) => r.conname),
+    );
+    assert.deepEqual(foreignKeys, ['positions_account_id_fkey', 'positions_symbol_fkey']);
+  },
+);
+
+test('array literals read back element for element', { skip }, async () => {
+  const url = await freshPostgresUrl();
+  const texts = ['plain', 'quote"d', 'back\\slash', 'com,ma', '{brace}', ' spaced ', 'NULL', ''];
+  const numbers = ['0', '-1.5', '123456789012345.1234567890123456', '7'];
+  const rows = await withClient(
+    url,
+    async (c) =>
+      (
+        await c.query<{ t: string[]; n: string[] }>(
+          'SELECT $1::text[] AS t, $2::numeric[]::text[] AS n',
+          [textArrayLiteral(texts), numberArrayLiteral(numbers)],
+        )
+      ).rows,
+  );
+  assert.deepEqual(rows, [{ t: texts, n: numbers }]);
+  assert.equal(textArrayLiteral([]), '{}');
+});
