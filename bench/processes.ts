@@ -2,6 +2,7 @@
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { LoadJob, LoadSummary } from './load-worker.js';
@@ -14,9 +15,15 @@ export interface BenchServer {
   stop(): Promise<void>;
 }
 
-/** Spawns a server that prints a JSON line with msg "listening", port and framedPort. */
-export async function spawnServer(args: string[]): Promise<BenchServer> {
-  const child: ChildProcess = spawn(process.execPath, args, {
+/**
+ * Spawns a server that prints a JSON line with msg "listening", port and framedPort: a
+ * script run by this Node, or an executable when `command` is given.
+ */
+export async function spawnServer(
+  args: string[],
+  command = process.execPath,
+): Promise<BenchServer> {
+  const child: ChildProcess = spawn(command, args, {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -43,10 +50,13 @@ export async function spawnServer(args: string[]): Promise<BenchServer> {
   };
 }
 
-/** The built exchange on loopback, ports picked by the system, storing in `db`. */
+/**
+ * The built exchange on loopback, ports picked by the system, storing in `db`. Run as the
+ * executable it is, so that the Node flags of its first line apply.
+ */
 export function spawnExchange(db: string, framedPort: '0' | 'off' = '0'): Promise<BenchServer> {
-  const args = ['bin/exchange', 'serve', '--host', '127.0.0.1', '--port', '0'];
-  return spawnServer([...args, '--framed-port', framedPort, '--db', db]);
+  const args = ['serve', '--host', '127.0.0.1', '--port', '0', '--framed-port', framedPort];
+  return spawnServer([...args, '--db', db], join(ROOT, 'bin/exchange'));
 }
 
 export async function runLoadWorker(job: LoadJob): Promise<LoadSummary> {
