@@ -5,11 +5,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import pg from 'pg';
 import { POSTGRES_MIGRATIONS } from '../src/store/postgres-schema.js';
-import {
-  numberArrayLiteral,
-  PostgresStore,
-  textArrayLiteral,
-} from '../src/store/postgres-store.js';
+import { PostgresStore } from '../src/store/postgres-store.js';
+import { numberArrayLiteral, textArrayLiteral } from '../src/store/postgres-writer.js';
 import { freshPostgresUrl } from './support/databases.js';
 import { pgBaseUrl, PG_SKIP_REASON } from './support/postgres.js';
 

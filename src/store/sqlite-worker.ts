@@ -11,28 +11,16 @@ import {
 import type { ChangeSet } from '../engine/changes.js';
 import { mergeChangeSets } from './merge.js';
 import { SqliteDatabase, type SyncMode } from './sqlite-database.js';
-
-export type WorkerRequest =
-  /** Answers once the database is open, locked and migrated. */
-  | { readonly type: 'ready' }
-  | { readonly type: 'commit'; readonly changes: ChangeSet }
-  | { readonly type: 'close' };
-
-/** Answers `count` requests, in order. */
-export type WorkerReply =
-  | { readonly ok: true; readonly count: number; readonly value?: unknown }
-  | { readonly ok: false; readonly count: number; readonly error: string };
+import { errorMessage, type WorkerReply, type WorkerRequest } from './store-worker.js';
 
 const { path, sync } = workerData as { path: string; sync: SyncMode };
 const port: MessagePort = parentPort!;
-const message = (error: unknown): string =>
-  error instanceof Error ? error.message : String(error);
 
 let db: SqliteDatabase;
 try {
   db = new SqliteDatabase(path, sync);
 } catch (error) {
-  port.postMessage({ ok: false, count: 1, error: message(error) } satisfies WorkerReply);
+  port.postMessage({ ok: false, count: 1, error: errorMessage(error) } satisfies WorkerReply);
   process.exit(1);
 }
 
@@ -54,7 +42,7 @@ function commitMerged(first: ChangeSet): void {
     port.postMessage({
       ok: false,
       count: batches.length,
-      error: message(error),
+      error: errorMessage(error),
     } satisfies WorkerReply);
   }
   // A non-commit request taken off the queue while merging is handled now, in its turn.
@@ -65,6 +53,7 @@ function handle(request: WorkerRequest): void {
   try {
     switch (request.type) {
       case 'ready':
+      case 'reset': // a file does not go away: there is nothing to reconnect
         port.postMessage({ ok: true, count: 1 } satisfies WorkerReply);
         return;
       case 'commit':
@@ -76,7 +65,7 @@ function handle(request: WorkerRequest): void {
         return;
     }
   } catch (error) {
-    port.postMessage({ ok: false, count: 1, error: message(error) } satisfies WorkerReply);
+    port.postMessage({ ok: false, count: 1, error: errorMessage(error) } satisfies WorkerReply);
   }
 }
 
