@@ -5,7 +5,8 @@
 //      side by side in each run, classic and framed.
 // Options (environment): BENCH_RUNS (default 5), BENCH_SECONDS per load (default 3),
 // BENCH_ENGINE_COMMANDS (default 1,000,000; 0 skips the engine), BENCH_CELLS (comma-separated
-// words; only the end-to-end cells whose name contains one of them run, e.g. "pg").
+// words; only the end-to-end cells whose name contains one of them run, e.g. "pg"),
+// BENCH_FRAMED_WINDOW (requests in flight per framed connection, default 256).
 
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -23,7 +24,7 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
 const ENGINE_COMMANDS = Number(process.env.BENCH_ENGINE_COMMANDS ?? 1_000_000);
 /** Requests in flight per framed connection (4 connections). */
-const FRAMED_WINDOW = Number(process.env.BENCH_FRAMED_WINDOW ?? 64);
+const FRAMED_WINDOW = Number(process.env.BENCH_FRAMED_WINDOW ?? 256);
 const CELL_FILTER = (process.env.BENCH_CELLS ?? '')
   .split(',')
   .map((w) => w.trim())
