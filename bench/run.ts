@@ -157,7 +157,7 @@ async function main(): Promise<void> {
     console.log(
       `  ${cell.name}   ${fmt(m((s) => s.requestsPerSecond)).padStart(10)}   ${fmt(m((s) => s.ordersPerSecond)).padStart(9)}` +
         `   ${(m((s) => s.p50Us) / 1000).toFixed(2).padStart(6)}  ${(m((s) => s.p99Us) / 1000).toFixed(2).padStart(6)}` +
-        `  ${m((s) => s.errors)}`,
+        `  ${m((s) => s.errors)}   runs: ${rows.map((s) => fmt(s.ordersPerSecond)).join(', ')} orders/s`,
     );
   }
   for (const [kind, values] of Object.entries(ratios)) {
