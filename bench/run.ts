@@ -150,14 +150,14 @@ async function main(): Promise<void> {
   console.log(
     '\nend to end over loopback TCP, exchange with SQLite synchronous=FULL (pg: PostgreSQL, synchronous_commit=on), medians:',
   );
-  console.log('  cell                  requests/s   orders/s     p50 ms  p99 ms  errors');
+  console.log('  cell                  requests/s   orders/s     p50 ms  p99 ms  failed');
   for (const cell of cells) {
     const rows = results.get(cell.name)!;
     const m = (f: (s: LoadSummary) => number): number => median(rows.map(f));
     console.log(
       `  ${cell.name}   ${fmt(m((s) => s.requestsPerSecond)).padStart(10)}   ${fmt(m((s) => s.ordersPerSecond)).padStart(9)}` +
         `   ${(m((s) => s.p50Us) / 1000).toFixed(2).padStart(6)}  ${(m((s) => s.p99Us) / 1000).toFixed(2).padStart(6)}` +
-        `  ${m((s) => s.errors)}   runs: ${rows.map((s) => fmt(s.ordersPerSecond)).join(', ')} orders/s`,
+        `  ${m((s) => s.failed)}   runs: ${rows.map((s) => fmt(s.ordersPerSecond)).join(', ')} orders/s`,
     );
   }
   for (const [kind, values] of Object.entries(ratios)) {

@@ -1,39 +1,15 @@
 // The `exchange` command.
 
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, Option } from 'commander';
 import { createLogger } from '../log.js';
 import { inspectionReport, readSnapshot } from './inspect.js';
+import { loadCommand } from './load.js';
+import { parseCount, parsePort, parsePositiveInt } from './parsers.js';
 import { DEFAULT_MAX_REQUEST_BYTES } from '../protocol/framing.js';
 import { startExchangeServer } from '../server/exchange-server.js';
 import { DEFAULT_HISTORY_CACHE } from '../server/sequencer.js';
 import { defaultDbSpec, openStore } from '../store/open-store.js';
 import type { SyncMode } from '../store/sqlite-store.js';
-
-// Commander turns a parser's null into '', so "off" stays a string until serve() reads it.
-function parsePort(value: string): number | 'off' {
-  if (value === 'off') return 'off';
-  const port = Number(value);
-  if (!/^\d+$/.test(value) || port > 65535) {
-    throw new InvalidArgumentError('expected a port number 0-65535 (0 picks a free port) or "off"');
-  }
-  return port;
-}
-
-function parsePositiveInt(value: string): number {
-  const n = Number(value);
-  if (!/^\d+$/.test(value) || n < 1 || !Number.isSafeInteger(n)) {
-    throw new InvalidArgumentError('expected a positive integer');
-  }
-  return n;
-}
-
-function parseCount(value: string): number {
-  const n = Number(value);
-  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n)) {
-    throw new InvalidArgumentError('expected a whole number (0 or more)');
-  }
-  return n;
-}
 
 interface ServeOptions {
   host: string;
@@ -165,5 +141,7 @@ program
       process.exitCode = 2;
     }
   });
+
+program.addCommand(loadCommand());
 
 await program.parseAsync(process.argv);

@@ -1,119 +1,164 @@
 // Load drivers that speak the public protocol to any server: classic (a connection per
 // request, reply read until the server closes) and framed (persistent connections, a window
-// of pipelined requests each). They measure requests, errors and latency.
+// of pipelined requests each). They run a workload's sessions on concurrent lanes and
+// measure requests, orders, failures, rejections and latency.
 
 import { classicRequest } from '../client/classic-client.js';
 import { FramedClient } from '../client/framed-client.js';
-import { MixedFlow, type FlowStep } from './mixed-flow.js';
+import { isResultsReply, type Send, type Workload } from './workload.js';
+
+export type LoadMode = 'classic' | 'framed';
 
 export interface LoadOptions {
+  readonly mode: LoadMode;
   readonly port: number;
   readonly host?: string;
-  /** Concurrent connections. */
+  /** Concurrent connections (classic: requests in flight). */
   readonly connections: number;
   /** Framed only: requests in flight per connection. */
   readonly window?: number;
-  readonly durationMs: number;
-  /** The request source; every connection draws from it in turn. */
-  readonly flow: MixedFlow;
-  /** Only orders (no queries or cancels). */
-  readonly ordersOnly?: boolean;
+  /** Stop starting sessions after this long (ms)... */
+  readonly durationMs?: number;
+  /** ...or once this many requests were sent; without either, when the workload ends. */
+  readonly requests?: number;
+  readonly workload: Workload;
+  /** Called about every `progressMs` while the clock runs. */
+  readonly onProgress?: (progress: LoadProgress) => void;
+  readonly progressMs?: number;
+}
+
+export interface LoadProgress {
+  readonly elapsedMs: number;
+  readonly requests: number;
+  readonly failed: number;
 }
 
 export interface LoadResult {
   requests: number;
   orders: number;
-  errors: number;
+  /** No reply, or a reply that is not a `<results>` document. */
+  failed: number;
+  /** Replies holding an `<error>`: the server refused the request or a part of it. */
+  rejected: number;
   seconds: number;
   /** Latencies in microseconds, sorted ascending. */
   latenciesUs: number[];
+  /** Whether the workload checked the server's state after the run. */
+  checked: boolean;
+  /** What that check found (empty: all good, or no check). */
+  problems: string[];
 }
-
-const OPENED = /<opened [^>]*id="(\d+)"\/>/;
 
 class Recorder {
   requests = 0;
   orders = 0;
-  errors = 0;
+  failed = 0;
+  rejected = 0;
   readonly latenciesUs: number[] = [];
 
-  constructor(private readonly flow: MixedFlow) {}
-
-  record(step: FlowStep, startedNs: bigint, reply: string): void {
-    this.latenciesUs.push(Number(process.hrtime.bigint() - startedNs) / 1000);
-    this.requests++;
-    if (step.kind === 'order') {
-      this.orders++;
-      const m = OPENED.exec(reply);
-      if (m !== null) this.flow.opened(step.account, Number(m[1]));
-    }
-    if (!reply.includes('</results>') && !reply.includes('<results/>')) this.errors++;
-  }
-}
-
-function nextStep(options: LoadOptions): FlowStep {
-  for (;;) {
-    const step = options.flow.next();
-    if (!options.ordersOnly || step.kind === 'order') return step;
-  }
-}
-
-function finish(recorder: Recorder, startedMs: number): LoadResult {
-  return {
-    requests: recorder.requests,
-    orders: recorder.orders,
-    errors: recorder.errors,
-    seconds: (performance.now() - startedMs) / 1000,
-    latenciesUs: recorder.latenciesUs.sort((a, b) => a - b),
-  };
-}
-
-export async function runClassicLoad(options: LoadOptions): Promise<LoadResult> {
-  const recorder = new Recorder(options.flow);
-  const started = performance.now();
-  const deadline = started + options.durationMs;
-  const loop = async (): Promise<void> => {
-    while (performance.now() < deadline) {
-      const step = nextStep(options);
+  /** Wraps a transport's send so that every request is counted and timed. */
+  counting(send: (xml: string) => Promise<string>): Send {
+    return async (xml, isOrder) => {
       const t0 = process.hrtime.bigint();
+      this.requests++;
+      if (isOrder) this.orders++;
       try {
-        const reply = await classicRequest(options.port, MixedFlow.xml(step), {
-          host: options.host,
-        });
-        recorder.record(step, t0, reply);
-      } catch {
-        recorder.errors++;
+        const reply = await send(xml);
+        this.latenciesUs.push(Number(process.hrtime.bigint() - t0) / 1000);
+        if (!isResultsReply(reply)) this.failed++;
+        else if (reply.includes('<error')) this.rejected++;
+        return reply;
+      } catch (error) {
+        this.failed++;
+        throw error;
       }
-    }
-  };
-  await Promise.all(Array.from({ length: options.connections }, loop));
-  return finish(recorder, started);
+    };
+  }
 }
 
-export async function runFramedLoad(options: LoadOptions): Promise<LoadResult> {
-  const recorder = new Recorder(options.flow);
-  const window = options.window ?? 32;
+/** The transport of one mode: a sender per lane, and how to end. */
+interface Transport {
+  readonly lanes: ((xml: string) => Promise<string>)[];
+  readonly setup: (xml: string) => Promise<string>;
+  close(): void;
+}
+
+async function openTransport(options: LoadOptions): Promise<Transport> {
+  const host = options.host ?? '127.0.0.1';
+  if (options.mode === 'classic') {
+    const send = (xml: string): Promise<string> => classicRequest(options.port, xml, { host });
+    return {
+      lanes: Array.from({ length: options.connections }, () => send),
+      setup: send,
+      close: () => {},
+    };
+  }
   const clients = await Promise.all(
-    Array.from({ length: options.connections }, () =>
-      FramedClient.connect(options.port, options.host),
-    ),
+    Array.from({ length: options.connections }, () => FramedClient.connect(options.port, host)),
   );
-  const started = performance.now();
-  const deadline = started + options.durationMs;
-  const lane = async (client: FramedClient): Promise<void> => {
-    while (performance.now() < deadline) {
-      const step = nextStep(options);
-      const t0 = process.hrtime.bigint();
-      try {
-        recorder.record(step, t0, await client.request(MixedFlow.xml(step)));
-      } catch {
-        recorder.errors++;
-        return;
-      }
-    }
+  const window = options.window ?? 32;
+  return {
+    lanes: clients.flatMap((c) =>
+      Array.from({ length: window }, () => (x: string) => c.request(x)),
+    ),
+    setup: (xml) => clients[0]!.request(xml),
+    close: () => clients.forEach((c) => c.close()),
   };
-  await Promise.all(clients.flatMap((c) => Array.from({ length: window }, () => lane(c))));
-  const result = finish(recorder, started);
-  for (const c of clients) c.close();
-  return result;
+}
+
+export async function runLoad(options: LoadOptions): Promise<LoadResult> {
+  const transport = await openTransport(options);
+  try {
+    for (const xml of options.workload.setup()) {
+      const reply = await transport.setup(xml);
+      if (!isResultsReply(reply)) throw new Error(`setup request failed: ${reply.slice(0, 200)}`);
+    }
+    const recorder = new Recorder();
+    const started = performance.now();
+    const deadline = options.durationMs === undefined ? Infinity : started + options.durationMs;
+    const limit = options.requests ?? Infinity;
+    const progress = setInterval(
+      () =>
+        options.onProgress?.({
+          elapsedMs: performance.now() - started,
+          requests: recorder.requests,
+          failed: recorder.failed,
+        }),
+      options.progressMs ?? 500,
+    );
+    const lane = async (send: Send): Promise<void> => {
+      while (performance.now() < deadline && recorder.requests < limit) {
+        const session = options.workload.nextSession();
+        if (session === null) return;
+        try {
+          await session(send);
+        } catch {
+          // Counted as failed by the recorder; a broken connection ends the lane.
+          if (options.mode === 'framed') return;
+        }
+      }
+    };
+    try {
+      await Promise.all(transport.lanes.map((l) => lane(recorder.counting(l))));
+    } finally {
+      clearInterval(progress);
+    }
+    const seconds = (performance.now() - started) / 1000;
+    const problems =
+      options.workload.verify === undefined
+        ? []
+        : await options.workload.verify((xml) => transport.setup(xml));
+    return {
+      requests: recorder.requests,
+      orders: recorder.orders,
+      failed: recorder.failed,
+      rejected: recorder.rejected,
+      seconds,
+      latenciesUs: recorder.latenciesUs.sort((a, b) => a - b),
+      checked: options.workload.verify !== undefined,
+      problems,
+    };
+  } finally {
+    transport.close();
+  }
 }

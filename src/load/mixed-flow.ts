@@ -2,6 +2,7 @@
 // then 55% orders (about half of them crossing the spread), 25% queries, 20% cancels.
 
 import { Random } from './random.js';
+import { openedId, type Workload } from './workload.js';
 
 export interface MixedFlowOptions {
   readonly accounts: number;
@@ -109,4 +110,20 @@ export class MixedFlow {
         return `<transactions id="${step.account}"><cancel id="${step.id}"/></transactions>`;
     }
   }
+}
+
+/** The mixed flow as a load workload: each session is one request. */
+export function mixedWorkload(flow: MixedFlow, options: { ordersOnly?: boolean } = {}): Workload {
+  return {
+    setup: () => [flow.setupXml()],
+    nextSession: () => {
+      let step = flow.next();
+      while (options.ordersOnly === true && step.kind !== 'order') step = flow.next();
+      return async (send) => {
+        const reply = await send(MixedFlow.xml(step), step.kind === 'order');
+        const id = step.kind === 'order' ? openedId(reply) : null;
+        if (id !== null) flow.opened(step.account, id);
+      };
+    },
+  };
 }

@@ -1,0 +1,29 @@
+// Option parsers shared by the `exchange` subcommands: clear messages for bad values.
+
+import { InvalidArgumentError } from 'commander';
+
+// Commander turns a parser's null into '', so "off" stays a string until serve() reads it.
+export function parsePort(value: string): number | 'off' {
+  if (value === 'off') return 'off';
+  const port = Number(value);
+  if (!/^\d+$/.test(value) || port > 65535) {
+    throw new InvalidArgumentError('expected a port number 0-65535 (0 picks a free port) or "off"');
+  }
+  return port;
+}
+
+export function parsePositiveInt(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < 1 || !Number.isSafeInteger(n)) {
+    throw new InvalidArgumentError('expected a positive integer');
+  }
+  return n;
+}
+
+export function parseCount(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n)) {
+    throw new InvalidArgumentError('expected a whole number (0 or more)');
+  }
+  return n;
+}
