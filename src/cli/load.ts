@@ -9,7 +9,7 @@ import { MixedFlow, mixedWorkload } from '../load/mixed-flow.js';
 import { formatSummary, summarize } from '../load/summary.js';
 import { SwapWorkload } from '../load/swap.js';
 import type { Workload } from '../load/workload.js';
-import { parseCount, parsePositiveInt } from './parsers.js';
+import { parseAddress, parseCount, parsePositiveInt } from './parsers.js';
 
 type Scenario = 'swap' | 'mixed' | 'deep';
 
@@ -27,15 +27,6 @@ interface LoadCliOptions {
   seed: number;
   json: boolean;
   progress: boolean;
-}
-
-function parseTarget(value: string): { host: string; port: number } {
-  const m = /^(?:(.+):)?(\d+)$/.exec(value);
-  const port = Number(m?.[2]);
-  if (m === null || port < 1 || port > 65535) {
-    throw new InvalidArgumentError('expected HOST:PORT or PORT, e.g. 127.0.0.1:12345');
-  }
-  return { host: (m[1] ?? '127.0.0.1').replace(/^\[(.*)\]$/, '$1'), port };
 }
 
 function parseSeconds(value: string): number {
@@ -76,7 +67,7 @@ export function loadCommand(): Command {
     .argument(
       '<target>',
       'HOST:PORT (or PORT on 127.0.0.1) of the classic or framed listener',
-      parseTarget,
+      parseAddress,
     )
     .addOption(
       new Option(

@@ -1,61 +1,13 @@
 // The `exchange` command.
 
 import { Command, Option } from 'commander';
-import { createLogger } from '../log.js';
 import { inspectionReport, readSnapshot } from './inspect.js';
 import { loadCommand } from './load.js';
-import { parseCount, parsePort, parsePositiveInt } from './parsers.js';
+import { parseAddress, parseCount, parsePort, parsePositiveInt } from './parsers.js';
 import { DEFAULT_MAX_REQUEST_BYTES } from '../protocol/framing.js';
-import { startExchangeServer } from '../server/exchange-server.js';
+import { runEngine, runGateway, serve, type ServeOptions } from './serve.js';
 import { DEFAULT_HISTORY_CACHE } from '../server/sequencer.js';
-import { defaultDbSpec, openStore } from '../store/open-store.js';
-import type { SyncMode } from '../store/sqlite-store.js';
-
-interface ServeOptions {
-  host: string;
-  port: number | 'off';
-  framedPort: number | 'off';
-  db: string;
-  sync: SyncMode;
-  maxRequestBytes: number;
-  historyCache: number;
-  logLevel: string;
-}
-
-async function serve(opts: ServeOptions): Promise<void> {
-  if (opts.port === 'off' && opts.framedPort === 'off') {
-    throw new Error('both listeners are off: turn on --port or --framed-port');
-  }
-  const log = createLogger(opts.logLevel);
-  const store = openStore(opts.db, { sync: opts.sync });
-  const server = await startExchangeServer({
-    store,
-    log,
-    host: opts.host,
-    port: opts.port === 'off' ? null : opts.port,
-    framedPort: opts.framedPort === 'off' ? null : opts.framedPort,
-    maxRequestBytes: opts.maxRequestBytes,
-    historyCache: opts.historyCache,
-    onStoreFailure: () => process.exit(1),
-  });
-  let signals = 0;
-  const shutdown = (signal: NodeJS.Signals): void => {
-    if (++signals > 1) {
-      log.warn({ signal }, 'second signal: exiting without waiting');
-      process.exit(1);
-    }
-    log.info({ signal }, 'stopping: finishing requests in flight');
-    server.stop().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        log.error({ err: error }, 'error while stopping');
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGTERM', shutdown);
-  process.on('SIGINT', shutdown);
-}
+import { defaultDbSpec } from '../store/open-store.js';
 
 const program = new Command();
 program
@@ -65,62 +17,119 @@ program
   )
   .showHelpAfterError();
 
-program
-  .command('serve')
-  .description('Run the exchange: matching engine, store and both TCP listeners in this process.')
-  .option('--host <address>', 'address to listen on', '0.0.0.0')
-  .option(
-    '--port <port>',
-    'classic listener: one request per connection, plain XML reply, then close ("off" disables, 0 picks a free port)',
-    parsePort,
-    12345,
-  )
-  .option(
-    '--framed-port <port>',
-    'framed listener: persistent, pipelined, replies framed like requests ("off" disables, 0 picks a free port)',
-    parsePort,
-    12346,
-  )
-  .option(
-    '--db <spec>',
-    'store of record: sqlite:PATH (a file, created if missing), postgres://USER@HOST:PORT/DB, or memory: (nothing survives a restart); default DATABASE_URL if set, else sqlite:data/exchange.db',
-    defaultDbSpec(),
-  )
-  .addOption(
-    new Option(
-      '--sync <mode>',
-      'SQLite durability: full survives power loss; normal survives a crash of this process but may lose the last commits on power loss',
+/** The client listeners' options: `serve` and `gateway`. */
+function withListenOptions(command: Command): Command {
+  return command
+    .option('--host <address>', 'address to listen on', '0.0.0.0')
+    .option(
+      '--port <port>',
+      'classic listener: one request per connection, plain XML reply, then close ("off" disables, 0 picks a free port)',
+      parsePort,
+      12345,
     )
-      .choices(['full', 'normal'])
-      .default('full'),
-  )
-  .option(
-    '--max-request-bytes <n>',
-    'largest request body accepted; a longer length line is refused before any of the body is read',
-    parsePositiveInt,
-    DEFAULT_MAX_REQUEST_BYTES,
-  )
-  .option(
-    '--history-cache <n>',
-    'closed orders kept in memory; queries of older closed orders are answered from the store',
-    parseCount,
-    DEFAULT_HISTORY_CACHE,
-  )
-  .addOption(
+    .option(
+      '--framed-port <port>',
+      'framed listener: persistent, pipelined, replies framed like requests ("off" disables, 0 picks a free port)',
+      parsePort,
+      12346,
+    )
+    .option(
+      '--max-request-bytes <n>',
+      'largest request body accepted; a longer length line is refused before any of the body is read',
+      parsePositiveInt,
+      DEFAULT_MAX_REQUEST_BYTES,
+    );
+}
+
+/** The engine's options: `serve` and `engine`. */
+function withEngineOptions(command: Command): Command {
+  return command
+    .option(
+      '--db <spec>',
+      'store of record: sqlite:PATH (a file, created if missing), postgres://USER@HOST:PORT/DB, or memory: (nothing survives a restart); default DATABASE_URL if set, else sqlite:data/exchange.db',
+      defaultDbSpec(),
+    )
+    .addOption(
+      new Option(
+        '--sync <mode>',
+        'SQLite durability: full survives power loss; normal survives a crash of this process but may lose the last commits on power loss',
+      )
+        .choices(['full', 'normal'])
+        .default('full'),
+    )
+    .option(
+      '--history-cache <n>',
+      'closed orders kept in memory; queries of older closed orders are answered from the store',
+      parseCount,
+      DEFAULT_HISTORY_CACHE,
+    );
+}
+
+function withLogLevel(command: Command): Command {
+  return command.addOption(
     new Option('--log-level <level>', 'log verbosity')
       .choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
       .default('info'),
-  )
-  .action(async (opts: ServeOptions) => {
+  );
+}
+
+/** Runs a server role; a failure to start is one line on stderr and exit code 1. */
+function starting<T>(name: string, run: (opts: T) => Promise<void>): (opts: T) => Promise<void> {
+  return async (opts) => {
     try {
-      await serve(opts);
+      await run(opts);
     } catch (error) {
       process.stderr.write(
-        `exchange serve: ${error instanceof Error ? error.message : String(error)}\n`,
+        `exchange ${name}: ${error instanceof Error ? error.message : String(error)}\n`,
       );
       process.exit(1);
     }
-  });
+  };
+}
+
+withLogLevel(
+  withEngineOptions(
+    withListenOptions(
+      program
+        .command('serve')
+        .description(
+          'Run the exchange on this machine: the matching engine and store, and the TCP listeners (in this process, or in --workers gateway processes).',
+        ),
+    ),
+  ).option(
+    '--workers <n>',
+    'gateway processes that own the sockets and do framing and XML, in front of one engine process; 0 runs everything in one process',
+    parseCount,
+    0,
+  ),
+).action(starting('serve', (opts: ServeOptions) => serve(opts)));
+
+withLogLevel(
+  withEngineOptions(
+    program
+      .command('engine')
+      .description(
+        'Run only the matching engine and the store, serving gateways (exchange gateway) on a link port.',
+      )
+      .option(
+        '--listen <address>',
+        'HOST:PORT the gateways link to (0 picks a free port)',
+        parseAddress,
+        { host: '127.0.0.1', port: 12400 },
+      ),
+  ),
+).action(starting('engine', runEngine));
+
+withLogLevel(
+  withListenOptions(
+    program
+      .command('gateway')
+      .description(
+        'Run only the client listeners, in front of an engine (exchange engine) that may be on another machine.',
+      )
+      .requiredOption('--engine <address>', "HOST:PORT of the engine's link", parseAddress),
+  ),
+).action(starting('gateway', runGateway));
 
 program
   .command('inspect')

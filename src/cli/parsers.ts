@@ -27,3 +27,13 @@ export function parseCount(value: string): number {
   }
   return n;
 }
+
+/** HOST:PORT, or PORT alone on 127.0.0.1 ([::1]:PORT for IPv6). */
+export function parseAddress(value: string): { host: string; port: number } {
+  const m = /^(?:(.+):)?(\d+)$/.exec(value);
+  const port = Number(m?.[2]);
+  if (m === null || port > 65535) {
+    throw new InvalidArgumentError('expected HOST:PORT or PORT, e.g. 127.0.0.1:12345');
+  }
+  return { host: (m[1] ?? '127.0.0.1').replace(/^\[(.*)\]$/, '$1'), port };
+}

@@ -38,6 +38,8 @@ export const ERROR_MESSAGES = {
   INTERNAL: 'Internal error: the request was not executed',
   STORE_UNAVAILABLE:
     'The store of record is unavailable: the request was not executed; retry later',
+  ENGINE_UNAVAILABLE:
+    'The matching engine is unavailable: the request was not executed; retry later',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_MESSAGES;

@@ -1,33 +1,19 @@
 // Wiring: load the store, rebuild the engine, start the sequencer and the listeners.
 // `stop` is the graceful path: stop accepting, answer and commit what was read, close.
 
-import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import type { Logger } from 'pino';
+import type { Request, Result } from '../engine/commands.js';
 import { Exchange } from '../engine/exchange.js';
-import { DEFAULT_MAX_REQUEST_BYTES } from '../protocol/framing.js';
-import { DEFAULT_XML_LIMITS, type XmlLimits } from '../protocol/xml-tree.js';
 import type { Store } from '../store/store.js';
-import {
-  ClassicConnection,
-  FramedConnection,
-  type Connection,
-  type ConnectionOptions,
-} from './connections.js';
-import { createRequestHandler } from './request-handler.js';
+import { startLinkServer, type LinkServer } from '../link/link-server.js';
+import { startListeners, type ListenerOptions } from './listeners.js';
 import { Sequencer, type StoreFailure } from './sequencer.js';
 
-export interface ExchangeServerOptions {
+export interface ExchangeServerOptions extends ListenerOptions {
   readonly store: Store;
   readonly log: Logger;
-  readonly host?: string;
-  /** Classic listener port; 0 picks a free one, null turns it off. */
-  readonly port?: number | null;
-  /** Framed listener port; 0 picks a free one, null turns it off. */
-  readonly framedPort?: number | null;
-  readonly maxRequestBytes?: number;
-  readonly quietMs?: number;
-  readonly maxPipelined?: number;
-  readonly xmlLimits?: XmlLimits;
+  /** Where gateways link to this engine (port 0 picks a free one); none when absent. */
+  readonly link?: { readonly host: string; readonly port: number };
   /** Closed orders kept in memory; queries of older ones are answered from the store. */
   readonly historyCache?: number;
   /** Seconds since the epoch; injectable for tests. */
@@ -44,26 +30,17 @@ export interface RunningExchange {
   readonly port: number | null;
   /** Bound framed port, or null when off. */
   readonly framedPort: number | null;
+  /** Bound gateway link port, or null when there is no link. */
+  readonly linkPort: number | null;
   stop(): Promise<void>;
 }
 
 const wallClock = (): number => Math.floor(Date.now() / 1000);
 
-function listen(server: Server, port: number, host: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen({ port, host }, () => {
-      server.off('error', reject);
-      resolve((server.address() as AddressInfo).port);
-    });
-  });
-}
-
 export async function startExchangeServer(
   options: ExchangeServerOptions,
 ): Promise<RunningExchange> {
   const { store, log } = options;
-  const host = options.host ?? '0.0.0.0';
   const started = Date.now();
   const snapshot = await store.load();
   const engine = Exchange.restore(snapshot);
@@ -91,53 +68,30 @@ export async function startExchangeServer(
     },
     options.historyCache,
   );
-  const handle = createRequestHandler(sequencer, options.xmlLimits ?? DEFAULT_XML_LIMITS, log);
-  const connectionOptions: ConnectionOptions = {
-    maxRequestBytes: options.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES,
-    quietMs: options.quietMs ?? 1000,
-    maxPipelined: options.maxPipelined ?? 1024,
-  };
-  const connections = new Set<Connection>();
-  const servers: Server[] = [];
-
-  const open = async (
-    port: number | null | undefined,
-    make: (socket: Socket) => Connection,
-  ): Promise<number | null> => {
-    if (port === null || port === undefined) return null;
-    // allowHalfOpen: a client may send its request and half-close, and still get the reply.
-    const server = createServer({ allowHalfOpen: true }, (socket) => {
-      const connection = make(socket);
-      connections.add(connection);
-      socket.on('close', () => connections.delete(connection));
-    });
-    servers.push(server);
-    return listen(server, port, host);
-  };
-
-  let port: number | null;
-  let framedPort: number | null;
-  try {
-    port = await open(options.port, (s) => new ClassicConnection(s, handle, connectionOptions));
-    framedPort = await open(
-      options.framedPort,
-      (s) => new FramedConnection(s, handle, connectionOptions),
-    );
-  } catch (error) {
-    for (const server of servers) server.close();
-    throw error;
+  const submit = (request: Request): Promise<Result[]> => sequencer.submit(request);
+  const listeners = await startListeners(submit, options);
+  const { host, port, framedPort } = listeners;
+  let link: LinkServer | null = null;
+  if (options.link !== undefined) {
+    try {
+      link = await startLinkServer(submit, { ...options.link, log });
+    } catch (error) {
+      await listeners.drain();
+      await listeners.close();
+      throw error;
+    }
   }
-  log.info({ host, port, framedPort }, 'listening');
+  const linkPort = link?.port ?? null;
+  log.info({ host, port, framedPort, ...(link === null ? {} : { linkPort }) }, 'listening');
 
   let stopping: Promise<void> | null = null;
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
-      const closed = servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve())));
-      for (const c of connections) c.stopReading();
-      await Promise.all([...connections].map((c) => c.settled()));
+      await listeners.drain();
       await sequencer.idle();
-      await Promise.all([...connections].map((c) => c.close(2000)));
-      await Promise.all(closed);
+      // The link's last answers leave in the turn after they settle.
+      await new Promise((resolve) => setImmediate(resolve));
+      await Promise.all([listeners.close(), link?.close()]);
       await store.close();
       log.info(sequencer.stats, 'stopped');
     })();
@@ -153,6 +107,7 @@ export async function startExchangeServer(
     sequencer,
     port,
     framedPort,
+    linkPort,
     stop,
   };
 }

@@ -1,0 +1,88 @@
+// The engine's end of the gateway link. Each gateway sends batches of (id, request); every
+// request of a batch is submitted in the same turn, so they join one engine batch, and the
+// answers go back in batches too, each once its results are durable.
+
+import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import type { Logger } from 'pino';
+import type { Submit } from '../server/request-handler.js';
+import { StoreFailure } from '../server/sequencer.js';
+import { decodeRequest, encodeResult, type Wire } from './codec.js';
+import { encodeFrame, FrameReader } from './frames.js';
+
+export interface LinkServer {
+  readonly host: string;
+  readonly port: number;
+  /** Stops accepting and ends every gateway link. */
+  close(): Promise<void>;
+}
+
+function serveGateway(socket: Socket, submit: Submit, log: Logger): void {
+  socket.setNoDelay(true);
+  const reader = new FrameReader();
+  let answers: Wire[] = ['A'];
+  let flushScheduled = false;
+  const answer = (id: number, payload: Wire): void => {
+    answers.push(id, payload);
+    if (flushScheduled) return;
+    flushScheduled = true;
+    setImmediate(() => {
+      flushScheduled = false;
+      const batch = answers;
+      answers = ['A'];
+      if (!socket.destroyed) socket.write(encodeFrame(batch));
+    });
+  };
+  socket.on('data', (chunk: Buffer) => {
+    let messages: Wire[];
+    try {
+      messages = reader.push(chunk);
+    } catch (error) {
+      log.error({ err: error }, 'gateway link broken: closing it');
+      socket.destroy();
+      return;
+    }
+    for (const message of messages) {
+      const m = message as Wire[];
+      for (let i = 1; i + 1 < m.length; i += 2) {
+        const id = m[i] as number;
+        submit(decodeRequest(m[i + 1]!)).then(
+          (results) => answer(id, results.map(encodeResult)),
+          (error: unknown) => {
+            if (!(error instanceof StoreFailure)) log.error({ err: error }, 'request failed');
+            answer(id, error instanceof StoreFailure ? 'STORE_UNAVAILABLE' : 'INTERNAL');
+          },
+        );
+      }
+    }
+  });
+  socket.on('error', () => socket.destroy());
+}
+
+export function startLinkServer(
+  submit: Submit,
+  options: { host: string; port: number; log: Logger },
+): Promise<LinkServer> {
+  const sockets = new Set<Socket>();
+  const server: Server = createServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    options.log.info({ gateway: `${socket.remoteAddress}:${socket.remotePort}` }, 'gateway linked');
+    serveGateway(socket, submit, options.log);
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen({ host: options.host, port: options.port }, () => {
+      server.off('error', reject);
+      const address = server.address() as AddressInfo;
+      resolve({
+        host: options.host,
+        port: address.port,
+        close: () =>
+          new Promise<void>((done) => {
+            for (const s of sockets) s.end();
+            server.close(() => done());
+          }),
+      });
+    });
+  });
+}

@@ -1,0 +1,15 @@
+// How a gateway's submit fails when the engine is across a link.
+
+/** The link to the engine is down: the request was not sent, so it was not executed. */
+export class EngineUnavailable extends Error {
+  constructor() {
+    super('the matching engine is not connected');
+  }
+}
+
+/** The link went down after the request was sent: it may or may not have been executed. */
+export class OutcomeUnknown extends Error {
+  constructor() {
+    super('the link to the matching engine was lost with the request in flight');
+  }
+}

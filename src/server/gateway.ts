@@ -1,0 +1,45 @@
+// A gateway: the client listeners (sockets, framing, XML decode and encode) in front of a
+// link to the engine, which may run in another process or on another machine. It keeps no
+// state: any number of gateways can serve one engine.
+
+import type { Logger } from 'pino';
+import { EngineLink } from '../link/engine-link.js';
+import { startListeners, type ListenerOptions } from './listeners.js';
+
+export interface GatewayOptions extends ListenerOptions {
+  readonly log: Logger;
+  readonly engineHost: string;
+  readonly enginePort: number;
+}
+
+export interface RunningGateway {
+  readonly port: number | null;
+  readonly framedPort: number | null;
+  readonly link: EngineLink;
+  /** Stops accepting, answers every request read, closes. */
+  stop(): Promise<void>;
+}
+
+export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
+  const link = new EngineLink(options.engineHost, options.enginePort, options.log);
+  await link.start();
+  const listeners = await startListeners((request) => link.submit(request), options);
+  options.log.info(
+    { host: listeners.host, port: listeners.port, framedPort: listeners.framedPort },
+    'listening',
+  );
+  let stopping: Promise<void> | null = null;
+  return {
+    port: listeners.port,
+    framedPort: listeners.framedPort,
+    link,
+    stop() {
+      stopping ??= (async () => {
+        await listeners.drain();
+        await listeners.close();
+        link.close();
+      })();
+      return stopping;
+    },
+  };
+}

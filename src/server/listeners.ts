@@ -1,0 +1,106 @@
+// The client-facing listeners (classic and framed) around a request handler: in the
+// single-process server they sit beside the engine, in a gateway process they sit in front
+// of a link to it. `stopAccepting` + `settled` + `close` make the graceful stop.
+
+import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import type { Logger } from 'pino';
+import { DEFAULT_MAX_REQUEST_BYTES } from '../protocol/framing.js';
+import { DEFAULT_XML_LIMITS, type XmlLimits } from '../protocol/xml-tree.js';
+import {
+  ClassicConnection,
+  FramedConnection,
+  type Connection,
+  type ConnectionOptions,
+} from './connections.js';
+import { createRequestHandler, type Submit } from './request-handler.js';
+
+export interface ListenerOptions {
+  readonly log: Logger;
+  readonly host?: string;
+  /** Classic listener port; 0 picks a free one, null turns it off. */
+  readonly port?: number | null;
+  /** Framed listener port; 0 picks a free one, null turns it off. */
+  readonly framedPort?: number | null;
+  readonly maxRequestBytes?: number;
+  readonly quietMs?: number;
+  readonly maxPipelined?: number;
+  readonly xmlLimits?: XmlLimits;
+}
+
+export interface Listeners {
+  readonly host: string;
+  /** Bound classic port, or null when off. */
+  readonly port: number | null;
+  /** Bound framed port, or null when off. */
+  readonly framedPort: number | null;
+  /** Stops accepting and reading; resolves when every request read so far is answered. */
+  drain(): Promise<void>;
+  /** Ends every connection (replies written still arrive) and closes the listeners. */
+  close(): Promise<void>;
+}
+
+function listen(server: Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen({ port, host }, () => {
+      server.off('error', reject);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+export async function startListeners(submit: Submit, options: ListenerOptions): Promise<Listeners> {
+  const host = options.host ?? '0.0.0.0';
+  const handle = createRequestHandler(submit, options.xmlLimits ?? DEFAULT_XML_LIMITS, options.log);
+  const connectionOptions: ConnectionOptions = {
+    maxRequestBytes: options.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES,
+    quietMs: options.quietMs ?? 1000,
+    maxPipelined: options.maxPipelined ?? 1024,
+  };
+  const connections = new Set<Connection>();
+  const servers: Server[] = [];
+
+  const open = async (
+    port: number | null | undefined,
+    make: (socket: Socket) => Connection,
+  ): Promise<number | null> => {
+    if (port === null || port === undefined) return null;
+    // allowHalfOpen: a client may send its request and half-close, and still get the reply.
+    const server = createServer({ allowHalfOpen: true }, (socket) => {
+      const connection = make(socket);
+      connections.add(connection);
+      socket.on('close', () => connections.delete(connection));
+    });
+    servers.push(server);
+    return listen(server, port, host);
+  };
+
+  let port: number | null;
+  let framedPort: number | null;
+  try {
+    port = await open(options.port, (s) => new ClassicConnection(s, handle, connectionOptions));
+    framedPort = await open(
+      options.framedPort,
+      (s) => new FramedConnection(s, handle, connectionOptions),
+    );
+  } catch (error) {
+    for (const server of servers) server.close();
+    throw error;
+  }
+
+  let closed: Promise<void>[] = [];
+  return {
+    host,
+    port,
+    framedPort,
+    async drain() {
+      closed = servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve())));
+      for (const c of connections) c.stopReading();
+      await Promise.all([...connections].map((c) => c.settled()));
+    },
+    async close() {
+      await Promise.all([...connections].map((c) => c.close(2000)));
+      await Promise.all(closed);
+    },
+  };
+}
