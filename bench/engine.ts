@@ -35,15 +35,41 @@ function setupRequest(flow: MixedFlow): Request {
   return { kind: 'create', children };
 }
 
-/** Records a flow of `count` requests by running it once (the flow needs real order ids). */
+/**
+ * A deep book for the flow's accounts and symbols: `depth` resting one-share orders, bids at
+ * 20-89 and asks at 111-180, behind the flow's prices (90-110), so the flow trades in front
+ * of it and it stays whole. One request per 500 orders.
+ */
+export function deepBookRequests(depth: number): Request[] {
+  const flow = new MixedFlow({ accounts: 100, symbols: 4 });
+  const requests: Request[] = [];
+  for (let placed = 0, n = 0; placed < depth; n++) {
+    const children = [];
+    for (let i = 0; i < 500 && placed < depth; i++, placed++) {
+      const isBuy = placed % 2 === 0;
+      const level = 20 + (Math.floor(placed / 2) % 70);
+      const sym = flow.symbols[placed % flow.symbols.length]!;
+      children.push(validateOrder(sym, isBuy ? '1' : '-1', String(isBuy ? level : 200 - level)));
+    }
+    requests.push({ kind: 'transactions', account: flow.accountIds[n % 100]!, children });
+  }
+  return requests;
+}
+
+/**
+ * Records a flow of `count` requests by running it once (the flow needs real order ids),
+ * after the `before` requests (a deep book) if any.
+ */
 export function recordMixedFlow(
   count: number,
   seed = 7,
+  before: readonly Request[] = [],
 ): { setup: Request; requests: Request[]; orders: number } {
   const flow = new MixedFlow({ accounts: 100, symbols: 4, seed });
   const engine = new Exchange();
   const setup = setupRequest(flow);
   engine.apply(setup, 0);
+  for (const request of before) engine.apply(request, 0);
   const requests: Request[] = [];
   let orders = 0;
   for (let i = 0; i < count; i++) {
@@ -67,13 +93,19 @@ export function benchEngine(
   count = 1_000_000,
   runs = 5,
   historyCache = DEFAULT_HISTORY_CACHE,
+  before: readonly Request[] = [],
+  /** Around building each run's book (setup and `before`), before the clock starts. */
+  hooks: { beforeBuild?: () => void; afterBuild?: (engine: Exchange) => void } = {},
 ): EngineFigures {
-  const { setup, requests, orders } = recordMixedFlow(count);
+  const { setup, requests, orders } = recordMixedFlow(count, 7, before);
   const rates: number[] = [];
   for (let run = 0; run < runs + 1; run++) {
-    const engine = new Exchange();
+    hooks.beforeBuild?.();
+    let engine: Exchange | null = new Exchange();
     engine.apply(setup, 0);
+    for (const request of before) engine.apply(request, 0);
     engine.takeChanges();
+    hooks.afterBuild?.(engine);
     const start = process.hrtime.bigint();
     for (let i = 0; i < requests.length; i += BATCH) {
       const end = Math.min(i + BATCH, requests.length);
@@ -83,6 +115,7 @@ export function benchEngine(
       engine.evictClosed(batch, historyCache);
     }
     const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+    engine = null;
     // The first run warms the JIT up and is not counted.
     if (run > 0) rates.push(requests.length / seconds);
   }

@@ -4,6 +4,7 @@
 import { runLoad } from '../src/load/drivers.js';
 import { MixedFlow, mixedWorkload } from '../src/load/mixed-flow.js';
 import { summarize } from '../src/load/summary.js';
+import { SwapWorkload } from '../src/load/swap.js';
 
 export interface LoadJob {
   mode: 'classic' | 'framed';
@@ -15,13 +16,19 @@ export interface LoadJob {
   accounts: number;
   symbols: number;
   seed: number;
+  /** mixed (default; its accounts funded beforehand) or swap (creates its own users). */
+  scenario?: 'mixed' | 'swap';
 }
 
 export type { LoadSummary } from '../src/load/summary.js';
 
 const job = JSON.parse(process.argv[2]!) as LoadJob;
-// The bench has funded the flow's accounts already: no setup here.
+// The bench has funded the mixed flow's accounts already: no setup here. Swap users are new
+// each run (ids from the clock), and the run ends with swap's check.
 const flow = new MixedFlow({ accounts: job.accounts, symbols: job.symbols, seed: job.seed });
-const workload = { ...mixedWorkload(flow, { ordersOnly: job.ordersOnly }), setup: () => [] };
+const workload =
+  job.scenario === 'swap'
+    ? new SwapWorkload({ firstAccount: Date.now() * 1000 })
+    : { ...mixedWorkload(flow, { ordersOnly: job.ordersOnly }), setup: () => [] };
 const result = await runLoad({ ...job, workload });
 console.log(JSON.stringify(summarize(result)));

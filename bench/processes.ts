@@ -1,6 +1,7 @@
 // Starting servers and load workers as child processes for benchmarks.
 
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -12,7 +13,25 @@ export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export interface BenchServer {
   readonly port: number;
   readonly framedPort: number;
+  /** The server's (with gateways: the engine's) process id. */
+  readonly pid: number;
   stop(): Promise<void>;
+}
+
+/**
+ * CPU seconds (user + system) used so far by a process's main thread, from /proc; null where
+ * there is no /proc. The engine's main thread is the single writer: its CPU per request is
+ * what bounds throughput once everything else has cores of its own.
+ */
+export function mainThreadCpuSeconds(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/task/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may hold spaces) start after the last ')'.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return null;
+  }
 }
 
 /**
@@ -22,6 +41,7 @@ export interface BenchServer {
 export async function spawnServer(
   args: string[],
   command = process.execPath,
+  workers = 0,
 ): Promise<BenchServer> {
   const child: ChildProcess = spawn(command, args, {
     cwd: ROOT,
@@ -32,8 +52,17 @@ export async function spawnServer(
     child.once('exit', (code) => reject(new Error(`server exited with ${code} before listening`)));
     lines.on('line', (line) => {
       try {
-        const entry = JSON.parse(line) as { msg?: string; port: number; framedPort: number };
-        if (entry.msg === 'listening') resolve(entry);
+        const entry = JSON.parse(line) as {
+          msg?: string;
+          port: number;
+          framedPort: number;
+          linkPort?: number;
+          workers?: number;
+        };
+        // With gateways, ready means the line that counts them all, not the engine's.
+        if (entry.msg !== 'listening' || entry.linkPort !== undefined) return;
+        if (workers > 0 && entry.workers !== workers) return;
+        resolve(entry);
       } catch {
         // not a log line
       }
@@ -41,6 +70,7 @@ export async function spawnServer(
   });
   return {
     ...ports,
+    pid: child.pid!,
     async stop() {
       if (child.exitCode !== null) return;
       const exited = once(child, 'exit');
@@ -54,9 +84,14 @@ export async function spawnServer(
  * The built exchange on loopback, ports picked by the system, storing in `db`. Run as the
  * executable it is, so that the Node flags of its first line apply.
  */
-export function spawnExchange(db: string, framedPort: '0' | 'off' = '0'): Promise<BenchServer> {
+export function spawnExchange(
+  db: string,
+  framedPort: '0' | 'off' = '0',
+  workers = 0,
+): Promise<BenchServer> {
   const args = ['serve', '--host', '127.0.0.1', '--port', '0', '--framed-port', framedPort];
-  return spawnServer([...args, '--db', db], join(ROOT, 'bin/exchange'));
+  const all = [...args, '--db', db, '--workers', String(workers)];
+  return spawnServer(all, join(ROOT, 'bin/exchange'), workers);
 }
 
 export async function runLoadWorker(job: LoadJob): Promise<LoadSummary> {

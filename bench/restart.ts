@@ -1,9 +1,10 @@
 // Restart time with a deep book: a store holding N open orders (default 1,000,000, resting,
 // none crossing), then `exchange serve` from start to listening. Median of 3 starts, for
-// SQLite and, with DATABASE_URL set, PostgreSQL.
+// SQLite and, with DATABASE_URL set, PostgreSQL, and the server's resident memory with that
+// book loaded.
 //   node --import tsx bench/restart.ts [N]
 
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -25,20 +26,39 @@ const SEED = {
   positions: `INSERT INTO positions (account_id, symbol, shares) VALUES ('2', 'DEEP', '${ORDERS / 2}')`,
 };
 
-async function timeStarts(db: string): Promise<number[]> {
-  const seconds: number[] = [];
+interface Start {
+  seconds: number;
+  /** The server's resident memory once listening, the book in memory (MiB). */
+  rssMiB: number;
+}
+
+/** Resident memory of a process from /proc, in MiB (NaN where there is no /proc). */
+function rssMiB(pid: number): number {
+  try {
+    const kb = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    return Number(kb) / 1024;
+  } catch {
+    return NaN;
+  }
+}
+
+async function timeStarts(db: string): Promise<Start[]> {
+  const starts: Start[] = [];
   for (let i = 0; i < STARTS; i++) {
     const started = performance.now();
     const server = await spawnExchange(db, 'off');
-    seconds.push((performance.now() - started) / 1000);
+    const seconds = (performance.now() - started) / 1000;
+    starts.push({ seconds, rssMiB: rssMiB(server.pid) });
     await server.stop();
   }
-  return seconds;
+  return starts;
 }
 
-function report(name: string, seconds: number[]): void {
+function report(name: string, starts: Start[]): void {
+  const seconds = starts.map((s) => s.seconds);
   console.log(
-    `  ${name}: ${median(seconds).toFixed(2)} s to listening (starts: ${seconds.map((s) => s.toFixed(2)).join(', ')})`,
+    `  ${name}: ${median(seconds).toFixed(2)} s to listening (starts: ${seconds.map((s) => s.toFixed(2)).join(', ')}); ` +
+      `RSS once listening ${median(starts.map((s) => s.rssMiB)).toFixed(0)} MiB`,
   );
 }
 

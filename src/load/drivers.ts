@@ -45,6 +45,8 @@ export interface LoadResult {
   latenciesUs: number[];
   /** Whether the workload checked the server's state after the run. */
   checked: boolean;
+  /** Requests the check sent (not counted in `requests` nor timed). */
+  checkRequests: number;
   /** What that check found (empty: all good, or no check). */
   problems: string[];
 }
@@ -144,10 +146,14 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
       clearInterval(progress);
     }
     const seconds = (performance.now() - started) / 1000;
+    let checkRequests = 0;
     const problems =
       options.workload.verify === undefined
         ? []
-        : await options.workload.verify((xml) => transport.setup(xml));
+        : await options.workload.verify((xml) => {
+            checkRequests++;
+            return transport.setup(xml);
+          });
     return {
       requests: recorder.requests,
       orders: recorder.orders,
@@ -156,6 +162,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
       seconds,
       latenciesUs: recorder.latenciesUs.sort((a, b) => a - b),
       checked: options.workload.verify !== undefined,
+      checkRequests,
       problems,
     };
   } finally {

@@ -15,6 +15,7 @@ export interface LoadSummary {
   p99Us: number;
   maxUs: number;
   checked: boolean;
+  checkRequests: number;
   problems: string[];
 }
 
@@ -40,6 +41,7 @@ export function summarize(result: LoadResult): LoadSummary {
     p99Us: percentile(l, 99),
     maxUs: l[l.length - 1] ?? NaN,
     checked: result.checked,
+    checkRequests: result.checkRequests,
     problems: result.problems,
   };
 }

@@ -1,0 +1,55 @@
+// `npm run bench:deep`: the engine with 1,000,000 resting orders against the same engine with
+// an empty book, side by side, the mixed flow in process (as `npm run bench` runs it), and the
+// engine's heap for the deep book (the heap grown by building it, after full GCs; the
+// process also holds the recorded requests, so its RSS says little here: `npm run
+// bench:restart` gives the server's RSS with such a book).
+// Options: BENCH_DEPTH (default 1,000,000), BENCH_RUNS (default 5), BENCH_ENGINE_COMMANDS
+// (default 1,000,000).
+
+import type { Exchange } from '../src/engine/exchange.js';
+import { DEFAULT_HISTORY_CACHE } from '../src/server/sequencer.js';
+import { benchEngine, deepBookRequests } from './engine.js';
+
+const DEPTH = Number(process.env.BENCH_DEPTH ?? 1_000_000);
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+const COMMANDS = Number(process.env.BENCH_ENGINE_COMMANDS ?? 1_000_000);
+const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
+
+const gc = (globalThis as { gc?: () => void }).gc;
+const baseline = process.memoryUsage();
+let built: { rss: number; heapUsed: number; resting: number } | null = null;
+const measureOnce = (engine: Exchange): void => {
+  if (built !== null) return;
+  gc?.();
+  const m = process.memoryUsage();
+  let resting = 0;
+  for (const order of engine.orders.values()) if (order.open > 0n) resting++;
+  built = { rss: m.rss, heapUsed: m.heapUsed, resting };
+};
+
+const deep = benchEngine(
+  COMMANDS,
+  RUNS,
+  DEFAULT_HISTORY_CACHE,
+  deepBookRequests(DEPTH),
+  measureOnce,
+);
+const empty = benchEngine(COMMANDS, RUNS, DEFAULT_HISTORY_CACHE);
+
+console.log(`engine, mixed flow in process, medians of ${RUNS}:`);
+console.log(
+  `  empty book:        ${fmt(empty.commandsPerSecond)} commands/s (runs ${empty.runs.map(fmt).join(', ')})`,
+);
+console.log(
+  `  ${fmt(DEPTH)} resting: ${fmt(deep.commandsPerSecond)} commands/s (runs ${deep.runs.map(fmt).join(', ')})`,
+);
+console.log(
+  `  ratio deep / empty: ${(deep.commandsPerSecond / empty.commandsPerSecond).toFixed(2)}`,
+);
+const b = built as { heapMiB: number; resting: number } | null;
+if (b !== null) {
+  console.log(
+    `engine heap for the book: ${b.heapMiB.toFixed(0)} MiB for ${fmt(b.resting)} resting orders` +
+      ` (${((b.heapMiB * 2 ** 20) / b.resting).toFixed(0)} bytes each${gc ? '' : '; run with --expose-gc for exact figures'})`,
+  );
+}
