@@ -16,7 +16,6 @@ const COMMANDS = Number(process.env.BENCH_ENGINE_COMMANDS ?? 1_000_000);
 const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
 
 const gc = (globalThis as { gc?: () => void }).gc;
-const baseline = process.memoryUsage();
 let built: { rss: number; heapUsed: number; resting: number } | null = null;
 const measureOnce = (engine: Exchange): void => {
   if (built !== null) return;
