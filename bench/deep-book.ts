@@ -16,23 +16,25 @@ const COMMANDS = Number(process.env.BENCH_ENGINE_COMMANDS ?? 1_000_000);
 const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
 
 const gc = (globalThis as { gc?: () => void }).gc;
-let built: { rss: number; heapUsed: number; resting: number } | null = null;
-const measureOnce = (engine: Exchange): void => {
-  if (built !== null) return;
+let built: { heapMiB: number; resting: number } | null = null;
+let heapBefore = NaN;
+const heapUsed = (): number => {
   gc?.();
-  const m = process.memoryUsage();
-  let resting = 0;
-  for (const order of engine.orders.values()) if (order.open > 0n) resting++;
-  built = { rss: m.rss, heapUsed: m.heapUsed, resting };
+  return process.memoryUsage().heapUsed;
+};
+const hooks = {
+  beforeBuild: (): void => {
+    if (built === null) heapBefore = heapUsed();
+  },
+  afterBuild: (engine: Exchange): void => {
+    if (built !== null) return;
+    let resting = 0;
+    for (const order of engine.orders.values()) if (order.open > 0n) resting++;
+    built = { heapMiB: (heapUsed() - heapBefore) / 2 ** 20, resting };
+  },
 };
 
-const deep = benchEngine(
-  COMMANDS,
-  RUNS,
-  DEFAULT_HISTORY_CACHE,
-  deepBookRequests(DEPTH),
-  measureOnce,
-);
+const deep = benchEngine(COMMANDS, RUNS, DEFAULT_HISTORY_CACHE, deepBookRequests(DEPTH), hooks);
 const empty = benchEngine(COMMANDS, RUNS, DEFAULT_HISTORY_CACHE);
 
 console.log(`engine, mixed flow in process, medians of ${RUNS}:`);

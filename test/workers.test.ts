@@ -3,13 +3,18 @@
 // linked over TCP. Real processes, real sockets on loopback, a real SQLite file.
 
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { after, test } from 'node:test';
 import { classicRequest } from '../src/client/classic-client.js';
 import { FramedClient } from '../src/client/framed-client.js';
 import { startChildServer, type ChildServer } from './support/child-server.js';
 import { tempDir } from './support/server.js';
 
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const dir = tempDir();
 after(() => dir.remove());
 
@@ -82,4 +87,38 @@ test('engine + two gateways as separate commands, linked over TCP', async () => 
   assert.match(bought, /<status id="1">\s*<executed shares="1" price="2"/);
   assert.deepEqual(await Promise.all([stop(a), stop(b)]), [0, 0]);
   assert.equal(await stop(engine), 0);
+});
+
+test('serve --workers 2 on a port in use exits 1 with the reason, instead of restarting gateways', async () => {
+  const blocker = createServer();
+  await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+  after(() => blocker.close());
+  const port = (blocker.address() as AddressInfo).port;
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      'src/cli/main.ts',
+      'serve',
+      '--host',
+      '127.0.0.1',
+      '--port',
+      String(port),
+      '--framed-port',
+      '0',
+      '--db',
+      'memory:',
+      '--workers',
+      '2',
+    ],
+    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let output = '';
+  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+  const [code] = (await once(child, 'exit')) as [number | null];
+  assert.equal(code, 1);
+  assert.match(output, /EADDRINUSE/);
+  assert.match(output, /a gateway failed to start: stopping/);
 });

@@ -114,15 +114,20 @@ export async function serve(opts: ServeOptions): Promise<void> {
       }
     });
     worker.on('exit', (code, signal) => {
-      listening.delete(worker.id);
+      const wasListening = listening.delete(worker.id);
       if (stopping) return;
+      if (!wasListening) {
+        // It never started (a port in use, say): another would fail the same way.
+        log.fatal({ worker: worker.process.pid, code }, 'a gateway failed to start: stopping');
+        void shutdown(1);
+        return;
+      }
       log.error({ worker: worker.process.pid, code, signal }, 'gateway exited: starting another');
       setTimeout(fork, 500);
     });
     return worker;
   };
-  for (let i = 0; i < opts.workers; i++) fork();
-  stopOnSignals(log, async () => {
+  const stopAll = async (): Promise<void> => {
     stopping = true;
     const workers = Object.values(cluster.workers ?? {}).filter((w) => w !== undefined);
     await Promise.all(
@@ -136,7 +141,14 @@ export async function serve(opts: ServeOptions): Promise<void> {
       ),
     );
     await engine.stop();
-  });
+  };
+  const shutdown = (code: number): Promise<never> =>
+    stopAll().then(
+      () => process.exit(code),
+      () => process.exit(1),
+    );
+  for (let i = 0; i < opts.workers; i++) fork();
+  stopOnSignals(log, stopAll);
 }
 
 async function serveAsWorker(opts: ServeOptions): Promise<void> {
