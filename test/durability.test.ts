@@ -8,6 +8,7 @@ import { classicRequest } from '../src/client/classic-client.js';
 import { FramedClient } from '../src/client/framed-client.js';
 import { auditExchange } from '../src/engine/audit.js';
 import { Exchange } from '../src/engine/exchange.js';
+import { readSnapshot } from '../src/cli/inspect.js';
 import { parseDecimal, PRICE_SCALE, SHARE_SCALE } from '../src/decimal/fixed.js';
 import { openStore } from '../src/store/open-store.js';
 import { pgBaseUrl, PG_SKIP_REASON } from './support/postgres.js';
@@ -104,11 +105,15 @@ for (const kind of STORES) {
         assert.equal(await server.exited, 'SIGKILL');
         await Promise.all(streams);
 
-        // What the disk holds, read as a restarting server would.
+        // What a restarting server would load must balance...
         const store = openStore(db);
-        const restored = Exchange.restore(await store.load());
+        const live = Exchange.restore(await store.load());
         await store.close();
+        assert.deepEqual(auditExchange(live).problems, []);
+        // ...and the disk must hold everything that was acknowledged.
+        const restored = Exchange.restore((await readSnapshot(db)).snapshot);
         assert.deepEqual(auditExchange(restored).problems, []);
+        assert.equal(live.peekNextOrderId, restored.peekNextOrderId);
         for (const [id, order] of acked.opened) {
           const found = restored.orders.get(id);
           assert.ok(found, `acknowledged order ${id} is lost`);

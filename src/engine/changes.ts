@@ -73,11 +73,20 @@ export interface Snapshot {
   readonly accounts: AccountRow[];
   readonly symbols: SymbolRow[];
   readonly positions: PositionRow[];
-  /** Every order ever accepted, in id order (id order is arrival order). */
+  /** In id order (id order is arrival order): every order, or the open ones (see `scope`). */
   readonly orders: OrderRow[];
   /** In execution order. */
   readonly executions: ExecutionRow[];
   readonly cancels: CancelRow[];
+  /**
+   * 'all' (the default): every order ever accepted, with every execution and cancel, as
+   * `exchange inspect` reads it. 'live': what the engine needs to serve, as a restart reads
+   * it: the open orders and their executions; closed orders stay in the store, which answers
+   * queries of them, so a restart costs the open book, not the whole history.
+   */
+  readonly scope?: 'all' | 'live';
+  /** The next order id to issue, when the orders do not say (a live snapshot). */
+  readonly nextOrderId?: number;
 }
 
 export function isEmptyChangeSet(c: ChangeSet): boolean {

@@ -397,6 +397,7 @@ export class Exchange {
       const order = byId.get(c.orderId);
       if (order !== undefined) order.canceled = { shares: c.shares, time: c.time };
     }
+    exchange.nextOrderId = Math.max(exchange.nextOrderId, snapshot.nextOrderId ?? 1);
     for (const order of byId.values()) if (order.open === 0n) exchange.closed.push(order, 0);
     // Snapshot orders come in id order, which is arrival order: appending keeps priority.
     for (const order of byId.values()) {

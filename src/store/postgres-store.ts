@@ -10,6 +10,7 @@ import type { ChangeSet, Snapshot } from '../engine/changes.js';
 import {
   archivedOrderFromRows,
   snapshotFromRows,
+  liveSnapshotQueries,
   SNAPSHOT_QUERIES,
   type StoredOrderRows,
 } from './rows.js';
@@ -51,7 +52,7 @@ export class PostgresStore implements Store {
     client.on('error', () => {});
     await client.connect();
     try {
-      return await readPostgresSnapshot(client);
+      return await readPostgresSnapshot(client, 'live');
     } finally {
       await client.end().catch(() => {});
     }
@@ -106,22 +107,34 @@ export class PostgresStore implements Store {
   }
 }
 
-/** The whole committed state, read in one read-only snapshot transaction. */
-export async function readPostgresSnapshot(db: pg.Client): Promise<Snapshot> {
+const LIVE_QUERIES = liveSnapshotQueries('open_shares > 0');
+
+/**
+ * The committed state in one read-only snapshot transaction: all of it (`exchange inspect`),
+ * or what the engine serves from (a restart: see `Snapshot.scope`).
+ */
+export async function readPostgresSnapshot(
+  db: pg.Client,
+  scope: 'all' | 'live' = 'all',
+): Promise<Snapshot> {
   await db.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
   try {
     // One connection runs one query at a time: these go in sequence.
     const read = async (sql: string): Promise<Record<string, unknown>[]> =>
       (await db.query(sql)).rows;
-    const q = SNAPSHOT_QUERIES;
-    const snapshot = snapshotFromRows({
+    const q = scope === 'live' ? LIVE_QUERIES : SNAPSHOT_QUERIES;
+    const rows = {
       accounts: await read(q.accounts),
       symbols: await read(q.symbols),
       positions: await read(q.positions),
       orders: await read(q.orders),
       executions: await read(q.executions),
       cancels: await read(q.cancels),
-    });
+    };
+    const snapshot =
+      scope === 'live'
+        ? snapshotFromRows(rows, { nextOrderId: Number((await read(LIVE_QUERIES.next))[0]!.next) })
+        : snapshotFromRows(rows);
     await db.query('COMMIT');
     return snapshot;
   } catch (error) {

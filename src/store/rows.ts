@@ -65,13 +65,41 @@ export const SNAPSHOT_QUERIES = {
   cancels: 'SELECT order_id, shares, canceled_at FROM cancels',
 } as const;
 
+/**
+ * The queries of a live snapshot (what a restart loads): the open orders and their
+ * executions, and the id counter. `open` is the store's test for an open order (decimal text
+ * in SQLite, numeric in PostgreSQL). The open orders are found by scanning the orders table:
+ * an index on them would cost every commit more than it saves a restart.
+ */
+export function liveSnapshotQueries(
+  open: string,
+): Record<keyof typeof SNAPSHOT_QUERIES, string> & { next: string } {
+  const openIds = `SELECT id FROM orders WHERE ${open}`;
+  const columns = 'id, symbol, buy_order_id, sell_order_id, shares, price, executed_at';
+  return {
+    ...SNAPSHOT_QUERIES,
+    orders: `SELECT id, account_id, symbol, side, shares, limit_price, open_shares, created_at FROM orders WHERE ${open} ORDER BY id`,
+    // Two index lookups joined, rather than one OR that scans every execution.
+    executions:
+      `SELECT ${columns} FROM executions WHERE buy_order_id IN (${openIds}) UNION ` +
+      `SELECT ${columns} FROM executions WHERE sell_order_id IN (${openIds}) ORDER BY id`,
+    // A canceled order has nothing open: no open order has a cancel.
+    cancels: 'SELECT order_id, shares, canceled_at FROM cancels WHERE false',
+    next: 'SELECT COALESCE(MAX(id), 0) + 1 AS next FROM orders',
+  };
+}
+
 type Row = Record<string, unknown>;
 export type SnapshotRows = Record<keyof typeof SNAPSHOT_QUERIES, Row[]>;
 
 /** Rows as a SQL driver returns them (text or numbers) → the snapshot. */
-export function snapshotFromRows(rows: SnapshotRows): Snapshot {
+export function snapshotFromRows(
+  rows: SnapshotRows,
+  live?: { readonly nextOrderId: number },
+): Snapshot {
   const text = (v: unknown): string => String(v);
   return {
+    ...(live === undefined ? {} : { scope: 'live' as const, nextOrderId: live.nextOrderId }),
     accounts: rows.accounts.map((r) => ({
       id: text(r.id),
       cash: readCash(text(r.balance)),

@@ -7,7 +7,14 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { ChangeSet, Snapshot } from '../engine/changes.js';
-import { cashText, priceText, sharesText, snapshotFromRows, SNAPSHOT_QUERIES } from './rows.js';
+import {
+  cashText,
+  liveSnapshotQueries,
+  priceText,
+  sharesText,
+  snapshotFromRows,
+  SNAPSHOT_QUERIES,
+} from './rows.js';
 import { SQLITE_MIGRATIONS } from './sqlite-schema.js';
 
 export type SyncMode = 'full' | 'normal';
@@ -152,18 +159,23 @@ export class SqliteDatabase {
 }
 
 /** The whole committed state, read in one transaction (a consistent view while a writer runs). */
-export function readSqliteSnapshot(db: Database.Database): Snapshot {
+const LIVE_QUERIES = liveSnapshotQueries("open_shares <> '0'");
+
+/** The committed state, all of it or what the engine serves from (see `Snapshot.scope`). */
+export function readSqliteSnapshot(db: Database.Database, scope: 'all' | 'live' = 'all'): Snapshot {
   return db.transaction((): Snapshot => {
     const read = (sql: string): Record<string, unknown>[] =>
       db.prepare(sql).all() as Record<string, unknown>[];
-    const q = SNAPSHOT_QUERIES;
-    return snapshotFromRows({
+    const q = scope === 'live' ? LIVE_QUERIES : SNAPSHOT_QUERIES;
+    const rows = {
       accounts: read(q.accounts),
       symbols: read(q.symbols),
       positions: read(q.positions),
       orders: read(q.orders),
       executions: read(q.executions),
       cancels: read(q.cancels),
-    });
+    };
+    if (scope === 'all') return snapshotFromRows(rows);
+    return snapshotFromRows(rows, { nextOrderId: Number(read(LIVE_QUERIES.next)[0]!.next) });
   })();
 }

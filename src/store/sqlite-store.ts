@@ -34,7 +34,7 @@ export class SqliteStore implements Store {
    */
   async load(): Promise<Snapshot> {
     await this.worker.call({ type: 'ready' });
-    return readSqliteSnapshot(this.readOnly());
+    return readSqliteSnapshot(this.readOnly(), 'live');
   }
 
   commit(changes: ChangeSet): Promise<void> {

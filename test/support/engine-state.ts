@@ -14,8 +14,11 @@ export function levelOrders(side: PriceLevels): { price: bigint; ids: number[]; 
   });
 }
 
-/** Everything observable about the state, as plain values (zero positions omitted). */
-export function dumpState(ex: Exchange): unknown {
+/**
+ * Everything observable about the state, as plain values (zero positions omitted). With
+ * 'open', only open orders: what a restart holds in memory (closed ones stay in the store).
+ */
+export function dumpState(ex: Exchange, orders: 'all' | 'open' = 'all'): unknown {
   return {
     nextOrderId: ex.peekNextOrderId,
     accounts: [...ex.accounts.values()]
@@ -29,18 +32,20 @@ export function dumpState(ex: Exchange): unknown {
           .sort((p, q) => (p.sym < q.sym ? -1 : 1))
           .map((p) => [p.sym, p.shares]),
       })),
-    orders: [...ex.orders.values()].map((o) => ({
-      id: o.id,
-      account: o.account.id,
-      sym: o.sym,
-      isBuy: o.isBuy,
-      shares: o.shares,
-      limit: o.limit,
-      time: o.time,
-      open: o.open,
-      fills: o.fills,
-      canceled: o.canceled,
-    })),
+    orders: [...ex.orders.values()]
+      .filter((o) => orders === 'all' || o.open > 0n)
+      .map((o) => ({
+        id: o.id,
+        account: o.account.id,
+        sym: o.sym,
+        isBuy: o.isBuy,
+        shares: o.shares,
+        limit: o.limit,
+        time: o.time,
+        open: o.open,
+        fills: o.fills,
+        canceled: o.canceled,
+      })),
     books: [...ex.books.entries()]
       .sort(([a], [b]) => (a < b ? -1 : 1))
       .map(([sym, b]) => ({
