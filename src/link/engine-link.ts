@@ -60,11 +60,6 @@ export class EngineLink {
     return new Promise((resolve, reject) => this.waiting.set(id, { resolve, reject }));
   }
 
-  /** Resolves once every request sent has its answer. */
-  async settled(): Promise<void> {
-    while (this.waiting.size > 0) await new Promise((r) => setTimeout(r, 10));
-  }
-
   close(): void {
     this.closed = true;
     if (this.retryTimer !== null) clearTimeout(this.retryTimer);
