@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import pg from 'pg';
 import { POSTGRES_MIGRATIONS } from '../src/store/postgres-schema.js';
-import { PostgresStore } from '../src/store/postgres-store.js';
+import { PostgresStore, readOrders } from '../src/store/postgres-store.js';
+import { SNAPSHOT_QUERIES } from '../src/store/rows.js';
 import { numberArrayLiteral, textArrayLiteral } from '../src/store/postgres-writer.js';
 import { freshPostgresUrl } from './support/databases.js';
 import { pgBaseUrl, PG_SKIP_REASON } from './support/postgres.js';
@@ -94,4 +95,25 @@ test('array literals read back element for element', { skip }, async () => {
   );
   assert.deepEqual(rows, [{ t: texts, n: numbers }]);
   assert.equal(textArrayLiteral([]), '{}');
+});
+
+test('orders are read page by page, every one once, in id order', { skip }, async () => {
+  const url = await freshPostgresUrl();
+  const store = new PostgresStore(url);
+  await store.load();
+  await store.close();
+  const ids = await withClient(url, async (c) => {
+    await c.query(
+      `INSERT INTO orders (id, account_id, symbol, side, shares, limit_price, open_shares, created_at)
+       SELECT id, '1', 'X', 'buy', 1, 1, id % 2, 0 FROM generate_series(1, 10) AS id`,
+    );
+    const all = await readOrders(c, SNAPSHOT_QUERIES.orders, 3);
+    const open = await readOrders(
+      c,
+      `${SNAPSHOT_QUERIES.orders.replace(' ORDER BY id', '')} WHERE open_shares > 0 ORDER BY id`,
+      2,
+    );
+    return { all: all.map((o) => o.id), open: open.map((o) => o.id) };
+  });
+  assert.deepEqual(ids, { all: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10], open: [1, 3, 5, 7, 9] });
 });

@@ -6,11 +6,12 @@
 
 import pg from 'pg';
 import type { ArchivedOrder } from '../engine/archive.js';
-import type { ChangeSet, Snapshot } from '../engine/changes.js';
+import type { ChangeSet, OrderRow, Snapshot } from '../engine/changes.js';
 import {
   archivedOrderFromRows,
   snapshotFromRows,
   liveSnapshotQueries,
+  orderFromRow,
   SNAPSHOT_QUERIES,
   type StoredOrderRows,
 } from './rows.js';
@@ -108,6 +109,28 @@ export class PostgresStore implements Store {
 }
 
 const LIVE_QUERIES = liveSnapshotQueries('open_shares > 0');
+const ORDER_PAGE = 200_000;
+
+/**
+ * The orders of `sql` (ordered by id), read in pages by id and converted page by page: the
+ * driver holds a whole result in memory, and a million raw rows beside a million order rows
+ * was most of a restart's peak memory.
+ */
+export async function readOrders(
+  db: pg.Client,
+  sql: string,
+  pageSize = ORDER_PAGE,
+): Promise<OrderRow[]> {
+  const select = sql.replace(/ ORDER BY id$/, '');
+  const paged = `SELECT * FROM (${select}) AS o WHERE id > $1 ORDER BY id LIMIT ${pageSize}`;
+  const orders: OrderRow[] = [];
+  for (let after = 0; ;) {
+    const page = (await db.query(paged, [after])).rows as Record<string, unknown>[];
+    for (const row of page) orders.push(orderFromRow(row));
+    if (page.length < pageSize) return orders;
+    after = orders[orders.length - 1]!.id;
+  }
+}
 
 /**
  * The committed state in one read-only snapshot transaction: all of it (`exchange inspect`),
@@ -127,14 +150,15 @@ export async function readPostgresSnapshot(
       accounts: await read(q.accounts),
       symbols: await read(q.symbols),
       positions: await read(q.positions),
-      orders: await read(q.orders),
+      orders: [],
       executions: await read(q.executions),
       cancels: await read(q.cancels),
     };
-    const snapshot =
+    const live =
       scope === 'live'
-        ? snapshotFromRows(rows, { nextOrderId: Number((await read(LIVE_QUERIES.next))[0]!.next) })
-        : snapshotFromRows(rows);
+        ? { nextOrderId: Number((await read(LIVE_QUERIES.next))[0]!.next) }
+        : undefined;
+    const snapshot = { ...snapshotFromRows(rows, live), orders: await readOrders(db, q.orders) };
     await db.query('COMMIT');
     return snapshot;
   } catch (error) {

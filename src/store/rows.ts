@@ -2,7 +2,7 @@
 // quantity's own scale, read back exactly. Shared by every SQL store.
 
 import type { ArchivedOrder } from '../engine/archive.js';
-import type { Snapshot } from '../engine/changes.js';
+import type { OrderRow, Snapshot } from '../engine/changes.js';
 import {
   CASH_SCALE,
   PRICE_SCALE,
@@ -90,7 +90,28 @@ export function liveSnapshotQueries(
 }
 
 type Row = Record<string, unknown>;
-export type SnapshotRows = Record<keyof typeof SNAPSHOT_QUERIES, Row[]>;
+/**
+ * Rows of each table. Orders may come as any iterable (a driver's cursor): each row is
+ * converted as it is read, so a large book is never held twice, as driver rows and as
+ * order rows.
+ */
+export type SnapshotRows = Record<Exclude<keyof typeof SNAPSHOT_QUERIES, 'orders'>, Row[]> & {
+  orders: Iterable<Row>;
+};
+
+/** An orders row as a SQL driver returns it (text or numbers) → an order row. */
+export function orderFromRow(r: Row): OrderRow {
+  return {
+    id: Number(r.id),
+    account: String(r.account_id),
+    sym: String(r.symbol),
+    isBuy: r.side === 'buy',
+    shares: readShares(String(r.shares)),
+    limit: readPrice(String(r.limit_price)),
+    open: readShares(String(r.open_shares)),
+    time: Number(r.created_at),
+  };
+}
 
 /** Rows as a SQL driver returns them (text or numbers) → the snapshot. */
 export function snapshotFromRows(
@@ -114,16 +135,7 @@ export function snapshotFromRows(
       sym: text(r.symbol),
       shares: readShares(text(r.shares)),
     })),
-    orders: rows.orders.map((r) => ({
-      id: Number(r.id),
-      account: text(r.account_id),
-      sym: text(r.symbol),
-      isBuy: r.side === 'buy',
-      shares: readShares(text(r.shares)),
-      limit: readPrice(text(r.limit_price)),
-      open: readShares(text(r.open_shares)),
-      time: Number(r.created_at),
-    })),
+    orders: Array.from(rows.orders, orderFromRow),
     executions: rows.executions.map((r) => ({
       sym: text(r.symbol),
       buyOrderId: Number(r.buy_order_id),

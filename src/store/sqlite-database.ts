@@ -167,15 +167,16 @@ export function readSqliteSnapshot(db: Database.Database, scope: 'all' | 'live' 
     const read = (sql: string): Record<string, unknown>[] =>
       db.prepare(sql).all() as Record<string, unknown>[];
     const q = scope === 'live' ? LIVE_QUERIES : SNAPSHOT_QUERIES;
+    const next = scope === 'live' ? Number(read(LIVE_QUERIES.next)[0]!.next) : undefined;
     const rows = {
       accounts: read(q.accounts),
       symbols: read(q.symbols),
       positions: read(q.positions),
-      orders: read(q.orders),
       executions: read(q.executions),
       cancels: read(q.cancels),
+      // Last: while its cursor is open, the connection runs nothing else.
+      orders: db.prepare(q.orders).iterate() as Iterable<Record<string, unknown>>,
     };
-    if (scope === 'all') return snapshotFromRows(rows);
-    return snapshotFromRows(rows, { nextOrderId: Number(read(LIVE_QUERIES.next)[0]!.next) });
+    return snapshotFromRows(rows, next === undefined ? undefined : { nextOrderId: next });
   })();
 }
