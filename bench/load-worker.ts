@@ -18,6 +18,8 @@ export interface LoadJob {
   seed: number;
   /** mixed (default; its accounts funded beforehand) or swap (creates its own users). */
   scenario?: 'mixed' | 'swap';
+  /** Open loop: sessions started per second (see LoadOptions.rate). */
+  rate?: number;
 }
 
 export type { LoadSummary } from '../src/load/summary.js';

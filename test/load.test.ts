@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { classicRequest } from '../src/client/classic-client.js';
 import { deepWorkload } from '../src/load/deep.js';
 import { runLoad } from '../src/load/drivers.js';
-import { MixedFlow } from '../src/load/mixed-flow.js';
+import { MixedFlow, mixedWorkload } from '../src/load/mixed-flow.js';
 import { SwapWorkload } from '../src/load/swap.js';
 import { startTestServer } from './support/server.js';
 
@@ -84,6 +84,21 @@ test('deep: the book holds the resting orders before the measured flow starts', 
   } finally {
     await fresh.stop();
   }
+});
+
+test('open loop: --rate sessions per second, on schedule', async () => {
+  const flow = new MixedFlow({ accounts: 5, symbols: 1, firstAccount: 7_000 });
+  const result = await runLoad({
+    mode: 'classic',
+    port: server.port,
+    connections: 4,
+    durationMs: 1_000,
+    rate: 300,
+    workload: mixedWorkload(flow),
+  });
+  assert.equal(result.failed, 0);
+  // 300 per second for one second, give or take the timer's granularity.
+  assert.ok(result.requests >= 270 && result.requests <= 310, `${result.requests} requests`);
 });
 
 /** The CLI in a child process; async, because the server it talks to runs in this one. */

@@ -20,6 +20,7 @@ interface LoadCliOptions {
   window: number;
   duration?: number;
   requests?: number;
+  rate?: number;
   accounts: number;
   symbols: number;
   depth: number;
@@ -93,6 +94,11 @@ export function loadCommand(): Command {
       parseSeconds,
     )
     .option('--requests <n>', 'stop after about this many requests', parsePositiveInt)
+    .option(
+      '--rate <n>',
+      'open loop: start n sessions per second on schedule, answered or not (default: closed loop, each client sends when answered)',
+      parsePositiveInt,
+    )
     .option('--accounts <n>', 'mixed and deep: accounts trading', parsePositiveInt, 100)
     .option('--symbols <n>', 'mixed and deep: symbols traded', parsePositiveInt, 4)
     .option(
@@ -128,6 +134,7 @@ export function loadCommand(): Command {
           window: opts.window,
           durationMs,
           requests: opts.requests,
+          rate: opts.rate,
           workload: workloadFor(opts, firstAccount),
           onProgress: showProgress
             ? (p) => process.stderr.write(progressLine(p, durationMs))

@@ -21,6 +21,12 @@ export interface LoadOptions {
   readonly durationMs?: number;
   /** ...or once this many requests were sent; without either, when the workload ends. */
   readonly requests?: number;
+  /**
+   * Open loop: start this many sessions per second on schedule, whether or not earlier ones
+   * were answered (latency then includes any queueing in the server, as a user sees it).
+   * Without it the load is closed loop: each lane starts its next session when one ends.
+   */
+  readonly rate?: number;
   readonly workload: Workload;
   /** Called about every `progressMs` while the clock runs. */
   readonly onProgress?: (progress: LoadProgress) => void;
@@ -140,8 +146,16 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
         }
       }
     };
+    const sends = transport.lanes.map((l) => recorder.counting(l));
     try {
-      await Promise.all(transport.lanes.map((l) => lane(recorder.counting(l))));
+      if (options.rate === undefined) await Promise.all(sends.map(lane));
+      else
+        await openLoop(
+          options.rate,
+          sends,
+          options.workload,
+          () => performance.now() < deadline && recorder.requests < limit,
+        );
     } finally {
       clearInterval(progress);
     }
@@ -168,4 +182,35 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   } finally {
     transport.close();
   }
+}
+
+/**
+ * Starts sessions at `rate` per second, each on the next lane in turn, until `more` says
+ * stop; resolves when every session started has ended. The schedule is kept by counting
+ * what is due since the start, so a late timer is caught up, not lost.
+ */
+async function openLoop(
+  rate: number,
+  sends: readonly Send[],
+  workload: Workload,
+  more: () => boolean,
+): Promise<void> {
+  const running = new Set<Promise<void>>();
+  const started = performance.now();
+  let startedSessions = 0;
+  let next = 0;
+  while (more()) {
+    const due = Math.floor(((performance.now() - started) / 1000) * rate);
+    for (; startedSessions < due && more(); startedSessions++) {
+      const session = workload.nextSession();
+      if (session === null) return void (await Promise.all(running));
+      const send = sends[next++ % sends.length]!;
+      const done: Promise<void> = session(send)
+        .catch(() => {}) // counted as failed by the recorder
+        .finally(() => running.delete(done));
+      running.add(done);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1));
+  }
+  await Promise.all(running);
 }
