@@ -17,7 +17,12 @@ import type {
   Result,
   TransactionChild,
 } from '../src/engine/commands.js';
-import { isEmptyChangeSet, type ChangeSet, type Snapshot } from '../src/engine/changes.js';
+import {
+  isEmptyChangeSet,
+  type ChangeSet,
+  type OrderRow,
+  type Snapshot,
+} from '../src/engine/changes.js';
 import type { ErrorCode } from '../src/engine/errors.js';
 import type { PriceLevels } from '../src/engine/price-levels.js';
 import { CASH_SCALE, PRICE_SCALE, SHARE_SCALE, parseDecimal } from '../src/decimal/fixed.js';
@@ -152,7 +157,7 @@ class SnapshotBuilder {
   private accounts = new Map<string, Snapshot['accounts'][number]>();
   private symbols = new Map<string, Snapshot['symbols'][number]>();
   private positions = new Map<string, { account: string; sym: string; shares: bigint }>();
-  private orders = new Map<number, Snapshot['orders'][number]>();
+  private orders = new Map<number, OrderRow>();
   private executions: Snapshot['executions'][number][] = [];
   private cancels: Snapshot['cancels'][number][] = [];
 

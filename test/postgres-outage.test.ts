@@ -72,7 +72,7 @@ test(
       const snapshot = await readPostgresSnapshot(client);
       await client.end();
       assert.deepEqual(
-        snapshot.orders.map((o) => o.id),
+        Array.from(snapshot.orders, (o) => o.id),
         [...opened].sort((a, b) => a - b),
       );
       assert.deepEqual(auditExchange(Exchange.restore(snapshot)).problems, []);

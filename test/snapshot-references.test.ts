@@ -3,17 +3,26 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { Snapshot } from '../src/engine/changes.js';
+import type { OrderRow, Snapshot } from '../src/engine/changes.js';
 import { Exchange } from '../src/engine/exchange.js';
 import { danglingReferences } from '../src/engine/snapshot-references.js';
+
+const healthyOrder: OrderRow = {
+  id: 1,
+  account: '1',
+  sym: 'SPY',
+  isBuy: false,
+  shares: 1n,
+  limit: 1n,
+  open: 0n,
+  time: 5,
+};
 
 const healthy: Snapshot = {
   accounts: [{ id: '1', cash: 0n, deposited: 0n }],
   symbols: [{ sym: 'SPY', granted: 100n }],
   positions: [{ account: '1', sym: 'SPY', shares: 100n }],
-  orders: [
-    { id: 1, account: '1', sym: 'SPY', isBuy: false, shares: 1n, limit: 1n, open: 0n, time: 5 },
-  ],
+  orders: [healthyOrder],
   executions: [],
   cancels: [{ orderId: 1, shares: 1n, time: 6 }],
 };
@@ -27,7 +36,7 @@ test('every kind of dangling reference is named', () => {
   const broken: Snapshot = {
     ...healthy,
     positions: [{ account: '7', sym: 'QQQ', shares: 1n }],
-    orders: [{ ...healthy.orders[0]!, account: '8', sym: 'IWM' }],
+    orders: [{ ...healthyOrder, account: '8', sym: 'IWM' }],
     executions: [{ sym: 'DIA', buyOrderId: 2, sellOrderId: 1, shares: 1n, price: 1n, time: 6 }],
     cancels: [{ orderId: 3, shares: 1n, time: 7 }],
   };

@@ -56,8 +56,10 @@ function table(header: string[], rows: string[][]): string {
 /** The report, and whether every invariant holds. */
 export function inspectionReport(
   description: string,
-  snapshot: Snapshot,
+  stored: Snapshot,
 ): { text: string; ok: boolean } {
+  // Read twice below (references, then restore): held as an array.
+  const snapshot = { ...stored, orders: Array.from(stored.orders) };
   const out: string[] = [`store: ${description}`, ''];
   const dangling = danglingReferences(snapshot);
   if (dangling.length > 0) {

@@ -73,8 +73,11 @@ export interface Snapshot {
   readonly accounts: AccountRow[];
   readonly symbols: SymbolRow[];
   readonly positions: PositionRow[];
-  /** In id order (id order is arrival order): every order, or the open ones (see `scope`). */
-  readonly orders: OrderRow[];
+  /**
+   * In id order (id order is arrival order): every order, or the open ones (see `scope`).
+   * May be a one-pass stream (a store's cursor): read it once.
+   */
+  readonly orders: Iterable<OrderRow>;
   /** In execution order. */
   readonly executions: ExecutionRow[];
   readonly cancels: CancelRow[];

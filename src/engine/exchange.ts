@@ -21,7 +21,7 @@ import { OrderIndex } from './order-index.js';
 import { DirtyList } from './dirty-list.js';
 import { ClosedOrders } from './closed-orders.js';
 import { notOpenError } from './archive.js';
-import { danglingReferences } from './snapshot-references.js';
+import { referenceCheck } from './snapshot-references.js';
 
 export class Exchange {
   readonly accounts = new Map<string, Account>();
@@ -363,13 +363,9 @@ export class Exchange {
 
   /** Rebuilds the state from a store snapshot; resting orders regain their time priority. */
   static restore(snapshot: Snapshot): Exchange {
-    const dangling = danglingReferences(snapshot);
-    if (dangling.length > 0) {
-      const more = dangling.length > 5 ? ` and ${dangling.length - 5} more` : '';
-      throw new Error(
-        `the stored state is inconsistent: ${dangling.slice(0, 5).join('; ')}${more}`,
-      );
-    }
+    // One pass over the orders, which may be a stream: each is checked as it is built, and
+    // the whole state is refused, never half-loaded, if any reference dangles.
+    const check = referenceCheck(snapshot);
     const exchange = new Exchange();
     for (const row of snapshot.symbols)
       exchange.books.set(row.sym, new OrderBook(row.sym, row.granted));
@@ -377,17 +373,33 @@ export class Exchange {
       exchange.accounts.set(row.id, new Account(row.id, row.cash, row.deposited));
     }
     for (const row of snapshot.positions) {
-      const account = exchange.accounts.get(row.account)!;
+      const account = exchange.accounts.get(row.account);
+      if (account === undefined) continue; // named by the check
       account.positions.set(row.sym, new Position(account, row.sym, row.shares));
     }
     const byId = exchange.orders;
+    /** Orders that exist but were not built (their own references dangle). */
+    const unbuilt = new Set<number>();
     for (const row of snapshot.orders) {
-      const account = exchange.accounts.get(row.account)!;
+      check.order(row);
+      const account = exchange.accounts.get(row.account);
+      if (account === undefined || !exchange.books.has(row.sym)) {
+        unbuilt.add(row.id);
+        continue;
+      }
       const order = new Order(row.id, account, row.sym, row.isBuy, row.shares, row.limit, row.time);
       order.open = row.open;
       order.stored = true;
       byId.add(order);
       exchange.nextOrderId = Math.max(exchange.nextOrderId, order.id + 1);
+    }
+    check.journal((id) => byId.has(id) || unbuilt.has(id));
+    if (check.problems.length > 0) {
+      const dangling = check.problems;
+      const more = dangling.length > 5 ? ` and ${dangling.length - 5} more` : '';
+      throw new Error(
+        `the stored state is inconsistent: ${dangling.slice(0, 5).join('; ')}${more}`,
+      );
     }
     for (const e of snapshot.executions) {
       byId.get(e.buyOrderId)?.addFill(e);

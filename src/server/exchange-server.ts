@@ -42,13 +42,13 @@ export async function startExchangeServer(
 ): Promise<RunningExchange> {
   const { store, log } = options;
   const started = Date.now();
-  const snapshot = await store.load();
-  const engine = Exchange.restore(snapshot);
+  // The snapshot is not kept: as large as the book again, it is garbage once restored.
+  const engine = Exchange.restore(await store.load());
   log.info(
     {
       store: store.description,
-      accounts: snapshot.accounts.length,
-      orders: snapshot.orders.length,
+      accounts: engine.accounts.size,
+      openOrders: engine.orders.size,
       ms: Date.now() - started,
     },
     'state loaded',

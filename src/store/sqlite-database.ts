@@ -6,10 +6,11 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import type { ChangeSet, Snapshot } from '../engine/changes.js';
+import type { ChangeSet, OrderRow, Snapshot } from '../engine/changes.js';
 import {
   cashText,
   liveSnapshotQueries,
+  orderFromRow,
   priceText,
   sharesText,
   snapshotFromRows,
@@ -161,22 +162,34 @@ export class SqliteDatabase {
 /** The whole committed state, read in one transaction (a consistent view while a writer runs). */
 const LIVE_QUERIES = liveSnapshotQueries("open_shares <> '0'");
 
-/** The committed state, all of it or what the engine serves from (see `Snapshot.scope`). */
+type Row = Record<string, unknown>;
+
+/**
+ * The committed state, all of it or what the engine serves from (see `Snapshot.scope`).
+ * 'all' is read in one transaction, as `exchange inspect` does beside a running server.
+ * 'live' is read at start, before this server writes anything and while its lock keeps
+ * every other writer out; its orders come as a one-pass stream from the cursor, converted
+ * one by one as the engine takes them, so a large book is never held twice.
+ */
 export function readSqliteSnapshot(db: Database.Database, scope: 'all' | 'live' = 'all'): Snapshot {
-  return db.transaction((): Snapshot => {
-    const read = (sql: string): Record<string, unknown>[] =>
-      db.prepare(sql).all() as Record<string, unknown>[];
-    const q = scope === 'live' ? LIVE_QUERIES : SNAPSHOT_QUERIES;
-    const next = scope === 'live' ? Number(read(LIVE_QUERIES.next)[0]!.next) : undefined;
-    const rows = {
-      accounts: read(q.accounts),
-      symbols: read(q.symbols),
-      positions: read(q.positions),
-      executions: read(q.executions),
-      cancels: read(q.cancels),
-      // Last: while its cursor is open, the connection runs nothing else.
-      orders: db.prepare(q.orders).iterate() as Iterable<Record<string, unknown>>,
-    };
-    return snapshotFromRows(rows, next === undefined ? undefined : { nextOrderId: next });
-  })();
+  const read = (sql: string): Row[] => db.prepare(sql).all() as Row[];
+  const q = scope === 'live' ? LIVE_QUERIES : SNAPSHOT_QUERIES;
+  const tables = () => ({
+    accounts: read(q.accounts),
+    symbols: read(q.symbols),
+    positions: read(q.positions),
+    executions: read(q.executions),
+    cancels: read(q.cancels),
+  });
+  if (scope === 'all') {
+    return db.transaction(() => snapshotFromRows({ ...tables(), orders: read(q.orders) }))();
+  }
+  const nextOrderId = Number(read(LIVE_QUERIES.next)[0]!.next);
+  const snapshot = snapshotFromRows({ ...tables(), orders: [] }, { nextOrderId });
+  return { ...snapshot, orders: streamOrders(db, q.orders) };
+}
+
+/** Opens its cursor only when read, so an unread stream holds no statement open. */
+function* streamOrders(db: Database.Database, sql: string): Generator<OrderRow> {
+  for (const row of db.prepare(sql).iterate() as Iterable<Row>) yield orderFromRow(row);
 }
