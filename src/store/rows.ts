@@ -89,15 +89,8 @@ export function liveSnapshotQueries(
   };
 }
 
-type Row = Record<string, unknown>;
-/**
- * Rows of each table. Orders may come as any iterable (a driver's cursor): each row is
- * converted as it is read, so a large book is never held twice, as driver rows and as
- * order rows.
- */
-export type SnapshotRows = Record<Exclude<keyof typeof SNAPSHOT_QUERIES, 'orders'>, Row[]> & {
-  orders: Iterable<Row>;
-};
+export type Row = Record<string, unknown>;
+export type SnapshotRows = Record<keyof typeof SNAPSHOT_QUERIES, Row[]>;
 
 /** An orders row as a SQL driver returns it (text or numbers) → an order row. */
 export function orderFromRow(r: Row): OrderRow {
@@ -135,7 +128,7 @@ export function snapshotFromRows(
       sym: text(r.symbol),
       shares: readShares(text(r.shares)),
     })),
-    orders: Array.from(rows.orders, orderFromRow),
+    orders: rows.orders.map(orderFromRow),
     executions: rows.executions.map((r) => ({
       sym: text(r.symbol),
       buyOrderId: Number(r.buy_order_id),

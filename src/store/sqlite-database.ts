@@ -11,6 +11,7 @@ import {
   cashText,
   liveSnapshotQueries,
   orderFromRow,
+  type Row,
   priceText,
   sharesText,
   snapshotFromRows,
@@ -161,8 +162,6 @@ export class SqliteDatabase {
 
 /** The whole committed state, read in one transaction (a consistent view while a writer runs). */
 const LIVE_QUERIES = liveSnapshotQueries("open_shares <> '0'");
-
-type Row = Record<string, unknown>;
 
 /**
  * The committed state, all of it or what the engine serves from (see `Snapshot.scope`).
