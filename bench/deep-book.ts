@@ -4,7 +4,7 @@
 // process also holds the recorded requests, so its RSS says little here: `npm run
 // bench:restart` gives the server's RSS with such a book).
 // Options: BENCH_DEPTH (default 1,000,000), BENCH_RUNS (default 5), BENCH_ENGINE_COMMANDS
-// (default 1,000,000).
+// (default 1,000,000); argument --json: one JSON line instead of text (for `npm run bench`).
 
 import type { Exchange } from '../src/engine/exchange.js';
 import { DEFAULT_HISTORY_CACHE } from '../src/server/sequencer.js';
@@ -36,6 +36,13 @@ const hooks = {
 
 const deep = benchEngine(COMMANDS, RUNS, DEFAULT_HISTORY_CACHE, deepBookRequests(DEPTH), hooks);
 const empty = benchEngine(COMMANDS, RUNS, DEFAULT_HISTORY_CACHE);
+const b = built as { heapMiB: number; resting: number } | null;
+if (process.argv.includes('--json')) {
+  console.log(
+    JSON.stringify({ depth: DEPTH, empty, deep, heapMiB: b?.heapMiB, resting: b?.resting }),
+  );
+  process.exit(0);
+}
 
 console.log(`engine, mixed flow in process, medians of ${RUNS}:`);
 console.log(
@@ -47,7 +54,6 @@ console.log(
 console.log(
   `  ratio deep / empty: ${(deep.commandsPerSecond / empty.commandsPerSecond).toFixed(2)}`,
 );
-const b = built as { heapMiB: number; resting: number } | null;
 if (b !== null) {
   console.log(
     `engine heap for the book: ${b.heapMiB.toFixed(0)} MiB for ${fmt(b.resting)} resting orders` +

@@ -88,21 +88,30 @@ export function spawnExchange(
   db: string,
   framedPort: '0' | 'off' = '0',
   workers = 0,
+  /** Extra Node flags (such as --cpu-prof, which NODE_OPTIONS refuses), before the script. */
+  nodeFlags: readonly string[] = [],
 ): Promise<BenchServer> {
   const args = ['serve', '--host', '127.0.0.1', '--port', '0', '--framed-port', framedPort];
   const all = [...args, '--db', db, '--workers', String(workers)];
-  return spawnServer(all, join(ROOT, 'bin/exchange'), workers);
+  const bin = join(ROOT, 'bin/exchange');
+  return nodeFlags.length === 0
+    ? spawnServer(all, bin, workers)
+    : // The flags of the executable's first line, given by hand.
+      spawnServer(
+        ['--max-semi-space-size=64', ...nodeFlags, bin, ...all],
+        process.execPath,
+        workers,
+      );
 }
 
-export async function runLoadWorker(job: LoadJob): Promise<LoadSummary> {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', 'bench/load-worker.ts', JSON.stringify(job)],
-    {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
+/** One load run in its own process; pinned to `cpuList` (taskset -c syntax) when given. */
+export async function runLoadWorker(job: LoadJob, cpuList?: string): Promise<LoadSummary> {
+  const node = [process.execPath, '--import', 'tsx', 'bench/load-worker.ts', JSON.stringify(job)];
+  const argv = cpuList === undefined ? node : ['taskset', '-c', cpuList, ...node];
+  const child = spawn(argv[0]!, argv.slice(1), {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   const [code] = (await once(child, 'exit')) as [number | null];

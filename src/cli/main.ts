@@ -1,6 +1,7 @@
 // The `exchange` command.
 
 import { Command, Option } from 'commander';
+import { benchCommand } from './bench.js';
 import { inspectionReport, readSnapshot } from './inspect.js';
 import { loadCommand } from './load.js';
 import { parseAddress, parseCount, parsePort, parsePositiveInt } from './parsers.js';
@@ -152,5 +153,6 @@ program
   });
 
 program.addCommand(loadCommand());
+program.addCommand(benchCommand());
 
 await program.parseAsync(process.argv);

@@ -1,0 +1,29 @@
+// What the benchmark matrix measures: its cells, and the engine's in-process figures.
+
+import type { EngineFigures } from './engine.js';
+
+export type Mode = 'classic' | 'framed';
+export type StoreKind = 'memory' | 'sqlite' | 'postgres';
+
+export interface Cell {
+  readonly mode: Mode;
+  readonly kind: 'bare' | 'exchange';
+  readonly store: StoreKind | null;
+  /** Bare: server processes. Exchange: gateway processes (0: one process). */
+  readonly workers: number;
+  readonly pinned: boolean;
+}
+
+export const cellName = (c: Cell): string =>
+  (c.kind === 'bare'
+    ? `${c.mode} bare floor, ${c.workers} process${c.workers > 1 ? 'es' : ''}`
+    : `${c.mode} ${c.store}, --workers ${c.workers}`) + (c.pinned ? ', pinned' : '');
+
+/** `bench/deep-book.ts --json`: the mixed flow on an empty book and on a deep one. */
+export interface EngineResults {
+  readonly depth: number;
+  readonly empty: EngineFigures;
+  readonly deep: EngineFigures;
+  readonly heapMiB?: number;
+  readonly resting?: number;
+}
