@@ -10,7 +10,7 @@ import {
   escapeXml,
   frameReply,
 } from '../src/protocol/encode.js';
-import { parseXmlTree } from '../src/protocol/xml-tree.js';
+import { DEFAULT_XML_LIMITS, parseXmlTree, type XmlLimits } from '../src/protocol/xml-tree.js';
 import { exchangeError, type ErrorCode } from '../src/engine/errors.js';
 import type {
   CreateChild,
@@ -29,20 +29,13 @@ const bytes = (text: string): Buffer => Buffer.from(text, 'utf8');
 const U = 100_000_000n;
 const CASH = U * U;
 
-function decodeOk(
-  xml: string | Uint8Array,
-  limits?: { maxDepth: number; maxElements: number },
-): Request {
+function decodeOk(xml: string | Uint8Array, limits?: XmlLimits): Request {
   const result = decodeRequest(typeof xml === 'string' ? bytes(xml) : xml, limits);
   assert.ok(result.ok, result.ok ? '' : `${result.error.code}: ${result.error.message}`);
   return result.request;
 }
 
-function decodeFails(
-  xml: string | Uint8Array,
-  code: ErrorCode,
-  limits?: { maxDepth: number; maxElements: number },
-): string {
+function decodeFails(xml: string | Uint8Array, code: ErrorCode, limits?: XmlLimits): string {
   const result = decodeRequest(typeof xml === 'string' ? bytes(xml) : xml, limits);
   assert.ok(!result.ok, `expected ${code}, decoded ${JSON.stringify(result, bigintJson)}`);
   assert.equal(result.error.code, code, result.error.message);
@@ -591,7 +584,7 @@ describe('decodeRequest: whole-request outcomes', () => {
   });
 
   test('depth cap', () => {
-    const limits = { maxDepth: 3, maxElements: 100 };
+    const limits = { ...DEFAULT_XML_LIMITS, maxDepth: 3, maxElements: 100 };
     // create > symbol > account is 3 deep: allowed.
     const ok = decodeOk(
       '<create><symbol sym="X"><account id="1">1</account></symbol></create>',
@@ -609,7 +602,7 @@ describe('decodeRequest: whole-request outcomes', () => {
   });
 
   test('element-count cap', () => {
-    const limits = { maxDepth: 32, maxElements: 5 };
+    const limits = { ...DEFAULT_XML_LIMITS, maxElements: 5 };
     const four = '<account id="1" balance="1"/>'.repeat(4);
     assert.equal(decodeOk(`<create>${four}</create>`, limits).kind, 'create');
     decodeFails(`<create>${four}<account id="2" balance="1"/></create>`, 'XML_TOO_COMPLEX', limits);
@@ -618,6 +611,17 @@ describe('decodeRequest: whole-request outcomes', () => {
       'XML_TOO_COMPLEX',
       limits,
     );
+  });
+
+  test('attribute length cap', () => {
+    const limits = { ...DEFAULT_XML_LIMITS, maxAttributeLength: 8 };
+    const order = (sym: string): string =>
+      `<transactions id="1"><order sym="${sym}" amount="1" limit="1"/></transactions>`;
+    assert.equal(decodeOk(order('ABCDEFGH'), limits).kind, 'transactions');
+    const message = decodeFails(order('ABCDEFGHI'), 'ATTRIBUTE_TOO_LONG', limits);
+    assert.match(message, /sym of <order> is over 8 characters/);
+    // The default: a megabyte-long symbol is refused as such, not parsed on.
+    decodeFails(order('A'.repeat(100_000)), 'ATTRIBUTE_TOO_LONG');
   });
 
   test('attribute values with entities are decoded', () => {

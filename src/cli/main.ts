@@ -7,7 +7,8 @@ import { loadCommand } from './load.js';
 import { parseAddress, parseCount, parsePort, parsePositiveInt } from './parsers.js';
 import { DEFAULT_MAX_REQUEST_BYTES } from '../protocol/framing.js';
 import { runEngine, runGateway, serve, type ServeOptions } from './serve.js';
-import { DEFAULT_HISTORY_CACHE } from '../server/sequencer.js';
+import { LISTENER_DEFAULTS } from '../server/listeners.js';
+import { DEFAULT_HISTORY_CACHE, DEFAULT_MAX_PENDING } from '../server/sequencer.js';
 import { defaultDbSpec } from '../store/open-store.js';
 
 const program = new Command();
@@ -39,6 +40,30 @@ function withListenOptions(command: Command): Command {
       'largest request body accepted; a longer length line is refused before any of the body is read',
       parsePositiveInt,
       DEFAULT_MAX_REQUEST_BYTES,
+    )
+    .option(
+      '--request-timeout <seconds>',
+      'a request must arrive whole within this long of its first byte (classic: of connecting), else it is refused and the connection closed',
+      parsePositiveInt,
+      LISTENER_DEFAULTS.requestTimeoutMs / 1000,
+    )
+    .option(
+      '--idle-timeout <seconds>',
+      'framed: a connection with nothing in flight is closed after this long without a byte',
+      parsePositiveInt,
+      LISTENER_DEFAULTS.idleTimeoutMs / 1000,
+    )
+    .option(
+      '--write-timeout <seconds>',
+      'a client that leaves its replies unread this long is disconnected',
+      parsePositiveInt,
+      LISTENER_DEFAULTS.writeTimeoutMs / 1000,
+    )
+    .option(
+      '--max-connections <n>',
+      'open connections per listener (and per gateway process) beyond which new ones are closed at once',
+      parsePositiveInt,
+      LISTENER_DEFAULTS.maxConnections,
     );
 }
 
@@ -63,6 +88,12 @@ function withEngineOptions(command: Command): Command {
       'closed orders kept in memory; queries of older closed orders are answered from the store',
       parseCount,
       DEFAULT_HISTORY_CACHE,
+    )
+    .option(
+      '--max-pending <n>',
+      'requests waiting for the store beyond which new ones are refused with an overload error instead of queued',
+      parsePositiveInt,
+      DEFAULT_MAX_PENDING,
     );
 }
 

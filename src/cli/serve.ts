@@ -20,6 +20,10 @@ export interface ListenOptions {
   port: number | 'off';
   framedPort: number | 'off';
   maxRequestBytes: number;
+  requestTimeout: number;
+  idleTimeout: number;
+  writeTimeout: number;
+  maxConnections: number;
   logLevel: string;
 }
 
@@ -27,6 +31,7 @@ export interface EngineOptions {
   db: string;
   sync: SyncMode;
   historyCache: number;
+  maxPending: number;
   logLevel: string;
 }
 
@@ -64,6 +69,10 @@ const listenerPorts = (opts: ListenOptions) => {
     port: opts.port === 'off' ? null : opts.port,
     framedPort: opts.framedPort === 'off' ? null : opts.framedPort,
     maxRequestBytes: opts.maxRequestBytes,
+    requestTimeoutMs: opts.requestTimeout * 1000,
+    idleTimeoutMs: opts.idleTimeout * 1000,
+    writeTimeoutMs: opts.writeTimeout * 1000,
+    maxConnections: opts.maxConnections,
   };
 };
 
@@ -76,6 +85,7 @@ function startEngine(
     store: openStore(opts.db, { sync: opts.sync }),
     log,
     historyCache: opts.historyCache,
+    maxPending: opts.maxPending,
     onStoreFailure: () => process.exit(1),
     port: null,
     framedPort: null,

@@ -35,11 +35,14 @@ export const ERROR_MESSAGES = {
   XML_TOO_COMPLEX: 'XML document is too deep or has too many elements',
   UNKNOWN_ROOT: 'Unknown request: root element must be <create> or <transactions>',
   INVALID_UTF8: 'Request is not valid UTF-8',
+  ATTRIBUTE_TOO_LONG: 'Attribute value is too long',
+  REQUEST_TIMEOUT: 'The whole request did not arrive in time',
   INTERNAL: 'Internal error: the request was not executed',
   STORE_UNAVAILABLE:
     'The store of record is unavailable: the request was not executed; retry later',
   ENGINE_UNAVAILABLE:
     'The matching engine is unavailable: the request was not executed; retry later',
+  OVERLOADED: 'The exchange is overloaded: the request was not executed; retry later',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_MESSAGES;

@@ -6,7 +6,7 @@
 import { connect, type Socket } from 'node:net';
 import type { Logger } from 'pino';
 import type { Request, Result } from '../engine/commands.js';
-import { EngineUnavailable, OutcomeUnknown } from '../server/engine-errors.js';
+import { EngineUnavailable, OutcomeUnknown, Overloaded } from '../server/engine-errors.js';
 import { StoreFailure } from '../server/sequencer.js';
 import { decodeResult, encodeRequest, type Wire } from './codec.js';
 import { encodeFrame, FrameReader } from './frames.js';
@@ -115,6 +115,7 @@ export class EngineLink {
       const payload = message[i + 1]!;
       if (payload === 'STORE_UNAVAILABLE')
         waiter.reject(new StoreFailure('reported by the engine'));
+      else if (payload === 'OVERLOADED') waiter.reject(new Overloaded());
       else if (typeof payload === 'string') waiter.reject(new Error(`engine: ${payload}`));
       else waiter.resolve((payload as Wire[]).map(decodeResult));
     }

@@ -5,6 +5,7 @@
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import type { Logger } from 'pino';
 import type { Submit } from '../server/request-handler.js';
+import { Overloaded } from '../server/engine-errors.js';
 import { StoreFailure } from '../server/sequencer.js';
 import { decodeRequest, encodeResult, type Wire } from './codec.js';
 import { encodeFrame, FrameReader } from './frames.js';
@@ -48,8 +49,12 @@ function serveGateway(socket: Socket, submit: Submit, log: Logger): void {
         submit(decodeRequest(m[i + 1]!)).then(
           (results) => answer(id, results.map(encodeResult)),
           (error: unknown) => {
-            if (!(error instanceof StoreFailure)) log.error({ err: error }, 'request failed');
-            answer(id, error instanceof StoreFailure ? 'STORE_UNAVAILABLE' : 'INTERNAL');
+            if (error instanceof StoreFailure) answer(id, 'STORE_UNAVAILABLE');
+            else if (error instanceof Overloaded) answer(id, 'OVERLOADED');
+            else {
+              log.error({ err: error }, 'request failed');
+              answer(id, 'INTERNAL');
+            }
           },
         );
       }

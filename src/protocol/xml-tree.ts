@@ -17,9 +17,15 @@ export interface XmlElement {
 export interface XmlLimits {
   readonly maxDepth: number;
   readonly maxElements: number;
+  /** Characters in one attribute value (ids, symbols and numbers are far shorter). */
+  readonly maxAttributeLength: number;
 }
 
-export const DEFAULT_XML_LIMITS: XmlLimits = { maxDepth: 32, maxElements: 100_000 };
+export const DEFAULT_XML_LIMITS: XmlLimits = {
+  maxDepth: 32,
+  maxElements: 100_000,
+  maxAttributeLength: 1024,
+};
 
 export type TreeResult = { ok: true; root: XmlElement } | { ok: false; error: ExchangeError };
 
@@ -75,6 +81,16 @@ export function parseXmlTree(body: Uint8Array, limits: XmlLimits = DEFAULT_XML_L
           `at most ${limits.maxElements} elements nested at most ${limits.maxDepth} deep`,
         ),
       );
+    }
+    for (const name in tag.attributes) {
+      if (tag.attributes[name]!.length > limits.maxAttributeLength) {
+        throw new Refusal(
+          exchangeError(
+            'ATTRIBUTE_TOO_LONG',
+            `${name} of <${tag.name}> is over ${limits.maxAttributeLength} characters`,
+          ),
+        );
+      }
     }
     const element: XmlElement = {
       name: tag.name,

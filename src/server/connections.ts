@@ -4,7 +4,7 @@
 // Both feed bytes to a FrameDecoder; sockets and timers live here, protocol logic does not.
 
 import type { Socket } from 'node:net';
-import type { ExchangeError } from '../engine/errors.js';
+import { exchangeError, type ExchangeError } from '../engine/errors.js';
 import { encodeRequestError, frameReply } from '../protocol/encode.js';
 import { FrameDecoder, type FrameEvent } from '../protocol/framing.js';
 import { isCutShortXml } from '../protocol/xml-tree.js';
@@ -16,7 +16,23 @@ export interface ConnectionOptions {
   readonly quietMs: number;
   /** Framed: pipelined requests a connection may have unanswered before we stop reading. */
   readonly maxPipelined: number;
+  /**
+   * A request must arrive whole within this long of its first byte (classic: of the
+   * connection opening), or it is refused and the connection closed: a client trickling a
+   * byte a second (slowloris) cannot hold a connection, which an idle timeout alone allows.
+   */
+  readonly requestTimeoutMs: number;
+  /** Framed: a connection with nothing in flight is closed after this long without a byte. */
+  readonly idleTimeoutMs: number;
+  /**
+   * A client that leaves its replies unread this long is disconnected. Until then it is
+   * not read from (backpressure), so what it costs stays bounded.
+   */
+  readonly writeTimeoutMs: number;
 }
+
+/** How long a connection being cut off may take to take its last reply before it is destroyed. */
+const CUT_OFF_GRACE_MS = 2000;
 
 export interface Connection {
   /** Stops taking new requests; what was already read is still answered. */
@@ -31,7 +47,11 @@ export interface Connection {
 abstract class BaseConnection implements Connection {
   protected readonly decoder: FrameDecoder;
   private quietTimer: NodeJS.Timeout | null = null;
+  private deadlineTimer: NodeJS.Timeout | null = null;
+  private graceTimer: NodeJS.Timeout | null = null;
   protected reading = true;
+  /** Classic: the request deadline runs from the connection's opening, not its first byte. */
+  protected abstract readonly deadlineFromOpen: boolean;
   private settledWaiters: (() => void)[] = [];
 
   constructor(
@@ -50,8 +70,32 @@ abstract class BaseConnection implements Connection {
     socket.on('error', () => socket.destroy());
     socket.on('close', () => {
       this.clearQuietTimer();
+      this.clearDeadline();
+      if (this.graceTimer !== null) clearTimeout(this.graceTimer);
+      this.onClosed();
       this.notifySettled(true);
     });
+  }
+
+  /** Arms the request deadline; subclasses call it once constructed, as they need. */
+  protected armDeadline(): void {
+    if (this.deadlineTimer !== null) return;
+    this.deadlineTimer = setTimeout(() => {
+      this.deadlineTimer = null;
+      if (!this.reading) return;
+      this.deliver([{ type: 'error', error: exchangeError('REQUEST_TIMEOUT') }]);
+      this.destroyAfter(CUT_OFF_GRACE_MS);
+    }, this.options.requestTimeoutMs);
+  }
+
+  private clearDeadline(): void {
+    if (this.deadlineTimer !== null) clearTimeout(this.deadlineTimer);
+    this.deadlineTimer = null;
+  }
+
+  /** Destroys the socket if it is still open after `ms` (the first such call wins). */
+  protected destroyAfter(ms: number): void {
+    this.graceTimer ??= setTimeout(() => this.socket.destroy(), ms);
   }
 
   stopReading(): void {
@@ -85,6 +129,7 @@ abstract class BaseConnection implements Connection {
   protected abstract onFatal(error: ExchangeError): void;
   protected abstract onPeerEnd(): void;
   protected abstract hasPendingReplies(): boolean;
+  protected onClosed(): void {}
 
   private isSettled(): boolean {
     return this.socket.destroyed || !this.hasPendingReplies();
@@ -104,6 +149,8 @@ abstract class BaseConnection implements Connection {
       else this.onFatal(event.error);
     }
     this.armQuietTimer();
+    if (!this.reading || (this.decoder.idle && !this.deadlineFromOpen)) this.clearDeadline();
+    else if (!this.decoder.idle) this.armDeadline();
   }
 
   private armQuietTimer(): void {
@@ -124,6 +171,12 @@ abstract class BaseConnection implements Connection {
 /** One request, the plain reply, close. Extra bytes after the request are ignored. */
 export class ClassicConnection extends BaseConnection {
   private answering = false;
+  protected readonly deadlineFromOpen = true;
+
+  constructor(socket: Socket, handle: RequestHandler, options: ConnectionOptions) {
+    super(socket, handle, options);
+    this.armDeadline();
+  }
 
   protected onRequest(body: Buffer): void {
     this.takeOnly();
@@ -156,7 +209,11 @@ export class ClassicConnection extends BaseConnection {
 
   private finish(xml: string): void {
     this.answering = false;
-    if (!this.socket.destroyed) this.socket.end(xml);
+    if (!this.socket.destroyed) {
+      this.socket.end(xml);
+      // A client that neither reads the reply nor closes does not keep the socket.
+      this.destroyAfter(this.options.writeTimeoutMs);
+    }
     this.notifySettled(false);
   }
 }
@@ -170,14 +227,33 @@ export class FramedConnection extends BaseConnection {
   private readonly slots: Slot[] = [];
   private closing = false;
   private corked = false;
+  private writeTimer: NodeJS.Timeout | null = null;
+  protected readonly deadlineFromOpen = false;
 
   constructor(socket: Socket, handle: RequestHandler, options: ConnectionOptions) {
     super(socket, handle, options);
     // Pipelined replies must not wait for Nagle's algorithm; writes are corked per tick.
     socket.setNoDelay(true);
     // A client that does not read its replies stops being read from, so its backlog
-    // stays bounded by the socket's buffer and maxPipelined.
-    socket.on('drain', () => this.resumeIfRoom());
+    // stays bounded by the socket's buffer and maxPipelined; if it still does not read
+    // within the write timeout, it is disconnected.
+    socket.on('drain', () => {
+      this.clearWriteTimer();
+      this.resumeIfRoom();
+    });
+    socket.setTimeout(options.idleTimeoutMs);
+    socket.on('timeout', () => {
+      if (this.slots.length === 0 && this.decoder.idle) void this.close(CUT_OFF_GRACE_MS);
+    });
+  }
+
+  protected override onClosed(): void {
+    this.clearWriteTimer();
+  }
+
+  private clearWriteTimer(): void {
+    if (this.writeTimer !== null) clearTimeout(this.writeTimer);
+    this.writeTimer = null;
   }
 
   protected onRequest(body: Buffer): void {
@@ -228,8 +304,10 @@ export class FramedConnection extends BaseConnection {
       }
       socket.write(this.slots.shift()!.reply!);
     }
-    if (socket.writableNeedDrain) socket.pause();
-    else this.resumeIfRoom();
+    if (socket.writableNeedDrain) {
+      socket.pause();
+      this.writeTimer ??= setTimeout(() => socket.destroy(), this.options.writeTimeoutMs);
+    } else this.resumeIfRoom();
     if (this.slots.length === 0) {
       if (this.closing && !socket.writableEnded) socket.end();
       this.notifySettled(false);

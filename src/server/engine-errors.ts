@@ -1,4 +1,12 @@
-// How a gateway's submit fails when the engine is across a link.
+// How a submit fails without a result: the engine is across a link that is down, or it
+// sheds load.
+
+/** The engine has too many requests waiting to be durable: this one was not executed. */
+export class Overloaded extends Error {
+  constructor() {
+    super('too many requests are waiting for the store');
+  }
+}
 
 /** The link to the engine is down: the request was not sent, so it was not executed. */
 export class EngineUnavailable extends Error {

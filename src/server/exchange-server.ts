@@ -16,6 +16,8 @@ export interface ExchangeServerOptions extends ListenerOptions {
   readonly link?: { readonly host: string; readonly port: number };
   /** Closed orders kept in memory; queries of older ones are answered from the store. */
   readonly historyCache?: number;
+  /** Requests waiting to be durable beyond which new ones get OVERLOADED. */
+  readonly maxPending?: number;
   /** Seconds since the epoch; injectable for tests. */
   readonly clock?: () => number;
   /** Called if the store fails: the process should exit (the engine is ahead of the store). */
@@ -67,6 +69,7 @@ export async function startExchangeServer(
       }
     },
     options.historyCache,
+    options.maxPending,
   );
   const submit = (request: Request): Promise<Result[]> => sequencer.submit(request);
   const listeners = await startListeners(submit, options);

@@ -25,7 +25,19 @@ export interface ListenerOptions {
   readonly quietMs?: number;
   readonly maxPipelined?: number;
   readonly xmlLimits?: XmlLimits;
+  readonly requestTimeoutMs?: number;
+  readonly idleTimeoutMs?: number;
+  readonly writeTimeoutMs?: number;
+  /** Connections per listener beyond which new ones are closed at once (existing ones go on). */
+  readonly maxConnections?: number;
 }
+
+export const LISTENER_DEFAULTS = {
+  requestTimeoutMs: 10_000,
+  idleTimeoutMs: 300_000,
+  writeTimeoutMs: 30_000,
+  maxConnections: 10_000,
+} as const;
 
 export interface Listeners {
   readonly host: string;
@@ -56,7 +68,11 @@ export async function startListeners(submit: Submit, options: ListenerOptions): 
     maxRequestBytes: options.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES,
     quietMs: options.quietMs ?? 1000,
     maxPipelined: options.maxPipelined ?? 1024,
+    requestTimeoutMs: options.requestTimeoutMs ?? LISTENER_DEFAULTS.requestTimeoutMs,
+    idleTimeoutMs: options.idleTimeoutMs ?? LISTENER_DEFAULTS.idleTimeoutMs,
+    writeTimeoutMs: options.writeTimeoutMs ?? LISTENER_DEFAULTS.writeTimeoutMs,
   };
+  let lastDropWarning = 0;
   const connections = new Set<Connection>();
   const servers: Server[] = [];
 
@@ -70,6 +86,17 @@ export async function startListeners(submit: Submit, options: ListenerOptions): 
       const connection = make(socket);
       connections.add(connection);
       socket.on('close', () => connections.delete(connection));
+    });
+    server.maxConnections = options.maxConnections ?? LISTENER_DEFAULTS.maxConnections;
+    server.on('drop', () => {
+      // At most one line a second however fast connections are refused.
+      const now = Date.now();
+      if (now - lastDropWarning < 1000) return;
+      lastDropWarning = now;
+      options.log.warn(
+        { port: (server.address() as AddressInfo).port, maxConnections: server.maxConnections },
+        'connection limit reached: refusing new connections',
+      );
     });
     servers.push(server);
     return listen(server, port, host);

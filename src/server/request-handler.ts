@@ -8,7 +8,7 @@ import { exchangeError } from '../engine/errors.js';
 import { decodeRequest } from '../protocol/decode.js';
 import { encodeRequestError, encodeResults } from '../protocol/encode.js';
 import type { XmlLimits } from '../protocol/xml-tree.js';
-import { EngineUnavailable, OutcomeUnknown } from './engine-errors.js';
+import { EngineUnavailable, OutcomeUnknown, Overloaded } from './engine-errors.js';
 import { StoreFailure } from './sequencer.js';
 
 export type RequestHandler = (body: Buffer) => Promise<string>;
@@ -22,15 +22,16 @@ export function createRequestHandler(
   log: Logger,
 ): RequestHandler {
   return async (body) => {
-    const decoded = decodeRequest(body, xmlLimits);
-    if (!decoded.ok) return encodeRequestError(decoded.error);
     try {
+      const decoded = decodeRequest(body, xmlLimits);
+      if (!decoded.ok) return encodeRequestError(decoded.error);
       return encodeResults(await submit(decoded.request));
     } catch (error) {
       if (error instanceof StoreFailure)
         return encodeRequestError(exchangeError('STORE_UNAVAILABLE'));
       if (error instanceof EngineUnavailable)
         return encodeRequestError(exchangeError('ENGINE_UNAVAILABLE'));
+      if (error instanceof Overloaded) return encodeRequestError(exchangeError('OVERLOADED'));
       // Sent, but its answer was lost with the engine: no reply can be true, so the
       // connection closes without one (the listener destroys it on a rejection).
       if (error instanceof OutcomeUnknown) throw error;

@@ -11,6 +11,7 @@ import { isEmptyChangeSet } from '../engine/changes.js';
 import { answerArchived } from '../engine/archive.js';
 import { Exchange } from '../engine/exchange.js';
 import type { Store } from '../store/store.js';
+import { Overloaded } from './engine-errors.js';
 
 interface Pending {
   readonly request: Request;
@@ -25,6 +26,8 @@ export interface SequencerStats {
   largestBatch: number;
   /** Sum over batches of hand-off to durable, for the mean commit latency. */
   commitMs: number;
+  /** Requests refused because too many were waiting for the store. */
+  shed: number;
 }
 
 /**
@@ -34,6 +37,13 @@ export interface SequencerStats {
  * one evicted costs a store read when queried; recent orders are the ones clients query.
  */
 export const DEFAULT_HISTORY_CACHE = 1_000;
+
+/**
+ * Requests applied or queued but not yet durable beyond which new ones are refused
+ * (OVERLOADED) instead of queued: when the store falls behind, memory and latency stay
+ * bounded and clients learn at once that they should back off.
+ */
+export const DEFAULT_MAX_PENDING = 100_000;
 
 export class StoreFailure extends Error {
   constructor(cause: unknown) {
@@ -48,12 +58,20 @@ export class Sequencer {
   private scheduled = false;
   /** Batches handed to the store and not yet durable. */
   private inFlight = 0;
+  /** Requests in those batches. */
+  private awaitingDurable = 0;
   /** Settles when the newest batch handed to the store is durable. */
   private lastCommit: Promise<void> = Promise.resolve();
   private failure: StoreFailure | null = null;
   private lastTime = 0;
   private idleWaiters: (() => void)[] = [];
-  readonly stats: SequencerStats = { batches: 0, requests: 0, largestBatch: 0, commitMs: 0 };
+  readonly stats: SequencerStats = {
+    batches: 0,
+    requests: 0,
+    largestBatch: 0,
+    commitMs: 0,
+    shed: 0,
+  };
 
   constructor(
     private engine: Exchange,
@@ -67,6 +85,7 @@ export class Sequencer {
     private readonly onFailure: (failure: StoreFailure, recoverable: boolean) => void,
     /** Closed orders kept in memory; older ones are answered from the store. */
     private readonly historyCache = DEFAULT_HISTORY_CACHE,
+    private readonly maxPending = DEFAULT_MAX_PENDING,
   ) {}
 
   /** The engine in charge now (recovery replaces it with one rebuilt from the store). */
@@ -81,6 +100,11 @@ export class Sequencer {
     return new Promise((resolve, reject) => {
       if (this.failure !== null) {
         reject(this.failure);
+        return;
+      }
+      if (this.queue.length + this.awaitingDurable >= this.maxPending) {
+        this.stats.shed++;
+        reject(new Overloaded());
         return;
       }
       this.queue.push({ request, resolve, reject });
@@ -125,6 +149,7 @@ export class Sequencer {
     const durable = isEmptyChangeSet(changes) ? this.lastCommit : this.store.commit(changes);
     this.lastCommit = durable;
     this.inFlight++;
+    this.awaitingDurable += batch.length;
     durable
       .then(() => {
         this.stats.commitMs += performance.now() - started;
@@ -135,11 +160,13 @@ export class Sequencer {
       .then(
         () => {
           this.inFlight--;
+          this.awaitingDurable -= batch.length;
           release(batch, outcomes);
           this.settleIdle();
         },
         (error: unknown) => {
           this.inFlight--;
+          this.awaitingDurable -= batch.length;
           this.fail(batch, error);
         },
       );
