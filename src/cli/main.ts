@@ -2,6 +2,7 @@
 
 import { Command, Option } from 'commander';
 import { benchCommand } from './bench.js';
+import { checkCommand } from './check.js';
 import { inspectionReport, readSnapshot } from './inspect.js';
 import { loadCommand } from './load.js';
 import { parseAddress, parseCount, parsePort, parsePositiveInt } from './parsers.js';
@@ -185,5 +186,6 @@ program
 
 program.addCommand(loadCommand());
 program.addCommand(benchCommand());
+program.addCommand(checkCommand());
 
 await program.parseAsync(process.argv);
