@@ -188,4 +188,10 @@ program.addCommand(loadCommand());
 program.addCommand(benchCommand());
 program.addCommand(checkCommand());
 
+// Output piped into a reader that stops early (`| head`) is not an error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw error;
+});
+
 await program.parseAsync(process.argv);
