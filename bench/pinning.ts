@@ -26,7 +26,7 @@ export function coreLayout(): CoreLayout | null {
 }
 
 /** Direct children of a process (its cluster workers), from /proc. */
-function childPids(pid: number): number[] {
+export function childPids(pid: number): number[] {
   const children: number[] = [];
   for (const tid of readdirSync(`/proc/${pid}/task`)) {
     const text = readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8').trim();

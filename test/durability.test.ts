@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
+import { childPids } from '../bench/pinning.js';
 import { classicRequest } from '../src/client/classic-client.js';
 import { FramedClient } from '../src/client/framed-client.js';
 import { auditExchange } from '../src/engine/audit.js';
@@ -98,16 +99,54 @@ async function streamClassic(
 const dir = tempDir();
 after(() => dir.remove());
 
-const STORES: { name: string; skip: string | false; spec: () => Promise<string> }[] = [
-  { name: 'SQLite', skip: false, spec: async () => `sqlite:${join(dir.path, 'exchange.db')}` },
+interface Setup {
+  name: string;
+  skip: string | false;
+  spec: () => Promise<string>;
+  cycles: number;
+  /** Gateway processes in front of the engine (0: one process); every process is killed. */
+  workers: number;
+}
+
+const SETUPS: Setup[] = [
+  {
+    name: 'SQLite',
+    skip: false,
+    spec: async () => `sqlite:${join(dir.path, 'exchange.db')}`,
+    cycles: CYCLES,
+    workers: 0,
+  },
   {
     name: 'PostgreSQL',
     skip: pgBaseUrl() === null ? PG_SKIP_REASON : false,
     spec: freshPostgresUrl,
+    cycles: CYCLES,
+    workers: 0,
+  },
+  // The engine and its gateway killed together: fewer cycles, each restart starts two processes.
+  {
+    name: 'SQLite, serve --workers 1',
+    skip: false,
+    spec: async () => `sqlite:${join(dir.path, 'exchange-workers.db')}`,
+    cycles: Math.max(1, Math.ceil(CYCLES / 4)),
+    workers: 1,
   },
 ];
 
-for (const kind of STORES) {
+/** SIGKILL to the server and every process it started, at the same instant. */
+function killEveryProcess(server: ChildServer): void {
+  for (const pid of childPids(server.process.pid!)) process.kill(pid, 'SIGKILL');
+  server.process.kill('SIGKILL');
+}
+
+for (const kind of SETUPS) {
+  const CYCLES = kind.cycles;
+  const start = (db: string): Promise<ChildServer> =>
+    kind.workers === 0
+      ? startChildServer(['--db', db])
+      : startChildServer(['--db', db, '--workers', String(kind.workers)], {
+          ready: (line) => line.workers === kind.workers,
+        });
   test(
     `kill -9 under load loses no acknowledged result (${CYCLES} cycles, ${kind.name})`,
     { timeout: 30_000 + CYCLES * 10_000, skip: kind.skip },
@@ -115,7 +154,7 @@ for (const kind of STORES) {
       const db = await kind.spec();
       const acked: Acked = { opened: new Map(), canceled: new Set(), lastAckAt: 0 };
       const mine = new Map<string, number[]>();
-      let server: ChildServer = await startChildServer(['--db', db]);
+      let server: ChildServer = await start(db);
       let create = '<create>';
       for (let a = 1; a <= ACCOUNTS; a++) create += `<account id="${a}" balance="1000000"/>`;
       create += '<symbol sym="S">';
@@ -129,7 +168,7 @@ for (const kind of STORES) {
           streamClassic(server.port, acked, mine),
         ];
         await new Promise((r) => setTimeout(r, 300 + random(500)));
-        server.process.kill('SIGKILL');
+        killEveryProcess(server);
         assert.equal(await server.exited, 'SIGKILL');
         await Promise.all(streams);
 
@@ -155,7 +194,7 @@ for (const kind of STORES) {
         for (const id of acked.canceled)
           assert.ok(restored.orders.get(id)?.canceled, `acknowledged cancel of ${id} is lost`);
 
-        server = await startChildServer(['--db', db]);
+        server = await start(db);
         // Ids continue after everything ever acknowledged.
         const reply = await classicRequest(
           server.port,

@@ -50,7 +50,11 @@ export async function startChildServer(
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
   const lines = createInterface({ input: child.stdout! });
   const listening = new Promise<ListeningLine>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start: ${stderr}`)), timeoutMs);
+    const timer = setTimeout(() => {
+      // A server that never says it listens must not outlive the test that started it.
+      child.kill('SIGKILL');
+      reject(new Error(`server did not start within ${timeoutMs} ms: ${stderr}`));
+    }, timeoutMs);
     lines.on('line', (line) => {
       const entry = JSON.parse(line) as ListeningLine;
       if (entry.msg === 'listening' && (options.ready?.(entry) ?? true)) {
