@@ -138,6 +138,28 @@ describe('connection limits', () => {
   });
 });
 
+test('a client cut off at the deadline that keeps its side open is destroyed after a short grace', async () => {
+  // The write timeout is long here: the cut-off's own 2 s grace must apply, not it.
+  const server = await startTestServer({ requestTimeoutMs: 300, writeTimeoutMs: 60_000 });
+  try {
+    const socket = connect({ port: server.port, host: '127.0.0.1', allowHalfOpen: true });
+    socket.on('error', () => {});
+    await once(socket, 'connect');
+    socket.write('1');
+    const closed = untilClosed(socket);
+    // The server's close shows only when we write to it: a write to a destroyed socket is
+    // answered with a reset.
+    let poke: NodeJS.Timeout | undefined;
+    socket.once('data', () => (poke = setInterval(() => socket.write('x'), 100)));
+    const { text, ms } = await closed;
+    clearInterval(poke);
+    assert.equal(text, requestError('REQUEST_TIMEOUT'));
+    assert.ok(ms > 2000 && ms < 5000, `destroyed after ${ms} ms`);
+  } finally {
+    await server.stop();
+  }
+});
+
 /** A memory store whose commits wait until released: a store that has fallen behind. */
 class StalledStore extends MemoryStore {
   private waiting: (() => void)[] = [];

@@ -49,6 +49,7 @@ abstract class BaseConnection implements Connection {
   private quietTimer: NodeJS.Timeout | null = null;
   private deadlineTimer: NodeJS.Timeout | null = null;
   private graceTimer: NodeJS.Timeout | null = null;
+  private graceAt = Infinity;
   protected reading = true;
   /** Classic: the request deadline runs from the connection's opening, not its first byte. */
   protected abstract readonly deadlineFromOpen: boolean;
@@ -93,9 +94,15 @@ abstract class BaseConnection implements Connection {
     this.deadlineTimer = null;
   }
 
-  /** Destroys the socket if it is still open after `ms` (the first such call wins). */
+  /** Destroys the socket if it is still open after `ms` (or sooner, if asked so before). */
   protected destroyAfter(ms: number): void {
-    this.graceTimer ??= setTimeout(() => this.socket.destroy(), ms);
+    const at = performance.now() + ms;
+    if (this.graceTimer !== null) {
+      if (this.graceAt <= at) return;
+      clearTimeout(this.graceTimer);
+    }
+    this.graceAt = at;
+    this.graceTimer = setTimeout(() => this.socket.destroy(), ms);
   }
 
   stopReading(): void {
