@@ -145,31 +145,31 @@ export class CheckContext {
   }
 
   /** Queries an order; the reply must be one <status>. */
-  async query(account: string, id: string): Promise<OrderState> {
-    const xml = transactions(account, `<query id="${id}"/>`);
-    const reply = await this.send(xml);
-    const status = reply.children[0];
-    expect(
-      reply.children.length === 1 && status?.name === 'status' && status.attributes.id === id,
-      `the query is answered with <status id="${id}">`,
-      xml,
-      reply,
-    );
-    return orderState(status!, xml, reply.xml);
+  query(account: string, id: string): Promise<OrderState> {
+    return this.orderRequest(account, 'query', 'status', id);
   }
 
   /** Cancels an order; the reply must be one <canceled>. */
-  async cancel(account: string, id: string): Promise<OrderState> {
-    const xml = transactions(account, `<cancel id="${id}"/>`);
+  cancel(account: string, id: string): Promise<OrderState> {
+    return this.orderRequest(account, 'cancel', 'canceled', id);
+  }
+
+  private async orderRequest(
+    account: string,
+    child: 'query' | 'cancel',
+    answer: 'status' | 'canceled',
+    id: string,
+  ): Promise<OrderState> {
+    const xml = transactions(account, `<${child} id="${id}"/>`);
     const reply = await this.send(xml);
-    const canceled = reply.children[0];
+    const element = reply.children[0];
     expect(
-      reply.children.length === 1 && canceled?.name === 'canceled' && canceled.attributes.id === id,
-      `the cancel is answered with <canceled id="${id}">`,
+      reply.children.length === 1 && element?.name === answer && element.attributes.id === id,
+      `the ${child} is answered with <${answer} id="${id}">`,
       xml,
       reply,
     );
-    return orderState(canceled!, xml, reply.xml);
+    return orderState(element!, xml, reply.xml);
   }
 }
 
