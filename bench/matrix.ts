@@ -13,9 +13,7 @@
 // Writes bench/report/{report.md, report.html, *.svg, results.json} and, with --pdf,
 // report.pdf; --from results.json re-renders a report without measuring.
 
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { once } from 'node:events';
 import { cpus, release, totalmem, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -35,6 +33,7 @@ import {
   mainThreadCpuSeconds,
   ROOT,
   runLoadWorker,
+  runNode,
   spawnExchange,
   spawnServer,
   type BenchServer,
@@ -176,28 +175,17 @@ async function measureCell(
   return { summary, engineUs };
 }
 
-async function runNode(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<string> {
-  const child = spawn(process.execPath, args, {
-    cwd: ROOT,
-    env,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  let out = '';
-  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  const [code] = (await once(child, 'exit')) as [number | null];
-  if (code !== 0) throw new Error(`node ${args.join(' ')} failed (${code})`);
-  return out;
-}
-
 async function engineFigures(): Promise<EngineResults | null> {
   if (Number(opts['engine-commands']) === 0) return null;
   const out = await runNode(
     ['--expose-gc', '--max-semi-space-size=64', '--import', 'tsx', 'bench/deep-book.ts', '--json'],
     {
-      ...process.env,
-      BENCH_RUNS: String(RUNS),
-      BENCH_DEPTH: opts.depth,
-      BENCH_ENGINE_COMMANDS: opts['engine-commands'],
+      env: {
+        ...process.env,
+        BENCH_RUNS: String(RUNS),
+        BENCH_DEPTH: opts.depth,
+        BENCH_ENGINE_COMMANDS: opts['engine-commands'],
+      },
     },
   );
   return JSON.parse(out.trim().split('\n').pop()!) as EngineResults;

@@ -104,17 +104,32 @@ export function spawnExchange(
       );
 }
 
-/** One load run in its own process; pinned to `cpuList` (taskset -c syntax) when given. */
-export async function runLoadWorker(job: LoadJob, cpuList?: string): Promise<LoadSummary> {
-  const node = [process.execPath, '--import', 'tsx', 'bench/load-worker.ts', JSON.stringify(job)];
-  const argv = cpuList === undefined ? node : ['taskset', '-c', cpuList, ...node];
+/**
+ * Runs a Node script to its end and resolves with its stdout; pinned to `cpuList` (taskset
+ * -c syntax) when given. A non-zero exit is an error.
+ */
+export async function runNode(
+  args: readonly string[],
+  options: { env?: NodeJS.ProcessEnv; cpuList?: string } = {},
+): Promise<string> {
+  const node = [process.execPath, ...args];
+  const argv = options.cpuList === undefined ? node : ['taskset', '-c', options.cpuList, ...node];
   const child = spawn(argv[0]!, argv.slice(1), {
     cwd: ROOT,
+    env: options.env ?? process.env,
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   const [code] = (await once(child, 'exit')) as [number | null];
-  if (code !== 0) throw new Error(`load worker failed (${code})`);
+  if (code !== 0) throw new Error(`node ${args.join(' ')} failed (${code})`);
+  return out;
+}
+
+/** One load run in its own process; pinned to `cpuList` (taskset -c syntax) when given. */
+export async function runLoadWorker(job: LoadJob, cpuList?: string): Promise<LoadSummary> {
+  const out = await runNode(['--import', 'tsx', 'bench/load-worker.ts', JSON.stringify(job)], {
+    cpuList,
+  });
   return JSON.parse(out.trim().split('\n').pop()!) as LoadSummary;
 }
