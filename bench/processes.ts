@@ -90,8 +90,11 @@ export function spawnExchange(
   workers = 0,
   /** Extra Node flags (such as --cpu-prof, which NODE_OPTIONS refuses), before the script. */
   nodeFlags: readonly string[] = [],
+  /** The HTTP side (API, feed, dashboard): off unless a benchmark measures it. */
+  httpPort: '0' | 'off' = 'off',
 ): Promise<BenchServer> {
   const args = ['serve', '--host', '127.0.0.1', '--port', '0', '--framed-port', framedPort];
+  args.push('--http-port', httpPort);
   const all = [...args, '--db', db, '--workers', String(workers)];
   const bin = join(ROOT, 'bin/exchange');
   return nodeFlags.length === 0

@@ -62,9 +62,12 @@ test('serve --workers 2: gateways answer on the shared ports; SIGTERM stops all;
 });
 
 test('engine + two gateways as separate commands, linked over TCP', async () => {
-  const engine = await startChildServer(['--listen', '127.0.0.1:0', '--db', 'memory:'], {
-    command: ['engine'],
-  });
+  const engine = await startChildServer(
+    ['--listen', '127.0.0.1:0', '--db', 'memory:', '--http-port', 'off'],
+    {
+      command: ['engine'],
+    },
+  );
   assert.ok(engine.linkPort! > 0);
   const gateway = (): Promise<ChildServer> =>
     startChildServer(['--engine', `127.0.0.1:${engine.linkPort}`], {
@@ -107,6 +110,8 @@ test('serve --workers 2 on a port in use exits 1 with the reason, instead of res
       String(port),
       '--framed-port',
       '0',
+      '--http-port',
+      'off',
       '--db',
       'memory:',
       '--workers',

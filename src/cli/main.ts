@@ -11,6 +11,7 @@ import { runEngine, runGateway, serve, type ServeOptions } from './serve.js';
 import { LISTENER_DEFAULTS } from '../server/listeners.js';
 import { DEFAULT_HISTORY_CACHE, DEFAULT_MAX_PENDING } from '../server/sequencer.js';
 import { defaultDbSpec } from '../store/open-store.js';
+import { DEFAULT_HTTP_PORT } from '../http/http-server.js';
 
 const program = new Command();
 program
@@ -98,6 +99,28 @@ function withEngineOptions(command: Command): Command {
     );
 }
 
+/** The HTTP side's options (JSON API, WebSocket feed, metrics, dashboard): `serve` and `engine`. */
+function withHttpOptions(command: Command): Command {
+  return command
+    .option(
+      '--http-port <port>',
+      'JSON API, WebSocket feed (/ws), Prometheus metrics (/metrics) and the dashboard (/) ("off" disables, 0 picks a free port)',
+      parsePort,
+      DEFAULT_HTTP_PORT,
+    )
+    .option(
+      '--http-host <address>',
+      'address the HTTP side listens on: loopback unless you mean to expose it',
+      '127.0.0.1',
+    )
+    .addOption(
+      new Option(
+        '--api-token <token>',
+        'bearer token the account and order endpoints require (market data, stats and metrics stay open); prefer the environment variable, which ps does not show',
+      ).env('EXCHANGE_API_TOKEN'),
+    );
+}
+
 function withLogLevel(command: Command): Command {
   return command.addOption(
     new Option('--log-level <level>', 'log verbosity')
@@ -121,35 +144,39 @@ function starting<T>(name: string, run: (opts: T) => Promise<void>): (opts: T) =
 }
 
 withLogLevel(
-  withEngineOptions(
-    withListenOptions(
-      program
-        .command('serve')
-        .description(
-          'Run the exchange on this machine: the matching engine and store, and the TCP listeners (in this process, or in --workers gateway processes).',
-        ),
+  withHttpOptions(
+    withEngineOptions(
+      withListenOptions(
+        program
+          .command('serve')
+          .description(
+            'Run the exchange on this machine: the matching engine and store, and the TCP listeners (in this process, or in --workers gateway processes).',
+          ),
+      ),
+    ).option(
+      '--workers <n>',
+      'gateway processes that own the sockets and do framing and XML, in front of one engine process; 0 runs everything in one process',
+      parseCount,
+      0,
     ),
-  ).option(
-    '--workers <n>',
-    'gateway processes that own the sockets and do framing and XML, in front of one engine process; 0 runs everything in one process',
-    parseCount,
-    0,
   ),
 ).action(starting('serve', (opts: ServeOptions) => serve(opts)));
 
 withLogLevel(
-  withEngineOptions(
-    program
-      .command('engine')
-      .description(
-        'Run only the matching engine and the store, serving gateways (exchange gateway) on a link port.',
-      )
-      .option(
-        '--listen <address>',
-        'HOST:PORT the gateways link to (0 picks a free port)',
-        parseAddress,
-        { host: '127.0.0.1', port: 12400 },
-      ),
+  withHttpOptions(
+    withEngineOptions(
+      program
+        .command('engine')
+        .description(
+          'Run only the matching engine and the store, serving gateways (exchange gateway) on a link port.',
+        )
+        .option(
+          '--listen <address>',
+          'HOST:PORT the gateways link to (0 picks a free port)',
+          parseAddress,
+          { host: '127.0.0.1', port: 12400 },
+        ),
+    ),
   ),
 ).action(starting('engine', runEngine));
 

@@ -13,6 +13,8 @@ import {
 } from '../server/exchange-server.js';
 import { startGateway } from '../server/gateway.js';
 import { openStore } from '../store/open-store.js';
+import { answerMetricsAsks } from '../metrics/cluster-metrics.js';
+import { MetricsHub } from '../metrics/metrics-hub.js';
 import type { SyncMode } from '../store/sqlite-store.js';
 
 export interface ListenOptions {
@@ -28,6 +30,9 @@ export interface ListenOptions {
 }
 
 export interface EngineOptions {
+  httpPort: number | 'off';
+  httpHost: string;
+  apiToken?: string;
   db: string;
   sync: SyncMode;
   historyCache: number;
@@ -81,7 +86,13 @@ function startEngine(
   log: Logger,
   extra: Partial<ExchangeServerOptions>,
 ): Promise<RunningExchange> {
+  if (opts.apiToken === '') throw new Error('--api-token must not be empty');
   return startExchangeServer({
+    http:
+      opts.httpPort === 'off'
+        ? undefined
+        : { host: opts.httpHost, port: opts.httpPort, apiToken: opts.apiToken },
+    metricsHub: new MetricsHub({ processMetrics: true, gateways: cluster.isPrimary }),
     store: openStore(opts.db, { sync: opts.sync }),
     log,
     historyCache: opts.historyCache,
@@ -163,8 +174,12 @@ export async function serve(opts: ServeOptions): Promise<void> {
 
 async function serveAsWorker(opts: ServeOptions): Promise<void> {
   const log = createLogger(opts.logLevel);
+  // The engine's process adds this gateway's figures to its own /metrics and stats.
+  const metrics = new MetricsHub({ processMetrics: true });
+  answerMetricsAsks(metrics.registry);
   const gateway = await startGateway({
     ...listenerPorts(opts),
+    metrics: metrics.listeners,
     log,
     engineHost: '127.0.0.1',
     enginePort: Number(process.env.EXCHANGE_ENGINE_PORT),

@@ -7,6 +7,13 @@ import { exchangeError, type ExchangeError } from './errors.js';
 
 export interface ArchivedOrder {
   readonly account: string;
+  readonly sym: string;
+  readonly isBuy: boolean;
+  /** Original size, SHARE_SCALE, positive. */
+  readonly shares: bigint;
+  /** PRICE_SCALE */
+  readonly limit: bigint;
+  readonly time: number;
   readonly status: OrderStatus;
 }
 

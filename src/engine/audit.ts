@@ -70,6 +70,21 @@ export function auditExchange(exchange: Exchange): AuditReport {
     }
   }
 
+  // Each account's list of resting orders holds exactly its orders that rest, oldest first.
+  let listed = 0;
+  for (const account of exchange.accounts.values()) {
+    let previous = 0;
+    for (const order of account.restingOrders()) {
+      listed++;
+      if (order.account !== account || order.level === null)
+        problems.push(`order ${order.id} is listed as resting for account ${account.id}`);
+      if (order.id <= previous) problems.push(`account ${account.id}: resting list out of order`);
+      previous = order.id;
+    }
+  }
+  if (listed !== openOrders)
+    problems.push(`accounts list ${listed} resting orders, the books hold ${openOrders}`);
+
   if (cash + reservedCash !== deposited) {
     problems.push(
       `cash ${money(cash)} + reserved ${money(reservedCash)} differs from deposits ${money(deposited)}`,

@@ -14,6 +14,9 @@ export class Order {
   prev: Order | null = null;
   next: Order | null = null;
   level: PriceLevel | null = null;
+  /** Intrusive links in its account's list of resting orders. */
+  accountPrev: Order | null = null;
+  accountNext: Order | null = null;
   /** Whether the store already has this order's row (so later changes are updates). */
   stored = false;
   dirty = false;

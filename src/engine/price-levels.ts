@@ -66,6 +66,7 @@ export class PriceLevels {
       this.siftUp(level.heapIndex);
     }
     level.append(order);
+    order.account.addResting(order);
     this.orderCount++;
   }
 
@@ -75,6 +76,7 @@ export class PriceLevels {
     if (level === null) return;
     level.openShares -= order.open;
     level.unlink(order);
+    order.account.removeResting(order);
     this.orderCount--;
     if (level.count === 0) this.removeLevel(level);
   }
@@ -84,6 +86,26 @@ export class PriceLevels {
     const sorted = [...this.heap];
     sorted.sort((a, b) => (this.before(a, b) ? -1 : this.before(b, a) ? 1 : 0));
     return sorted;
+  }
+
+  /**
+   * The best `n` levels, best first, without sorting the whole side: a walk down the heap
+   * that keeps the frontier of candidate children in a small heap of its own, O(n log n).
+   */
+  topLevels(n: number): PriceLevel[] {
+    const heap = this.heap;
+    const top: PriceLevel[] = [];
+    if (heap.length === 0 || n <= 0) return top;
+    const frontier: number[] = [0];
+    const better = (i: number, j: number): boolean => this.before(heap[i]!, heap[j]!);
+    while (top.length < n && frontier.length > 0) {
+      const index = popBest(frontier, better);
+      top.push(heap[index]!);
+      for (const child of [2 * index + 1, 2 * index + 2]) {
+        if (child < heap.length) pushCandidate(frontier, child, better);
+      }
+    }
+    return top;
   }
 
   private removeLevel(level: PriceLevel): void {
@@ -135,5 +157,36 @@ export class PriceLevels {
     }
     heap[index] = item;
     item.heapIndex = index;
+  }
+}
+
+/** Heap of heap indices ordered by `better`: push one candidate. */
+function pushCandidate(h: number[], item: number, better: (i: number, j: number) => boolean): void {
+  let i = h.length;
+  h.push(item);
+  while (i > 0) {
+    const parent = (i - 1) >> 1;
+    if (!better(h[i]!, h[parent]!)) break;
+    [h[i], h[parent]] = [h[parent]!, h[i]!];
+    i = parent;
+  }
+}
+
+/** Heap of heap indices ordered by `better`: take the best candidate. */
+function popBest(h: number[], better: (i: number, j: number) => boolean): number {
+  const best = h[0]!;
+  const last = h.pop()!;
+  if (h.length === 0) return best;
+  h[0] = last;
+  let i = 0;
+  for (;;) {
+    const left = 2 * i + 1;
+    const right = left + 1;
+    let pick = i;
+    if (left < h.length && better(h[left]!, h[pick]!)) pick = left;
+    if (right < h.length && better(h[right]!, h[pick]!)) pick = right;
+    if (pick === i) return best;
+    [h[i], h[pick]] = [h[pick]!, h[i]!];
+    i = pick;
   }
 }

@@ -8,6 +8,11 @@ import type { Store } from '../store/store.js';
 import { startLinkServer, type LinkServer } from '../link/link-server.js';
 import { startListeners, type ListenerOptions } from './listeners.js';
 import { Sequencer, type StoreFailure } from './sequencer.js';
+import { startHttpServer, type HttpOptions, type HttpServer } from '../http/http-server.js';
+import { MarketFeed } from '../market/market-feed.js';
+import { EngineMetrics } from '../metrics/engine-metrics.js';
+import { MetricsHub } from '../metrics/metrics-hub.js';
+import { StatsSampler } from '../metrics/stats-sampler.js';
 
 export interface ExchangeServerOptions extends ListenerOptions {
   readonly store: Store;
@@ -22,6 +27,10 @@ export interface ExchangeServerOptions extends ListenerOptions {
   readonly clock?: () => number;
   /** Called if the store fails: the process should exit (the engine is ahead of the store). */
   readonly onStoreFailure?: (failure: StoreFailure) => void;
+  /** The JSON API, WebSocket feed, metrics and dashboard; none when absent. */
+  readonly http?: HttpOptions;
+  /** This process's metrics (the CLI adds process metrics and gateways'); a fresh one if absent. */
+  readonly metricsHub?: MetricsHub;
 }
 
 export interface RunningExchange {
@@ -34,6 +43,10 @@ export interface RunningExchange {
   readonly framedPort: number | null;
   /** Bound gateway link port, or null when there is no link. */
   readonly linkPort: number | null;
+  /** Bound HTTP port, or null when off. */
+  readonly httpPort: number | null;
+  readonly metrics: MetricsHub;
+  readonly market: MarketFeed;
   stop(): Promise<void>;
 }
 
@@ -71,25 +84,49 @@ export async function startExchangeServer(
     options.historyCache,
     options.maxPending,
   );
+  const metrics = options.metricsHub ?? new MetricsHub();
+  const market = new MarketFeed();
+  sequencer.observers.push(market, new EngineMetrics(metrics.registry, sequencer));
   const submit = (request: Request): Promise<Result[]> => sequencer.submit(request);
-  const listeners = await startListeners(submit, options);
+  const listeners = await startListeners(submit, { ...options, metrics: metrics.listeners });
   const { host, port, framedPort } = listeners;
   let link: LinkServer | null = null;
-  if (options.link !== undefined) {
-    try {
-      link = await startLinkServer(submit, { ...options.link, log });
-    } catch (error) {
-      await listeners.drain();
-      await listeners.close();
-      throw error;
+  let http: HttpServer | null = null;
+  try {
+    if (options.link !== undefined) link = await startLinkServer(submit, { ...options.link, log });
+    if (options.http !== undefined) {
+      const sampler = new StatsSampler(metrics);
+      http = await startHttpServer(options.http, {
+        api: { sequencer, store, tape: market.tape, submit, stats: () => sampler.latest() },
+        market,
+        metrics,
+        sampler,
+        log,
+      });
     }
+  } catch (error) {
+    await listeners.drain();
+    await listeners.close();
+    await link?.close();
+    throw error;
   }
   const linkPort = link?.port ?? null;
-  log.info({ host, port, framedPort, ...(link === null ? {} : { linkPort }) }, 'listening');
+  const httpPort = http?.port ?? null;
+  log.info(
+    {
+      host,
+      port,
+      framedPort,
+      ...(link === null ? {} : { linkPort }),
+      ...(http === null ? {} : { httpHost: options.http?.host, httpPort }),
+    },
+    'listening',
+  );
 
   let stopping: Promise<void> | null = null;
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
+      await http?.close();
       await listeners.drain();
       await sequencer.idle();
       // The link's last answers leave in the turn after they settle.
@@ -111,6 +148,9 @@ export async function startExchangeServer(
     port,
     framedPort,
     linkPort,
+    httpPort,
+    metrics,
+    market,
     stop,
   };
 }

@@ -12,6 +12,7 @@ import {
   type Connection,
   type ConnectionOptions,
 } from './connections.js';
+import type { ListenerKind, ListenerMetrics } from '../metrics/listener-metrics.js';
 import { createRequestHandler, type Submit } from './request-handler.js';
 
 export interface ListenerOptions {
@@ -30,6 +31,8 @@ export interface ListenerOptions {
   readonly writeTimeoutMs?: number;
   /** Connections per listener beyond which new ones are closed at once (existing ones go on). */
   readonly maxConnections?: number;
+  /** Where requests, latency and connections are counted; nothing is counted without. */
+  readonly metrics?: ListenerMetrics;
 }
 
 export const LISTENER_DEFAULTS = {
@@ -63,7 +66,14 @@ function listen(server: Server, port: number, host: string): Promise<number> {
 
 export async function startListeners(submit: Submit, options: ListenerOptions): Promise<Listeners> {
   const host = options.host ?? '0.0.0.0';
-  const handle = createRequestHandler(submit, options.xmlLimits ?? DEFAULT_XML_LIMITS, options.log);
+  const { metrics } = options;
+  const handler = (listener: ListenerKind) =>
+    createRequestHandler(
+      submit,
+      options.xmlLimits ?? DEFAULT_XML_LIMITS,
+      options.log,
+      metrics === undefined ? undefined : { metrics, listener },
+    );
   const connectionOptions: ConnectionOptions = {
     maxRequestBytes: options.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES,
     quietMs: options.quietMs ?? 1000,
@@ -78,6 +88,7 @@ export async function startListeners(submit: Submit, options: ListenerOptions): 
 
   const open = async (
     port: number | null | undefined,
+    listener: ListenerKind,
     make: (socket: Socket) => Connection,
   ): Promise<number | null> => {
     if (port === null || port === undefined) return null;
@@ -85,7 +96,11 @@ export async function startListeners(submit: Submit, options: ListenerOptions): 
     const server = createServer({ allowHalfOpen: true }, (socket) => {
       const connection = make(socket);
       connections.add(connection);
-      socket.on('close', () => connections.delete(connection));
+      metrics?.connectionOpened(listener);
+      socket.on('close', () => {
+        connections.delete(connection);
+        metrics?.connectionClosed(listener);
+      });
     });
     server.maxConnections = options.maxConnections ?? LISTENER_DEFAULTS.maxConnections;
     server.on('drop', () => {
@@ -105,10 +120,17 @@ export async function startListeners(submit: Submit, options: ListenerOptions): 
   let port: number | null;
   let framedPort: number | null;
   try {
-    port = await open(options.port, (s) => new ClassicConnection(s, handle, connectionOptions));
+    const classic = handler('classic');
+    port = await open(
+      options.port,
+      'classic',
+      (s) => new ClassicConnection(s, classic, connectionOptions),
+    );
+    const framed = handler('framed');
     framedPort = await open(
       options.framedPort,
-      (s) => new FramedConnection(s, handle, connectionOptions),
+      'framed',
+      (s) => new FramedConnection(s, framed, connectionOptions),
     );
   } catch (error) {
     for (const server of servers) server.close();

@@ -4,10 +4,11 @@
 
 import type { Logger } from 'pino';
 import type { Request, Result } from '../engine/commands.js';
-import { exchangeError } from '../engine/errors.js';
+import { exchangeError, type ExchangeError } from '../engine/errors.js';
 import { decodeRequest } from '../protocol/decode.js';
 import { encodeRequestError, encodeResults } from '../protocol/encode.js';
 import type { XmlLimits } from '../protocol/xml-tree.js';
+import type { ListenerKind, ListenerMetrics } from '../metrics/listener-metrics.js';
 import { EngineUnavailable, OutcomeUnknown, Overloaded } from './engine-errors.js';
 import { StoreFailure } from './sequencer.js';
 
@@ -16,27 +17,42 @@ export type RequestHandler = (body: Buffer) => Promise<string>;
 /** Applies one request and resolves with its results once they are durable. */
 export type Submit = (request: Request) => Promise<Result[]>;
 
+/** Where a handler reports what it answered, and for which listener. */
+export interface HandlerMetrics {
+  readonly metrics: ListenerMetrics;
+  readonly listener: ListenerKind;
+}
+
 export function createRequestHandler(
   submit: Submit,
   xmlLimits: XmlLimits,
   log: Logger,
+  observed?: HandlerMetrics,
 ): RequestHandler {
+  const seconds = (started: number): number => (performance.now() - started) / 1000;
+  const refuse = (error: ExchangeError, started: number): string => {
+    observed?.metrics.refused(observed.listener, error, seconds(started));
+    return encodeRequestError(error);
+  };
   return async (body) => {
+    const started = performance.now();
     try {
       const decoded = decodeRequest(body, xmlLimits);
-      if (!decoded.ok) return encodeRequestError(decoded.error);
-      return encodeResults(await submit(decoded.request));
+      if (!decoded.ok) return refuse(decoded.error, started);
+      const results = await submit(decoded.request);
+      const reply = encodeResults(results);
+      observed?.metrics.answered(observed.listener, decoded.request, results, seconds(started));
+      return reply;
     } catch (error) {
-      if (error instanceof StoreFailure)
-        return encodeRequestError(exchangeError('STORE_UNAVAILABLE'));
+      if (error instanceof StoreFailure) return refuse(exchangeError('STORE_UNAVAILABLE'), started);
       if (error instanceof EngineUnavailable)
-        return encodeRequestError(exchangeError('ENGINE_UNAVAILABLE'));
-      if (error instanceof Overloaded) return encodeRequestError(exchangeError('OVERLOADED'));
+        return refuse(exchangeError('ENGINE_UNAVAILABLE'), started);
+      if (error instanceof Overloaded) return refuse(exchangeError('OVERLOADED'), started);
       // Sent, but its answer was lost with the engine: no reply can be true, so the
       // connection closes without one (the listener destroys it on a rejection).
       if (error instanceof OutcomeUnknown) throw error;
       log.error({ err: error, request: body.toString('utf8', 0, 2048) }, 'request failed');
-      return encodeRequestError(exchangeError('INTERNAL'));
+      return refuse(exchangeError('INTERNAL'), started);
     }
   };
 }

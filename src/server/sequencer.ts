@@ -7,7 +7,7 @@
 // state that could still be lost.
 
 import type { Request, Result } from '../engine/commands.js';
-import { isEmptyChangeSet } from '../engine/changes.js';
+import { isEmptyChangeSet, type ChangeSet } from '../engine/changes.js';
 import { answerArchived } from '../engine/archive.js';
 import { Exchange } from '../engine/exchange.js';
 import type { Store } from '../store/store.js';
@@ -44,6 +44,21 @@ export const DEFAULT_HISTORY_CACHE = 1_000;
  * bounded and clients learn at once that they should back off.
  */
 export const DEFAULT_MAX_PENDING = 100_000;
+
+/** Told of every batch once it is durable, before its closed orders may leave memory. */
+export interface BatchObserver {
+  batchDurable(durable: DurableBatch): void;
+}
+
+export interface DurableBatch {
+  readonly changes: ChangeSet;
+  /** The engine that applied it (order ids in the changes can be looked up in it). */
+  readonly engine: Exchange;
+  /** Requests in the batch. */
+  readonly requests: number;
+  /** From hand-off to the store to durable. */
+  readonly commitMs: number;
+}
 
 export class StoreFailure extends Error {
   constructor(cause: unknown) {
@@ -96,6 +111,22 @@ export class Sequencer {
   /** Called with how long recovery took, when the store is back and serving again. */
   onRecovered: (ms: number) => void = () => {};
 
+  /** Told of each durable batch (market data, metrics); they must not throw or be slow. */
+  readonly observers: BatchObserver[] = [];
+
+  /**
+   * Reads the engine now, between batches, and resolves with what `view` returned once
+   * everything it could have seen is durable: a read shows nothing that could still be lost.
+   */
+  async read<T>(view: (engine: Exchange) => T): Promise<T> {
+    if (this.failure !== null) throw this.failure;
+    const value = view(this.engine);
+    await this.lastCommit.catch((error: unknown) => {
+      throw this.failure ?? new StoreFailure(error);
+    });
+    return value;
+  }
+
   submit(request: Request): Promise<Result[]> {
     return new Promise((resolve, reject) => {
       if (this.failure !== null) {
@@ -138,8 +169,9 @@ export class Sequencer {
     const now = Math.max(this.lastTime, this.clock());
     this.lastTime = now;
     const outcomes = batch.map((p) => this.applyOne(p.request, now));
-    const batchNumber = this.engine.currentBatch;
-    const changes = this.engine.takeChanges();
+    const engine = this.engine;
+    const batchNumber = engine.currentBatch;
+    const changes = engine.takeChanges();
     this.stats.batches++;
     this.stats.requests += batch.length;
     if (batch.length > this.stats.largestBatch) this.stats.largestBatch = batch.length;
@@ -152,9 +184,14 @@ export class Sequencer {
     this.awaitingDurable += batch.length;
     durable
       .then(() => {
-        this.stats.commitMs += performance.now() - started;
+        const commitMs = performance.now() - started;
+        this.stats.commitMs += commitMs;
+        if (this.observers.length > 0) {
+          const durable = { changes, engine, requests: batch.length, commitMs };
+          for (const observer of this.observers) observer.batchDurable(durable);
+        }
         // Orders closed in this batch are in the store now: memory may let them go.
-        this.engine.evictClosed(batchNumber, this.historyCache);
+        engine.evictClosed(batchNumber, this.historyCache);
         return this.answerArchived(outcomes);
       })
       .then(

@@ -68,6 +68,11 @@ export class MemoryStore implements Store {
     const cancel = this.cancelByOrder.get(id);
     return {
       account: order.account,
+      sym: order.sym,
+      isBuy: order.isBuy,
+      shares: order.shares,
+      limit: order.limit,
+      time: order.time,
       status: {
         open: order.open,
         canceled: cancel === undefined ? null : { shares: cancel.shares, time: cancel.time },

@@ -10,6 +10,7 @@ import type { ChangeSet, OrderRow, Snapshot } from '../engine/changes.js';
 import {
   archivedOrderFromRows,
   snapshotFromRows,
+  selectArchivedOrder,
   liveSnapshotQueries,
   orderFromRow,
   SNAPSHOT_QUERIES,
@@ -74,10 +75,7 @@ export class PostgresStore implements Store {
       this.readers.on('error', () => {});
     }
     const db = this.readers;
-    const order = await db.query<StoredOrderRows['order']>(
-      'SELECT account_id, open_shares FROM orders WHERE id = $1',
-      [id],
-    );
+    const order = await db.query<StoredOrderRows['order']>(selectArchivedOrder('$1'), [id]);
     if (order.rows[0] === undefined) return null;
     const fills = await db.query<StoredOrderRows['fills'][number]>(
       'SELECT shares, price, executed_at FROM executions WHERE buy_order_id = $1 OR sell_order_id = $1 ORDER BY id',

@@ -30,7 +30,15 @@ export const readPrice = (text: string): bigint => read(text, PRICE_SCALE, 'pric
 
 /** An order's rows as SQL stores return them (numbers as text), as an archived order. */
 export interface StoredOrderRows {
-  readonly order: { account_id: string; open_shares: string };
+  readonly order: {
+    account_id: string;
+    symbol: string;
+    side: string;
+    shares: string;
+    limit_price: string;
+    open_shares: string;
+    created_at: string | number;
+  };
   readonly fills: readonly { shares: string; price: string; executed_at: string | number }[];
   readonly cancel: { shares: string; canceled_at: string | number } | undefined;
 }
@@ -38,6 +46,11 @@ export interface StoredOrderRows {
 export function archivedOrderFromRows({ order, fills, cancel }: StoredOrderRows): ArchivedOrder {
   return {
     account: order.account_id,
+    sym: order.symbol,
+    isBuy: order.side === 'buy',
+    shares: readShares(order.shares),
+    limit: readPrice(order.limit_price),
+    time: Number(order.created_at),
     status: {
       open: readShares(order.open_shares),
       canceled:
@@ -52,6 +65,10 @@ export function archivedOrderFromRows({ order, fills, cancel }: StoredOrderRows)
     },
   };
 }
+
+/** One order's own row, as archivedOrderFromRows reads it (`?` or `$1` is its id). */
+export const selectArchivedOrder = (placeholder: string): string =>
+  `SELECT account_id, symbol, side, shares, limit_price, open_shares, created_at FROM orders WHERE id = ${placeholder}`;
 
 /** The queries that read a whole snapshot; the same SQL on every SQL store. */
 export const SNAPSHOT_QUERIES = {

@@ -4,7 +4,7 @@
 
 import type Database from 'better-sqlite3';
 import type { ArchivedOrder } from '../engine/archive.js';
-import { archivedOrderFromRows, type StoredOrderRows } from './rows.js';
+import { archivedOrderFromRows, selectArchivedOrder, type StoredOrderRows } from './rows.js';
 
 export class SqliteOrderReader {
   private readonly selectOrder: Database.Statement;
@@ -12,7 +12,7 @@ export class SqliteOrderReader {
   private readonly selectCancel: Database.Statement;
 
   constructor(db: Database.Database) {
-    this.selectOrder = db.prepare('SELECT account_id, open_shares FROM orders WHERE id = ?');
+    this.selectOrder = db.prepare(selectArchivedOrder('?'));
     this.selectFills = db.prepare(
       'SELECT shares, price, executed_at FROM executions WHERE buy_order_id = ? OR sell_order_id = ? ORDER BY id',
     );

@@ -12,6 +12,7 @@ interface ListeningLine {
   port?: number | null;
   framedPort?: number | null;
   linkPort?: number;
+  httpPort?: number;
   workers?: number;
 }
 
@@ -29,11 +30,23 @@ export interface ChildServer {
   readonly framedPort: number;
   /** The engine's link port, when it has one. */
   readonly linkPort: number | undefined;
+  /** The HTTP port (JSON API, feed, metrics, dashboard), when it is on. */
+  readonly httpPort: number | undefined;
   /** Resolves with the exit code (or signal name) once the process is gone. */
   readonly exited: Promise<number | string>;
 }
 
-const SERVE = ['serve', '--host', '127.0.0.1', '--port', '0', '--framed-port', '0'];
+const SERVE = [
+  'serve',
+  '--host',
+  '127.0.0.1',
+  '--port',
+  '0',
+  '--framed-port',
+  '0',
+  '--http-port',
+  '0',
+];
 
 export async function startChildServer(
   args: string[],
@@ -74,6 +87,7 @@ export async function startChildServer(
     port: entry.port!,
     framedPort: entry.framedPort!,
     linkPort: entry.linkPort,
+    httpPort: entry.httpPort,
     exited,
   };
 }

@@ -1,0 +1,71 @@
+// Every JSON API error: a stable code, a message and an HTTP status. The engine's codes keep
+// their catalogue wording (src/engine/errors.ts); this table adds the HTTP layer's own codes
+// and gives each code its status, once.
+
+import { ERROR_MESSAGES, type ErrorCode, type ExchangeError } from '../engine/errors.js';
+import type { ApiError } from './api-types.js';
+
+export const HTTP_ERROR_MESSAGES = {
+  NOT_FOUND: 'No such resource',
+  METHOD_NOT_ALLOWED: 'Method not allowed for this resource',
+  UNAUTHORIZED: 'A valid bearer token is required (Authorization: Bearer <token>)',
+  INVALID_JSON: 'The body is not a JSON object of the expected shape',
+  UNSUPPORTED_MEDIA_TYPE: 'The body must be application/json',
+  BODY_TOO_LARGE: 'The body is too large',
+  INVALID_QUERY: 'Invalid query parameter',
+} as const;
+
+export type HttpErrorCode = keyof typeof HTTP_ERROR_MESSAGES;
+
+const STATUS: Partial<Record<ErrorCode | HttpErrorCode, number>> = {
+  NOT_FOUND: 404,
+  METHOD_NOT_ALLOWED: 405,
+  UNAUTHORIZED: 401,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  BODY_TOO_LARGE: 413,
+  ACCOUNT_NOT_FOUND: 404,
+  SYMBOL_NOT_FOUND: 404,
+  ORDER_NOT_FOUND: 404,
+  NOT_ORDER_OWNER: 403,
+  INSUFFICIENT_FUNDS: 409,
+  INSUFFICIENT_SHARES: 409,
+  ORDER_NOT_OPEN: 409,
+  ACCOUNT_EXISTS: 409,
+  INTERNAL: 500,
+  STORE_UNAVAILABLE: 503,
+  ENGINE_UNAVAILABLE: 503,
+  OVERLOADED: 503,
+};
+
+/** An error on its way to becoming a JSON reply. */
+export class HttpError extends Error {
+  constructor(
+    readonly code: ErrorCode | HttpErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+
+  /** Everything not listed is the client's request at fault: 400. */
+  get status(): number {
+    return STATUS[this.code] ?? 400;
+  }
+
+  get body(): ApiError {
+    return { error: { code: this.code, message: this.message } };
+  }
+
+  static of(error: ExchangeError): HttpError {
+    return new HttpError(error.code, error.message);
+  }
+
+  static http(code: HttpErrorCode, detail?: string): HttpError {
+    const base = HTTP_ERROR_MESSAGES[code];
+    return new HttpError(code, detail === undefined ? base : `${base}: ${detail}`);
+  }
+
+  static engine(code: ErrorCode, detail?: string): HttpError {
+    const base = ERROR_MESSAGES[code];
+    return new HttpError(code, detail === undefined ? base : `${base}: ${detail}`);
+  }
+}

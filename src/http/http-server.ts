@@ -1,0 +1,226 @@
+// The HTTP side of the exchange, beside the XML listeners: the JSON API, the WebSocket feed,
+// Prometheus metrics and the dashboard, on one port (loopback by default). It runs in the
+// engine's process: every read and write goes through the one sequencer.
+
+import { timingSafeEqual } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+import { Counter } from 'prom-client';
+import type { MarketFeed } from '../market/market-feed.js';
+import type { MetricsHub } from '../metrics/metrics-hub.js';
+import type { StatsSampler } from '../metrics/stats-sampler.js';
+import { Overloaded } from '../server/engine-errors.js';
+import { StoreFailure } from '../server/sequencer.js';
+import { API_ROUTES, type ApiContext } from './api-routes.js';
+import { HttpError } from './http-errors.js';
+import { loadStaticFiles, type StaticFile } from './static-files.js';
+import { WebSocketFeed } from './ws-feed.js';
+
+export const DEFAULT_HTTP_PORT = 8080;
+const MAX_BODY_BYTES = 16 * 1024;
+
+export interface HttpOptions {
+  readonly host: string;
+  /** 0 picks a free port. */
+  readonly port: number;
+  /** When set, account and order endpoints need `Authorization: Bearer <token>`. */
+  readonly apiToken?: string;
+  /** The built dashboard's folder (tests may point elsewhere). */
+  readonly dashboardDir?: string;
+}
+
+export interface HttpServer {
+  readonly port: number;
+  readonly feed: WebSocketFeed;
+  close(): Promise<void>;
+}
+
+export interface HttpDependencies {
+  readonly api: ApiContext;
+  readonly market: MarketFeed;
+  readonly metrics: MetricsHub;
+  readonly sampler: StatsSampler;
+  readonly log: Logger;
+}
+
+export async function startHttpServer(
+  options: HttpOptions,
+  deps: HttpDependencies,
+): Promise<HttpServer> {
+  const files = loadStaticFiles(options.dashboardDir);
+  if (!files.has('/')) {
+    deps.log.warn('the dashboard is not built (npm run build:web): / answers 404');
+  }
+  const token = options.apiToken === undefined ? null : Buffer.from(options.apiToken);
+  const served = new Counter({
+    name: 'exchange_http_requests_total',
+    help: 'JSON API requests answered, by route and HTTP status.',
+    labelNames: ['route', 'status'] as const,
+    registers: [deps.metrics.registry],
+  });
+  const feed = new WebSocketFeed(deps.api.sequencer, deps.market, deps.sampler);
+
+  const authorized = (request: IncomingMessage): boolean => {
+    if (token === null) return true;
+    const header = request.headers.authorization ?? '';
+    const given = Buffer.from(header.startsWith('Bearer ') ? header.slice(7) : '');
+    return given.length === token.length && timingSafeEqual(given, token);
+  };
+
+  const api = async (
+    request: IncomingMessage,
+    url: URL,
+  ): Promise<{ status: number; body: unknown; route: string }> => {
+    const path = url.pathname;
+    const matching = API_ROUTES.filter((r) => r.pattern.test(path));
+    const route = matching.find((r) => r.method === request.method);
+    if (route === undefined) {
+      throw matching.length === 0
+        ? HttpError.http('NOT_FOUND', path)
+        : HttpError.http('METHOD_NOT_ALLOWED', `${request.method} ${path}`);
+    }
+    if (route.private && !authorized(request)) throw HttpError.http('UNAUTHORIZED');
+    const params = route.pattern.exec(path)!.slice(1).map(decodeParam);
+    const body = route.method === 'POST' ? await readJson(request) : undefined;
+    const { status, body: reply } = await route.handle(deps.api, {
+      params,
+      query: url.searchParams,
+      body,
+    });
+    return { status, body: reply, route: route.name };
+  };
+
+  const server: Server = createServer((request, response) => {
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    if (url.pathname.startsWith('/api/')) {
+      api(request, url).then(
+        ({ status, body, route }) => {
+          served.inc({ route, status });
+          sendJson(response, status, body);
+        },
+        (error: unknown) => {
+          const failure = asHttpError(error, deps.log);
+          served.inc({ route: 'error', status: failure.status });
+          if (failure.status === 401) response.setHeader('WWW-Authenticate', 'Bearer');
+          if (failure.status === 405) response.setHeader('Allow', allowed(url.pathname));
+          sendJson(response, failure.status, failure.body);
+        },
+      );
+      return;
+    }
+    if (request.method !== 'GET' && request.method !== 'HEAD') {
+      response.setHeader('Allow', 'GET, HEAD');
+      return sendJson(response, 405, HttpError.http('METHOD_NOT_ALLOWED').body);
+    }
+    if (url.pathname === '/metrics') {
+      deps.metrics.text().then(
+        (text) => {
+          response.writeHead(200, { 'Content-Type': deps.metrics.contentType });
+          response.end(text);
+        },
+        (error: unknown) => sendJson(response, 500, asHttpError(error, deps.log).body),
+      );
+      return;
+    }
+    const file = files.get(url.pathname);
+    if (file === undefined)
+      return sendJson(response, 404, HttpError.http('NOT_FOUND', url.pathname).body);
+    sendFile(response, file, request.method === 'HEAD');
+  });
+  server.on('upgrade', (request, socket, head) => {
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    if (url.pathname !== '/ws') {
+      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
+      return;
+    }
+    feed.upgrade(request, socket, head);
+  });
+  server.on('clientError', (_error, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+  });
+  // Keep-alive connections would hold a graceful stop open for their idle timeout.
+  server.keepAliveTimeout = 5_000;
+
+  const port = await new Promise<number>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen({ port: options.port, host: options.host }, () => {
+      server.off('error', reject);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+  deps.sampler.start();
+  return {
+    port,
+    feed,
+    close: () =>
+      new Promise<void>((resolve) => {
+        feed.close();
+        deps.sampler.stop();
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+function decodeParam(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
+function allowed(path: string): string {
+  return API_ROUTES.filter((r) => r.pattern.test(path))
+    .map((r) => r.method)
+    .join(', ');
+}
+
+function asHttpError(error: unknown, log: Logger): HttpError {
+  if (error instanceof HttpError) return error;
+  if (error instanceof StoreFailure) return HttpError.engine('STORE_UNAVAILABLE');
+  if (error instanceof Overloaded) return HttpError.engine('OVERLOADED');
+  log.error({ err: error }, 'API request failed');
+  return HttpError.engine('INTERNAL');
+}
+
+async function readJson(request: IncomingMessage): Promise<unknown> {
+  const type = request.headers['content-type'] ?? '';
+  if (!/^application\/json\b/i.test(type))
+    throw HttpError.http('UNSUPPORTED_MEDIA_TYPE', type || 'none given');
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_BODY_BYTES)
+      throw HttpError.http('BODY_TOO_LARGE', `at most ${MAX_BODY_BYTES} bytes`);
+    chunks.push(chunk);
+  }
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+  } catch {
+    throw HttpError.http('INVALID_JSON', 'not valid JSON');
+  }
+}
+
+function sendJson(response: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  response.writeHead(status, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': Buffer.byteLength(text),
+    'Cache-Control': 'no-store',
+    'X-Content-Type-Options': 'nosniff',
+  });
+  response.end(text);
+}
+
+function sendFile(response: ServerResponse, file: StaticFile, headOnly: boolean): void {
+  response.writeHead(200, {
+    'Content-Type': file.type,
+    'Content-Length': file.body.length,
+    'Cache-Control': file.immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
+    'X-Content-Type-Options': 'nosniff',
+  });
+  response.end(headOnly ? undefined : file.body);
+}

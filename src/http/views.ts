@@ -1,0 +1,131 @@
+// Engine state as the JSON API shows it: numbers become exact decimal strings. Pure reads of
+// the engine's objects, called between batches (see Sequencer.read).
+
+import { CASH_SCALE, PRICE_SCALE, SHARE_SCALE, formatDecimal } from '../decimal/fixed.js';
+import type { Account } from '../engine/account.js';
+import type { ArchivedOrder } from '../engine/archive.js';
+import type { ExecutionRow } from '../engine/changes.js';
+import type { Exchange } from '../engine/exchange.js';
+import type { OrderBook } from '../engine/order-book.js';
+import type { Order } from '../engine/order.js';
+import type { PriceLevel } from '../engine/price-levels.js';
+import type { TradeTape } from '../market/trade-tape.js';
+import type {
+  AccountView,
+  BookView,
+  OrderView,
+  PriceLevelView,
+  SymbolSummary,
+  TradeView,
+} from './api-types.js';
+
+export const cash = (v: bigint): string => formatDecimal(v, CASH_SCALE);
+export const shares = (v: bigint): string => formatDecimal(v, SHARE_SCALE);
+export const price = (v: bigint): string => formatDecimal(v, PRICE_SCALE);
+
+function levelView(level: PriceLevel): PriceLevelView {
+  return { price: price(level.price), shares: shares(level.openShares), orders: level.count };
+}
+
+export function bookView(book: OrderBook, depth: number): BookView {
+  return {
+    symbol: book.sym,
+    bids: book.bids.topLevels(depth).map(levelView),
+    asks: book.asks.topLevels(depth).map(levelView),
+    bidLevels: book.bids.levelCount,
+    askLevels: book.asks.levelCount,
+  };
+}
+
+export function symbolSummary(book: OrderBook, tape: TradeTape): SymbolSummary {
+  const bid = book.bids.best();
+  const ask = book.asks.best();
+  const last = tape.lastPrice(book.sym);
+  return {
+    symbol: book.sym,
+    bestBid: bid === undefined ? null : price(bid.price),
+    bestAsk: ask === undefined ? null : price(ask.price),
+    lastPrice: last === null ? null : price(last),
+    openOrders: book.bids.orderCount + book.asks.orderCount,
+    granted: shares(book.granted),
+  };
+}
+
+export function tradeView(e: ExecutionRow): TradeView {
+  return {
+    symbol: e.sym,
+    price: price(e.price),
+    shares: shares(e.shares),
+    time: e.time,
+    buyOrderId: e.buyOrderId,
+    sellOrderId: e.sellOrderId,
+  };
+}
+
+/** An order's view from its facts, wherever they came from (memory or the store). */
+function viewOf(
+  id: number,
+  account: string,
+  o: Pick<ArchivedOrder, 'sym' | 'isBuy' | 'shares' | 'limit' | 'time' | 'status'>,
+): OrderView {
+  const { status } = o;
+  return {
+    id,
+    account,
+    symbol: o.sym,
+    side: o.isBuy ? 'buy' : 'sell',
+    shares: shares(o.shares),
+    limit: price(o.limit),
+    open: shares(status.open),
+    status: status.open > 0n ? 'open' : status.canceled !== null ? 'canceled' : 'executed',
+    time: o.time,
+    fills: status.fills.map((f) => ({
+      shares: shares(f.shares),
+      price: price(f.price),
+      time: f.time,
+    })),
+    canceled:
+      status.canceled === null
+        ? null
+        : { shares: shares(status.canceled.shares), time: status.canceled.time },
+  };
+}
+
+export function orderView(order: Order): OrderView {
+  return viewOf(order.id, order.account.id, { ...order, status: order.status() });
+}
+
+/** An order the engine no longer holds, as the store answered for it. */
+export function archivedOrderView(id: number, order: ArchivedOrder): OrderView {
+  return viewOf(id, order.account, order);
+}
+
+export function accountView(account: Account): AccountView {
+  let reservedCash = 0n;
+  const reservedShares = new Map<string, bigint>();
+  const openOrders: OrderView[] = [];
+  for (const order of account.restingOrders()) {
+    if (order.isBuy) reservedCash += order.open * order.limit;
+    else reservedShares.set(order.sym, (reservedShares.get(order.sym) ?? 0n) + order.open);
+    openOrders.push(orderView(order));
+  }
+  const symbols = new Set([...account.positions.keys(), ...reservedShares.keys()]);
+  return {
+    id: account.id,
+    balance: cash(account.cash),
+    reservedCash: cash(reservedCash),
+    positions: [...symbols].sort().map((sym) => ({
+      symbol: sym,
+      shares: shares(account.positions.get(sym)?.shares ?? 0n),
+      reservedShares: shares(reservedShares.get(sym) ?? 0n),
+    })),
+    openOrders,
+  };
+}
+
+/** Every symbol, in name order. */
+export function symbolsView(engine: Exchange, tape: TradeTape): SymbolSummary[] {
+  return [...engine.books.values()]
+    .map((book) => symbolSummary(book, tape))
+    .sort((a, b) => (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0));
+}

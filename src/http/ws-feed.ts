@@ -1,0 +1,225 @@
+// The WebSocket feed at /ws. Clients subscribe to symbols (book and trades) and to stats.
+// The feed ticks every 100 ms: each changed book is viewed once and sent to its watchers,
+// with the trades since the last tick. A client whose socket is backed up is skipped (its
+// book is sent again, newest, once it drains; its skipped trades are counted as dropped), so
+// a slow browser costs the engine nothing more than a fast one.
+
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { isSymbol } from '../engine/validate.js';
+import type { MarketFeed } from '../market/market-feed.js';
+import type { StatsSampler } from '../metrics/stats-sampler.js';
+import type { Sequencer } from '../server/sequencer.js';
+import type { BookView, ServerMessage, StatsView } from './api-types.js';
+import { bookView, tradeView } from './views.js';
+
+export const FEED_TICK_MS = 100;
+export const FEED_BOOK_DEPTH = 50;
+/** Bytes queued on a socket beyond which it is skipped until it drains. */
+export const SLOW_CLIENT_BYTES = 512 * 1024;
+export const MAX_FEED_CLIENTS = 1_000;
+const MAX_SUBSCRIPTIONS = 100;
+
+interface Client {
+  readonly symbols: Set<string>;
+  stats: boolean;
+  /** Books it missed while slow: sent at the next tick it can take. */
+  readonly owedBooks: Set<string>;
+  /** Trades it missed while slow, per symbol: reported with the next trades it gets. */
+  readonly dropped: Map<string, number>;
+  alive: boolean;
+}
+
+export class WebSocketFeed {
+  private readonly server = new WebSocketServer({ noServer: true, maxPayload: 4096 });
+  private readonly clients = new Map<WebSocket, Client>();
+  private readonly tick: NodeJS.Timeout;
+  private readonly heartbeat: NodeJS.Timeout;
+  private readonly onStats = (stats: StatsView): void => this.sendStats(stats);
+
+  constructor(
+    private readonly sequencer: Sequencer,
+    private readonly feed: MarketFeed,
+    private readonly sampler: StatsSampler,
+  ) {
+    this.tick = setInterval(() => void this.publish(), FEED_TICK_MS);
+    this.tick.unref();
+    // A client that vanished without a close is found by its missing pong.
+    this.heartbeat = setInterval(() => this.ping(), 30_000);
+    this.heartbeat.unref();
+    sampler.listeners.add(this.onStats);
+  }
+
+  get clientCount(): number {
+    return this.clients.size;
+  }
+
+  /** An HTTP upgrade to /ws. */
+  upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
+    if (this.clients.size >= MAX_FEED_CLIENTS) {
+      socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\n\r\n');
+      return;
+    }
+    this.server.handleUpgrade(request, socket, head, (ws) => this.accept(ws));
+  }
+
+  close(): void {
+    clearInterval(this.tick);
+    clearInterval(this.heartbeat);
+    this.sampler.listeners.delete(this.onStats);
+    for (const ws of this.clients.keys()) ws.close(1001, 'server stopping');
+    this.server.close();
+  }
+
+  private accept(ws: WebSocket): void {
+    const client: Client = {
+      symbols: new Set(),
+      stats: false,
+      owedBooks: new Set(),
+      dropped: new Map(),
+      alive: true,
+    };
+    this.clients.set(ws, client);
+    ws.on('pong', () => (client.alive = true));
+    ws.on('message', (data, isBinary) => {
+      if (isBinary) return this.send(ws, error('INVALID_MESSAGE', 'send JSON text messages'));
+      void this.handle(ws, client, data.toString());
+    });
+    ws.on('close', () => {
+      this.clients.delete(ws);
+      for (const sym of client.symbols) this.unwatch(sym);
+    });
+    ws.on('error', () => ws.terminate());
+  }
+
+  private async handle(ws: WebSocket, client: Client, text: string): Promise<void> {
+    let message: { op?: unknown; symbol?: unknown; channel?: unknown };
+    try {
+      message = JSON.parse(text) as typeof message;
+    } catch {
+      return this.send(ws, error('INVALID_MESSAGE', 'not JSON'));
+    }
+    const { op, symbol, channel } = message ?? {};
+    if (op !== 'subscribe' && op !== 'unsubscribe') {
+      return this.send(ws, error('INVALID_MESSAGE', 'op must be "subscribe" or "unsubscribe"'));
+    }
+    if (channel === 'stats') {
+      client.stats = op === 'subscribe';
+      if (!client.stats) return;
+      this.send(ws, { type: 'subscribed', channel: 'stats' });
+      return this.send(ws, { type: 'stats', ...(await this.sampler.latest()) });
+    }
+    if (typeof symbol !== 'string' || !isSymbol(symbol)) {
+      return this.send(
+        ws,
+        error('INVALID_MESSAGE', 'give "symbol" (letters and digits) or "channel": "stats"'),
+      );
+    }
+    if (op === 'unsubscribe') {
+      if (client.symbols.delete(symbol)) this.unwatch(symbol);
+      return;
+    }
+    if (client.symbols.has(symbol)) return;
+    if (client.symbols.size >= MAX_SUBSCRIPTIONS) {
+      return this.send(ws, error('TOO_MANY_SUBSCRIPTIONS', `at most ${MAX_SUBSCRIPTIONS}`));
+    }
+    let view: BookView | null;
+    try {
+      view = await this.sequencer.read((engine) => {
+        const book = engine.books.get(symbol);
+        return book === undefined ? null : bookView(book, FEED_BOOK_DEPTH);
+      });
+    } catch {
+      return this.send(ws, error('STORE_UNAVAILABLE', 'try again later'));
+    }
+    if (view === null) return this.send(ws, error('SYMBOL_NOT_FOUND', `sym="${symbol}"`));
+    client.symbols.add(symbol);
+    this.feed.watched.add(symbol);
+    this.send(ws, { type: 'subscribed', symbol });
+    this.send(ws, { type: 'book', ...view });
+    const recent = this.feed.tape.recent(symbol, 50).map(tradeView);
+    this.send(ws, { type: 'trades', symbol, trades: recent, dropped: 0 });
+  }
+
+  private unwatch(sym: string): void {
+    for (const client of this.clients.values()) if (client.symbols.has(sym)) return;
+    this.feed.watched.delete(sym);
+  }
+
+  private async publish(): Promise<void> {
+    if (this.feed.watched.size === 0) return;
+    const changed = this.feed.takeChanged();
+    const trades = this.feed.takeTrades();
+    const wanted = new Set(changed);
+    for (const client of this.clients.values()) for (const sym of client.owedBooks) wanted.add(sym);
+    if (wanted.size === 0 && trades.size === 0) return;
+    let books: Map<string, string>;
+    try {
+      books = await this.sequencer.read((engine) => {
+        const views = new Map<string, string>();
+        for (const sym of wanted) {
+          const book = engine.books.get(sym);
+          if (book !== undefined) {
+            views.set(sym, JSON.stringify({ type: 'book', ...bookView(book, FEED_BOOK_DEPTH) }));
+          }
+        }
+        return views;
+      });
+    } catch {
+      return; // the store is down: nothing new is durable to show
+    }
+    for (const [ws, client] of this.clients) {
+      const slow = ws.bufferedAmount > SLOW_CLIENT_BYTES;
+      for (const sym of client.symbols) {
+        const book = books.get(sym);
+        if (book !== undefined && (changed.has(sym) || client.owedBooks.has(sym))) {
+          if (slow) client.owedBooks.add(sym);
+          else {
+            client.owedBooks.delete(sym);
+            if (ws.readyState === ws.OPEN) ws.send(book);
+          }
+        }
+        const recent = trades.get(sym);
+        if (recent === undefined) continue;
+        const dropped = (client.dropped.get(sym) ?? 0) + recent.dropped;
+        if (slow) {
+          client.dropped.set(sym, dropped + recent.trades.length);
+          continue;
+        }
+        client.dropped.delete(sym);
+        const newestFirst = recent.trades.map(tradeView).reverse();
+        this.send(ws, { type: 'trades', symbol: sym, trades: newestFirst, dropped });
+      }
+    }
+  }
+
+  private sendStats(stats: StatsView): void {
+    let message: string | null = null;
+    for (const [ws, client] of this.clients) {
+      if (!client.stats || ws.readyState !== ws.OPEN || ws.bufferedAmount > SLOW_CLIENT_BYTES)
+        continue;
+      message ??= JSON.stringify({ type: 'stats', ...stats });
+      ws.send(message);
+    }
+  }
+
+  private send(ws: WebSocket, message: ServerMessage): void {
+    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
+  }
+
+  private ping(): void {
+    for (const [ws, client] of this.clients) {
+      if (!client.alive) {
+        ws.terminate();
+        continue;
+      }
+      client.alive = false;
+      ws.ping();
+    }
+  }
+}
+
+function error(code: string, message: string): ServerMessage {
+  return { type: 'error', code, message };
+}

@@ -1,0 +1,77 @@
+// What the engine's process measures: batches, commit latency and the size of the state.
+// Registered on the process's registry; read by /metrics and the stats sampler.
+
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import type { BatchObserver, DurableBatch, Sequencer } from '../server/sequencer.js';
+import { LATENCY_BUCKETS } from './listener-metrics.js';
+
+export class EngineMetrics implements BatchObserver {
+  private readonly batchSize: Histogram;
+  private readonly commitSeconds: Histogram;
+
+  constructor(registry: Registry, sequencer: Sequencer) {
+    const registers = [registry];
+    this.batchSize = new Histogram({
+      name: 'exchange_batch_requests',
+      help: 'Requests per batch the engine applied and handed to the store together.',
+      buckets: Array.from({ length: 14 }, (_, i) => 2 ** i),
+      registers,
+    });
+    this.commitSeconds = new Histogram({
+      name: 'exchange_commit_duration_seconds',
+      help: 'From a batch handed to the store to durable (group commit: batches may share one).',
+      buckets: LATENCY_BUCKETS,
+      registers,
+    });
+    const engine = () => sequencer.currentEngine;
+    new Gauge({
+      name: 'exchange_open_orders',
+      help: 'Orders resting in the books.',
+      registers,
+      collect() {
+        let open = 0;
+        for (const book of engine().books.values())
+          open += book.bids.orderCount + book.asks.orderCount;
+        this.set(open);
+      },
+    });
+    new Gauge({
+      name: 'exchange_accounts',
+      help: 'Accounts.',
+      registers,
+      collect() {
+        this.set(engine().accounts.size);
+      },
+    });
+    new Gauge({
+      name: 'exchange_symbols',
+      help: 'Symbols.',
+      registers,
+      collect() {
+        this.set(engine().books.size);
+      },
+    });
+    new Gauge({
+      name: 'exchange_largest_batch_requests',
+      help: 'The largest batch since start.',
+      registers,
+      collect() {
+        this.set(sequencer.stats.largestBatch);
+      },
+    });
+    new Counter({
+      name: 'exchange_requests_shed_total',
+      help: 'Requests refused with OVERLOADED because too many waited for the store.',
+      registers,
+      collect() {
+        this.reset();
+        this.inc(sequencer.stats.shed);
+      },
+    });
+  }
+
+  batchDurable({ requests, commitMs }: DurableBatch): void {
+    this.batchSize.observe(requests);
+    this.commitSeconds.observe(commitMs / 1000);
+  }
+}
