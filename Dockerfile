@@ -5,6 +5,7 @@ RUN apt-get update && apt-get install -y --no-install-recommends python3 make g+
 WORKDIR /app
 COPY package.json package-lock.json tsconfig.json tsconfig.build.json ./
 COPY src ./src
+COPY web ./web
 COPY bin ./bin
 RUN npm ci && npm prune --omit=dev
 
@@ -13,7 +14,10 @@ WORKDIR /app
 COPY --from=build /app /app
 RUN mkdir -p /app/data && chown node:node /app/data
 ENV NODE_ENV=production
-EXPOSE 12345 12346
+# The HTTP side (API, feed, metrics, dashboard) binds loopback by default; in a container
+# it must bind all interfaces to be reachable: serve --http-host 0.0.0.0, and set
+# EXCHANGE_API_TOKEN.
+EXPOSE 12345 12346 8080
 VOLUME ["/app/data"]
 USER node
 ENTRYPOINT ["./bin/exchange"]

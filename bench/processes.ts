@@ -13,6 +13,8 @@ export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export interface BenchServer {
   readonly port: number;
   readonly framedPort: number;
+  /** The HTTP side's port, when it is on. */
+  readonly httpPort?: number;
   /** The server's (with gateways: the engine's) process id. */
   readonly pid: number;
   stop(): Promise<void>;
@@ -48,26 +50,31 @@ export async function spawnServer(
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const lines = createInterface({ input: child.stdout! });
-  const ports = await new Promise<{ port: number; framedPort: number }>((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`server exited with ${code} before listening`)));
-    lines.on('line', (line) => {
-      try {
-        const entry = JSON.parse(line) as {
-          msg?: string;
-          port: number;
-          framedPort: number;
-          linkPort?: number;
-          workers?: number;
-        };
-        // With gateways, ready means the line that counts them all, not the engine's.
-        if (entry.msg !== 'listening' || entry.linkPort !== undefined) return;
-        if (workers > 0 && entry.workers !== workers) return;
-        resolve(entry);
-      } catch {
-        // not a log line
-      }
-    });
-  });
+  const ports = await new Promise<{ port: number; framedPort: number; httpPort?: number }>(
+    (resolve, reject) => {
+      child.once('exit', (code) =>
+        reject(new Error(`server exited with ${code} before listening`)),
+      );
+      lines.on('line', (line) => {
+        try {
+          const entry = JSON.parse(line) as {
+            msg?: string;
+            port: number;
+            framedPort: number;
+            httpPort?: number;
+            linkPort?: number;
+            workers?: number;
+          };
+          // With gateways, ready means the line that counts them all, not the engine's.
+          if (entry.msg !== 'listening' || entry.linkPort !== undefined) return;
+          if (workers > 0 && entry.workers !== workers) return;
+          resolve(entry);
+        } catch {
+          // not a log line
+        }
+      });
+    },
+  );
   return {
     ...ports,
     pid: child.pid!,

@@ -17,7 +17,9 @@ import type {
 } from '../src/http/api-types.js';
 import { API_ROUTES } from '../src/http/api-routes.js';
 import { openApiDocument } from '../src/http/openapi.js';
-import { startTestServer } from './support/server.js';
+import { startTestServer, tempDir } from './support/server.js';
+import { SqliteStore } from '../src/store/sqlite-store.js';
+import { join } from 'node:path';
 
 const NOW = 1_700_000_000;
 type Server = Awaited<ReturnType<typeof startTestServer>>;
@@ -288,6 +290,30 @@ test('an order the engine evicted is answered from the store, the same as in mem
   });
   const cancel = await call(base, '/api/orders/1', { method: 'DELETE' });
   assert.deepEqual([cancel.status, cancel.body.error.code], [409, 'ORDER_NOT_OPEN']);
+});
+
+test('the trades tape survives a restart: it starts from the store', async () => {
+  const dir = tempDir();
+  after(() => dir.remove());
+  const path = join(dir.path, 'tape.db');
+  const first = await startWithHttp({ store: new SqliteStore(path) });
+  await classicRequest(first.server.port, SETUP);
+  await classicRequest(
+    first.server.port,
+    '<transactions id="1"><order sym="SPY" amount="-5" limit="2"/><order sym="SPY" amount="-5" limit="3"/></transactions>',
+  );
+  await classicRequest(
+    first.server.port,
+    '<transactions id="2"><order sym="SPY" amount="10" limit="3"/></transactions>',
+  );
+  const before = (await call(first.base, '/api/symbols/SPY/trades')).body as TradesView;
+  assert.equal(before.trades.length, 2);
+  await first.server.stop();
+  const again = await startWithHttp({ store: new SqliteStore(path) });
+  after(() => again.server.stop());
+  assert.deepEqual((await call(again.base, '/api/symbols/SPY/trades')).body, before);
+  const symbols = (await call(again.base, '/api/symbols')).body as SymbolsView;
+  assert.equal(symbols.symbols.find((s) => s.symbol === 'SPY')?.lastPrice, '3');
 });
 
 /** A WebSocket client that keeps every message, and can wait for one that matches. */

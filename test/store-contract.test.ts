@@ -114,7 +114,15 @@ for (const kind of KINDS) {
       for (const order of live.orders.values()) {
         if (order.open > 0n) continue;
         const stored = await reopened.loadOrder(order.id);
-        assert.deepEqual(stored, { account: order.account.id, status: order.status() });
+        assert.deepEqual(stored, {
+          account: order.account.id,
+          sym: order.sym,
+          isBuy: order.isBuy,
+          shares: order.shares,
+          limit: order.limit,
+          time: order.time,
+          status: order.status(),
+        });
       }
       await reopened.close();
     });
@@ -133,6 +141,23 @@ for (const kind of KINDS) {
         assert.deepEqual(found.status, order.status());
       }
       assert.equal(await store.loadOrder(99), null);
+      await store.close();
+    });
+
+    test('recentExecutions gives the newest executions, oldest first', async () => {
+      const open = await kind.fresh();
+      const store = open();
+      const live = Exchange.restore(await store.load());
+      const executions = [];
+      for (const [i, request] of SCRIPT.entries()) {
+        live.apply(request, 3000 + i);
+        const changes = live.takeChanges();
+        executions.push(...changes.executions);
+        await store.commit(changes);
+      }
+      assert.ok(executions.length >= 3);
+      assert.deepEqual(await store.recentExecutions(2), executions.slice(-2));
+      assert.deepEqual(await store.recentExecutions(1000), executions);
       await store.close();
     });
 

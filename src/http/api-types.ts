@@ -122,12 +122,12 @@ export interface StatsView {
   readonly time: number;
   readonly uptimeSeconds: number;
   readonly requests: {
-    /** XML and JSON requests answered since start. */
+    /** XML requests (on every listener and gateway) and JSON API requests answered since start. */
     readonly total: number;
     /** Over the last sampling interval (about one second). */
     readonly perSecond: number;
   };
-  /** Request latency, read to reply, over the last interval. */
+  /** XML request latency, whole request read to reply encoded, over the last interval. */
   readonly latencyMs: LatencyView;
   readonly batches: {
     readonly total: number;
@@ -138,6 +138,7 @@ export interface StatsView {
   };
   /** Store commit latency over the last interval. */
   readonly commitMs: LatencyView;
+  /** Client connections open on the XML listeners (all gateways). */
   readonly connections: { readonly open: number };
   readonly openOrders: number;
   readonly accounts: number;

@@ -23,8 +23,10 @@ strings of decimal digits. Times are integer seconds since the Unix epoch.
 
 **Errors.** Every error reply is an \`ApiError\`: \`{"error": {"code": "...", "message": "..."}}\`
 with a stable \`code\` (for programs) and a human-readable \`message\`. Codes of the HTTP layer:
-\`NOT_FOUND\` (no such route), \`METHOD_NOT_ALLOWED\`, \`UNAUTHORIZED\` (missing or wrong bearer
-token), \`INVALID_JSON\`, \`BODY_TOO_LARGE\`, \`INVALID_QUERY\` (bad \`depth\` or \`limit\`).
+\`NOT_FOUND\` (404, no such route), \`METHOD_NOT_ALLOWED\` (405), \`UNAUTHORIZED\` (401, missing
+or wrong bearer token), \`INVALID_JSON\` (400), \`UNSUPPORTED_MEDIA_TYPE\` (415, a body that is
+not \`application/json\`), \`BODY_TOO_LARGE\` (413, over 16 KiB), \`INVALID_QUERY\` (400, bad
+\`depth\` or \`limit\`).
 Codes of the exchange: \`ACCOUNT_NOT_FOUND\`, \`SYMBOL_NOT_FOUND\`, \`ORDER_NOT_FOUND\`,
 \`INVALID_ORDER_ID\`, \`INVALID_SYMBOL\`, \`INVALID_NUMBER\`, \`TOO_MANY_DECIMALS\`,
 \`NUMBER_TOO_LARGE\`, \`ZERO_AMOUNT\`, \`NON_POSITIVE_LIMIT\`, \`MISSING_ATTRIBUTE\`,
@@ -143,7 +145,7 @@ A slow client gets fewer, newer messages, never a growing queue.
         tags: ['market'],
         summary: 'Recent trades in a symbol, newest first',
         description:
-          'Trades since the server started, kept in memory: at most the latest 1000 per symbol.',
+          'The newest trades, kept in memory (at most 1000 per symbol, refilled from the store at start).',
         parameters: [
           { $ref: '#/components/parameters/symbol' },
           {
@@ -226,7 +228,7 @@ A slow client gets fewer, newer messages, never a growing queue.
               [json]: {
                 schema: { $ref: '#/components/schemas/ApiError' },
                 example: {
-                  error: { code: 'ACCOUNT_NOT_FOUND', message: 'Account does not exist' },
+                  error: { code: 'ACCOUNT_NOT_FOUND', message: 'Account does not exist: id="7"' },
                 },
               },
             },
@@ -328,6 +330,8 @@ A slow client gets fewer, newer messages, never a growing queue.
               },
             },
           },
+          '413': { $ref: '#/components/responses/BodyTooLarge' },
+          '415': { $ref: '#/components/responses/UnsupportedMediaType' },
           '503': { $ref: '#/components/responses/Unavailable' },
         },
       },
@@ -497,6 +501,14 @@ A slow client gets fewer, newer messages, never a growing queue.
       },
     },
     responses: {
+      BodyTooLarge: {
+        description: 'BODY_TOO_LARGE: the body is over 16 KiB.',
+        content: { [json]: { schema: { $ref: '#/components/schemas/ApiError' } } },
+      },
+      UnsupportedMediaType: {
+        description: 'UNSUPPORTED_MEDIA_TYPE: the body must be sent as application/json.',
+        content: { [json]: { schema: { $ref: '#/components/schemas/ApiError' } } },
+      },
       Unauthorized: {
         description:
           'UNAUTHORIZED: the server was started with --api-token and the bearer token is ' +
@@ -504,7 +516,12 @@ A slow client gets fewer, newer messages, never a growing queue.
         content: {
           [json]: {
             schema: { $ref: '#/components/schemas/ApiError' },
-            example: { error: { code: 'UNAUTHORIZED', message: 'Missing or wrong bearer token' } },
+            example: {
+              error: {
+                code: 'UNAUTHORIZED',
+                message: 'A valid bearer token is required (Authorization: Bearer <token>)',
+              },
+            },
           },
         },
       },
@@ -514,7 +531,10 @@ A slow client gets fewer, newer messages, never a growing queue.
           [json]: {
             schema: { $ref: '#/components/schemas/ApiError' },
             example: {
-              error: { code: 'INVALID_QUERY', message: 'depth must be an integer from 1 to 1000' },
+              error: {
+                code: 'INVALID_QUERY',
+                message: 'Invalid query parameter: depth must be an integer from 1 to 1000',
+              },
             },
           },
         },
@@ -524,7 +544,9 @@ A slow client gets fewer, newer messages, never a growing queue.
         content: {
           [json]: {
             schema: { $ref: '#/components/schemas/ApiError' },
-            example: { error: { code: 'SYMBOL_NOT_FOUND', message: 'Symbol does not exist' } },
+            example: {
+              error: { code: 'SYMBOL_NOT_FOUND', message: 'Symbol does not exist: sym="SPY"' },
+            },
           },
         },
       },

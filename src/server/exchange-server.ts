@@ -50,6 +50,9 @@ export interface RunningExchange {
   stop(): Promise<void>;
 }
 
+/** Executions read at start for the trade tape (it keeps up to 1,000 per symbol). */
+const TAPE_SEED = 10_000;
+
 const wallClock = (): number => Math.floor(Date.now() / 1000);
 
 export async function startExchangeServer(
@@ -95,6 +98,8 @@ export async function startExchangeServer(
   try {
     if (options.link !== undefined) link = await startLinkServer(submit, { ...options.link, log });
     if (options.http !== undefined) {
+      // The tape starts from the newest trades in the store: a restart keeps the recent past.
+      market.tape.record(await store.recentExecutions(TAPE_SEED));
       const sampler = new StatsSampler(metrics);
       http = await startHttpServer(options.http, {
         api: { sequencer, store, tape: market.tape, submit, stats: () => sampler.latest() },

@@ -85,5 +85,9 @@ export class MemoryStore implements Store {
     };
   }
 
+  async recentExecutions(limit: number): Promise<ExecutionRow[]> {
+    return this.executions.slice(-limit);
+  }
+
   async close(): Promise<void> {}
 }

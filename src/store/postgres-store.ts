@@ -6,9 +6,11 @@
 
 import pg from 'pg';
 import type { ArchivedOrder } from '../engine/archive.js';
-import type { ChangeSet, OrderRow, Snapshot } from '../engine/changes.js';
+import type { ChangeSet, ExecutionRow, OrderRow, Snapshot } from '../engine/changes.js';
 import {
   archivedOrderFromRows,
+  executionFromRow,
+  selectRecentExecutions,
   snapshotFromRows,
   selectArchivedOrder,
   liveSnapshotQueries,
@@ -64,8 +66,8 @@ export class PostgresStore implements Store {
     return this.worker.call({ type: 'commit', changes });
   }
 
-  async loadOrder(id: number): Promise<ArchivedOrder | null> {
-    // Reads go through their own small pool: the writer's connection is busy with commits.
+  /** Reads go through their own small pool: the writer's connection is busy with commits. */
+  private readerPool(): pg.Pool {
     if (this.readers === null) {
       this.readers = new pg.Pool({
         connectionString: this.url,
@@ -74,7 +76,11 @@ export class PostgresStore implements Store {
       });
       this.readers.on('error', () => {});
     }
-    const db = this.readers;
+    return this.readers;
+  }
+
+  async loadOrder(id: number): Promise<ArchivedOrder | null> {
+    const db = this.readerPool();
     const order = await db.query<StoredOrderRows['order']>(selectArchivedOrder('$1'), [id]);
     if (order.rows[0] === undefined) return null;
     const fills = await db.query<StoredOrderRows['fills'][number]>(
@@ -90,6 +96,11 @@ export class PostgresStore implements Store {
       fills: fills.rows,
       cancel: cancel.rows[0],
     });
+  }
+
+  async recentExecutions(limit: number): Promise<ExecutionRow[]> {
+    const result = await this.readerPool().query(selectRecentExecutions('$1'), [limit]);
+    return result.rows.map(executionFromRow).reverse();
   }
 
   async reset(): Promise<void> {

@@ -2,7 +2,7 @@
 // quantity's own scale, read back exactly. Shared by every SQL store.
 
 import type { ArchivedOrder } from '../engine/archive.js';
-import type { OrderRow, Snapshot } from '../engine/changes.js';
+import type { ExecutionRow, OrderRow, Snapshot } from '../engine/changes.js';
 import {
   CASH_SCALE,
   PRICE_SCALE,
@@ -123,6 +123,22 @@ export function orderFromRow(r: Row): OrderRow {
   };
 }
 
+/** The newest executions, newest first (`$1` or `?` is the limit); callers reverse them. */
+export const selectRecentExecutions = (placeholder: string): string =>
+  `SELECT symbol, buy_order_id, sell_order_id, shares, price, executed_at FROM executions ORDER BY id DESC LIMIT ${placeholder}`;
+
+/** An executions row as a SQL driver returns it (text or numbers) → an execution row. */
+export function executionFromRow(r: Row): ExecutionRow {
+  return {
+    sym: String(r.symbol),
+    buyOrderId: Number(r.buy_order_id),
+    sellOrderId: Number(r.sell_order_id),
+    shares: readShares(String(r.shares)),
+    price: readPrice(String(r.price)),
+    time: Number(r.executed_at),
+  };
+}
+
 /** Rows as a SQL driver returns them (text or numbers) → the snapshot. */
 export function snapshotFromRows(
   rows: SnapshotRows,
@@ -146,14 +162,7 @@ export function snapshotFromRows(
       shares: readShares(text(r.shares)),
     })),
     orders: rows.orders.map(orderFromRow),
-    executions: rows.executions.map((r) => ({
-      sym: text(r.symbol),
-      buyOrderId: Number(r.buy_order_id),
-      sellOrderId: Number(r.sell_order_id),
-      shares: readShares(text(r.shares)),
-      price: readPrice(text(r.price)),
-      time: Number(r.executed_at),
-    })),
+    executions: rows.executions.map(executionFromRow),
     cancels: rows.cancels.map((r) => ({
       orderId: Number(r.order_id),
       shares: readShares(text(r.shares)),

@@ -2,10 +2,11 @@
 // and goes on applying the next requests while the batch is written and fsynced.
 
 import type { ArchivedOrder } from '../engine/archive.js';
-import type { ChangeSet, Snapshot } from '../engine/changes.js';
+import type { ChangeSet, ExecutionRow, Snapshot } from '../engine/changes.js';
 import Database from 'better-sqlite3';
 import { readSqliteSnapshot, type SyncMode } from './sqlite-database.js';
 import { SqliteOrderReader } from './sqlite-order-reader.js';
+import { executionFromRow, selectRecentExecutions, type Row } from './rows.js';
 import type { Store } from './store.js';
 import { StoreWorker } from './store-worker.js';
 
@@ -44,6 +45,11 @@ export class SqliteStore implements Store {
   async loadOrder(id: number): Promise<ArchivedOrder | null> {
     this.reader ??= new SqliteOrderReader(this.readOnly());
     return this.reader.load(id);
+  }
+
+  async recentExecutions(limit: number): Promise<ExecutionRow[]> {
+    const rows = this.readOnly().prepare(selectRecentExecutions('?')).all(limit) as Row[];
+    return rows.map(executionFromRow).reverse();
   }
 
   private readOnly(): Database.Database {

@@ -2,7 +2,7 @@
 // committed state, `commit` makes one batch's changes durable in a single transaction.
 
 import type { ArchivedOrder } from '../engine/archive.js';
-import type { ChangeSet, Snapshot } from '../engine/changes.js';
+import type { ChangeSet, ExecutionRow, Snapshot } from '../engine/changes.js';
 
 export interface Store {
   /** What this store is, for logs (never includes credentials). */
@@ -12,6 +12,8 @@ export interface Store {
   commit(changes: ChangeSet): Promise<void>;
   /** A committed order with its history, for queries of orders the engine has evicted. */
   loadOrder(id: number): Promise<ArchivedOrder | null>;
+  /** The newest `limit` executions over all symbols, oldest first: the trade tape at start. */
+  recentExecutions(limit: number): Promise<ExecutionRow[]>;
   close(): Promise<void>;
   /**
    * Drops whatever connection failed and forgets the failure, so that the next `load`
