@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, test } from 'node:test';
 import { classicRequest } from '../src/client/classic-client.js';
+import type { StatsView } from '../src/http/api-types.js';
 import { FramedClient } from '../src/client/framed-client.js';
 import { startChildServer, type ChildServer } from './support/child-server.js';
 import { tempDir } from './support/server.js';
@@ -49,6 +50,21 @@ test('serve --workers 2: gateways answer on the shared ports; SIGTERM stops all;
   );
   assert.match(buy, /<opened sym="X" amount="5" limit="4" id="21"\/>/);
   framed.close();
+  // The engine's process adds up its gateways' figures: every request above was read by one.
+  const base = `http://127.0.0.1:${server.httpPort}`;
+  const metrics = await (await fetch(`${base}/metrics`)).text();
+  assert.match(metrics, /exchange_requests_total\{kind="order",outcome="ok"\} 21\b/);
+  // Stats are sampled once a second: wait for a sample taken after the requests.
+  let stats: StatsView;
+  const deadline = Date.now() + 5000;
+  do {
+    stats = (await (await fetch(`${base}/api/stats`)).json()) as StatsView;
+    if (stats.requests.total >= 22) break;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  } while (Date.now() < deadline);
+  assert.equal(stats.gateways, 2);
+  assert.equal(stats.requests.total, 22);
+  assert.equal(stats.openOrders, 0);
   assert.equal(await stop(server), 0);
 
   const again = await startChildServer(['--db', db]);

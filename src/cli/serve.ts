@@ -128,8 +128,15 @@ export async function serve(opts: ServeOptions): Promise<void> {
       if (m.msg !== 'listening') return;
       listening.set(worker.id, m);
       if (listening.size === opts.workers) {
+        const http = engine.httpPort === null ? {} : { httpPort: engine.httpPort };
         log.info(
-          { host: opts.host, port: m.port, framedPort: m.framedPort, workers: opts.workers },
+          {
+            host: opts.host,
+            port: m.port,
+            framedPort: m.framedPort,
+            ...http,
+            workers: opts.workers,
+          },
           'listening',
         );
       }

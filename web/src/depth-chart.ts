@@ -1,6 +1,8 @@
 // The depth chart: cumulative shares by price, bids (best and rightmost first) and asks, as
-// stepped areas. Prices are parsed with Number() for plotting only; the legend shows the
-// original price strings.
+// stepped areas. As on exchanges' depth charts the x range is centred on the mid price and
+// padded on both sides, and each side's curve runs on to its outer edge at its full depth, so
+// a side with one level (or levels at the very end of the range) still has an area. Prices are
+// parsed with Number() for plotting only; the legend shows the original price strings.
 import uPlot from 'uplot';
 import type { BookView } from '../../src/http/api-types.js';
 import { fitToHost, hostSize } from './chart-size.js';
@@ -18,6 +20,43 @@ interface Point {
 function cumulate(levels: BookView['bids']): Point[] {
   let cum = 0;
   return levels.map((level) => ({ x: Number(level.price), cum: (cum += Number(level.shares)) }));
+}
+
+/** Padding beyond the outermost level, as a fraction of the plotted span. */
+const PAD_FRACTION = 0.1;
+/** The least padding, so a lone price level still gets a visible width. */
+const MIN_PAD_TICKS = 3;
+
+/** The smallest price step the strings show; never coarser than a cent, as "9" may be 9.00. */
+function tickOf(prices: readonly string[]): number {
+  let decimals = 2;
+  for (const price of prices) {
+    const dot = price.indexOf('.');
+    if (dot >= 0) decimals = Math.max(decimals, price.length - dot - 1);
+  }
+  return 10 ** -decimals;
+}
+
+/**
+ * Depth at each x (ascending): shares at x or better, walking out from the best level. Past
+ * the best level (towards the other side) there is none; past the last level sent it stays at
+ * the side's full depth, out to the chart's edge.
+ */
+function depthAt(
+  points: readonly Point[],
+  xs: readonly number[],
+  side: 'bid' | 'ask',
+): (number | null)[] {
+  const out = new Array<number | null>(xs.length).fill(null);
+  let j = 0;
+  for (let k = 0; k < xs.length; k++) {
+    const i = side === 'ask' ? k : xs.length - 1 - k; // bids walk down from the top
+    const x = xs[i] as number;
+    const reaches = (p: Point): boolean => (side === 'ask' ? p.x <= x : p.x >= x);
+    while (j < points.length && reaches(points[j] as Point)) j++;
+    out[i] = j > 0 ? (points[j - 1] as Point).cum : null;
+  }
+  return out;
 }
 
 export class DepthChart implements Renderable {
@@ -70,7 +109,13 @@ export class DepthChart implements Renderable {
 
   render(): void {
     const book = this.book;
-    if (!book) {
+    const labelOf = new Map<number, string>();
+    for (const level of book?.bids ?? []) labelOf.set(Number(level.price), level.price);
+    for (const level of book?.asks ?? []) labelOf.set(Number(level.price), level.price);
+    const prices = Array.from(labelOf.keys()).sort((a, b) => a - b);
+    const lowest = prices[0];
+    const highest = prices[prices.length - 1];
+    if (!book || lowest === undefined || highest === undefined) {
       this.labels = [];
       this.plot.setData([[], [], []]);
       return;
@@ -78,32 +123,26 @@ export class DepthChart implements Renderable {
     const bids = cumulate(book.bids); // price descending
     const asks = cumulate(book.asks); // price ascending
 
-    // One shared, ascending x axis: every price on either side.
-    const labelOf = new Map<number, string>();
-    for (const level of book.bids) labelOf.set(Number(level.price), level.price);
-    for (const level of book.asks) labelOf.set(Number(level.price), level.price);
-    const xs = Array.from(labelOf.keys()).sort((a, b) => a - b);
+    // Centred on the mid price when both sides are there, so neither side is squeezed to an
+    // edge; padded so the outermost levels stand clear of it.
+    const bestBid = bids[0];
+    const bestAsk = asks[0];
+    const mid = bestBid && bestAsk ? (bestBid.x + bestAsk.x) / 2 : (lowest + highest) / 2;
+    const half = Math.max(mid - lowest, highest - mid);
+    const pad = Math.max(
+      2 * half * PAD_FRACTION,
+      MIN_PAD_TICKS * tickOf(Array.from(labelOf.values())),
+    );
+    const left = mid - half - pad;
+    const right = mid + half + pad;
 
-    // Bid depth at x: shares bid at x or higher; none below the lowest level we were sent.
-    const bidY: (number | null)[] = new Array<number | null>(xs.length).fill(null);
-    let j = 0;
-    for (let i = xs.length - 1; i >= 0; i--) {
-      const x = xs[i] as number;
-      while (j < bids.length && (bids[j] as Point).x >= x) j++;
-      const lowest = bids[bids.length - 1];
-      bidY[i] = j > 0 && lowest !== undefined && x >= lowest.x ? (bids[j - 1] as Point).cum : null;
-    }
-    // Ask depth at x: shares offered at x or lower; none above the highest level we were sent.
-    const askY: (number | null)[] = new Array<number | null>(xs.length).fill(null);
-    j = 0;
-    for (let i = 0; i < xs.length; i++) {
-      const x = xs[i] as number;
-      while (j < asks.length && (asks[j] as Point).x <= x) j++;
-      const highest = asks[asks.length - 1];
-      askY[i] =
-        j > 0 && highest !== undefined && x <= highest.x ? (asks[j - 1] as Point).cum : null;
-    }
-    this.labels = xs.map((x) => labelOf.get(x) ?? String(x));
-    this.plot.setData([xs, bidY, askY]);
+    // One shared, ascending x axis: the two edges and every price on either side.
+    const xs = [left, ...prices, right];
+    this.labels = [
+      `< ${labelOf.get(lowest) ?? ''}`,
+      ...prices.map((x) => labelOf.get(x) ?? String(x)),
+      `> ${labelOf.get(highest) ?? ''}`,
+    ];
+    this.plot.setData([xs, depthAt(bids, xs, 'bid'), depthAt(asks, xs, 'ask')]);
   }
 }

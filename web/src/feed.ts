@@ -67,6 +67,11 @@ export class Feed {
     this.send(request('unsubscribe', topic));
   }
 
+  /** Asks again for a topic the server refused (a symbol that did not exist yet). */
+  resubscribe(topic: Topic): void {
+    if (this.topics.has(topicKey(topic))) this.send(request('subscribe', topic));
+  }
+
   private send(message: ClientMessage): void {
     if (this.ws?.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify(message));
   }

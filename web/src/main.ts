@@ -2,7 +2,7 @@
 // animation frame to render whatever changed.
 import 'uplot/dist/uPlot.min.css';
 import './style.css';
-import type { BookView, ServerMessage } from '../../src/http/api-types.js';
+import type { BookView, ServerMessage, SymbolSummary } from '../../src/http/api-types.js';
 import { bindAccountLookup } from './account.js';
 import { api, describeError, getToken, isAbort, setToken } from './api.js';
 import { DepthChart } from './depth-chart.js';
@@ -12,6 +12,7 @@ import { Ladder } from './ladder.js';
 import { bindOrderLookup } from './order.js';
 import { FrameScheduler } from './scheduler.js';
 import { StatsPanel } from './stats.js';
+import { SummaryLine } from './summary.js';
 import { SymbolSelector } from './symbols.js';
 import { TAPE_ROWS, TradesTape } from './tape.js';
 
@@ -27,6 +28,7 @@ const ladder = new Ladder(
   byId('book-levels', HTMLElement),
 );
 const depth = new DepthChart(byId('depth-chart', HTMLElement));
+const summary = new SummaryLine(byId('symbol-summary', HTMLElement));
 const lookUpOrder = bindOrderLookup(
   byId('order-form', HTMLFormElement),
   byId('order-id', HTMLInputElement),
@@ -54,9 +56,16 @@ const tokenInput = byId('api-token', HTMLInputElement);
 tokenInput.value = getToken();
 tokenInput.addEventListener('input', () => setToken(tokenInput.value.trim()));
 
-function showApiProblem(message: string | null): void {
-  apiStatusEl.hidden = message === null;
-  setText(apiStatusEl, message ?? '');
+/** Problems by source (symbols, book, trades, feed), shown together in the header. */
+const problems = new Map<string, string>();
+
+function setProblem(source: string, message: string | null): void {
+  if (message === null) problems.delete(source);
+  else problems.set(source, message);
+  const text = Array.from(problems.values()).join(' · ');
+  apiStatusEl.hidden = text === '';
+  apiStatusEl.title = text;
+  setText(apiStatusEl, text);
 }
 
 // --- the selected symbol ---------------------------------------------------------------------
@@ -66,29 +75,50 @@ let symbol: string | null = null;
 let loads: AbortController | null = null;
 /** A feed book has arrived for this symbol: a later REST book would be older. */
 let liveBook = false;
+/** The feed refused the symbol as unknown: subscribe again once the server lists it. */
+let symbolMissing = false;
 
 function setBook(book: BookView): void {
   ladder.setBook(book);
   depth.setBook(book);
+  summary.setBook(book);
   scheduler.mark(ladder);
   scheduler.mark(depth);
+  scheduler.mark(summary);
 }
 
 function tradesChanged(): void {
-  ladder.setLast(tape.newestPrice());
+  const last = tape.newestPrice();
+  ladder.setLast(last);
+  summary.setLast(last);
   scheduler.mark(tape);
   scheduler.mark(ladder);
+  scheduler.mark(summary);
 }
 
 function loadTrades(sym: string, signal: AbortSignal): void {
   api.trades(sym, TAPE_ROWS, signal).then(
     (view) => {
       if (sym !== symbol) return;
+      setProblem('trades', null);
       tape.load(view.trades);
       tradesChanged();
     },
     (err: unknown) => {
-      if (!isAbort(err)) showApiProblem(`Trades: ${describeError(err, 'symbol')}`);
+      if (!isAbort(err)) setProblem('trades', `Trades: ${describeError(err, 'symbol')}`);
+    },
+  );
+}
+
+function loadBook(sym: string, signal: AbortSignal): void {
+  api.book(sym, BOOK_DEPTH, signal).then(
+    (book) => {
+      if (sym !== symbol) return;
+      setProblem('book', null);
+      if (!liveBook) setBook(book);
+    },
+    (err: unknown) => {
+      if (!isAbort(err)) setProblem('book', `Book: ${describeError(err, 'symbol')}`);
     },
   );
 }
@@ -99,25 +129,35 @@ function selectSymbol(next: string): void {
   loads?.abort();
   symbol = next;
   liveBook = false;
+  symbolMissing = false;
+  for (const source of ['book', 'trades', 'feed']) setProblem(source, null);
   ladder.reset();
   depth.setBook(null);
   tape.reset();
+  summary.setSymbol(next);
   scheduler.mark(ladder);
   scheduler.mark(depth);
   scheduler.mark(tape);
+  scheduler.mark(summary);
 
   feed.subscribe({ symbol: next });
   const controller = new AbortController();
   loads = controller;
-  api.book(next, BOOK_DEPTH, controller.signal).then(
-    (book) => {
-      if (next === symbol && !liveBook) setBook(book);
-    },
-    (err: unknown) => {
-      if (!isAbort(err)) showApiProblem(`Book: ${describeError(err, 'symbol')}`);
-    },
-  );
+  loadBook(next, controller.signal);
   loadTrades(next, controller.signal);
+}
+
+function onSymbolList(list: readonly SymbolSummary[]): void {
+  summary.setList(list);
+  scheduler.mark(summary);
+  if (!symbolMissing || symbol === null || !list.some((s) => s.symbol === symbol)) return;
+  symbolMissing = false;
+  setProblem('feed', null);
+  feed.resubscribe({ symbol });
+  if (loads) {
+    loadBook(symbol, loads.signal);
+    loadTrades(symbol, loads.signal);
+  }
 }
 
 // --- the live feed ---------------------------------------------------------------------------
@@ -128,6 +168,8 @@ function onMessage(message: ServerMessage): void {
       if (message.symbol === symbol) {
         liveBook = true;
         setBook(message);
+        // The book moved, so open orders (and shares granted) may have: ask for them soon.
+        symbols.refreshSoon();
       }
       break;
     case 'trades':
@@ -141,7 +183,10 @@ function onMessage(message: ServerMessage): void {
       scheduler.mark(stats);
       break;
     case 'error':
-      showApiProblem(`Feed: ${message.message} (${message.code})`);
+      if (message.code === 'SYMBOL_NOT_FOUND' && message.message.includes(`"${symbol}"`)) {
+        symbolMissing = true;
+      }
+      setProblem('feed', `Feed: ${message.code} ${message.message}`);
       break;
     case 'subscribed':
       break;
@@ -179,9 +224,10 @@ api.stats().then(
   () => undefined, // the feed brings stats each second anyway
 );
 
-new SymbolSelector(
+const symbols = new SymbolSelector(
   byId('symbol-select', HTMLSelectElement),
-  byId('symbol-summary', HTMLElement),
   selectSymbol,
-  showApiProblem,
-).start(new URLSearchParams(location.search).get('symbol'));
+  (message) => setProblem('symbols', message),
+  onSymbolList,
+);
+symbols.start(new URLSearchParams(location.search).get('symbol'));

@@ -32,7 +32,7 @@ function timeChart(host: HTMLElement, series: uPlot.Series[]): uPlot {
     },
     series: [{}, ...series.map((s) => ({ width: 1.5, points: { show: false }, value, ...s }))],
     axes: [
-      { space: 50, incrs: TIME_STEPS, values: (_u, splits) => splits.map(axisClock) },
+      { space: 35, incrs: TIME_STEPS, values: (_u, splits) => splits.map(axisClock) },
       { size: 44, values: (_u, splits) => splits.map(axisNumber) },
     ],
     cursor: { sync: { key: 'stats' }, drag: { x: false, y: false } },

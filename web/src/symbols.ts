@@ -1,10 +1,14 @@
-// The symbol selector: the list from GET /api/symbols, refreshed every 5 s. The first symbol
-// is chosen unless the page URL names one (?symbol=SYM); the choice is kept in the URL.
+// The symbol selector: the list from GET /api/symbols, refreshed every 5 s, and sooner (at
+// most once a second) when asked because the live book moved, so the summaries it carries
+// (open orders, shares granted) keep up. The first symbol is chosen unless the page URL names
+// one (?symbol=SYM); the choice is kept in the URL.
 import type { SymbolSummary } from '../../src/http/api-types.js';
 import { api, describeError } from './api.js';
-import { h, setText } from './dom.js';
+import { h } from './dom.js';
 
 const REFRESH_MS = 5000;
+/** The least time between two requests that refreshSoon() starts. */
+const SOON_MS = 1000;
 
 function sameList(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((v, i) => v === b[i]);
@@ -14,12 +18,16 @@ export class SymbolSelector {
   private symbols: readonly SymbolSummary[] = [];
   private selected: string | null = null;
   private loading = false;
+  /** A refresh was asked for while one was in flight: its answer may predate the change. */
+  private again = false;
+  private lastStart = -Infinity;
+  private soonTimer: number | undefined;
 
   constructor(
     private readonly select: HTMLSelectElement,
-    private readonly summary: HTMLElement,
     private readonly onSelect: (symbol: string) => void,
     private readonly onError: (message: string | null) => void,
+    private readonly onList: (symbols: readonly SymbolSummary[]) => void,
   ) {
     select.addEventListener('change', () => {
       if (select.value) this.choose(select.value);
@@ -33,12 +41,31 @@ export class SymbolSelector {
     window.setInterval(() => void this.refresh(), REFRESH_MS);
   }
 
+  /**
+   * Refreshes within a second: now if the last request started a second ago or more, else
+   * once that second is up. Calls in between cost nothing, so each live book may ask.
+   */
+  refreshSoon(): void {
+    if (this.soonTimer !== undefined) return;
+    if (this.loading) {
+      this.again = true;
+      return;
+    }
+    const wait = Math.max(0, this.lastStart + SOON_MS - performance.now());
+    this.soonTimer = window.setTimeout(() => {
+      this.soonTimer = undefined;
+      void this.refresh();
+    }, wait);
+  }
+
   private async refresh(): Promise<void> {
     if (this.loading) return;
     this.loading = true;
+    this.lastStart = performance.now();
     try {
       this.symbols = (await api.symbols()).symbols;
       this.onError(null);
+      this.onList(this.symbols);
       const first = this.symbols[0];
       if (this.selected === null && first) this.choose(first.symbol);
       else this.renderOptions();
@@ -46,6 +73,10 @@ export class SymbolSelector {
       this.onError(`Symbols: ${describeError(err, 'symbol')}`);
     } finally {
       this.loading = false;
+      if (this.again) {
+        this.again = false;
+        this.refreshSoon();
+      }
     }
   }
 
@@ -72,17 +103,5 @@ export class SymbolSelector {
       this.select.replaceChildren(...names.map((name) => h('option', { value: name }, name)));
     }
     this.select.value = this.selected ?? '';
-    this.renderSummary();
-  }
-
-  private renderSummary(): void {
-    const s = this.symbols.find((x) => x.symbol === this.selected);
-    setText(
-      this.summary,
-      s
-        ? `bid ${s.bestBid ?? '—'} · ask ${s.bestAsk ?? '—'} · last ${s.lastPrice ?? '—'} · ` +
-            `${s.openOrders} open orders · ${s.granted} granted`
-        : '',
-    );
   }
 }
