@@ -36,6 +36,17 @@ export function mainThreadCpuSeconds(pid: number): number | null {
   }
 }
 
+/** CPU seconds (user + system) used so far by a whole process, every thread; null without /proc. */
+export function processCpuSeconds(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return null;
+  }
+}
+
 /**
  * Spawns a server that prints a JSON line with msg "listening", port and framedPort: a
  * script run by this Node, or an executable when `command` is given.

@@ -154,8 +154,8 @@ export type ClientMessage =
 
 /**
  * What the server sends on /ws. A `book` message replaces the whole visible book (depth 50);
- * it is sent on subscribe and then at most every 100 ms while the book changes. `trades`
- * carries the trades since the last one, newest first (at most 200; `dropped` counts any
+ * it is sent on subscribe and then at most every 250 ms while the book changes. `trades`
+ * carries the trades since the last one, newest first (at most 50; `dropped` counts any
  * left out when a client falls behind). A slow client gets fewer, newer messages, never a
  * queue.
  */

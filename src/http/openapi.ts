@@ -43,10 +43,10 @@ same with \`"op": "unsubscribe"\`). The server answers \`{"type": "subscribed", 
 (or \`"channel": "stats"\`) and then sends:
 
 - \`{"type": "book", ...BookView}\`: the whole visible book (depth 50), replacing the last one;
-  sent on subscribe and then coalesced to at most one every 100 ms (10 per second) per symbol
+  sent on subscribe and then coalesced to at most one every 250 ms (4 per second) per symbol
   while the book changes.
 - \`{"type": "trades", "symbol", "trades": TradeView[], "dropped": n}\`: trades batched since the
-  last message, newest first, at most 200; \`dropped\` counts any left out.
+  last message, newest first, at most 50; \`dropped\` counts any left out.
 - \`{"type": "stats", ...StatsView}\`: once a second on the stats channel.
 - \`{"type": "error", "code", "message"}\`: a message the server could not act on.
 

@@ -1,5 +1,5 @@
 // The WebSocket feed at /ws. Clients subscribe to symbols (book and trades) and to stats.
-// The feed ticks every 100 ms: each changed book is viewed once and sent to its watchers,
+// The feed ticks every 250 ms: each changed book is viewed once and sent to its watchers,
 // with the trades since the last tick. A client whose socket is backed up is skipped (its
 // book is sent again, newest, once it drains; its skipped trades are counted as dropped), so
 // a slow browser costs the engine nothing more than a fast one.
@@ -11,10 +11,16 @@ import { isSymbol } from '../engine/validate.js';
 import type { MarketFeed } from '../market/market-feed.js';
 import type { StatsSampler } from '../metrics/stats-sampler.js';
 import type { Sequencer } from '../server/sequencer.js';
-import type { BookView, ServerMessage, StatsView } from './api-types.js';
+import type { BookView, ServerMessage, StatsView, TradeView } from './api-types.js';
 import { bookView, tradeView } from './views.js';
 
-export const FEED_TICK_MS = 100;
+/**
+ * How often changed books and new trades go out. At 100 ms a dashboard in headless Chromium
+ * cost a quarter of a core on the benchmark machine, rendering; at 250 ms, with a smaller
+ * ladder and tape, an eighth (bench/dashboard-cost.ts). Four updates a second still read as
+ * live.
+ */
+export const FEED_TICK_MS = 250;
 export const FEED_BOOK_DEPTH = 50;
 /** Bytes queued on a socket beyond which it is skipped until it drains. */
 export const SLOW_CLIENT_BYTES = 512 * 1024;
@@ -169,6 +175,20 @@ export class WebSocketFeed {
     } catch {
       return; // the store is down: nothing new is durable to show
     }
+    // Each symbol's trades are viewed once; the message is shared by every client that has
+    // dropped nothing (the usual case).
+    const tradeViews = new Map<string, TradeView[]>();
+    const sharedTrades = new Map<string, string>();
+    for (const [sym, recent] of trades) {
+      const views = recent.trades.map(tradeView).reverse();
+      tradeViews.set(sym, views);
+      if (recent.dropped === 0) {
+        sharedTrades.set(
+          sym,
+          JSON.stringify({ type: 'trades', symbol: sym, trades: views, dropped: 0 }),
+        );
+      }
+    }
     for (const [ws, client] of this.clients) {
       const slow = ws.bufferedAmount > SLOW_CLIENT_BYTES;
       for (const sym of client.symbols) {
@@ -188,8 +208,12 @@ export class WebSocketFeed {
           continue;
         }
         client.dropped.delete(sym);
-        const newestFirst = recent.trades.map(tradeView).reverse();
-        this.send(ws, { type: 'trades', symbol: sym, trades: newestFirst, dropped });
+        const shared = dropped === 0 ? sharedTrades.get(sym) : undefined;
+        if (shared !== undefined) {
+          if (ws.readyState === ws.OPEN) ws.send(shared);
+        } else {
+          this.send(ws, { type: 'trades', symbol: sym, trades: tradeViews.get(sym)!, dropped });
+        }
       }
     }
   }

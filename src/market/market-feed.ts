@@ -8,7 +8,7 @@ import type { BatchObserver, DurableBatch } from '../server/sequencer.js';
 import { TradeTape } from './trade-tape.js';
 
 /** Trades sent per watched symbol and tick; older ones of the tick are counted, not sent. */
-export const PENDING_TRADES = 200;
+export const PENDING_TRADES = 50;
 
 export interface PendingTrades {
   /** Oldest first. */

@@ -7,6 +7,9 @@ import type { Renderable } from './scheduler.js';
 
 type Side = 'bid' | 'ask';
 
+/** Levels shown per side. */
+export const LADDER_LEVELS = 20;
+
 interface LevelRow {
   readonly tr: HTMLTableRowElement;
   readonly shares: HTMLTableCellElement;
@@ -36,7 +39,12 @@ export class Ladder implements Renderable {
   }
 
   setBook(book: BookView): void {
-    this.book = book;
+    // The panel shows a few dozen rows; the depth chart gets the whole visible book.
+    this.book = {
+      ...book,
+      bids: book.bids.slice(0, LADDER_LEVELS),
+      asks: book.asks.slice(0, LADDER_LEVELS),
+    };
   }
 
   setLast(price: string | null): void {

@@ -135,10 +135,10 @@ function selectSymbol(next: string): void {
   depth.setBook(null);
   tape.reset();
   summary.setSymbol(next);
-  scheduler.mark(ladder);
-  scheduler.mark(depth);
-  scheduler.mark(tape);
-  scheduler.mark(summary);
+  scheduler.markNow(ladder);
+  scheduler.markNow(depth);
+  scheduler.markNow(tape);
+  scheduler.markNow(summary);
 
   feed.subscribe({ symbol: next });
   const controller = new AbortController();

@@ -6,7 +6,7 @@ import { h, setText } from './dom.js';
 import { fmtClock, fmtDateTime } from './format.js';
 import type { Renderable } from './scheduler.js';
 
-export const TAPE_ROWS = 100;
+export const TAPE_ROWS = 50;
 
 /** Order ids rise with time, so the higher id of a trade is the incoming (taker) order. */
 const takerId = (t: TradeView): number => Math.max(t.buyOrderId, t.sellOrderId);
@@ -113,7 +113,9 @@ export class TradesTape implements Renderable {
     this.emptyEl.hidden = this.model.length > 0;
     setText(
       this.droppedEl,
-      this.dropped > 0 ? `${this.dropped} trades skipped while the feed caught up` : '',
+      this.dropped > 0
+        ? `${this.dropped} older trades not shown (more than the feed sends per update)`
+        : '',
     );
   }
 
