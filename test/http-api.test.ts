@@ -2,6 +2,7 @@
 // real server on ephemeral loopback ports, with orders placed through the XML protocol too.
 
 import assert from 'node:assert/strict';
+import { connect } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import WebSocket from 'ws';
 import { classicRequest } from '../src/client/classic-client.js';
@@ -235,6 +236,34 @@ describe('JSON API', () => {
   });
 });
 
+test('requests that cannot be parsed are refused; the engine’s process stays up', async () => {
+  const { server, base } = await startWithHttp();
+  after(() => server.stop());
+  const raw = (text: string): Promise<string> =>
+    new Promise((resolve, reject) => {
+      const socket = connect(server.httpPort!, '127.0.0.1');
+      let reply = '';
+      socket.on('data', (d) => (reply += d.toString()));
+      socket.on('error', reject);
+      socket.on('close', () => resolve(reply));
+      socket.end(text);
+    });
+  assert.match(await raw('GET http://[ HTTP/1.1\r\nHost: x\r\n\r\n'), /^HTTP\/1.1 400/);
+  assert.match(await raw('GARBAGE\r\n\r\n'), /^HTTP\/1.1 400/);
+  assert.match(
+    await raw(
+      'GET /elsewhere HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n',
+    ),
+    /^HTTP\/1.1 404/,
+  );
+  const big = await call(base, '/api/accounts/1/orders', {
+    method: 'POST',
+    json: { symbol: 'X'.repeat(20_000), amount: '1', limit: '1' },
+  });
+  assert.deepEqual([big.status, big.body.error.code], [413, 'BODY_TOO_LARGE']);
+  assert.equal((await call(base, '/api/symbols')).status, 200);
+});
+
 describe('bearer token', () => {
   let server: Server;
   let base: string;
@@ -401,6 +430,30 @@ describe('WebSocket feed', () => {
     client.ws.close();
   });
 
+  test('a late subscriber gets the recent trades once, then only newer ones', async () => {
+    await classicRequest(
+      server.port,
+      '<create><symbol sym="QQQ"><account id="1">10</account></symbol></create>',
+    );
+    const sell = '<transactions id="1"><order sym="QQQ" amount="-2" limit="5"/></transactions>';
+    const buy = '<transactions id="2"><order sym="QQQ" amount="1" limit="5"/></transactions>';
+    await classicRequest(server.port, sell);
+    await classicRequest(server.port, buy);
+    const client = await feedClient(base);
+    client.send({ op: 'subscribe', symbol: 'QQQ' });
+    const first = await client.next<Extract<ServerMessage, { type: 'trades' }>>(
+      (m) => m.type === 'trades',
+    );
+    assert.equal(first.trades.length, 1);
+    await classicRequest(server.port, buy);
+    const next = await client.next<Extract<ServerMessage, { type: 'trades' }>>(
+      (m) => m.type === 'trades',
+    );
+    assert.equal(next.trades.length, 1, 'the trade of the first message is not repeated');
+    assert.notEqual(next.trades[0]!.buyOrderId, first.trades[0]!.buyOrderId);
+    client.ws.close();
+  });
+
   test('the stats channel, and clear errors for bad messages', async () => {
     const client = await feedClient(base);
     client.send({ op: 'subscribe', channel: 'stats' });
@@ -415,6 +468,11 @@ describe('WebSocket feed', () => {
       (m) => m.type === 'error',
     );
     assert.equal(unknown.code, 'SYMBOL_NOT_FOUND');
+    client.send({ op: 'subscribe' });
+    const invalid = await client.next<Extract<ServerMessage, { type: 'error' }>>(
+      (m) => m.type === 'error',
+    );
+    assert.equal(invalid.code, 'INVALID_MESSAGE');
     client.ws.close();
   });
 });

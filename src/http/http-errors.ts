@@ -6,6 +6,7 @@ import { ERROR_MESSAGES, type ErrorCode, type ExchangeError } from '../engine/er
 import type { ApiError } from './api-types.js';
 
 export const HTTP_ERROR_MESSAGES = {
+  BAD_REQUEST: 'The request could not be read',
   NOT_FOUND: 'No such resource',
   METHOD_NOT_ALLOWED: 'Method not allowed for this resource',
   UNAUTHORIZED: 'A valid bearer token is required (Authorization: Bearer <token>)',
@@ -13,6 +14,9 @@ export const HTTP_ERROR_MESSAGES = {
   UNSUPPORTED_MEDIA_TYPE: 'The body must be application/json',
   BODY_TOO_LARGE: 'The body is too large',
   INVALID_QUERY: 'Invalid query parameter',
+  // The WebSocket feed's own refusals, sent as {"type":"error",...} messages.
+  INVALID_MESSAGE: 'Invalid feed message',
+  TOO_MANY_SUBSCRIPTIONS: 'Too many subscriptions on one connection',
 } as const;
 
 export type HttpErrorCode = keyof typeof HTTP_ERROR_MESSAGES;

@@ -19,6 +19,8 @@ import { WebSocketFeed } from './ws-feed.js';
 
 export const DEFAULT_HTTP_PORT = 8080;
 const MAX_BODY_BYTES = 16 * 1024;
+/** Open HTTP connections (WebSockets included) beyond which new ones are refused. */
+const MAX_HTTP_CONNECTIONS = 2_000;
 
 export interface HttpOptions {
   readonly host: string;
@@ -91,7 +93,7 @@ export async function startHttpServer(
     return { status, body: reply, route: route.name };
   };
 
-  const server: Server = createServer((request, response) => {
+  const handle = (request: IncomingMessage, response: ServerResponse): void => {
     const url = new URL(request.url ?? '/', 'http://localhost');
     if (url.pathname.startsWith('/api/')) {
       api(request, url).then(
@@ -127,20 +129,37 @@ export async function startHttpServer(
     if (file === undefined)
       return sendJson(response, 404, HttpError.http('NOT_FOUND', url.pathname).body);
     sendFile(response, file, request.method === 'HEAD');
+  };
+  // This runs in the engine's process: nothing a client sends may throw out of a handler.
+  const server: Server = createServer((request, response) => {
+    try {
+      handle(request, response);
+    } catch (error) {
+      deps.log.warn({ err: error, url: request.url?.slice(0, 200) }, 'bad HTTP request');
+      if (!response.headersSent) sendJson(response, 400, HttpError.http('BAD_REQUEST').body);
+      else response.destroy();
+    }
   });
   server.on('upgrade', (request, socket, head) => {
-    const url = new URL(request.url ?? '/', 'http://localhost');
-    if (url.pathname !== '/ws') {
-      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
-      return;
+    try {
+      if (new URL(request.url ?? '/', 'http://localhost').pathname === '/ws') {
+        feed.upgrade(request, socket, head);
+        return;
+      }
+    } catch {
+      // an unparsable target is not /ws
     }
-    feed.upgrade(request, socket, head);
+    socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
   });
   server.on('clientError', (_error, socket) => {
     if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
   });
   // Keep-alive connections would hold a graceful stop open for their idle timeout.
   server.keepAliveTimeout = 5_000;
+  // Slow clients are cut off as on the XML listeners.
+  server.headersTimeout = 10_000;
+  server.requestTimeout = 10_000;
+  server.maxConnections = MAX_HTTP_CONNECTIONS;
 
   const port = await new Promise<number>((resolve, reject) => {
     server.once('error', reject);

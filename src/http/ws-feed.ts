@@ -12,7 +12,9 @@ import type { MarketFeed } from '../market/market-feed.js';
 import type { StatsSampler } from '../metrics/stats-sampler.js';
 import type { Sequencer } from '../server/sequencer.js';
 import type { BookView, ServerMessage, StatsView, TradeView } from './api-types.js';
+import { HttpError } from './http-errors.js';
 import { bookView, tradeView } from './views.js';
+import type { ExecutionRow } from '../engine/changes.js';
 
 /**
  * How often changed books and new trades go out. At 100 ms a dashboard in headless Chromium
@@ -22,6 +24,8 @@ import { bookView, tradeView } from './views.js';
  */
 export const FEED_TICK_MS = 250;
 export const FEED_BOOK_DEPTH = 50;
+/** Trades a new subscription gets at once, from the tape. */
+const FEED_FIRST_TRADES = 50;
 /** Bytes queued on a socket beyond which it is skipped until it drains. */
 export const SLOW_CLIENT_BYTES = 512 * 1024;
 export const MAX_FEED_CLIENTS = 1_000;
@@ -34,6 +38,8 @@ interface Client {
   readonly owedBooks: Set<string>;
   /** Trades it missed while slow, per symbol: reported with the next trades it gets. */
   readonly dropped: Map<string, number>;
+  /** Per new subscription, the newest trade its first message carried. */
+  readonly sentUpTo: Map<string, ExecutionRow>;
   alive: boolean;
 }
 
@@ -84,12 +90,14 @@ export class WebSocketFeed {
       stats: false,
       owedBooks: new Set(),
       dropped: new Map(),
+      sentUpTo: new Map(),
       alive: true,
     };
     this.clients.set(ws, client);
     ws.on('pong', () => (client.alive = true));
     ws.on('message', (data, isBinary) => {
-      if (isBinary) return this.send(ws, error('INVALID_MESSAGE', 'send JSON text messages'));
+      if (isBinary)
+        return this.send(ws, error(HttpError.http('INVALID_MESSAGE', 'send JSON text messages')));
       void this.handle(ws, client, data.toString());
     });
     ws.on('close', () => {
@@ -104,11 +112,14 @@ export class WebSocketFeed {
     try {
       message = JSON.parse(text) as typeof message;
     } catch {
-      return this.send(ws, error('INVALID_MESSAGE', 'not JSON'));
+      return this.send(ws, error(HttpError.http('INVALID_MESSAGE', 'not JSON')));
     }
     const { op, symbol, channel } = message ?? {};
     if (op !== 'subscribe' && op !== 'unsubscribe') {
-      return this.send(ws, error('INVALID_MESSAGE', 'op must be "subscribe" or "unsubscribe"'));
+      return this.send(
+        ws,
+        error(HttpError.http('INVALID_MESSAGE', 'op must be "subscribe" or "unsubscribe"')),
+      );
     }
     if (channel === 'stats') {
       client.stats = op === 'subscribe';
@@ -119,7 +130,12 @@ export class WebSocketFeed {
     if (typeof symbol !== 'string' || !isSymbol(symbol)) {
       return this.send(
         ws,
-        error('INVALID_MESSAGE', 'give "symbol" (letters and digits) or "channel": "stats"'),
+        error(
+          HttpError.http(
+            'INVALID_MESSAGE',
+            'give "symbol" (letters and digits) or "channel": "stats"',
+          ),
+        ),
       );
     }
     if (op === 'unsubscribe') {
@@ -128,24 +144,41 @@ export class WebSocketFeed {
     }
     if (client.symbols.has(symbol)) return;
     if (client.symbols.size >= MAX_SUBSCRIPTIONS) {
-      return this.send(ws, error('TOO_MANY_SUBSCRIPTIONS', `at most ${MAX_SUBSCRIPTIONS}`));
+      return this.send(
+        ws,
+        error(HttpError.http('TOO_MANY_SUBSCRIPTIONS', `at most ${MAX_SUBSCRIPTIONS}`)),
+      );
     }
-    let view: BookView | null;
+    // Watched before the first view is read: no change after it can go unnoticed.
+    client.symbols.add(symbol);
+    this.feed.watched.add(symbol);
+    let view: BookView | null | 'unavailable';
     try {
       view = await this.sequencer.read((engine) => {
         const book = engine.books.get(symbol);
         return book === undefined ? null : bookView(book, FEED_BOOK_DEPTH);
       });
     } catch {
-      return this.send(ws, error('STORE_UNAVAILABLE', 'try again later'));
+      view = 'unavailable';
     }
-    if (view === null) return this.send(ws, error('SYMBOL_NOT_FOUND', `sym="${symbol}"`));
-    client.symbols.add(symbol);
-    this.feed.watched.add(symbol);
+    if (view === null || view === 'unavailable') {
+      client.symbols.delete(symbol);
+      this.unwatch(symbol);
+      return this.send(
+        ws,
+        error(
+          view === null
+            ? HttpError.engine('SYMBOL_NOT_FOUND', `sym="${symbol}"`)
+            : HttpError.engine('STORE_UNAVAILABLE'),
+        ),
+      );
+    }
     this.send(ws, { type: 'subscribed', symbol });
     this.send(ws, { type: 'book', ...view });
-    const recent = this.feed.tape.recent(symbol, 50).map(tradeView);
-    this.send(ws, { type: 'trades', symbol, trades: recent, dropped: 0 });
+    const recent = this.feed.tape.recent(symbol, FEED_FIRST_TRADES);
+    // The next tick's trades may include some of these: that client is sent only newer ones.
+    if (recent[0] !== undefined) client.sentUpTo.set(symbol, recent[0]);
+    this.send(ws, { type: 'trades', symbol, trades: recent.map(tradeView), dropped: 0 });
   }
 
   private unwatch(sym: string): void {
@@ -200,19 +233,28 @@ export class WebSocketFeed {
             if (ws.readyState === ws.OPEN) ws.send(book);
           }
         }
-        const recent = trades.get(sym);
+        let recent = trades.get(sym);
         if (recent === undefined) continue;
+        const upTo = client.sentUpTo.get(sym);
+        if (upTo !== undefined) {
+          client.sentUpTo.delete(sym);
+          const seen = recent.trades.indexOf(upTo);
+          if (seen >= 0) recent = { trades: recent.trades.slice(seen + 1), dropped: 0 };
+          if (recent.trades.length === 0) continue;
+        }
         const dropped = (client.dropped.get(sym) ?? 0) + recent.dropped;
         if (slow) {
           client.dropped.set(sym, dropped + recent.trades.length);
           continue;
         }
         client.dropped.delete(sym);
-        const shared = dropped === 0 ? sharedTrades.get(sym) : undefined;
+        const shared = dropped === 0 && upTo === undefined ? sharedTrades.get(sym) : undefined;
         if (shared !== undefined) {
           if (ws.readyState === ws.OPEN) ws.send(shared);
         } else {
-          this.send(ws, { type: 'trades', symbol: sym, trades: tradeViews.get(sym)!, dropped });
+          const views =
+            upTo === undefined ? tradeViews.get(sym)! : recent.trades.map(tradeView).reverse();
+          this.send(ws, { type: 'trades', symbol: sym, trades: views, dropped });
         }
       }
     }
@@ -244,6 +286,6 @@ export class WebSocketFeed {
   }
 }
 
-function error(code: string, message: string): ServerMessage {
+function error({ code, message }: HttpError): ServerMessage {
   return { type: 'error', code, message };
 }

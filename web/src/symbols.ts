@@ -1,6 +1,7 @@
-// The symbol selector: the list from GET /api/symbols, refreshed every 5 s, and sooner (at
-// most once a second) when asked because the live book moved, so the summaries it carries
-// (open orders, shares granted) keep up. The first symbol is chosen unless the page URL names
+// The symbol selector: the list from GET /api/symbols, refreshed every 5 s, and when asked
+// because the live book moved (at most once in 5 s: a request a second cost Chromium 1% of a
+// core under load, bench/dashboard-cost.ts), so the summaries it carries (open orders, shares
+// granted) keep up. The first symbol is chosen unless the page URL names
 // one (?symbol=SYM); the choice is kept in the URL.
 import type { SymbolSummary } from '../../src/http/api-types.js';
 import { api, describeError } from './api.js';
@@ -8,7 +9,7 @@ import { h } from './dom.js';
 
 const REFRESH_MS = 5000;
 /** The least time between two requests that refreshSoon() starts. */
-const SOON_MS = 1000;
+const SOON_MS = 5000;
 
 function sameList(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((v, i) => v === b[i]);
@@ -42,8 +43,8 @@ export class SymbolSelector {
   }
 
   /**
-   * Refreshes within a second: now if the last request started a second ago or more, else
-   * once that second is up. Calls in between cost nothing, so each live book may ask.
+   * Refreshes soon: now if the last request started SOON_MS ago or more, else once that time
+   * is up. Calls in between cost nothing, so each live book may ask.
    */
   refreshSoon(): void {
     if (this.soonTimer !== undefined) return;
