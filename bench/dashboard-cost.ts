@@ -41,6 +41,8 @@ const { values: opts } = parseArgs({
     /** Which cells besides `none` (always measured: every ratio is to it). */
     cells: { type: 'string', default: process.env.BENCH_CELLS ?? 'dashboard,dashboard-nice,feeds' },
     out: { type: 'string', default: join(ROOT, 'bench/report') },
+    /** Re-renders dashboard.md from an earlier run's dashboard.json, measuring nothing. */
+    from: { type: 'string' },
   },
 });
 const RUNS = Number(opts.runs);
@@ -52,6 +54,7 @@ const FEED_CLIENTS = 10;
 const SETTLE_MS = 2000;
 
 type Watchers = 'none' | 'dashboard' | 'dashboard-nice' | 'feeds';
+const CELLS_ORDER: Watchers[] = ['none', 'dashboard', 'dashboard-nice', 'feeds'];
 const CELLS: Watchers[] = [
   'none',
   ...(opts.cells!.split(',').filter((c) => c !== '' && c !== 'none') as Watchers[]),
@@ -197,19 +200,27 @@ const fmt = (n: number, digits = 0): string =>
 const range = (xs: number[], digits = 0): string =>
   `${fmt(Math.min(...xs), digits)}–${fmt(Math.max(...xs), digits)}`;
 
-async function main(): Promise<void> {
+interface DashboardResults {
+  readonly machine: string;
+  readonly date: string;
+  readonly runs: number;
+  readonly seconds: number;
+  readonly results: Partial<Record<Watchers, Measured[]>>;
+}
+
+async function measureAll(): Promise<DashboardResults> {
   if (!chromiumInstalled()) throw new Error('Chromium is missing: apt-get install -y chromium');
   const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Linux ${release()}, Node ${process.version}`;
   console.log(`machine: ${machine}`);
   console.log(`${CELLS.length} cells × ${RUNS} runs of ${SECONDS} s, framed port, SQLite FULL`);
   const browser = await launchChromium();
-  const results = new Map<Watchers, Measured[]>(CELLS.map((c) => [c, []]));
+  const results: Partial<Record<Watchers, Measured[]>> = {};
   try {
     for (let run = 0; run < RUNS; run++) {
       const order = run % 2 === 0 ? CELLS : [...CELLS].reverse();
       for (const cell of order) {
         const m = await measure(cell, run + 1, browser);
-        results.get(cell)!.push(m);
+        (results[cell] ??= []).push(m);
         console.log(
           `run ${String(run + 1).padStart(2)} ${cell.padEnd(14)} ${fmt(m.requestsPerSecond).padStart(7)} req/s  ` +
             `engine ${m.engineUs === null ? '-' : fmt(m.engineUs, 1)} µs/req  process ${m.processUs === null ? '-' : fmt(m.processUs, 1)} µs/req  ` +
@@ -221,27 +232,45 @@ async function main(): Promise<void> {
     await browser.close();
     rmSync(dir, { recursive: true, force: true });
   }
+  const date = new Date().toISOString().slice(0, 10);
+  return { machine, date, runs: RUNS, seconds: SECONDS, results };
+}
 
-  const none = results.get('none')!;
+/**
+ * A 95% interval for the median of `xs` by the bootstrap (10,000 resamples, a fixed seed so
+ * the report renders the same twice): the runs vary more than the effect measured.
+ */
+function bootstrapMedian(xs: readonly number[]): [number, number] {
+  let seed = 12345;
+  const random = (): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+  const medians: number[] = [];
+  for (let b = 0; b < 10_000; b++)
+    medians.push(median(xs.map(() => xs[Math.floor(random() * xs.length)]!)));
+  medians.sort((a, b) => a - b);
+  return [medians[250]!, medians[9_749]!];
+}
+
+function report({ machine, date, runs, seconds, results }: DashboardResults): string {
+  const cells = CELLS_ORDER.filter((c) => results[c] !== undefined);
+  const none = results.none!;
   const ratios = (cell: Watchers): number[] =>
-    results.get(cell)!.map((m, i) => m.requestsPerSecond / none[i]!.requestsPerSecond);
+    results[cell]!.map((m, i) => m.requestsPerSecond / none[i]!.requestsPerSecond);
   const medianOf = (cell: Watchers, pick: (m: Measured) => number | null): number | null => {
-    const xs = results
-      .get(cell)!
-      .map(pick)
-      .filter((x): x is number => x !== null);
+    const xs = results[cell]!.map(pick).filter((x): x is number => x !== null);
     return xs.length === 0 ? null : median(xs);
   };
-  const rows = CELLS.map((cell) => {
-    const rps = results.get(cell)!.map((m) => m.requestsPerSecond);
+  const rows = cells.map((cell) => {
+    const rps = results[cell]!.map((m) => m.requestsPerSecond);
     const r = ratios(cell);
     const engine = medianOf(cell, (m) => m.engineUs);
     const proc = medianOf(cell, (m) => m.processUs);
+    const [low, high] = bootstrapMedian(r);
     return [
       LABELS[cell],
       fmt(median(rps)),
       range(rps),
       cell === 'none' ? '1' : `${fmt(median(r), 3)} (${range(r, 2)})`,
+      cell === 'none' ? '-' : `${fmt(low, 3)}–${fmt(high, 3)}`,
       engine === null ? '-' : fmt(engine, 1),
       proc === null ? '-' : fmt(proc, 1),
       cell.startsWith('dashboard')
@@ -250,12 +279,16 @@ async function main(): Promise<void> {
       cell === 'none' ? '-' : fmt(medianOf(cell, (m) => m.updates)!),
     ];
   });
-  const cost = (cell: Watchers): string => `${fmt((1 - median(ratios(cell))) * 100, 1)}%`;
+  const cost = (cell: Watchers): string => {
+    const r = ratios(cell);
+    const [low, high] = bootstrapMedian(r);
+    return `${LABELS[cell]} ${fmt((1 - median(r)) * 100, 1)}% (95% interval ${fmt((1 - high) * 100, 1)}% to ${fmt((1 - low) * 100, 1)}%)`;
+  };
   const blocks: Block[] = [
     { kind: 'h1', text: 'What watching the market costs the framed port' },
     {
       kind: 'p',
-      text: `Machine: ${machine}. ${RUNS} runs of ${SECONDS} s per cell, cells interleaved (order alternating between runs), each on a fresh SQLite (synchronous=FULL) exchange with the HTTP side on, ${SETTLE_MS / 1000} s after the watchers connected; load: 4 framed connections × 256 pipelined orders over ${SYMBOLS} symbols, the dashboard on one of them. Generated ${new Date().toISOString().slice(0, 10)} by \`npm run bench:dashboard\`.`,
+      text: `Machine: ${machine}. ${runs} runs of ${seconds} s per cell, cells interleaved (order alternating between runs), each on a fresh SQLite (synchronous=FULL) exchange with the HTTP side on, ${SETTLE_MS / 1000} s after the watchers connected; load: 4 framed connections × 256 pipelined orders over ${SYMBOLS} symbols, the dashboard on one of them. Generated ${date} by \`npm run bench:dashboard\`.`,
     },
     {
       kind: 'table',
@@ -264,6 +297,7 @@ async function main(): Promise<void> {
         'requests/s (median)',
         'min–max',
         'ratio to nobody watching: median of runs (min–max)',
+        '95% interval of that median (bootstrap)',
         'engine thread µs/request',
         'exchange process µs/request',
         'Chromium CPU',
@@ -273,21 +307,25 @@ async function main(): Promise<void> {
     },
     {
       kind: 'p',
-      text: `Cost to framed throughput (1 − median ratio): ${CELLS.filter((c) => c !== 'none')
-        .map((c) => `${LABELS[c]} ${cost(c)}`)
+      text: `Cost to framed throughput (1 − median ratio): ${cells
+        .filter((c) => c !== 'none')
+        .map(cost)
         .join('; ')}. Goal for the dashboard: at most 5%.`,
     },
   ];
-  const md = toMarkdown(blocks);
+  return toMarkdown(blocks);
+}
+
+async function main(): Promise<void> {
+  const results =
+    opts.from !== undefined
+      ? (JSON.parse(readFileSync(opts.from, 'utf8')) as DashboardResults)
+      : await measureAll();
+  if (opts.from === undefined) {
+    writeFileSync(join(opts.out!, 'dashboard.json'), JSON.stringify(results, null, 2));
+  }
+  const md = report(results);
   writeFileSync(join(opts.out!, 'dashboard.md'), md);
-  writeFileSync(
-    join(opts.out!, 'dashboard.json'),
-    JSON.stringify(
-      { machine, runs: RUNS, seconds: SECONDS, results: Object.fromEntries(results) },
-      null,
-      2,
-    ),
-  );
   console.log(`\n${md}`);
 }
 

@@ -9,6 +9,7 @@ import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { classicRequest } from '../src/client/classic-client.js';
+import { FramedClient } from '../src/client/framed-client.js';
 import { DASHBOARD_DIR } from '../src/http/static-files.js';
 import { chromiumInstalled, launchChromium } from './support/browser.js';
 import { startTestServer } from './support/server.js';
@@ -87,5 +88,36 @@ test(
     mkdirSync(OUTPUT, { recursive: true });
     await page.screenshot({ path: join(OUTPUT, 'dashboard.png'), fullPage: true });
     assert.ok(existsSync(join(OUTPUT, 'dashboard.png')));
+  },
+);
+
+test(
+  'under a busy feed the page keeps up and still answers the user',
+  { skip: missing ?? false },
+  async () => {
+    // A bounded burst: 2,000 pipelined orders that cross each other, a thousand trades.
+    const framed = await FramedClient.connect(server.framedPort);
+    const burst = Promise.all(
+      Array.from({ length: 2000 }, (_, i) =>
+        framed.request(
+          i % 2 === 0
+            ? '<transactions id="1"><order sym="SPY" amount="-0.1" limit="10"/></transactions>'
+            : '<transactions id="2"><order sym="SPY" amount="0.1" limit="10"/></transactions>',
+        ),
+      ),
+    );
+    // While it runs, a lookup the user asks for is answered.
+    await page.locator('#account-id').fill('1');
+    await page.locator('#account-lookup').click();
+    await page.locator('#account-view-id', { hasText: /^1$/ }).waitFor({ timeout: 10_000 });
+    const replies = await burst;
+    framed.close();
+    assert.equal(replies.filter((r) => r.includes('<opened')).length, 2000);
+    // The tape reaches the burst's last trade: its newest row is the last buy's.
+    const lastBuy = Math.max(...replies.map((r) => Number(/ id="(\d+)"\/>/.exec(r)?.[1] ?? 0)));
+    await page
+      .locator(`#trades-tape tbody tr:first-child[data-buy-order="${lastBuy}"]`)
+      .waitFor({ timeout: 10_000 });
+    assert.equal(await page.locator('#connection-status').innerText(), 'connected');
   },
 );
