@@ -1,5 +1,6 @@
 // The pieces behind the feed and the stats, alone: the trade tape, the feed's coalescing,
-// percentiles from histogram buckets, and the best levels of a book side.
+// percentiles from histogram buckets, the best levels of a book side, and the latency
+// histogram against prom-client's own.
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -7,6 +8,8 @@ import type { ChangeSet, ExecutionRow } from '../src/engine/changes.js';
 import { Exchange } from '../src/engine/exchange.js';
 import { MarketFeed, PENDING_TRADES } from '../src/market/market-feed.js';
 import { TradeTape } from '../src/market/trade-tape.js';
+import { AggregatorRegistry, Histogram, Registry } from 'prom-client';
+import { BucketHistogram } from '../src/metrics/bucket-histogram.js';
 import { bucketDelta, maxMs, quantileMs } from '../src/metrics/percentiles.js';
 import { Account } from '../src/engine/account.js';
 import { Order } from '../src/engine/order.js';
@@ -110,4 +113,30 @@ test('the best levels of a side come out in price order without sorting the side
     prices.map((_, i) => i + 1),
     'the account lists its resting orders in the order they rested',
   );
+});
+
+test('the bucket histogram prints and aggregates exactly as prom-client’s Histogram does', async () => {
+  const bounds = [0.001, 0.01, 0.1];
+  const observations = [0.0005, 0.001, 0.002, 0.05, 0.5, 0.01];
+  const ours = new Registry();
+  const fast = new BucketHistogram(ours, 'latency', 'help', 'listener', ['framed'], bounds);
+  const theirs = new Registry();
+  const reference = new Histogram({
+    name: 'latency',
+    help: 'help',
+    labelNames: ['listener'],
+    buckets: bounds,
+    registers: [theirs],
+  });
+  for (const v of observations) {
+    fast.observe('framed', v);
+    reference.observe({ listener: 'framed' }, v);
+  }
+  assert.equal(await ours.metrics(), await theirs.metrics());
+  const twice = AggregatorRegistry.aggregate([
+    await ours.getMetricsAsJSON(),
+    await ours.getMetricsAsJSON(),
+  ]);
+  assert.match(await twice.metrics(), /latency_bucket\{le="0.01",listener="framed"\} 8\b/);
+  assert.match(await twice.metrics(), /latency_count\{listener="framed"\} 12\b/);
 });

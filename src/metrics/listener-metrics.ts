@@ -2,7 +2,8 @@
 // own with --workers 0, each gateway otherwise): requests by kind and outcome, latency from
 // a whole request read to its reply encoded, and open connections.
 
-import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { Counter, Gauge, type Registry } from 'prom-client';
+import { BucketHistogram } from './bucket-histogram.js';
 import type { Request, Result } from '../engine/commands.js';
 import type { ExchangeError } from '../engine/errors.js';
 
@@ -21,9 +22,8 @@ export class ListenerMetrics {
    * per request costs a label hash each time, a plain map of numbers does not.
    */
   private readonly counts = new Map<string, number>();
-  private readonly latency: Histogram<'listener'>;
+  private readonly latency: BucketHistogram<ListenerKind>;
   private readonly connections: Gauge<'listener'>;
-  private readonly latencyBy: Record<ListenerKind, Histogram.Internal<'listener'>>;
 
   constructor(registry: Registry) {
     const counts = this.counts;
@@ -40,17 +40,14 @@ export class ListenerMetrics {
         }
       },
     });
-    this.latency = new Histogram({
-      name: 'exchange_request_duration_seconds',
-      help: 'From a whole XML request read to its reply encoded (includes waiting for the commit).',
-      labelNames: ['listener'] as const,
-      buckets: LATENCY_BUCKETS,
-      registers: [registry],
-    });
-    this.latencyBy = {
-      classic: this.latency.labels('classic'),
-      framed: this.latency.labels('framed'),
-    };
+    this.latency = new BucketHistogram(
+      registry,
+      'exchange_request_duration_seconds',
+      'From a whole XML request read to its reply encoded (includes waiting for the commit).',
+      'listener',
+      ['classic', 'framed'],
+      LATENCY_BUCKETS,
+    );
     this.connections = new Gauge({
       name: 'exchange_connections',
       help: 'Open client connections on the XML listeners.',
@@ -69,7 +66,7 @@ export class ListenerMetrics {
 
   /** One request answered: its elements' outcomes, and how long it took. */
   answered(listener: ListenerKind, request: Request, results: readonly Result[], seconds: number) {
-    this.latencyBy[listener].observe(seconds);
+    this.latency.observe(listener, seconds);
     let i = 0;
     for (const child of request.children) {
       // A <symbol> creates its book without a reply of its own; its grants answer.
@@ -81,7 +78,7 @@ export class ListenerMetrics {
 
   /** A request refused as a whole (bad XML, overload, a store failure). */
   refused(listener: ListenerKind, error: ExchangeError, seconds: number): void {
-    this.latencyBy[listener].observe(seconds);
+    this.latency.observe(listener, seconds);
     this.count('request', error.code);
   }
 
