@@ -5,7 +5,7 @@
 import type { Request, Result } from '../engine/commands.js';
 import type { Exchange } from '../engine/exchange.js';
 import { isAccountId, validateOrder, validateOrderRef } from '../engine/validate.js';
-import type { TradeTape } from '../market/trade-tape.js';
+import type { MarketFeed } from '../market/market-feed.js';
 import type { Sequencer } from '../server/sequencer.js';
 import type { Store } from '../store/store.js';
 import type { OrderView, PlaceOrderBody, StatsView } from './api-types.js';
@@ -23,7 +23,8 @@ import {
 export interface ApiContext {
   readonly sequencer: Sequencer;
   readonly store: Store;
-  readonly tape: TradeTape;
+  /** Its tape is replaced when the engine is rebuilt from the store: read it each time. */
+  readonly market: MarketFeed;
   /** Applies one request through the engine and resolves once it is durable. */
   readonly submit: (request: Request) => Promise<Result[]>;
   readonly stats: () => Promise<StatsView>;
@@ -119,7 +120,7 @@ export const API_ROUTES: readonly Route[] = [
     pattern: /^\/api\/symbols$/,
     private: false,
     handle: async (ctx) =>
-      ok({ symbols: await ctx.sequencer.read((engine) => symbolsView(engine, ctx.tape)) }),
+      ok({ symbols: await ctx.sequencer.read((engine) => symbolsView(engine, ctx.market.tape)) }),
   },
   {
     name: 'book',
@@ -140,7 +141,7 @@ export const API_ROUTES: readonly Route[] = [
       const limit = intParam(query, 'limit', 50, 1000);
       // The tape holds only durable trades; the read checks the symbol exists.
       await ctx.sequencer.read((engine) => requireBook(engine, sym));
-      return ok({ symbol: sym, trades: ctx.tape.recent(sym, limit).map(tradeView) });
+      return ok({ symbol: sym, trades: ctx.market.tape.recent(sym, limit).map(tradeView) });
     },
   },
   {

@@ -7,6 +7,7 @@ import type { ApiError } from './api-types.js';
 
 export const HTTP_ERROR_MESSAGES = {
   BAD_REQUEST: 'The request could not be read',
+  HOST_NOT_ALLOWED: 'This server answers only requests addressed to loopback (localhost)',
   NOT_FOUND: 'No such resource',
   METHOD_NOT_ALLOWED: 'Method not allowed for this resource',
   UNAUTHORIZED: 'A valid bearer token is required (Authorization: Bearer <token>)',
@@ -23,6 +24,7 @@ export type HttpErrorCode = keyof typeof HTTP_ERROR_MESSAGES;
 
 const STATUS: Partial<Record<ErrorCode | HttpErrorCode, number>> = {
   NOT_FOUND: 404,
+  HOST_NOT_ALLOWED: 403,
   METHOD_NOT_ALLOWED: 405,
   UNAUTHORIZED: 401,
   UNSUPPORTED_MEDIA_TYPE: 415,

@@ -19,6 +19,8 @@ import { WebSocketFeed } from './ws-feed.js';
 
 export const DEFAULT_HTTP_PORT = 8080;
 const MAX_BODY_BYTES = 16 * 1024;
+/** How long a stop waits for API requests in flight. */
+const STOP_GRACE_MS = 5_000;
 /** Open HTTP connections (WebSockets included) beyond which new ones are refused. */
 const MAX_HTTP_CONNECTIONS = 2_000;
 
@@ -46,10 +48,28 @@ export interface HttpDependencies {
   readonly log: Logger;
 }
 
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\./.test(host);
+}
+
+/** A Host header naming loopback (any port): localhost, 127.x.y.z or [::1]. */
+function isLoopbackHostHeader(header: string | undefined): boolean {
+  if (header === undefined) return false;
+  const host = header.startsWith('[')
+    ? header.slice(1, header.indexOf(']'))
+    : header.split(':')[0]!;
+  return isLoopback(host.toLowerCase());
+}
+
 export async function startHttpServer(
   options: HttpOptions,
   deps: HttpDependencies,
 ): Promise<HttpServer> {
+  if (!isLoopback(options.host) && options.apiToken === undefined) {
+    throw new Error(
+      `--http-host ${options.host} is not loopback: set --api-token (or EXCHANGE_API_TOKEN), or anyone who reaches it can trade for every account`,
+    );
+  }
   const files = loadStaticFiles(options.dashboardDir);
   if (!files.has('/')) {
     deps.log.warn('the dashboard is not built (npm run build:web): / answers 404');
@@ -62,6 +82,12 @@ export async function startHttpServer(
     registers: [deps.metrics.registry],
   });
   const feed = new WebSocketFeed(deps.api.sequencer, deps.market, deps.sampler);
+
+  // Bound to loopback, it answers only requests addressed to loopback: a web page elsewhere
+  // cannot reach it through DNS rebinding (a name of its own resolving to 127.0.0.1).
+  const loopbackOnly = isLoopback(options.host);
+  const hostAllowed = (request: IncomingMessage): boolean =>
+    !loopbackOnly || isLoopbackHostHeader(request.headers.host);
 
   const authorized = (request: IncomingMessage): boolean => {
     if (token === null) return true;
@@ -93,9 +119,15 @@ export async function startHttpServer(
     return { status, body: reply, route: route.name };
   };
 
+  let inFlight = 0;
   const handle = (request: IncomingMessage, response: ServerResponse): void => {
+    if (!hostAllowed(request)) {
+      return sendJson(response, 403, HttpError.http('HOST_NOT_ALLOWED').body);
+    }
     const url = new URL(request.url ?? '/', 'http://localhost');
     if (url.pathname.startsWith('/api/')) {
+      inFlight++;
+      response.once('close', () => inFlight--);
       api(request, url).then(
         ({ status, body, route }) => {
           served.inc({ route, status });
@@ -142,7 +174,10 @@ export async function startHttpServer(
   });
   server.on('upgrade', (request, socket, head) => {
     try {
-      if (new URL(request.url ?? '/', 'http://localhost').pathname === '/ws') {
+      if (
+        hostAllowed(request) &&
+        new URL(request.url ?? '/', 'http://localhost').pathname === '/ws'
+      ) {
         feed.upgrade(request, socket, head);
         return;
       }
@@ -172,13 +207,20 @@ export async function startHttpServer(
   return {
     port,
     feed,
-    close: () =>
-      new Promise<void>((resolve) => {
-        feed.close();
-        deps.sampler.stop();
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
+    // Stops accepting, answers the API requests in flight (an order waiting for its commit
+    // gets its reply), then ends every connection; feed clients get a close frame.
+    close: async () => {
+      feed.close();
+      deps.sampler.stop();
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const deadline = Date.now() + STOP_GRACE_MS;
+      while (inFlight > 0 && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      server.closeAllConnections();
+      await closed;
+    },
   };
 }
 
@@ -204,23 +246,41 @@ function asHttpError(error: unknown, log: Logger): HttpError {
   return HttpError.engine('INTERNAL');
 }
 
-async function readJson(request: IncomingMessage): Promise<unknown> {
+/**
+ * The body as JSON, at most MAX_BODY_BYTES. Past that the rest is read and dropped, not
+ * destroyed with the request, so the 413 reply still reaches the client.
+ */
+function readJson(request: IncomingMessage): Promise<unknown> {
   const type = request.headers['content-type'] ?? '';
-  if (!/^application\/json\b/i.test(type))
-    throw HttpError.http('UNSUPPORTED_MEDIA_TYPE', type || 'none given');
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_BODY_BYTES)
-      throw HttpError.http('BODY_TOO_LARGE', `at most ${MAX_BODY_BYTES} bytes`);
-    chunks.push(chunk);
+  if (!/^application\/json\b/i.test(type)) {
+    return Promise.reject(HttpError.http('UNSUPPORTED_MEDIA_TYPE', type || 'none given'));
   }
-  try {
-    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
-  } catch {
-    throw HttpError.http('INVALID_JSON', 'not valid JSON');
+  const tooLarge = HttpError.http('BODY_TOO_LARGE', `at most ${MAX_BODY_BYTES} bytes`);
+  if (Number(request.headers['content-length'] ?? 0) > MAX_BODY_BYTES) {
+    request.resume();
+    return Promise.reject(tooLarge);
   }
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer): void => {
+      size += chunk.length;
+      if (size <= MAX_BODY_BYTES) return void chunks.push(chunk);
+      request.off('data', onData);
+      request.resume();
+      reject(tooLarge);
+    };
+    request.on('data', onData);
+    request.on('error', reject);
+    request.on('end', () => {
+      if (size > MAX_BODY_BYTES) return;
+      try {
+        resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')));
+      } catch {
+        reject(HttpError.http('INVALID_JSON', 'not valid JSON'));
+      }
+    });
+  });
 }
 
 function sendJson(response: ServerResponse, status: number, body: unknown): void {

@@ -23,7 +23,8 @@ strings of decimal digits. Times are integer seconds since the Unix epoch.
 
 **Errors.** Every error reply is an \`ApiError\`: \`{"error": {"code": "...", "message": "..."}}\`
 with a stable \`code\` (for programs) and a human-readable \`message\`. Codes of the HTTP layer:
-\`NOT_FOUND\` (404, no such route), \`METHOD_NOT_ALLOWED\` (405), \`UNAUTHORIZED\` (401, missing
+\`BAD_REQUEST\` (400, an unreadable request), \`HOST_NOT_ALLOWED\` (403, bound to loopback
+and addressed to another host name), \`NOT_FOUND\` (404, no such route), \`METHOD_NOT_ALLOWED\` (405), \`UNAUTHORIZED\` (401, missing
 or wrong bearer token), \`INVALID_JSON\` (400), \`UNSUPPORTED_MEDIA_TYPE\` (415, a body that is
 not \`application/json\`), \`BODY_TOO_LARGE\` (413, over 16 KiB), \`INVALID_QUERY\` (400, bad
 \`depth\` or \`limit\`).
@@ -50,7 +51,8 @@ same with \`"op": "unsubscribe"\`). The server answers \`{"type": "subscribed", 
 - \`{"type": "stats", ...StatsView}\`: once a second on the stats channel.
 - \`{"type": "error", "code", "message"}\`: a message the server could not act on.
 
-A slow client gets fewer, newer messages, never a growing queue.
+A slow client gets fewer, newer messages, never a growing queue; one more than 4 MiB behind
+on the answers to its own messages is disconnected.
 
 **Metrics: \`GET /metrics\`.** Prometheus text exposition format (not JSON), for scraping.`,
   },
@@ -68,6 +70,7 @@ A slow client gets fewer, newer messages, never a growing queue.
         tags: ['market'],
         summary: 'All symbols with best bid, best ask and last price',
         responses: {
+          '503': { $ref: '#/components/responses/Unavailable' },
           '200': {
             description: 'Every symbol the exchange knows.',
             content: {
@@ -116,6 +119,7 @@ A slow client gets fewer, newer messages, never a growing queue.
           },
         ],
         responses: {
+          '503': { $ref: '#/components/responses/Unavailable' },
           '200': {
             description: 'Bids best (highest) first, asks best (lowest) first.',
             content: {
@@ -158,6 +162,7 @@ A slow client gets fewer, newer messages, never a growing queue.
           },
         ],
         responses: {
+          '503': { $ref: '#/components/responses/Unavailable' },
           '200': {
             description: 'Newest first.',
             content: {
@@ -192,6 +197,11 @@ A slow client gets fewer, newer messages, never a growing queue.
         security: [{ bearerAuth: [] }],
         parameters: [{ $ref: '#/components/parameters/accountId' }],
         responses: {
+          '503': { $ref: '#/components/responses/Unavailable' },
+          '400': {
+            description: 'INVALID_ACCOUNT_ID: the id is not one or more decimal digits.',
+            content: { [json]: { schema: { $ref: '#/components/schemas/ApiError' } } },
+          },
           '200': {
             description: 'The account.',
             content: {
@@ -289,7 +299,7 @@ A slow client gets fewer, newer messages, never a growing queue.
           },
           '400': {
             description:
-              'The body is not valid: INVALID_JSON, MISSING_ATTRIBUTE, INVALID_SYMBOL, ' +
+              'The body or the account id is not valid: INVALID_JSON, INVALID_ACCOUNT_ID, MISSING_ATTRIBUTE, INVALID_SYMBOL, ' +
               'INVALID_NUMBER, TOO_MANY_DECIMALS, NUMBER_TOO_LARGE, ZERO_AMOUNT or ' +
               'NON_POSITIVE_LIMIT.',
             content: {
@@ -344,6 +354,7 @@ A slow client gets fewer, newer messages, never a growing queue.
         security: [{ bearerAuth: [] }],
         parameters: [{ $ref: '#/components/parameters/orderId' }],
         responses: {
+          '503': { $ref: '#/components/responses/Unavailable' },
           '200': {
             description: 'The order.',
             content: {

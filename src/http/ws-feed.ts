@@ -28,6 +28,8 @@ export const FEED_BOOK_DEPTH = 50;
 const FEED_FIRST_TRADES = 50;
 /** Bytes queued on a socket beyond which it is skipped until it drains. */
 export const SLOW_CLIENT_BYTES = 512 * 1024;
+/** Bytes queued on a socket beyond which its client is disconnected. */
+export const MAX_QUEUED_BYTES = 4 * 1024 * 1024;
 export const MAX_FEED_CLIENTS = 1_000;
 const MAX_SUBSCRIPTIONS = 100;
 
@@ -40,6 +42,8 @@ interface Client {
   readonly dropped: Map<string, number>;
   /** Per new subscription, the newest trade its first message carried. */
   readonly sentUpTo: Map<string, ExecutionRow>;
+  /** Symbols whose first book and trades are not sent yet: ticks leave them alone. */
+  readonly subscribing: Set<string>;
   alive: boolean;
 }
 
@@ -91,6 +95,7 @@ export class WebSocketFeed {
       owedBooks: new Set(),
       dropped: new Map(),
       sentUpTo: new Map(),
+      subscribing: new Set(),
       alive: true,
     };
     this.clients.set(ws, client);
@@ -98,7 +103,8 @@ export class WebSocketFeed {
     ws.on('message', (data, isBinary) => {
       if (isBinary)
         return this.send(ws, error(HttpError.http('INVALID_MESSAGE', 'send JSON text messages')));
-      void this.handle(ws, client, data.toString());
+      // A client that asks without reading the answers is cut off (see send).
+      this.handle(ws, client, data.toString()).catch(() => ws.terminate());
     });
     ws.on('close', () => {
       this.clients.delete(ws);
@@ -149,8 +155,10 @@ export class WebSocketFeed {
         error(HttpError.http('TOO_MANY_SUBSCRIPTIONS', `at most ${MAX_SUBSCRIPTIONS}`)),
       );
     }
-    // Watched before the first view is read: no change after it can go unnoticed.
+    // Watched before the first view is read: no change after it can go unnoticed. Ticks
+    // skip it until the first messages are out, then owe it the newest book.
     client.symbols.add(symbol);
+    client.subscribing.add(symbol);
     this.feed.watched.add(symbol);
     let view: BookView | null | 'unavailable';
     try {
@@ -161,6 +169,7 @@ export class WebSocketFeed {
     } catch {
       view = 'unavailable';
     }
+    client.subscribing.delete(symbol);
     if (view === null || view === 'unavailable') {
       client.symbols.delete(symbol);
       this.unwatch(symbol);
@@ -179,6 +188,7 @@ export class WebSocketFeed {
     // The next tick's trades may include some of these: that client is sent only newer ones.
     if (recent[0] !== undefined) client.sentUpTo.set(symbol, recent[0]);
     this.send(ws, { type: 'trades', symbol, trades: recent.map(tradeView), dropped: 0 });
+    client.owedBooks.add(symbol);
   }
 
   private unwatch(sym: string): void {
@@ -225,6 +235,7 @@ export class WebSocketFeed {
     for (const [ws, client] of this.clients) {
       const slow = ws.bufferedAmount > SLOW_CLIENT_BYTES;
       for (const sym of client.symbols) {
+        if (client.subscribing.has(sym)) continue;
         const book = books.get(sym);
         if (book !== undefined && (changed.has(sym) || client.owedBooks.has(sym))) {
           if (slow) client.owedBooks.add(sym);
@@ -270,8 +281,17 @@ export class WebSocketFeed {
     }
   }
 
+  /**
+   * Answers to a client's own messages. Those the feed may skip; these it may not, so a
+   * client that keeps asking without reading is disconnected instead of queued for.
+   */
   private send(ws: WebSocket, message: ServerMessage): void {
-    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
+    if (ws.readyState !== ws.OPEN) return;
+    if (ws.bufferedAmount > MAX_QUEUED_BYTES) {
+      ws.terminate();
+      return;
+    }
+    ws.send(JSON.stringify(message));
   }
 
   private ping(): void {

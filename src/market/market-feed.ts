@@ -18,7 +18,7 @@ export interface PendingTrades {
 }
 
 export class MarketFeed implements BatchObserver {
-  readonly tape = new TradeTape();
+  tape = new TradeTape();
   /** Symbols somebody watches now (the WebSocket hub keeps it). */
   readonly watched = new Set<string>();
   private changed = new Set<string>();
@@ -45,6 +45,18 @@ export class MarketFeed implements BatchObserver {
       const sym = engine.orders.get(cancel.orderId)?.sym;
       if (sym !== undefined && this.watched.has(sym)) this.changed.add(sym);
     }
+  }
+
+  /**
+   * After the engine was rebuilt from the store: the tape anew from the store's newest
+   * executions, and every watched book marked changed (a batch whose commit outcome was lost
+   * may or may not be in it; the rebuilt engine agrees with the store either way).
+   */
+  restart(executions: readonly ExecutionRow[]): void {
+    this.tape = new TradeTape();
+    this.tape.record(executions);
+    this.pending = new Map();
+    for (const sym of this.watched) this.changed.add(sym);
   }
 
   /** Watched symbols whose books changed since the last call. */

@@ -6,7 +6,8 @@ export type Buckets = ReadonlyMap<number, number>;
 /** Bucket counts of `now` minus those of `before`: what happened in between. */
 export function bucketDelta(now: Buckets, before: Buckets | undefined): Map<number, number> {
   const delta = new Map<number, number>();
-  for (const [le, count] of now) delta.set(le, count - (before?.get(le) ?? 0));
+  // Counts only grow; a smaller one means a source restarted, so nothing is counted twice.
+  for (const [le, count] of now) delta.set(le, Math.max(0, count - (before?.get(le) ?? 0)));
   return delta;
 }
 

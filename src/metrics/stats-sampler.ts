@@ -8,6 +8,8 @@ import { bucketDelta, maxMs, quantileMs, type Buckets } from './percentiles.js';
 
 interface Sample {
   readonly at: number;
+  /** Gateways whose figures are in it: a delta is only meaningful between equal sets. */
+  readonly gateways: number;
   readonly requests: number;
   readonly batches: number;
   readonly batchedRequests: number;
@@ -63,7 +65,8 @@ export class StatsSampler {
   ) {}
 
   start(): void {
-    this.timer ??= setInterval(() => void this.sample(), this.intervalMs);
+    // A failed sample (a gateway gone mid-question, say) only leaves a gap in the charts.
+    this.timer ??= setInterval(() => this.sample().catch(() => {}), this.intervalMs);
     this.timer.unref();
   }
 
@@ -83,6 +86,7 @@ export class StatsSampler {
     const latencyName = 'exchange_request_duration_seconds';
     const sample: Sample = {
       at: now,
+      gateways: this.hub.gatewaysReporting,
       requests:
         total(json, latencyName, `${latencyName}_count`) +
         total(json, 'exchange_http_requests_total'),
@@ -91,10 +95,13 @@ export class StatsSampler {
       latency: buckets(json, latencyName),
       commit: buckets(json, 'exchange_commit_duration_seconds'),
     };
-    const before = this.previous;
+    // A gateway that missed a sample (or restarted) would make the difference meaningless:
+    // that one sample reports figures since start instead.
+    const before =
+      this.previous !== null && this.previous.gateways === sample.gateways ? this.previous : null;
     const seconds = before === null ? (now - this.startedAt) / 1000 : (now - before.at) / 1000;
     const per = (n: number, then: number | undefined): number =>
-      seconds > 0 ? Math.round(((n - (then ?? 0)) / seconds) * 10) / 10 : 0;
+      seconds > 0 ? Math.max(0, Math.round(((n - (then ?? 0)) / seconds) * 10) / 10) : 0;
     const intervalBatches = sample.batches - (before?.batches ?? 0);
     const view: StatsView = {
       time: Math.floor(now / 1000),

@@ -89,6 +89,9 @@ export async function startExchangeServer(
   );
   const metrics = options.metricsHub ?? new MetricsHub();
   const market = new MarketFeed();
+  // The tape starts from the newest trades in the store, before any new one can arrive: a
+  // restart keeps the recent past, in order.
+  if (options.http !== undefined) market.tape.record(await store.recentExecutions(TAPE_SEED));
   sequencer.observers.push(market, new EngineMetrics(metrics.registry, sequencer));
   const submit = (request: Request): Promise<Result[]> => sequencer.submit(request);
   const listeners = await startListeners(submit, { ...options, metrics: metrics.listeners });
@@ -98,11 +101,9 @@ export async function startExchangeServer(
   try {
     if (options.link !== undefined) link = await startLinkServer(submit, { ...options.link, log });
     if (options.http !== undefined) {
-      // The tape starts from the newest trades in the store: a restart keeps the recent past.
-      market.tape.record(await store.recentExecutions(TAPE_SEED));
       const sampler = new StatsSampler(metrics);
       http = await startHttpServer(options.http, {
-        api: { sequencer, store, tape: market.tape, submit, stats: () => sampler.latest() },
+        api: { sequencer, store, market, submit, stats: () => sampler.latest() },
         market,
         metrics,
         sampler,
@@ -143,8 +144,16 @@ export async function startExchangeServer(
     return stopping;
   };
 
-  sequencer.onRecovered = (ms) =>
+  sequencer.onRecovered = (ms) => {
     log.warn({ ms: Math.round(ms) }, 'store is back: state reloaded, serving');
+    // A batch whose commit outcome was lost may be in the store after all: the rebuilt
+    // books and the store say, so the feed starts over from them.
+    if (options.http === undefined) return;
+    store.recentExecutions(TAPE_SEED).then(
+      (executions) => market.restart(executions),
+      (error: unknown) => log.error({ err: error }, 'could not reload the trade tape'),
+    );
+  };
   return {
     get engine() {
       return sequencer.currentEngine;
