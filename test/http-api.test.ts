@@ -20,6 +20,8 @@ import { API_ROUTES } from '../src/http/api-routes.js';
 import { openApiDocument } from '../src/http/openapi.js';
 import { startTestServer, tempDir } from './support/server.js';
 import { SqliteStore } from '../src/store/sqlite-store.js';
+import { MemoryStore } from '../src/store/memory-store.js';
+import type { ChangeSet } from '../src/engine/changes.js';
 import { join } from 'node:path';
 
 const NOW = 1_700_000_000;
@@ -369,6 +371,27 @@ test('the trades tape survives a restart: it starts from the store', async () =>
   assert.deepEqual((await call(again.base, '/api/symbols/SPY/trades')).body, before);
   const symbols = (await call(again.base, '/api/symbols')).body as SymbolsView;
   assert.equal(symbols.symbols.find((s) => s.symbol === 'SPY')?.lastPrice, '3');
+});
+
+test('a stop answers the API order that is waiting for its commit', async () => {
+  // A store that takes its time: the order is applied, then waits to be durable.
+  class SlowStore extends MemoryStore {
+    override async commit(changes: ChangeSet): Promise<void> {
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      return super.commit(changes);
+    }
+  }
+  const { server, base } = await startWithHttp({ store: new SlowStore() });
+  await classicRequest(server.port, SETUP);
+  const placed = call(base, '/api/accounts/1/orders', {
+    method: 'POST',
+    json: { symbol: 'SPY', amount: '-1', limit: '2' },
+  });
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  await server.stop();
+  const reply = await placed;
+  assert.equal(reply.status, 201);
+  assert.equal(reply.body.status, 'open');
 });
 
 /** A WebSocket client that keeps every message, and can wait for one that matches. */
