@@ -26,20 +26,19 @@ export interface BenchServer {
  * what bounds throughput once everything else has cores of its own.
  */
 export function mainThreadCpuSeconds(pid: number): number | null {
-  try {
-    const stat = readFileSync(`/proc/${pid}/task/${pid}/stat`, 'utf8');
-    // Fields after the command name (which may hold spaces) start after the last ')'.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return null;
-  }
+  return cpuSecondsFrom(`/proc/${pid}/task/${pid}/stat`);
 }
 
 /** CPU seconds (user + system) used so far by a whole process, every thread; null without /proc. */
 export function processCpuSeconds(pid: number): number | null {
+  return cpuSecondsFrom(`/proc/${pid}/stat`);
+}
+
+/** utime + stime of a /proc stat file, in seconds; null when it cannot be read. */
+function cpuSecondsFrom(statFile: string): number | null {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const stat = readFileSync(statFile, 'utf8');
+    // Fields after the command name (which may hold spaces) start after the last ')'.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     return (Number(fields[11]) + Number(fields[12])) / 100;
   } catch {

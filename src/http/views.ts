@@ -5,6 +5,7 @@ import { CASH_SCALE, PRICE_SCALE, SHARE_SCALE, formatDecimal } from '../decimal/
 import type { Account } from '../engine/account.js';
 import type { ArchivedOrder } from '../engine/archive.js';
 import type { ExecutionRow } from '../engine/changes.js';
+import type { OrderStatus } from '../engine/commands.js';
 import type { Exchange } from '../engine/exchange.js';
 import type { OrderBook } from '../engine/order-book.js';
 import type { Order } from '../engine/order.js';
@@ -66,9 +67,9 @@ export function tradeView(e: ExecutionRow): TradeView {
 function viewOf(
   id: number,
   account: string,
-  o: Pick<ArchivedOrder, 'sym' | 'isBuy' | 'shares' | 'limit' | 'time' | 'status'>,
+  o: Pick<ArchivedOrder, 'sym' | 'isBuy' | 'shares' | 'limit' | 'time'>,
+  status: OrderStatus,
 ): OrderView {
-  const { status } = o;
   return {
     id,
     account,
@@ -92,12 +93,12 @@ function viewOf(
 }
 
 export function orderView(order: Order): OrderView {
-  return viewOf(order.id, order.account.id, { ...order, status: order.status() });
+  return viewOf(order.id, order.account.id, order, order.status());
 }
 
 /** An order the engine no longer holds, as the store answered for it. */
 export function archivedOrderView(id: number, order: ArchivedOrder): OrderView {
-  return viewOf(id, order.account, order);
+  return viewOf(id, order.account, order, order.status);
 }
 
 export function accountView(account: Account): AccountView {
