@@ -3,12 +3,12 @@
 // server. Replaces the original server's "print the database" script.
 
 import Database from 'better-sqlite3';
-import pg from 'pg';
 import { CASH_SCALE, PRICE_SCALE, SHARE_SCALE, formatDecimal } from '../decimal/fixed.js';
 import { auditExchange } from '../engine/audit.js';
 import type { Snapshot } from '../engine/changes.js';
 import { Exchange } from '../engine/exchange.js';
 import { danglingReferences } from '../engine/snapshot-references.js';
+import { connectPrimary } from '../store/postgres-connection.js';
 import { describePostgresUrl, readPostgresSnapshot } from '../store/postgres-store.js';
 import { readSqliteSnapshot } from '../store/sqlite-database.js';
 
@@ -25,8 +25,8 @@ export async function readSnapshot(
     }
   }
   if (spec.startsWith('postgres://') || spec.startsWith('postgresql://')) {
-    const client = new pg.Client({ connectionString: spec, application_name: 'exchange-inspect' });
-    await client.connect();
+    // The primary, like the engine: a replica may lag behind what was acknowledged.
+    const { client } = await connectPrimary(spec, { applicationName: 'exchange-inspect' });
     try {
       return {
         description: describePostgresUrl(spec),
