@@ -2,6 +2,8 @@
 // shares as `numeric` (exact decimal, never float). Migration N is applied once, in order,
 // and recorded in schema_migrations; a shipped migration is never edited.
 
+import { LEADERSHIP_MIGRATION } from './postgres-leadership.js';
+
 export const POSTGRES_MIGRATIONS: readonly string[] = [
   `
   CREATE TABLE accounts (
@@ -70,4 +72,6 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   -- Read by nothing, and kept up to date on every order insert and fill.
   DROP INDEX orders_open;
   `,
+  // 3. Leadership for standby engines: the epoch that fences a deposed leader's commits.
+  LEADERSHIP_MIGRATION,
 ];

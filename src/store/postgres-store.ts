@@ -1,12 +1,19 @@
-// PostgreSQL as the store of record, seen from the engine's thread. The writer (lock,
+// PostgreSQL as the store of record, seen from the engine's thread. The writer (leadership,
 // migrations, group commit) runs in its own thread (postgres-worker.ts), so that a commit's
 // reply is acted on, and the next group sent, at once, not when this thread's event loop
 // gets to it; the snapshot at start and archived orders are read here, on their own
-// connections.
+// connections to the same primary.
 
 import pg from 'pg';
 import type { ArchivedOrder } from '../engine/archive.js';
 import type { ChangeSet, ExecutionRow, OrderRow, Snapshot } from '../engine/changes.js';
+import type { LeaderRecord, LeadershipMode } from './leadership.js';
+import {
+  connectPrimary,
+  describePostgresUrl,
+  primaryHostUrl,
+  sessionConfig,
+} from './postgres-connection.js';
 import {
   archivedOrderFromRows,
   executionFromRow,
@@ -21,40 +28,59 @@ import {
 import type { Store } from './store.js';
 import { StoreWorker } from './store-worker.js';
 
-/** The URL without its password, for logs. */
-export function describePostgresUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    u.password = '';
-    return u.toString();
-  } catch {
-    return 'postgres (unparsable URL)';
-  }
+export { describePostgresUrl };
+
+export interface PostgresStoreOptions {
+  /** `standby`: `load` waits until no live engine leads the database, then leads it. */
+  readonly mode?: LeadershipMode;
+  /** A standby found another engine leading and waits (once per wait). */
+  readonly onWaiting?: (leader: LeaderRecord) => void;
+  /** Measuring only: group commits without the epoch check. */
+  readonly unfenced?: boolean;
 }
 
 export class PostgresStore implements Store {
   readonly description: string;
   private worker: StoreWorker;
-  private readers: pg.Pool | null = null;
+  private readers: Promise<pg.Pool> | null = null;
+  private mode: LeadershipMode;
+  private lostListener: ((error: Error) => void) | null = null;
+  /** The epoch this engine leads with, once `load` has returned. */
+  epoch: number | null = null;
 
-  constructor(private readonly url: string) {
+  constructor(
+    private readonly url: string,
+    private readonly options: PostgresStoreOptions = {},
+  ) {
     this.description = describePostgresUrl(url);
+    this.mode = options.mode ?? 'lead';
     this.worker = this.startWorker();
   }
 
   private startWorker(): StoreWorker {
-    return new StoreWorker('postgres-worker', { url: this.url, description: this.description });
+    const worker = new StoreWorker('postgres-worker', {
+      url: this.url,
+      description: this.description,
+      unfenced: this.options.unfenced === true,
+    });
+    worker.events = {
+      waiting: (leader) => this.options.onWaiting?.(leader),
+      lost: (error) => this.lostListener?.(error),
+    };
+    return worker;
   }
 
-  /** Once the writer holds the lock and the schema is current, the state, read here. */
+  /**
+   * Once the writer leads and the schema is current, the state, read here. A standby waits
+   * for leadership first; after that (a reconnect) another engine leading is NotLeader.
+   */
   async load(): Promise<Snapshot> {
-    await this.worker.call({ type: 'ready' });
-    const client = new pg.Client({
-      connectionString: this.url,
-      application_name: 'exchange-matching',
-    });
-    client.on('error', () => {});
-    await client.connect();
+    const { epoch } = (await this.worker.call({ type: 'ready', mode: this.mode })) as {
+      epoch: number;
+    };
+    this.mode = 'lead';
+    this.epoch = epoch;
+    const { client } = await connectPrimary(this.url);
     try {
       return await readPostgresSnapshot(client, 'live');
     } finally {
@@ -63,24 +89,35 @@ export class PostgresStore implements Store {
   }
 
   commit(changes: ChangeSet): Promise<void> {
-    return this.worker.call({ type: 'commit', changes });
+    return this.worker.call({ type: 'commit', changes }) as Promise<void>;
   }
 
-  /** Reads go through their own small pool: the writer's connection is busy with commits. */
-  private readerPool(): pg.Pool {
+  watch(lost: (error: Error) => void): void {
+    this.lostListener = lost;
+  }
+
+  /**
+   * Reads go through their own small pool on the primary: the writer's connection is busy
+   * with commits.
+   */
+  private readerPool(): Promise<pg.Pool> {
     if (this.readers === null) {
-      this.readers = new pg.Pool({
-        connectionString: this.url,
-        max: 4,
-        application_name: 'exchange-matching',
+      const readers = primaryHostUrl(this.url).then((hostUrl) => {
+        const pool = new pg.Pool({ ...sessionConfig(hostUrl), max: 4 });
+        pool.on('error', () => {});
+        return pool;
       });
-      this.readers.on('error', () => {});
+      // A failed look for the primary is not kept: the next read looks again.
+      readers.catch(() => {
+        if (this.readers === readers) this.readers = null;
+      });
+      this.readers = readers;
     }
     return this.readers;
   }
 
   async loadOrder(id: number): Promise<ArchivedOrder | null> {
-    const db = this.readerPool();
+    const db = await this.readerPool();
     const order = await db.query<StoredOrderRows['order']>(selectArchivedOrder('$1'), [id]);
     if (order.rows[0] === undefined) return null;
     const fills = await db.query<StoredOrderRows['fills'][number]>(
@@ -99,12 +136,19 @@ export class PostgresStore implements Store {
   }
 
   async recentExecutions(limit: number): Promise<ExecutionRow[]> {
-    const result = await this.readerPool().query(selectRecentExecutions('$1'), [limit]);
+    const result = await (await this.readerPool()).query(selectRecentExecutions('$1'), [limit]);
     return result.rows.map(executionFromRow).reverse();
   }
 
   async reset(): Promise<void> {
-    if (this.worker.failure === null) return this.worker.call({ type: 'reset' });
+    // The primary may be another host by now.
+    const readers = this.readers;
+    this.readers = null;
+    void readers?.then((pool) => pool.end()).catch(() => {});
+    if (this.worker.failure === null) {
+      await this.worker.call({ type: 'reset' });
+      return;
+    }
     // The thread itself died: a new one starts from nothing.
     await this.worker.close().catch(() => {});
     this.worker = this.startWorker();
@@ -113,7 +157,7 @@ export class PostgresStore implements Store {
   async close(): Promise<void> {
     const readers = this.readers;
     this.readers = null;
-    await Promise.all([this.worker.close(), readers?.end().catch(() => {})]);
+    await Promise.all([this.worker.close(), readers?.then((pool) => pool.end()).catch(() => {})]);
   }
 }
 

@@ -1,34 +1,65 @@
 // The PostgreSQL store's thread. Requests are handled one at a time, in order; commits that
 // queue up while one is being written are merged into the next statement. After a failed
 // write every commit fails with the same error until `reset`: nothing after a lost commit
-// may be written, because the engine will reload from what the database has.
+// may be written, because the engine will reload from what the database has. While the
+// engine leads and nothing is being written, a heartbeat keeps its leadership fresh and
+// notices a lost connection or a takeover before the next request does.
 
+import { hostname } from 'node:os';
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
+import { leadershipCode } from './leadership.js';
 import { mergeChangeSets } from './merge.js';
+import { HEARTBEAT_MS } from './postgres-leadership.js';
 import { PostgresWriter } from './postgres-writer.js';
-import { errorMessage, type WorkerReply, type WorkerRequest } from './store-worker.js';
+import {
+  errorMessage,
+  type WorkerEvent,
+  type WorkerReply,
+  type WorkerRequest,
+} from './store-worker.js';
 
-const { url, description } = workerData as { url: string; description: string };
+const { url, description, unfenced } = workerData as {
+  url: string;
+  description: string;
+  unfenced?: boolean;
+};
 const port: MessagePort = parentPort!;
-const writer = new PostgresWriter(url, description);
-const queue: WorkerRequest[] = [];
+const writer = new PostgresWriter({
+  url,
+  description,
+  holder: `${hostname()}:${process.pid}`,
+  unfenced,
+});
+type Job = WorkerRequest | { readonly type: 'heartbeat' };
+const queue: Job[] = [];
 let running = false;
-let failed: string | null = null;
+let failed: { error: string; code?: string } | null = null;
+let lastWrite = 0;
 
-async function handle(request: WorkerRequest): Promise<void> {
+const failure = (error: unknown): { error: string; code?: string } => ({
+  error: errorMessage(error),
+  code: leadershipCode(error),
+});
+
+async function handle(request: WorkerRequest): Promise<unknown> {
   switch (request.type) {
-    case 'ready':
-      await writer.open();
-      return;
+    case 'ready': {
+      const epoch = await writer.open(request.mode, {
+        cancelled: () => queue.some((r) => r.type === 'close'),
+        waiting: (leader) => port.postMessage({ event: 'waiting', leader } satisfies WorkerEvent),
+      });
+      lastWrite = Date.now();
+      return { epoch };
+    }
     case 'commit':
       throw new Error('commits are handled in groups');
     case 'reset':
       failed = null;
-      await writer.end();
-      return;
+      await writer.end(false);
+      return undefined;
     case 'close':
-      await writer.end();
-      return;
+      await writer.end(true);
+      return undefined;
   }
 }
 
@@ -36,36 +67,62 @@ async function commitGroup(): Promise<WorkerReply> {
   let count = 0;
   while (count < queue.length && queue[count]!.type === 'commit') count++;
   const group = queue.splice(0, count) as Extract<WorkerRequest, { type: 'commit' }>[];
-  if (failed !== null) return { ok: false, count, error: failed };
+  if (failed !== null) return { ok: false, count, ...failed };
   try {
     await writer.write(mergeChangeSets(group.map((r) => r.changes)));
+    lastWrite = Date.now();
     return { ok: true, count };
   } catch (error) {
-    failed = errorMessage(error);
-    return { ok: false, count, error: failed };
+    failed = failure(error);
+    return { ok: false, count, ...failed };
+  }
+}
+
+async function beat(): Promise<void> {
+  try {
+    await writer.heartbeat();
+    lastWrite = Date.now();
+  } catch (error) {
+    failed = failure(error);
+    port.postMessage({ event: 'lost', ...failed } satisfies WorkerEvent);
   }
 }
 
 async function run(): Promise<void> {
   running = true;
   while (queue.length > 0) {
-    if (queue[0]!.type === 'commit') {
+    const job = queue[0]!;
+    if (job.type === 'commit') {
       port.postMessage(await commitGroup());
       continue;
     }
-    const request = queue.shift()!;
-    try {
-      await handle(request);
-      port.postMessage({ ok: true, count: 1 } satisfies WorkerReply);
-    } catch (error) {
-      port.postMessage({ ok: false, count: 1, error: errorMessage(error) } satisfies WorkerReply);
+    queue.shift();
+    if (job.type === 'heartbeat') {
+      await beat();
+      continue;
     }
-    if (request.type === 'close') port.close();
+    try {
+      const value = await handle(job);
+      port.postMessage({ ok: true, count: 1, value } satisfies WorkerReply);
+    } catch (error) {
+      port.postMessage({ ok: false, count: 1, ...failure(error) } satisfies WorkerReply);
+    }
+    if (job.type === 'close') {
+      clearInterval(heartbeats);
+      port.close();
+    }
   }
   running = false;
 }
 
-port.on('message', (request: WorkerRequest) => {
-  queue.push(request);
+function enqueue(job: Job): void {
+  queue.push(job);
   if (!running) void run();
-});
+}
+
+const heartbeats = setInterval(() => {
+  if (running || failed !== null || writer.epoch === null) return;
+  if (Date.now() - lastWrite >= HEARTBEAT_MS) enqueue({ type: 'heartbeat' });
+}, HEARTBEAT_MS / 2);
+
+port.on('message', (request: WorkerRequest) => enqueue(request));

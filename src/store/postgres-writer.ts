@@ -1,15 +1,26 @@
-// The PostgreSQL writer: one connection that holds the database's advisory lock (one engine
-// per database), migrates the schema, and writes each group of merged batches as one
-// prepared statement over arrays (unnest): one round trip and one commit whatever its size.
-// It runs in the store's worker thread (postgres-worker.ts).
+// The PostgreSQL writer: one session that leads the database (postgres-leadership.ts),
+// migrates the schema, and writes each group of merged batches as one prepared statement
+// over arrays (unnest): one round trip and one commit whatever its size, fenced by the
+// leader's epoch. It runs in the store's worker thread (postgres-worker.ts).
 
-import pg from 'pg';
+import type pg from 'pg';
 import type { ChangeSet } from '../engine/changes.js';
+import { NotLeader, type LeaderRecord, type LeadershipMode } from './leadership.js';
+import { connectPrimary, destroySession } from './postgres-connection.js';
+import {
+  asFenced,
+  fenceCheck,
+  fenceCte,
+  heartbeat,
+  readLeader,
+  releaseLeadership,
+  STANDBY_POLL_MS,
+  takeLeadership,
+} from './postgres-leadership.js';
 import { POSTGRES_MIGRATIONS } from './postgres-schema.js';
 import { cashText, priceText, sharesText } from './rows.js';
 
-export const COMMIT_STATEMENT = `
-WITH
+const COMMIT_WRITES = `
   symbols_written AS (
     INSERT INTO symbols (symbol, granted)
     SELECT * FROM unnest($1::text[], $2::numeric[])
@@ -37,8 +48,17 @@ WITH
     ORDER BY n),
   cancels_inserted AS (
     INSERT INTO cancels (order_id, shares, canceled_at)
-    SELECT * FROM unnest($25::bigint[], $26::numeric[], $27::bigint[]))
-SELECT 1`;
+    SELECT * FROM unnest($25::bigint[], $26::numeric[], $27::bigint[]))`;
+
+/**
+ * The group commit: every write, and the fence ($28, this leader's epoch) that fails the
+ * whole statement when another engine has taken over. Unfenced only for measuring the
+ * fence's cost.
+ */
+export const commitStatement = (fenced = true): string =>
+  fenced
+    ? `WITH ${fenceCte('$28')},${COMMIT_WRITES}\n${fenceCheck('$28')}`
+    : `WITH${COMMIT_WRITES}\nSELECT 1`;
 
 /**
  * Array parameters as PostgreSQL array literals, built here rather than by the driver: its
@@ -50,7 +70,7 @@ export const numberArrayLiteral = (values: readonly (number | string)[]): string
 export const textArrayLiteral = (values: readonly string[]): string =>
   `{${values.map((v) => `"${v.replace(/["\\]/g, '\\$&')}"`).join(',')}}`;
 
-/** The parameters of COMMIT_STATEMENT for one (merged) change set. */
+/** The writes' parameters ($1-$27 of `commitStatement`) for one (merged) change set. */
 export function commitParameters(c: ChangeSet): string[] {
   return [
     textArrayLiteral(c.symbols.map((s) => s.sym)),
@@ -83,96 +103,189 @@ export function commitParameters(c: ChangeSet): string[] {
   ];
 }
 
-/** The advisory lock key: "exchange-matching" as a 64-bit number, held per database. */
-const LOCK_KEY = '7378426723511254869';
+/** A commit that has not answered in this long is taken as lost with its connection. */
+const COMMIT_TIMEOUT_MS = 30_000;
+/** A heartbeat is one indexed row update: this long means the server or the path is gone. */
+const HEARTBEAT_TIMEOUT_MS = 3_000;
+/** Serializes migrations between engines that start together (a transaction-level lock). */
+const MIGRATION_LOCK_KEY = '7378426723511254870';
+
+export interface WriterOptions {
+  readonly url: string;
+  readonly description: string;
+  /** Who this engine is, recorded with its epoch: `host:pid`. */
+  readonly holder: string;
+  /** Measuring only: commits without the epoch check. */
+  readonly unfenced?: boolean;
+}
+
+export interface WaitHooks {
+  /** True once the wait should end (the store is closing). */
+  cancelled(): boolean;
+  /** Another engine leads: called once when a standby starts waiting. */
+  waiting(leader: LeaderRecord): void;
+}
 
 export class PostgresWriter {
   private writer: pg.Client | null = null;
+  /** The epoch this engine leads with, once it leads. */
+  epoch: number | null = null;
+  private readonly statementName: string;
+  private readonly statement: string;
 
-  constructor(
-    private readonly url: string,
-    private readonly description: string,
-  ) {}
+  constructor(private readonly options: WriterOptions) {
+    this.statement = commitStatement(options.unfenced !== true);
+    this.statementName = options.unfenced === true ? 'exchange-commit-unfenced' : 'exchange-commit';
+  }
 
   private async connect(): Promise<pg.Client> {
-    const client = new pg.Client({
-      connectionString: this.url,
-      application_name: 'exchange-matching',
+    const { client } = await connectPrimary(this.options.url, {
       // The open-shares update must find its orders by index, not by scanning the table. A
       // generic plan made while the table is small would keep a scan forever after, so each
       // commit is planned for the table's real size; and index reads are priced as on SSD
       // (1.1, not the spinning-disk 4), where the scan loses from a few thousand rows on.
-      options: '-c plan_cache_mode=force_custom_plan -c random_page_cost=1.1',
+      settings: ['-c plan_cache_mode=force_custom_plan', '-c random_page_cost=1.1'],
     });
-    // A lost server shows as an 'error' event; unheard, it would end the process. The query
-    // in flight fails on its own, and that failure is what the sequencer acts on.
-    client.on('error', () => {});
-    await client.connect();
     return client;
   }
 
-  /** Connected, locked and migrated; reconnects after `end`. */
-  async open(): Promise<pg.Client> {
-    if (this.writer !== null) return this.writer;
-    const writer = await this.connect();
-    try {
-      const { rows } = await writer.query<{ locked: boolean }>(
-        'SELECT pg_try_advisory_lock($1) AS locked',
-        [LOCK_KEY],
-      );
-      if (!rows[0]?.locked) {
-        throw new Error(`another exchange server is using ${this.description}; stop it first`);
+  /**
+   * Connected, migrated and leading; reconnects after `end`. In `lead` mode a live leader
+   * elsewhere is NotLeader; in `standby` mode this waits for it to go, through outages of
+   * the database too, until `hooks.cancelled()`.
+   */
+  async open(mode: LeadershipMode = 'lead', hooks?: WaitHooks): Promise<number> {
+    if (this.writer !== null && this.epoch !== null) return this.epoch;
+    let waiting = false;
+    for (;;) {
+      try {
+        this.writer ??= await this.connect();
+        await this.migrate(this.writer);
+        const epoch = await takeLeadership(this.writer, this.options.holder);
+        if (epoch !== null) {
+          this.epoch = epoch;
+          return epoch;
+        }
+        const leader = await readLeader(this.writer);
+        if (mode === 'lead') {
+          throw new NotLeader(
+            `another exchange server is using ${this.options.description}: ${leader.holder ?? 'an engine'} leads it (epoch ${leader.epoch}); stop it first, or start this one with --standby`,
+          );
+        }
+        if (!waiting) hooks?.waiting(leader);
+        waiting = true;
+      } catch (error) {
+        if (mode === 'lead') {
+          await this.end(false);
+          throw error;
+        }
+        // A standby waits through database outages too: it reconnects on its next look.
+        if (this.writer !== null) destroySession(this.writer);
+        this.writer = null;
       }
-      await this.migrate(writer);
-    } catch (error) {
-      await writer.end().catch(() => {});
-      throw error;
+      await new Promise((resolve) => setTimeout(resolve, STANDBY_POLL_MS));
+      if (hooks?.cancelled() === true) {
+        await this.end(false);
+        throw new Error('closed while waiting for leadership');
+      }
     }
-    this.writer = writer;
-    return writer;
   }
 
+  /** All pending migrations in one transaction, one engine at a time. */
   private async migrate(client: pg.Client): Promise<void> {
-    await client.query(
-      'CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())',
-    );
-    const { rows } = await client.query<{ version: number }>(
-      'SELECT version FROM schema_migrations',
-    );
-    const applied = new Set(rows.map((r) => r.version));
-    for (const [index, sql] of POSTGRES_MIGRATIONS.entries()) {
-      const version = index + 1;
-      if (applied.has(version)) continue;
-      await client.query('BEGIN');
-      try {
+    await client.query('BEGIN');
+    try {
+      await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY]);
+      await client.query(
+        'CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())',
+      );
+      const { rows } = await client.query<{ version: number }>(
+        'SELECT version FROM schema_migrations',
+      );
+      const applied = new Set(rows.map((r) => r.version));
+      for (const [index, sql] of POSTGRES_MIGRATIONS.entries()) {
+        const version = index + 1;
+        if (applied.has(version)) continue;
         await client.query(sql);
         await client.query('INSERT INTO schema_migrations (version) VALUES ($1)', [version]);
-        await client.query('COMMIT');
-      } catch (error) {
-        await client.query('ROLLBACK').catch(() => {});
-        throw error;
       }
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw error;
     }
+  }
+
+  private leading(): { db: pg.Client; epoch: number } {
+    if (this.writer === null || this.epoch === null) {
+      throw new Error('the PostgreSQL writer is not open (reconnecting)');
+    }
+    return { db: this.writer, epoch: this.epoch };
   }
 
   /**
    * The whole group in one statement, so one round trip: a statement is atomic on its own,
-   * and its data-modifying CTEs all apply or none does. Foreign keys are checked at the end
-   * of the statement, after every part has run. The parts cannot see each other's rows,
-   * which is fine: a merged change set names each row once (`mergeChangeSets`).
+   * and its data-modifying CTEs all apply or none does, the fence's check included. Foreign
+   * keys are checked at the end of the statement, after every part has run. The parts cannot
+   * see each other's rows, which is fine: a merged change set names each row once
+   * (`mergeChangeSets`).
    */
   async write(c: ChangeSet): Promise<void> {
-    const db = await this.open();
-    await db.query({
-      name: 'exchange-commit',
-      text: COMMIT_STATEMENT,
-      values: commitParameters(c),
-    });
+    const { db, epoch } = this.leading();
+    const values = commitParameters(c);
+    if (this.options.unfenced !== true) values.push(String(epoch));
+    await this.bounded(
+      db,
+      COMMIT_TIMEOUT_MS,
+      db.query({ name: this.statementName, text: this.statement, values }),
+      epoch,
+    );
   }
 
-  async end(): Promise<void> {
+  async heartbeat(): Promise<void> {
+    const { db, epoch } = this.leading();
+    await this.bounded(db, HEARTBEAT_TIMEOUT_MS, heartbeat(db, epoch), epoch);
+  }
+
+  /**
+   * A statement that does not answer in time is lost with its connection: the session is
+   * cut so that it fails now, rather than when the kernel gives up on a dead peer.
+   */
+  private async bounded<T>(db: pg.Client, ms: number, work: Promise<T>, epoch: number): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        destroySession(db);
+        reject(new Error(`PostgreSQL did not answer within ${ms} ms: connection dropped`));
+      }, ms);
+    });
+    try {
+      return await Promise.race([work, timeout]);
+    } catch (error) {
+      throw asFenced(error, epoch);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Closes the session; `release` first gives leadership up so a standby need not wait. */
+  async end(release: boolean): Promise<void> {
     const writer = this.writer;
+    const epoch = this.epoch;
     this.writer = null;
-    await writer?.end().catch(() => {});
+    this.epoch = null;
+    if (writer === null) return;
+    if (release && epoch !== null) {
+      await this.bounded(
+        writer,
+        HEARTBEAT_TIMEOUT_MS,
+        releaseLeadership(writer, epoch),
+        epoch,
+      ).catch(() => {});
+    }
+    // A dead peer never answers the goodbye that `end` waits for.
+    const ended = writer.end().catch(() => {});
+    await Promise.race([ended, new Promise((resolve) => setTimeout(resolve, 1_000).unref())]);
+    destroySession(writer);
   }
 }

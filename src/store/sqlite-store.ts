@@ -39,7 +39,7 @@ export class SqliteStore implements Store {
   }
 
   commit(changes: ChangeSet): Promise<void> {
-    return this.worker.call({ type: 'commit', changes });
+    return this.worker.call({ type: 'commit', changes }) as Promise<void>;
   }
 
   async loadOrder(id: number): Promise<ArchivedOrder | null> {

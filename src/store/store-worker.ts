@@ -5,10 +5,14 @@
 
 import { Worker } from 'node:worker_threads';
 import type { ChangeSet } from '../engine/changes.js';
+import { leadershipError, type LeaderRecord, type LeadershipMode } from './leadership.js';
 
 export type WorkerRequest =
-  /** Answers once the store is open, locked and migrated. */
-  | { readonly type: 'ready' }
+  /**
+   * Answers once the store is open, migrated and this engine leads it (with the epoch, where
+   * the store has one); a standby's waits until then.
+   */
+  | { readonly type: 'ready'; readonly mode?: LeadershipMode }
   | { readonly type: 'commit'; readonly changes: ChangeSet }
   /** Drops a failed connection and forgets the failure; the next `ready` reconnects. */
   | { readonly type: 'reset' }
@@ -16,14 +20,32 @@ export type WorkerRequest =
 
 /** Answers `count` requests, in order. */
 export type WorkerReply =
-  | { readonly ok: true; readonly count: number }
-  | { readonly ok: false; readonly count: number; readonly error: string };
+  | { readonly ok: true; readonly count: number; readonly value?: unknown }
+  | {
+      readonly ok: false;
+      readonly count: number;
+      readonly error: string;
+      /** NOT_LEADER or FENCED (leadership.ts), rebuilt as their classes on this side. */
+      readonly code?: string;
+    };
+
+/** What the worker reports unasked. */
+export type WorkerEvent =
+  /** A standby found another engine leading and waits; sent once per wait. */
+  | { readonly event: 'waiting'; readonly leader: LeaderRecord }
+  /** The connection or the leadership was lost while idle (a heartbeat failed). */
+  | { readonly event: 'lost'; readonly error: string; readonly code?: string };
+
+export interface StoreWorkerEvents {
+  waiting?(leader: LeaderRecord): void;
+  lost?(error: Error): void;
+}
 
 export const errorMessage = (error: unknown): string =>
   error instanceof Error ? error.message : String(error);
 
 interface Call {
-  resolve: () => void;
+  resolve: (value: unknown) => void;
   reject: (error: Error) => void;
 }
 
@@ -34,13 +56,21 @@ export class StoreWorker {
   /** Set when the thread itself failed or exited: every later call fails with it. */
   failure: Error | null = null;
 
+  /** Where the worker's unasked reports go. */
+  events: StoreWorkerEvents = {};
+
   /** `name` is the worker module beside this file, without extension. */
   constructor(name: string, workerData: unknown) {
     this.worker = startWorker(name, workerData);
-    this.worker.on('message', (reply: WorkerReply) => {
-      for (const call of this.calls.splice(0, reply.count)) {
-        if (reply.ok) call.resolve();
-        else call.reject(new Error(reply.error));
+    this.worker.on('message', (message: WorkerReply | WorkerEvent) => {
+      if ('event' in message) {
+        if (message.event === 'waiting') this.events.waiting?.(message.leader);
+        else this.events.lost?.(leadershipError(message.code, message.error));
+        return;
+      }
+      for (const call of this.calls.splice(0, message.count)) {
+        if (message.ok) call.resolve(message.value);
+        else call.reject(leadershipError(message.code, message.error));
       }
     });
     const fail = (error: Error): void => {
@@ -51,7 +81,7 @@ export class StoreWorker {
     this.worker.on('exit', (code) => fail(new Error(`the ${name} thread exited (${code})`)));
   }
 
-  call(request: WorkerRequest): Promise<void> {
+  call(request: WorkerRequest): Promise<unknown> {
     return new Promise((resolve, reject) => {
       if (this.failure !== null) return reject(this.failure);
       this.calls.push({ resolve, reject });
@@ -61,7 +91,7 @@ export class StoreWorker {
 
   /** Asks the worker to close, then ends the thread. */
   async close(): Promise<void> {
-    if (this.failure === null) await this.call({ type: 'close' });
+    if (this.failure === null) await this.call({ type: 'close' }).catch(() => {});
     await this.worker.terminate();
   }
 }

@@ -21,4 +21,12 @@ export interface Store {
    * cannot recover in process, and the server stops instead.
    */
   reset?(): Promise<void>;
+  /**
+   * Stores shared between engines (PostgreSQL): `lost` hears of a lost connection or a
+   * takeover noticed while idle, before any commit fails of it. NotLeader and Fenced
+   * (leadership.ts) say which engine may write.
+   */
+  watch?(lost: (error: Error) => void): void;
+  /** The leader's epoch this engine holds, for stores that have one. */
+  readonly epoch?: number | null;
 }
