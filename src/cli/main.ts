@@ -5,7 +5,13 @@ import { benchCommand } from './bench.js';
 import { checkCommand } from './check.js';
 import { inspectionReport, readSnapshot } from './inspect.js';
 import { loadCommand } from './load.js';
-import { parseAddress, parseCount, parsePort, parsePositiveInt } from './parsers.js';
+import {
+  parseAddress,
+  parseAddressList,
+  parseCount,
+  parsePort,
+  parsePositiveInt,
+} from './parsers.js';
 import { DEFAULT_MAX_REQUEST_BYTES } from '../protocol/framing.js';
 import { runEngine, runGateway, serve, type ServeOptions } from './serve.js';
 import { LISTENER_DEFAULTS } from '../server/listeners.js';
@@ -96,6 +102,11 @@ function withEngineOptions(command: Command): Command {
       'requests waiting for the store beyond which new ones are refused with an overload error instead of queued',
       parsePositiveInt,
       DEFAULT_MAX_PENDING,
+    )
+    .option(
+      '--standby',
+      'PostgreSQL only: if another engine leads the database, wait (listening on no port) and take over when it dies, instead of refusing to start',
+      false,
     );
 }
 
@@ -187,7 +198,11 @@ withLogLevel(
       .description(
         'Run only the client listeners, in front of an engine (exchange engine) that may be on another machine.',
       )
-      .requiredOption('--engine <address>', "HOST:PORT of the engine's link", parseAddress),
+      .requiredOption(
+        '--engine <addresses>',
+        "HOST:PORT of the engine's link; several, comma-separated (a leader and its standbys), are dialled in turn and the gateway links to whichever leads",
+        parseAddressList,
+      ),
   ),
 ).action(starting('gateway', runGateway));
 

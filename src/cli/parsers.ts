@@ -37,3 +37,8 @@ export function parseAddress(value: string): { host: string; port: number } {
   }
   return { host: (m[1] ?? '127.0.0.1').replace(/^\[(.*)\]$/, '$1'), port };
 }
+
+/** HOST:PORT[,HOST:PORT...]: the engines a gateway may link to. */
+export function parseAddressList(value: string): { host: string; port: number }[] {
+  return value.split(',').map((part) => parseAddress(part.trim()));
+}

@@ -12,6 +12,8 @@ import {
   type RunningExchange,
 } from '../server/exchange-server.js';
 import { startGateway } from '../server/gateway.js';
+import type { EngineAddress } from '../link/engine-link.js';
+import type { LeadershipMode } from '../store/leadership.js';
 import { openStore } from '../store/open-store.js';
 import { answerMetricsAsks } from '../metrics/cluster-metrics.js';
 import { MetricsHub } from '../metrics/metrics-hub.js';
@@ -38,6 +40,8 @@ export interface EngineOptions {
   historyCache: number;
   maxPending: number;
   logLevel: string;
+  /** Wait for leadership of a shared (PostgreSQL) store instead of refusing to start. */
+  standby: boolean;
 }
 
 export interface ServeOptions extends ListenOptions, EngineOptions {
@@ -81,19 +85,28 @@ const listenerPorts = (opts: ListenOptions) => {
   };
 };
 
-function startEngine(
+/** One incarnation of the engine: it leads the store, or as a standby waits to lead it. */
+async function startEngine(
   opts: EngineOptions,
   log: Logger,
   extra: Partial<ExchangeServerOptions>,
+  mode: LeadershipMode,
 ): Promise<RunningExchange> {
   if (opts.apiToken === '') throw new Error('--api-token must not be empty');
-  return startExchangeServer({
+  const store = openStore(opts.db, {
+    sync: opts.sync,
+    mode,
+    onWaiting: (leader) =>
+      log.info({ leader }, 'standby: another engine leads; waiting to take over'),
+  });
+  if (mode === 'standby') log.info({ store: store.description }, 'standby: waiting for leadership');
+  const server = await startExchangeServer({
     http:
       opts.httpPort === 'off'
         ? undefined
         : { host: opts.httpHost, port: opts.httpPort, apiToken: opts.apiToken },
     metricsHub: new MetricsHub({ processMetrics: true, gateways: cluster.isPrimary }),
-    store: openStore(opts.db, { sync: opts.sync }),
+    store,
     log,
     historyCache: opts.historyCache,
     maxPending: opts.maxPending,
@@ -102,6 +115,41 @@ function startEngine(
     framedPort: null,
     ...extra,
   });
+  if (store.epoch != null) log.info({ epoch: store.epoch }, 'leading');
+  return server;
+}
+
+/** What serves beside the engine and lives and dies with its leadership (gateway processes). */
+interface Companions {
+  start(engine: RunningExchange): void;
+  stop(): Promise<void>;
+}
+
+/**
+ * The engine for as long as the process runs. It leads (or, with --standby, waits to lead);
+ * when another engine takes the store over while this one was cut off from it, it closes
+ * its ports and waits as a standby again. A signal stops whatever stage it is in.
+ */
+async function runEngineRole(
+  opts: EngineOptions,
+  log: Logger,
+  extra: Partial<ExchangeServerOptions>,
+  companions?: Companions,
+): Promise<void> {
+  let current: RunningExchange | null = null;
+  stopOnSignals(log, async () => {
+    await companions?.stop();
+    await current?.stop();
+  });
+  for (let mode: LeadershipMode = opts.standby ? 'standby' : 'lead'; ; mode = 'standby') {
+    current = await startEngine(opts, log, extra, mode);
+    companions?.start(current);
+    await current.deposed;
+    await companions?.stop();
+    const deposed = current;
+    current = null;
+    await deposed.stop();
+  }
 }
 
 /** `exchange serve`: everything in one process, or with --workers, gateways in front. */
@@ -109,53 +157,20 @@ export async function serve(opts: ServeOptions): Promise<void> {
   if (cluster.isWorker) return serveAsWorker(opts);
   const ports = listenerPorts(opts);
   const log = createLogger(opts.logLevel);
-  if (opts.workers === 0) {
-    const server = await startEngine(opts, log, ports);
-    stopOnSignals(log, () => server.stop());
-    return;
-  }
+  if (opts.workers === 0) return runEngineRole(opts, log, ports);
   // The engine links its gateways on loopback; the gateways share the client ports. With
   // SCHED_NONE each worker accepts on the shared socket itself: the default round robin
   // would accept every connection here, in the engine's process, and pass it on.
-  const engine = await startEngine(opts, log, { link: { host: '127.0.0.1', port: 0 } });
   cluster.schedulingPolicy = cluster.SCHED_NONE;
-  const env = { EXCHANGE_ENGINE_PORT: String(engine.linkPort) };
-  let stopping = false;
+  const gateways = gatewayProcesses(opts, log);
+  return runEngineRole(opts, log, { link: { host: '127.0.0.1', port: 0 } }, gateways);
+}
+
+/** `serve --workers N`'s gateway processes, forked while the engine leads. */
+function gatewayProcesses(opts: ServeOptions, log: Logger): Companions {
+  let stopping = true;
   const listening = new Map<number, { port: number | null; framedPort: number | null }>();
-  const fork = (): Worker => {
-    const worker = cluster.fork(env);
-    worker.on('message', (m: { msg?: string; port: number | null; framedPort: number | null }) => {
-      if (m.msg !== 'listening') return;
-      listening.set(worker.id, m);
-      if (listening.size === opts.workers) {
-        const http = engine.httpPort === null ? {} : { httpPort: engine.httpPort };
-        log.info(
-          {
-            host: opts.host,
-            port: m.port,
-            framedPort: m.framedPort,
-            ...http,
-            workers: opts.workers,
-          },
-          'listening',
-        );
-      }
-    });
-    worker.on('exit', (code, signal) => {
-      const wasListening = listening.delete(worker.id);
-      if (stopping) return;
-      if (!wasListening) {
-        // It never started (a port in use, say): another would fail the same way.
-        log.fatal({ worker: worker.process.pid, code }, 'a gateway failed to start: stopping');
-        void shutdown(1);
-        return;
-      }
-      log.error({ worker: worker.process.pid, code, signal }, 'gateway exited: starting another');
-      setTimeout(fork, 500);
-    });
-    return worker;
-  };
-  const stopAll = async (): Promise<void> => {
+  const stop = async (): Promise<void> => {
     stopping = true;
     const workers = Object.values(cluster.workers ?? {}).filter((w) => w !== undefined);
     await Promise.all(
@@ -168,15 +183,56 @@ export async function serve(opts: ServeOptions): Promise<void> {
           }),
       ),
     );
-    await engine.stop();
   };
-  const shutdown = (code: number): Promise<never> =>
-    stopAll().then(
-      () => process.exit(code),
-      () => process.exit(1),
-    );
-  for (let i = 0; i < opts.workers; i++) fork();
-  stopOnSignals(log, stopAll);
+  const start = (engine: RunningExchange): void => {
+    stopping = false;
+    const env = { EXCHANGE_ENGINE_PORT: String(engine.linkPort) };
+    const fork = (): Worker => {
+      const worker = cluster.fork(env);
+      worker.on(
+        'message',
+        (m: { msg?: string; port: number | null; framedPort: number | null }) => {
+          if (m.msg !== 'listening') return;
+          listening.set(worker.id, m);
+          if (listening.size === opts.workers) {
+            const http = engine.httpPort === null ? {} : { httpPort: engine.httpPort };
+            log.info(
+              {
+                host: opts.host,
+                port: m.port,
+                framedPort: m.framedPort,
+                ...http,
+                workers: opts.workers,
+              },
+              'listening',
+            );
+          }
+        },
+      );
+      worker.on('exit', (code, signal) => {
+        const wasListening = listening.delete(worker.id);
+        if (stopping) return;
+        if (!wasListening) {
+          // It never started (a port in use, say): another would fail the same way.
+          log.fatal({ worker: worker.process.pid, code }, 'a gateway failed to start: stopping');
+          void stop()
+            .then(() => engine.stop())
+            .then(
+              () => process.exit(1),
+              () => process.exit(1),
+            );
+          return;
+        }
+        log.error({ worker: worker.process.pid, code, signal }, 'gateway exited: starting another');
+        setTimeout(() => {
+          if (!stopping) fork();
+        }, 500);
+      });
+      return worker;
+    };
+    for (let i = 0; i < opts.workers; i++) fork();
+  };
+  return { start, stop };
 }
 
 async function serveAsWorker(opts: ServeOptions): Promise<void> {
@@ -188,32 +244,26 @@ async function serveAsWorker(opts: ServeOptions): Promise<void> {
     ...listenerPorts(opts),
     metrics: metrics.listeners,
     log,
-    engineHost: '127.0.0.1',
-    enginePort: Number(process.env.EXCHANGE_ENGINE_PORT),
+    engines: [{ host: '127.0.0.1', port: Number(process.env.EXCHANGE_ENGINE_PORT) }],
   });
   process.send?.({ msg: 'listening', port: gateway.port, framedPort: gateway.framedPort });
   stopOnSignals(log, () => gateway.stop());
 }
 
 /** `exchange engine`: the engine and the store, serving gateways on a link port. */
-export async function runEngine(
+export function runEngine(
   opts: EngineOptions & { listen: { host: string; port: number } },
 ): Promise<void> {
-  const log = createLogger(opts.logLevel);
-  const engine = await startEngine(opts, log, { link: opts.listen });
-  stopOnSignals(log, () => engine.stop());
+  return runEngineRole(opts, createLogger(opts.logLevel), { link: opts.listen });
 }
 
-/** `exchange gateway`: client listeners in front of an engine's link. */
-export async function runGateway(
-  opts: ListenOptions & { engine: { host: string; port: number } },
-): Promise<void> {
+/** `exchange gateway`: client listeners in front of whichever engine leads. */
+export async function runGateway(opts: ListenOptions & { engine: EngineAddress[] }): Promise<void> {
   const log = createLogger(opts.logLevel);
   const gateway = await startGateway({
     ...listenerPorts(opts),
     log,
-    engineHost: opts.engine.host,
-    enginePort: opts.engine.port,
+    engines: opts.engine,
   });
   stopOnSignals(log, () => gateway.stop());
 }

@@ -4,6 +4,7 @@
 import type { Logger } from 'pino';
 import type { Request, Result } from '../engine/commands.js';
 import { Exchange } from '../engine/exchange.js';
+import { Fenced } from '../store/leadership.js';
 import type { Store } from '../store/store.js';
 import { startLinkServer, type LinkServer } from '../link/link-server.js';
 import { startListeners, type ListenerOptions } from './listeners.js';
@@ -47,6 +48,11 @@ export interface RunningExchange {
   readonly httpPort: number | null;
   readonly metrics: MetricsHub;
   readonly market: MarketFeed;
+  /**
+   * Settles when another engine has taken the store over while this one was cut off from
+   * it: this one refuses every request and should `stop` and wait as a standby.
+   */
+  readonly deposed: Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -65,6 +71,7 @@ export async function startExchangeServer(
   log.info(
     {
       store: store.description,
+      ...(store.epoch == null ? {} : { epoch: store.epoch }),
       accounts: engine.accounts.size,
       openOrders: engine.orders.size,
       ms: Date.now() - started,
@@ -79,6 +86,12 @@ export async function startExchangeServer(
     (failure, recoverable) => {
       if (recoverable) {
         log.error({ err: failure }, 'store failed: answering errors and reconnecting');
+      } else if (failure.cause instanceof Fenced) {
+        log.fatal(
+          { err: failure.cause },
+          'fenced: another engine leads the store now; stopping without replying to the refused batch',
+        );
+        options.onStoreFailure?.(failure);
       } else {
         log.fatal({ err: failure }, 'store failed; no reply of the batch was sent');
         options.onStoreFailure?.(failure);
@@ -144,8 +157,17 @@ export async function startExchangeServer(
     return stopping;
   };
 
+  const deposed = new Promise<void>((resolve) => {
+    sequencer.onDeposed = (reason) => {
+      log.warn({ reason: reason.message }, 'deposed: another engine leads the store now');
+      resolve();
+    };
+  });
   sequencer.onRecovered = (ms) => {
-    log.warn({ ms: Math.round(ms) }, 'store is back: state reloaded, serving');
+    log.warn(
+      { ms: Math.round(ms), ...(store.epoch == null ? {} : { epoch: store.epoch }) },
+      'store is back: state reloaded, serving',
+    );
     // A batch whose commit outcome was lost may be in the store after all: the rebuilt
     // books and the store say, so the feed starts over from them.
     if (options.http === undefined) return;
@@ -165,6 +187,7 @@ export async function startExchangeServer(
     httpPort,
     metrics,
     market,
+    deposed,
     stop,
   };
 }

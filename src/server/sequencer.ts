@@ -10,6 +10,7 @@ import type { Request, Result } from '../engine/commands.js';
 import { isEmptyChangeSet, type ChangeSet } from '../engine/changes.js';
 import { answerArchived } from '../engine/archive.js';
 import { Exchange } from '../engine/exchange.js';
+import { Fenced, NotLeader } from '../store/leadership.js';
 import type { Store } from '../store/store.js';
 import { Overloaded } from './engine-errors.js';
 
@@ -101,7 +102,10 @@ export class Sequencer {
     /** Closed orders kept in memory; older ones are answered from the store. */
     private readonly historyCache = DEFAULT_HISTORY_CACHE,
     private readonly maxPending = DEFAULT_MAX_PENDING,
-  ) {}
+  ) {
+    // A connection lost while idle starts the recovery now, not at the next request.
+    store.watch?.((error) => this.fail([], error));
+  }
 
   /** The engine in charge now (recovery replaces it with one rebuilt from the store). */
   get currentEngine(): Exchange {
@@ -110,6 +114,12 @@ export class Sequencer {
 
   /** Called with how long recovery took, when the store is back and serving again. */
   onRecovered: (ms: number) => void = () => {};
+
+  /**
+   * Called when recovery finds that another engine leads the store now: this one stays
+   * failed (every request is refused as not executed) and should stop serving.
+   */
+  onDeposed: (reason: NotLeader) => void = () => {};
 
   /** Told of each durable batch (market data, metrics); they must not throw or be slow. */
   readonly observers: BatchObserver[] = [];
@@ -249,7 +259,8 @@ export class Sequencer {
     this.queue = [];
     this.settleIdle();
     if (!first) return;
-    const recoverable = this.store.reset !== undefined;
+    // A fenced engine was deposed while it could not tell: it must not even reconnect.
+    const recoverable = !(error instanceof Fenced) && this.store.reset !== undefined;
     this.onFailure(this.failure, recoverable);
     if (recoverable) void this.recover();
   }
@@ -270,7 +281,11 @@ export class Sequencer {
         this.failure = null;
         this.onRecovered(performance.now() - started);
         return;
-      } catch {
+      } catch (error) {
+        if (error instanceof NotLeader) {
+          this.onDeposed(error);
+          return;
+        }
         await new Promise((resolve) => setTimeout(resolve, delayMs));
         delayMs = Math.min(delayMs * 2, 5000);
       }
