@@ -34,8 +34,7 @@ async function cluster(count: number, linkPort = 0) {
         host: '127.0.0.1',
         port: 0,
         framedPort: 0,
-        engineHost: '127.0.0.1',
-        enginePort: engine.linkPort!,
+        engines: [{ host: '127.0.0.1', port: engine.linkPort! }],
       }),
     );
   }

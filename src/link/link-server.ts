@@ -1,6 +1,7 @@
 // The engine's end of the gateway link. Each gateway sends batches of (id, request); every
 // request of a batch is submitted in the same turn, so they join one engine batch, and the
-// answers go back in batches too, each once its results are durable.
+// answers go back in batches too, each once its results are durable. Pings are answered at
+// once.
 
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import type { Logger } from 'pino';
@@ -44,6 +45,11 @@ function serveGateway(socket: Socket, submit: Submit, log: Logger): void {
     }
     for (const message of messages) {
       const m = message as Wire[];
+      // A gateway's ping: answered at once, so it knows this engine is alive and leading.
+      if (m[0] === 'P') {
+        socket.write(encodeFrame(['Q']));
+        continue;
+      }
       for (let i = 1; i + 1 < m.length; i += 2) {
         const id = m[i] as number;
         submit(decodeRequest(m[i + 1]!)).then(

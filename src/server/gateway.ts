@@ -3,13 +3,13 @@
 // state: any number of gateways can serve one engine.
 
 import type { Logger } from 'pino';
-import { EngineLink } from '../link/engine-link.js';
+import { EngineLink, type EngineAddress } from '../link/engine-link.js';
 import { startListeners, type ListenerOptions } from './listeners.js';
 
 export interface GatewayOptions extends ListenerOptions {
   readonly log: Logger;
-  readonly engineHost: string;
-  readonly enginePort: number;
+  /** The engines that may lead, dialled in turn: the leader is the one that listens. */
+  readonly engines: readonly EngineAddress[];
 }
 
 export interface RunningGateway {
@@ -21,7 +21,7 @@ export interface RunningGateway {
 }
 
 export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
-  const link = new EngineLink(options.engineHost, options.enginePort, options.log);
+  const link = new EngineLink(options.engines, options.log);
   await link.start();
   const listeners = await startListeners((request) => link.submit(request), options);
   options.log.info(
