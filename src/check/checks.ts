@@ -1,6 +1,6 @@
 // The conformance checks of `exchange check`. "spec" checks test what the public protocol
 // mandates (a server that fails one is wrong); "decision" checks test this project's
-// documented decisions where the public text is silent (../PROTOCOL.md, README), which
+// documented decisions where the public text is silent (docs/protocol.md, README), which
 // another server may decide differently: they warn unless --strict.
 
 import { frameRequest } from '../client/classic-client.js';

@@ -9,7 +9,7 @@ import { parseAddress, parsePositiveInt } from './parsers.js';
 export function checkCommand(): Command {
   return new Command('check')
     .description(
-      "Run the protocol conformance checks against a server's classic port (ours or anyone's): the worked example, create and transaction errors, reservations and refunds, cancels, fractions, framing, malformed input. One PASS/FAIL/WARN line per check; exit code 1 on a failure. Uses fresh account ids and symbols, so it can run against a server that holds data.",
+      "Run the protocol conformance checks against a server's classic port (ours or anyone's): the worked example, create and transaction errors, reservations and refunds, cancels, fractions, framing, malformed input. One PASS/FAIL/WARN line per check; exit code 1 on a failure. Uses fresh account ids and symbols, so it can run against a server that holds data. The protocol it checks is docs/protocol.md in this project's repository.",
     )
     .argument(
       '<address>',
