@@ -163,6 +163,8 @@ export async function startExchangeServer(
       resolve();
     };
   });
+  sequencer.onRecoveryFailed = (error, retryInMs) =>
+    log.warn({ err: error, retryInMs }, 'store still unavailable');
   sequencer.onRecovered = (ms) => {
     log.warn(
       { ms: Math.round(ms), ...(store.epoch == null ? {} : { epoch: store.epoch }) },

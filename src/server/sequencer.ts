@@ -121,6 +121,9 @@ export class Sequencer {
    */
   onDeposed: (reason: NotLeader) => void = () => {};
 
+  /** Called when an attempt to recover failed, with when the next one starts. */
+  onRecoveryFailed: (error: unknown, retryInMs: number) => void = () => {};
+
   /** Told of each durable batch (market data, metrics); they must not throw or be slow. */
   readonly observers: BatchObserver[] = [];
 
@@ -286,6 +289,7 @@ export class Sequencer {
           this.onDeposed(error);
           return;
         }
+        this.onRecoveryFailed(error, delayMs);
         await new Promise((resolve) => setTimeout(resolve, delayMs));
         delayMs = Math.min(delayMs * 2, 5000);
       }

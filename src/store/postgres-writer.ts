@@ -107,6 +107,11 @@ export function commitParameters(c: ChangeSet): string[] {
 const COMMIT_TIMEOUT_MS = 30_000;
 /** A heartbeat is one indexed row update: this long means the server or the path is gone. */
 const HEARTBEAT_TIMEOUT_MS = 3_000;
+/**
+ * Migrating and taking leadership: a primary that cannot commit (it waits for a synchronous
+ * standby that is gone, say) must not hold a recovery up for ever.
+ */
+const OPEN_TIMEOUT_MS = 10_000;
 /** Serializes migrations between engines that start together (a transaction-level lock). */
 const MIGRATION_LOCK_KEY = '7378426723511254870';
 
@@ -159,9 +164,12 @@ export class PostgresWriter {
     let waiting = false;
     for (;;) {
       try {
-        this.writer ??= await this.connect();
-        await this.migrate(this.writer);
-        const epoch = await takeLeadership(this.writer, this.options.holder);
+        const db = (this.writer ??= await this.connect());
+        const epoch = await this.bounded(
+          db,
+          OPEN_TIMEOUT_MS,
+          this.migrate(db).then(() => takeLeadership(db, this.options.holder)),
+        );
         if (epoch !== null) {
           this.epoch = epoch;
           return epoch;
@@ -251,7 +259,12 @@ export class PostgresWriter {
    * A statement that does not answer in time is lost with its connection: the session is
    * cut so that it fails now, rather than when the kernel gives up on a dead peer.
    */
-  private async bounded<T>(db: pg.Client, ms: number, work: Promise<T>, epoch: number): Promise<T> {
+  private async bounded<T>(
+    db: pg.Client,
+    ms: number,
+    work: Promise<T>,
+    epoch: number | null = null,
+  ): Promise<T> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
@@ -262,7 +275,7 @@ export class PostgresWriter {
     try {
       return await Promise.race([work, timeout]);
     } catch (error) {
-      throw asFenced(error, epoch);
+      throw epoch === null ? error : asFenced(error, epoch);
     } finally {
       clearTimeout(timer);
     }
