@@ -8,23 +8,14 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import pg from 'pg';
 import { SqliteDatabase } from '../src/store/sqlite-database.js';
-import { PostgresStore } from '../src/store/postgres-store.js';
+import { bookSeedStatements, seedPostgresBook } from './postgres-book.js';
 import { createTestDatabase, pgBaseUrl } from '../test/support/postgres.js';
 import { spawnExchange } from './processes.js';
 import { median } from './stats.js';
 
 const ORDERS = Number(process.argv[2] ?? 1_000_000);
 const STARTS = 3;
-
-// Account 1 holds cash for half the orders (buys at 1..50) and account 2 shares for the
-// other half (sells at 101..150), so the book is deep, uncrossed and the totals balance.
-const SEED = {
-  accounts: `INSERT INTO accounts (id, balance, deposited) VALUES ('1', '0', '${ORDERS * 50}'), ('2', '0', '0')`,
-  symbols: `INSERT INTO symbols (symbol, granted) VALUES ('DEEP', '${ORDERS}')`,
-  positions: `INSERT INTO positions (account_id, symbol, shares) VALUES ('2', 'DEEP', '${ORDERS / 2}')`,
-};
 
 interface Start {
   seconds: number;
@@ -70,7 +61,7 @@ try {
   new SqliteDatabase(path).close();
   const db = new Database(path);
   db.transaction(() => {
-    for (const sql of Object.values(SEED)) db.exec(sql);
+    for (const sql of bookSeedStatements(ORDERS)) db.exec(sql);
     const insert = db.prepare(
       "INSERT INTO orders (id, account_id, symbol, side, shares, limit_price, open_shares, created_at) VALUES (?, ?, 'DEEP', ?, '1', ?, '1', 0)",
     );
@@ -93,21 +84,7 @@ try {
 if (pgBaseUrl() !== null) {
   const database = await createTestDatabase();
   try {
-    const store = new PostgresStore(database.url);
-    await store.load();
-    await store.close();
-    const client = new pg.Client({ connectionString: database.url });
-    await client.connect();
-    for (const sql of Object.values(SEED)) await client.query(sql);
-    await client.query(
-      `INSERT INTO orders (id, account_id, symbol, side, shares, limit_price, open_shares, created_at)
-       SELECT id, CASE WHEN id % 2 = 1 THEN '1' ELSE '2' END, 'DEEP',
-              CASE WHEN id % 2 = 1 THEN 'buy' ELSE 'sell' END, 1,
-              CASE WHEN id % 2 = 1 THEN 1 + id % 50 ELSE 101 + id % 50 END, 1, 0
-       FROM generate_series(1, $1::bigint) AS id`,
-      [ORDERS],
-    );
-    await client.end();
+    await seedPostgresBook(database.url, ORDERS);
     report('PostgreSQL', await timeStarts(database.url));
   } finally {
     await database.drop();

@@ -48,9 +48,10 @@ const XXE =
   '<create><account id="9" balance="&xxe;"/></create>';
 
 test('abusive clients do not stop a normal client', { timeout: 120_000 }, async (t) => {
-  const server = await startChildServer([
-    ...['--db', 'memory:', '--request-timeout', '2', '--write-timeout', '2'],
-  ]);
+  const server = await startChildServer(
+    [...['--db', 'memory:', '--request-timeout', '2', '--write-timeout', '2']],
+    { owner: t },
+  );
   const sockets: Socket[] = [];
   try {
     await classicRequest(
@@ -121,7 +122,6 @@ test('abusive clients do not stop a normal client', { timeout: 120_000 }, async 
     );
   } finally {
     for (const socket of sockets) socket.destroy();
-    server.process.kill('SIGTERM');
-    await server.exited;
+    await server.stop();
   }
 });

@@ -11,6 +11,7 @@ import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { summarizeProfile } from '../bench/profile.js';
 import { toHtml, toMarkdown, type Block } from '../bench/report-document.js';
+import { stopWhenDone } from './support/child-server.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -68,7 +69,7 @@ test('the report renders to Markdown and to a standalone HTML page', () => {
   }
 });
 
-test('exchange bench runs a tiny matrix and writes the report', { timeout: 120_000 }, async () => {
+test('exchange bench runs a tiny matrix and writes the report', { timeout: 120_000 }, async (t) => {
   const out = mkdtempSync(join(tmpdir(), 'bench-'));
   try {
     const child = spawn(
@@ -81,6 +82,7 @@ test('exchange bench runs a tiny matrix and writes the report', { timeout: 120_0
       ],
       { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
     );
+    stopWhenDone(t, child);
     child.stdout.resume();
     const [code] = (await once(child, 'exit')) as [number | null];
     assert.equal(code, 0);

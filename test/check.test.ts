@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { CHECKS } from '../src/check/checks.js';
 import { canonicalNumber } from '../src/check/context.js';
 import { formatOutcome, runChecks } from '../src/check/run-checks.js';
+import { stopWhenDone } from './support/child-server.js';
 import { startTestServer } from './support/server.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -36,7 +37,7 @@ test('every check passes against this server, strict', async () => {
   }
 });
 
-test('exchange check fails a server that breaks the protocol, with request and reply', async () => {
+test('exchange check fails a server that breaks the protocol, with request and reply', async (t) => {
   // Reads one request's worth of bytes, answers "created" to anything, closes.
   const fake = createServer((socket) => {
     socket.once('data', () => socket.end('<results><created id="1"/></results>\n'));
@@ -50,6 +51,7 @@ test('exchange check fails a server that breaks the protocol, with request and r
       ['--import', 'tsx', 'src/cli/main.ts', 'check', `127.0.0.1:${port}`, '--timeout', '2000'],
       { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
     );
+    stopWhenDone(t, child);
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     const [code] = (await once(child, 'exit')) as [number | null];

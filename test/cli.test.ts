@@ -64,9 +64,9 @@ test(
   },
 );
 
-test('SIGTERM: requests answered, state kept, exit code 0', async () => {
+test('SIGTERM: requests answered, state kept, exit code 0', async (t) => {
   const db = `sqlite:${join(dir.path, 'cli.db')}`;
-  const first = await startChildServer(['--db', db, '--framed-port', 'off']);
+  const first = await startChildServer(['--db', db, '--framed-port', 'off'], { owner: t });
   assert.equal(first.framedPort, null);
   assert.match(
     await classicRequest(first.port, '<create><account id="9" balance="12.5"/></create>'),
@@ -75,7 +75,7 @@ test('SIGTERM: requests answered, state kept, exit code 0', async () => {
   first.process.kill('SIGTERM');
   assert.equal(await first.exited, 0);
 
-  const second = await startChildServer(['--db', db]);
+  const second = await startChildServer(['--db', db], { owner: t });
   assert.match(
     await classicRequest(second.port, '<create><account id="9" balance="1"/></create>'),
     /<error id="9">Account already exists<\/error>/,

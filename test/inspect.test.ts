@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
+import { after, test, type TestContext } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import pg from 'pg';
@@ -30,8 +30,8 @@ function inspect(db: string): { status: number | null; stdout: string; stderr: s
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-async function trade(db: string): Promise<() => Promise<void>> {
-  const server = await startChildServer(['--db', db, '--framed-port', 'off']);
+async function trade(t: TestContext, db: string): Promise<() => Promise<void>> {
+  const server = await startChildServer(['--db', db, '--framed-port', 'off'], { owner: t });
   for (const xml of [
     '<create><account id="1" balance="1000"/><account id="2" balance="10"/><symbol sym="SPY"><account id="2">100</account></symbol></create>',
     '<transactions id="1"><order sym="SPY" amount="10" limit="12.5"/><order sym="SPY" amount="5" limit="11"/></transactions>',
@@ -40,8 +40,7 @@ async function trade(db: string): Promise<() => Promise<void>> {
     await classicRequest(server.port, xml);
   }
   return async () => {
-    server.process.kill('SIGTERM');
-    await server.exited;
+    await server.stop();
   };
 }
 
@@ -53,9 +52,9 @@ function assertHealthyReport(stdout: string): void {
   assert.match(stdout, /invariants: all hold/);
 }
 
-test('SQLite: a report beside the running server; a tampered balance fails with exit code 1', async () => {
+test('SQLite: a report beside the running server; a tampered balance fails with exit code 1', async (t) => {
   const path = join(dir.path, 'inspect.db');
-  const stop = await trade(`sqlite:${path}`);
+  const stop = await trade(t, `sqlite:${path}`);
   const running = inspect(`sqlite:${path}`);
   assert.equal(running.status, 0, running.stderr);
   assertHealthyReport(running.stdout);
@@ -75,9 +74,9 @@ test('SQLite: a report beside the running server; a tampered balance fails with 
 test(
   'PostgreSQL: the same report; a tampered position fails',
   { skip: pgBaseUrl() === null ? PG_SKIP_REASON : false },
-  async () => {
+  async (t) => {
     const databaseUrl = await freshPostgresUrl();
-    const stop = await trade(databaseUrl);
+    const stop = await trade(t, databaseUrl);
     const running = inspect(databaseUrl);
     assert.equal(running.status, 0, running.stderr);
     assertHealthyReport(running.stdout);

@@ -5,13 +5,14 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { after, before, test } from 'node:test';
+import { after, before, test, type TestContext } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { classicRequest } from '../src/client/classic-client.js';
 import { deepWorkload } from '../src/load/deep.js';
 import { runLoad } from '../src/load/drivers.js';
 import { MixedFlow, mixedWorkload } from '../src/load/mixed-flow.js';
 import { SwapWorkload } from '../src/load/swap.js';
+import { stopWhenDone } from './support/child-server.js';
 import { startTestServer } from './support/server.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -103,12 +104,14 @@ test('open loop: --rate sessions per second, on schedule', async () => {
 
 /** The CLI in a child process; async, because the server it talks to runs in this one. */
 async function exchange(
+  t: TestContext,
   args: string[],
 ): Promise<{ status: number | null; stdout: string; stderr: string }> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
     cwd: ROOT,
     timeout: 60_000,
   });
+  stopWhenDone(t, child);
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -117,8 +120,8 @@ async function exchange(
   return { status, stdout, stderr };
 }
 
-test('exchange load: a JSON summary and exit code 0 on a healthy run', async () => {
-  const r = await exchange([
+test('exchange load: a JSON summary and exit code 0 on a healthy run', async (t) => {
+  const r = await exchange(t, [
     'load',
     `127.0.0.1:${server.port}`,
     '--scenario',
@@ -138,8 +141,8 @@ test('exchange load: a JSON summary and exit code 0 on a healthy run', async () 
   assert.ok((summary.requests as number) >= 80);
 });
 
-test('exchange load: the text summary, and clear errors for a bad target or a closed port', async () => {
-  const r = await exchange([
+test('exchange load: the text summary, and clear errors for a bad target or a closed port', async (t) => {
+  const r = await exchange(t, [
     'load',
     String(server.framedPort),
     '--mode',
@@ -152,11 +155,11 @@ test('exchange load: the text summary, and clear errors for a bad target or a cl
   assert.match(r.stdout, /^requests {3}300 in [\d.]+ s = [\d,]+\/s$/m);
   assert.match(r.stdout, /^latency {4}p50 [\d.]+ ms {2}p90/m);
 
-  const bad = await exchange(['load', 'nowhere']);
+  const bad = await exchange(t, ['load', 'nowhere']);
   assert.equal(bad.status, 1);
   assert.match(bad.stderr, /expected HOST:PORT or PORT/);
 
-  const closed = await exchange(['load', '127.0.0.1:1', '--requests', '10', '--mode', 'framed']);
+  const closed = await exchange(t, ['load', '127.0.0.1:1', '--requests', '10', '--mode', 'framed']);
   assert.equal(closed.status, 2);
   assert.match(closed.stderr, /^exchange load: .*ECONNREFUSED/m);
 });

@@ -9,10 +9,11 @@ import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, test } from 'node:test';
+import WebSocket from 'ws';
 import { classicRequest } from '../src/client/classic-client.js';
-import type { StatsView } from '../src/http/api-types.js';
+import type { ServerMessage, StatsView } from '../src/http/api-types.js';
 import { FramedClient } from '../src/client/framed-client.js';
-import { startChildServer, type ChildServer } from './support/child-server.js';
+import { startChildServer, stopWhenDone, type ChildServer } from './support/child-server.js';
 import { tempDir } from './support/server.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -24,10 +25,49 @@ async function stop(server: ChildServer): Promise<number | string> {
   return server.exited;
 }
 
-test('serve --workers 2: gateways answer on the shared ports; SIGTERM stops all; the state is kept', async () => {
+/** The stats channel of the feed at /ws: each sample as the server takes it, once a second. */
+async function statsFeed(httpPort: number) {
+  const ws = new WebSocket(`ws://127.0.0.1:${httpPort}/ws`);
+  const samples: StatsView[] = [];
+  let wake = (): void => {};
+  ws.on('message', (data) => {
+    const message = JSON.parse(data.toString()) as ServerMessage;
+    if (message.type !== 'stats') return;
+    samples.push(message);
+    wake();
+  });
+  await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+  // The server stopping under an open feed (a failed test's cleanup) is no error of the test.
+  ws.on('error', () => {});
+  ws.send(JSON.stringify({ op: 'subscribe', channel: 'stats' }));
+  return {
+    /** The first sample not looked at yet that `match` accepts. */
+    async next(match: (s: StatsView) => boolean, timeoutMs = 5000): Promise<StatsView> {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const found = samples.find(match);
+        samples.length = 0;
+        if (found !== undefined) return found;
+        const left = deadline - Date.now();
+        if (left <= 0) throw new Error('no such stats sample in time');
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, left);
+          wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+      }
+    },
+    close: () => ws.terminate(),
+  };
+}
+
+test('serve --workers 2: gateways answer on the shared ports; SIGTERM stops all; the state is kept', async (t) => {
   const db = `sqlite:${join(dir.path, 'workers.db')}`;
   const server = await startChildServer(['--db', db, '--workers', '2'], {
     ready: (line) => line.workers === 2,
+    owner: t,
   });
   const created = await classicRequest(
     server.port,
@@ -54,20 +94,22 @@ test('serve --workers 2: gateways answer on the shared ports; SIGTERM stops all;
   const base = `http://127.0.0.1:${server.httpPort}`;
   const metrics = await (await fetch(`${base}/metrics`)).text();
   assert.match(metrics, /exchange_requests_total\{kind="order",outcome="ok"\} 21\b/);
-  // Stats are sampled once a second: wait for a sample taken after the requests.
-  let stats: StatsView;
-  const deadline = Date.now() + 5000;
-  do {
-    stats = (await (await fetch(`${base}/api/stats`)).json()) as StatsView;
-    if (stats.requests.total >= 22) break;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  } while (Date.now() < deadline);
-  assert.equal(stats.gateways, 2);
+  // Stats are sampled once a second, and requests.total counts JSON API requests as well as
+  // XML ones: a test polling GET /api/stats for a fresh sample would find its own earlier
+  // polls counted in it. The feed's stats channel is no request, so it waits uncounted.
+  const feed = await statsFeed(server.httpPort!);
+  t.after(() => feed.close());
+  const stats = await feed.next((s) => s.gateways === 2 && s.requests.total >= 22);
   assert.equal(stats.requests.total, 22);
   assert.equal(stats.openOrders, 0);
+  // One JSON API request, counted in the samples after it.
+  assert.equal((await fetch(`${base}/api/stats`)).status, 200);
+  const counted = await feed.next((s) => s.gateways === 2 && s.requests.total > 22);
+  assert.equal(counted.requests.total, 23);
+  feed.close();
   assert.equal(await stop(server), 0);
 
-  const again = await startChildServer(['--db', db]);
+  const again = await startChildServer(['--db', db], { owner: t });
   const query = await classicRequest(
     again.port,
     '<transactions id="1"><query id="21"/></transactions>',
@@ -77,17 +119,19 @@ test('serve --workers 2: gateways answer on the shared ports; SIGTERM stops all;
   assert.equal(await stop(again), 0);
 });
 
-test('engine + two gateways as separate commands, linked over TCP', async () => {
+test('engine + two gateways as separate commands, linked over TCP', async (t) => {
   const engine = await startChildServer(
     ['--listen', '127.0.0.1:0', '--db', 'memory:', '--http-port', 'off'],
     {
       command: ['engine'],
+      owner: t,
     },
   );
   assert.ok(engine.linkPort! > 0);
   const gateway = (): Promise<ChildServer> =>
     startChildServer(['--engine', `127.0.0.1:${engine.linkPort}`], {
       command: ['gateway', '--host', '127.0.0.1', '--port', '0', '--framed-port', '0'],
+      owner: t,
     });
   const [a, b] = await Promise.all([gateway(), gateway()]);
   await classicRequest(
@@ -108,38 +152,44 @@ test('engine + two gateways as separate commands, linked over TCP', async () => 
   assert.equal(await stop(engine), 0);
 });
 
-test('serve --workers 2 on a port in use exits 1 with the reason, instead of restarting gateways', async () => {
-  const blocker = createServer();
-  await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
-  after(() => blocker.close());
-  const port = (blocker.address() as AddressInfo).port;
-  const child = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      'src/cli/main.ts',
-      'serve',
-      '--host',
-      '127.0.0.1',
-      '--port',
-      String(port),
-      '--framed-port',
-      '0',
-      '--http-port',
-      'off',
-      '--db',
-      'memory:',
-      '--workers',
-      '2',
-    ],
-    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let output = '';
-  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-  const [code] = (await once(child, 'exit')) as [number | null];
-  assert.equal(code, 1);
-  assert.match(output, /EADDRINUSE/);
-  assert.match(output, /a gateway failed to start: stopping/);
-});
+// The timeout ends the test if the gateways are restarted forever instead, and its child with it.
+test(
+  'serve --workers 2 on a port in use exits 1 with the reason, instead of restarting gateways',
+  { timeout: 30_000 },
+  async (t) => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    t.after(() => blocker.close());
+    const port = (blocker.address() as AddressInfo).port;
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        'src/cli/main.ts',
+        'serve',
+        '--host',
+        '127.0.0.1',
+        '--port',
+        String(port),
+        '--framed-port',
+        '0',
+        '--http-port',
+        'off',
+        '--db',
+        'memory:',
+        '--workers',
+        '2',
+      ],
+      { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    stopWhenDone(t, child);
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+    const [code] = (await once(child, 'exit')) as [number | null];
+    assert.equal(code, 1);
+    assert.match(output, /EADDRINUSE/);
+    assert.match(output, /a gateway failed to start: stopping/);
+  },
+);
