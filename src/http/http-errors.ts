@@ -18,6 +18,8 @@ export const HTTP_ERROR_MESSAGES = {
   // The WebSocket feed's own refusals, sent as {"type":"error",...} messages.
   INVALID_MESSAGE: 'Invalid feed message',
   TOO_MANY_SUBSCRIPTIONS: 'Too many subscriptions on one connection',
+  OUTCOME_UNKNOWN:
+    "The store's connection was lost during the commit: the request may or may not have been executed; look the order up before retrying",
 } as const;
 
 export type HttpErrorCode = keyof typeof HTTP_ERROR_MESSAGES;
@@ -41,6 +43,7 @@ const STATUS: Partial<Record<ErrorCode | HttpErrorCode, number>> = {
   STORE_UNAVAILABLE: 503,
   ENGINE_UNAVAILABLE: 503,
   OVERLOADED: 503,
+  OUTCOME_UNKNOWN: 503,
 };
 
 /** An error on its way to becoming a JSON reply. */

@@ -587,7 +587,8 @@ on the answers to its own messages is disconnected.
       Unavailable: {
         description:
           'OVERLOADED, STORE_UNAVAILABLE or ENGINE_UNAVAILABLE: the request was not executed; ' +
-          'retry later.',
+          'retry later. OUTCOME_UNKNOWN: the store was lost during the commit, so the order or ' +
+          'cancel may or may not have been executed; look it up before retrying.',
         content: {
           [json]: {
             schema: { $ref: '#/components/schemas/ApiError' },

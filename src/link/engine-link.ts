@@ -167,6 +167,7 @@ export class EngineLink {
       if (payload === 'STORE_UNAVAILABLE')
         waiter.reject(new StoreFailure('reported by the engine'));
       else if (payload === 'OVERLOADED') waiter.reject(new Overloaded());
+      else if (payload === 'OUTCOME_UNKNOWN') waiter.reject(new OutcomeUnknown());
       else if (typeof payload === 'string') waiter.reject(new Error(`engine: ${payload}`));
       else waiter.resolve((payload as Wire[]).map(decodeResult));
     }

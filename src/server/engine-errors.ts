@@ -1,5 +1,5 @@
-// How a submit fails without a result: the engine is across a link that is down, or it
-// sheds load.
+// How a submit fails without a result: the engine is across a link that is down, it sheds
+// load, or the request's fate was lost with a connection.
 
 /** The engine has too many requests waiting to be durable: this one was not executed. */
 export class Overloaded extends Error {
@@ -15,9 +15,15 @@ export class EngineUnavailable extends Error {
   }
 }
 
-/** The link went down after the request was sent: it may or may not have been executed. */
+/**
+ * The request may or may not have been executed: the link to the engine went down with it
+ * in flight, or the store's connection was lost during the commit that held it. No reply
+ * can be true, so the XML listeners close the connection without one.
+ */
 export class OutcomeUnknown extends Error {
   constructor() {
-    super('the link to the matching engine was lost with the request in flight');
+    super(
+      'the request was in flight when the engine or its store was lost: its outcome is unknown',
+    );
   }
 }

@@ -4,7 +4,7 @@
 import type { Logger } from 'pino';
 import type { Request, Result } from '../engine/commands.js';
 import { Exchange } from '../engine/exchange.js';
-import { Fenced } from '../store/leadership.js';
+import { Fenced } from '../store/store-errors.js';
 import type { Store } from '../store/store.js';
 import { startLinkServer, type LinkServer } from '../link/link-server.js';
 import { startListeners, type ListenerOptions } from './listeners.js';

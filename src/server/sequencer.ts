@@ -10,9 +10,9 @@ import type { Request, Result } from '../engine/commands.js';
 import { isEmptyChangeSet, type ChangeSet } from '../engine/changes.js';
 import { answerArchived } from '../engine/archive.js';
 import { Exchange } from '../engine/exchange.js';
-import { Fenced, NotLeader } from '../store/leadership.js';
+import { CommitOutcomeUnknown, Fenced, NotLeader } from '../store/store-errors.js';
 import type { Store } from '../store/store.js';
-import { Overloaded } from './engine-errors.js';
+import { OutcomeUnknown, Overloaded } from './engine-errors.js';
 
 interface Pending {
   readonly request: Request;
@@ -191,7 +191,8 @@ export class Sequencer {
 
     // A batch of reads has nothing to write, but what it read must be durable first.
     const started = performance.now();
-    const durable = isEmptyChangeSet(changes) ? this.lastCommit : this.store.commit(changes);
+    const lastCommit = this.lastCommit;
+    const durable = isEmptyChangeSet(changes) ? lastCommit : this.store.commit(changes);
     this.lastCommit = durable;
     this.inFlight++;
     this.awaitingDurable += batch.length;
@@ -217,7 +218,8 @@ export class Sequencer {
         (error: unknown) => {
           this.inFlight--;
           this.awaitingDurable -= batch.length;
-          this.fail(batch, error);
+          // Only a batch that wrote something can have been written.
+          this.fail(batch, error, error instanceof CommitOutcomeUnknown && durable !== lastCommit);
         },
       );
   }
@@ -251,13 +253,16 @@ export class Sequencer {
 
   /**
    * The engine is now ahead of the store: nothing more is answered from it. Every request not
-   * yet answered gets an error (none was acknowledged), and with a store that can reset, the
-   * engine is rebuilt from what the store holds once it is reachable again.
+   * yet answered gets an error (none was acknowledged; those whose commit may have landed are
+   * told their outcome is unknown), and with a store that can reset, the engine is rebuilt
+   * from what the store holds once it is reachable again.
    */
-  private fail(batch: readonly Pending[], error: unknown): void {
+  private fail(batch: readonly Pending[], error: unknown, outcomeUnknown = false): void {
     const first = this.failure === null;
     this.failure ??= new StoreFailure(error);
-    for (const p of batch) p.reject(this.failure);
+    // A commit that may be durable: "not executed" would be a lie, "done" too.
+    const refusal = outcomeUnknown ? new OutcomeUnknown() : this.failure;
+    for (const p of batch) p.reject(refusal);
     for (const p of this.queue) p.reject(this.failure);
     this.queue = [];
     this.settleIdle();

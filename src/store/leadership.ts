@@ -3,19 +3,6 @@
 // transaction that confirms it, and every commit checks that its epoch is still the current
 // one, so an engine that lost leadership without knowing it (paused, cut off) cannot write.
 
-/** Another engine leads the store now: this one may not write and must wait as a standby. */
-export class NotLeader extends Error {
-  readonly code = 'NOT_LEADER';
-}
-
-/**
- * This engine's epoch is no longer the store's: another engine took over while this one was
- * paused or cut off. Nothing of the refused commit was written, and the engine must stop.
- */
-export class Fenced extends Error {
-  readonly code = 'FENCED';
-}
-
 /** The engine that leads the store, as the store records it. */
 export interface LeaderRecord {
   readonly epoch: number;
@@ -31,14 +18,3 @@ export type LeadershipMode =
   | 'lead'
   /** Wait until nobody live holds it, then take it. */
   | 'standby';
-
-/** Rebuilds a failure that crossed a thread as a message and a code. */
-export function leadershipError(code: string | undefined, message: string): Error {
-  if (code === 'NOT_LEADER') return new NotLeader(message);
-  if (code === 'FENCED') return new Fenced(message);
-  return new Error(message);
-}
-
-export function leadershipCode(error: unknown): string | undefined {
-  return error instanceof NotLeader || error instanceof Fenced ? error.code : undefined;
-}

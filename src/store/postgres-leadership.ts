@@ -9,7 +9,8 @@
 // first is seen by the commit's re-check (READ COMMITTED re-evaluates an updated row).
 
 import type pg from 'pg';
-import { Fenced, type LeaderRecord } from './leadership.js';
+import type { LeaderRecord } from './leadership.js';
+import { Fenced } from './store-errors.js';
 
 /** A leader refreshes its heartbeat this often when no commit has done it. */
 export const HEARTBEAT_MS = 250;

@@ -7,7 +7,7 @@
 
 import { hostname } from 'node:os';
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
-import { leadershipCode } from './leadership.js';
+import { storeErrorCode } from './store-errors.js';
 import { mergeChangeSets } from './merge.js';
 import { HEARTBEAT_MS } from './postgres-leadership.js';
 import { PostgresWriter } from './postgres-writer.js';
@@ -38,7 +38,7 @@ let lastWrite = 0;
 
 const failure = (error: unknown): { error: string; code?: string } => ({
   error: errorMessage(error),
-  code: leadershipCode(error),
+  code: storeErrorCode(error),
 });
 
 async function handle(request: WorkerRequest): Promise<unknown> {
@@ -73,8 +73,10 @@ async function commitGroup(): Promise<WorkerReply> {
     lastWrite = Date.now();
     return { ok: true, count };
   } catch (error) {
-    failed = failure(error);
-    return { ok: false, count, ...failed };
+    const refused = failure(error);
+    // The groups queued behind it are refused unsent: their outcome is known.
+    failed = { error: refused.error, code: refused.code === 'FENCED' ? 'FENCED' : undefined };
+    return { ok: false, count, ...refused };
   }
 }
 

@@ -5,7 +5,8 @@
 
 import type pg from 'pg';
 import type { ChangeSet } from '../engine/changes.js';
-import { NotLeader, type LeaderRecord, type LeadershipMode } from './leadership.js';
+import type { LeaderRecord, LeadershipMode } from './leadership.js';
+import { CommitOutcomeUnknown, NotLeader } from './store-errors.js';
 import { connectPrimary, destroySession } from './postgres-connection.js';
 import {
   asFenced,
@@ -242,12 +243,16 @@ export class PostgresWriter {
     const { db, epoch } = this.leading();
     const values = commitParameters(c);
     if (this.options.unfenced !== true) values.push(String(epoch));
-    await this.bounded(
-      db,
-      COMMIT_TIMEOUT_MS,
-      db.query({ name: this.statementName, text: this.statement, values }),
-      epoch,
-    );
+    try {
+      await this.bounded(
+        db,
+        COMMIT_TIMEOUT_MS,
+        db.query({ name: this.statementName, text: this.statement, values }),
+        epoch,
+      );
+    } catch (error) {
+      throw commitFailure(error);
+    }
   }
 
   async heartbeat(): Promise<void> {
@@ -301,4 +306,22 @@ export class PostgresWriter {
     await Promise.race([ended, new Promise((resolve) => setTimeout(resolve, 1_000).unref())]);
     destroySession(writer);
   }
+}
+
+/**
+ * What a failed commit says about what was written. An ERROR from the server (the fence, a
+ * constraint) rolled the statement back; a query the client never sent wrote nothing. Any
+ * other end (the connection lost, a FATAL from a server shutting down or cancelling its
+ * wait for a synchronous standby, which it may do after committing locally) leaves the
+ * commit's outcome unknown.
+ */
+export function commitFailure(error: unknown): unknown {
+  const e = error as { severity?: string; message?: string };
+  if (e.severity === 'ERROR') return error;
+  if (typeof e.message === 'string' && /is not queryable|writer is not open/.test(e.message)) {
+    return error;
+  }
+  return new CommitOutcomeUnknown(
+    `the commit may or may not be durable: ${e.message ?? String(error)}`,
+  );
 }

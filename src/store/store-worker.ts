@@ -5,7 +5,8 @@
 
 import { Worker } from 'node:worker_threads';
 import type { ChangeSet } from '../engine/changes.js';
-import { leadershipError, type LeaderRecord, type LeadershipMode } from './leadership.js';
+import type { LeaderRecord, LeadershipMode } from './leadership.js';
+import { storeError } from './store-errors.js';
 
 export type WorkerRequest =
   /**
@@ -25,7 +26,7 @@ export type WorkerReply =
       readonly ok: false;
       readonly count: number;
       readonly error: string;
-      /** NOT_LEADER or FENCED (leadership.ts), rebuilt as their classes on this side. */
+      /** A code of store-errors.ts, rebuilt as its class on this side. */
       readonly code?: string;
     };
 
@@ -65,12 +66,12 @@ export class StoreWorker {
     this.worker.on('message', (message: WorkerReply | WorkerEvent) => {
       if ('event' in message) {
         if (message.event === 'waiting') this.events.waiting?.(message.leader);
-        else this.events.lost?.(leadershipError(message.code, message.error));
+        else this.events.lost?.(storeError(message.code, message.error));
         return;
       }
       for (const call of this.calls.splice(0, message.count)) {
         if (message.ok) call.resolve(message.value);
-        else call.reject(leadershipError(message.code, message.error));
+        else call.reject(storeError(message.code, message.error));
       }
     });
     const fail = (error: Error): void => {

@@ -24,7 +24,7 @@ export interface Store {
   /**
    * Stores shared between engines (PostgreSQL): `lost` hears of a lost connection or a
    * takeover noticed while idle, before any commit fails of it. NotLeader and Fenced
-   * (leadership.ts) say which engine may write.
+   * (store-errors.ts) say which engine may write.
    */
   watch?(lost: (error: Error) => void): void;
   /** The leader's epoch this engine holds, for stores that have one. */
