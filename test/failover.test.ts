@@ -6,6 +6,7 @@
 
 import assert from 'node:assert/strict';
 import { test, type TestContext } from 'node:test';
+import { childPids } from '../bench/pinning.js';
 import { classicRequest } from '../src/client/classic-client.js';
 import {
   assertStoreHoldsAcked,
@@ -155,6 +156,72 @@ test(
     await assertStoreHoldsAcked(c.db, acked);
     t.diagnostic(
       `${acked.opened.size} orders acknowledged; SIGSTOP to the first order acknowledged by the standby: ${tookOver.toFixed(0)} ms`,
+    );
+  },
+);
+
+test(
+  'serve --standby --workers 1 fails over as a whole: the standby opens the same ports once it leads',
+  { skip, timeout: 90_000 },
+  async (t) => {
+    const db = await freshPostgresUrl();
+    const [port, framedPort] = [await freePort(), await freePort()];
+    const serve = (): Promise<ChildServer> =>
+      startChildServer(
+        [
+          '--db',
+          db,
+          '--standby',
+          '--workers',
+          '1',
+          '--port',
+          String(port),
+          '--framed-port',
+          String(framedPort),
+        ],
+        {
+          command: ['serve', '--host', '127.0.0.1', '--http-port', 'off'],
+          ready: (line) => line.workers === 1,
+          owner: t,
+        },
+      );
+    const first = await serve();
+    assert.equal(first.port, port);
+    // The second waits: it listens on nothing, so the ports are still the first one's.
+    const second = startChildServer(
+      [
+        '--db',
+        db,
+        '--standby',
+        '--workers',
+        '1',
+        '--port',
+        String(port),
+        '--framed-port',
+        String(framedPort),
+      ],
+      {
+        command: ['serve', '--host', '127.0.0.1', '--http-port', 'off'],
+        ready: (line) => line.workers === 1,
+        owner: t,
+      },
+    );
+    await sleep(3_000);
+    assert.match(await classicRequest(port, createAccountsRequest()), /<created sym="S" id="8"\/>/);
+    const acked = newAcked();
+    const xml = '<transactions id="1"><order sym="S" amount="1" limit="1"/></transactions>';
+    assert.ok(record(xml, await classicRequest(port, xml), acked));
+
+    const killed = performance.now();
+    for (const pid of childPids(first.process.pid!)) process.kill(pid, 'SIGKILL');
+    first.process.kill('SIGKILL');
+    const took = await second;
+    assert.equal(took.port, port);
+    assert.equal(took.framedPort, framedPort);
+    const tookOver = await firstAcknowledgedOrder(took, acked, killed);
+    await assertStoreHoldsAcked(db, acked);
+    t.diagnostic(
+      `kill -9 to the first order acknowledged on the same port: ${tookOver.toFixed(0)} ms`,
     );
   },
 );
