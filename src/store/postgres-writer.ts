@@ -6,7 +6,7 @@
 import type pg from 'pg';
 import type { ChangeSet } from '../engine/changes.js';
 import type { LeaderRecord, LeadershipMode } from './leadership.js';
-import { CommitOutcomeUnknown, NotLeader } from './store-errors.js';
+import { CommitOutcomeUnknown, Fenced, NotLeader } from './store-errors.js';
 import { connectPrimary, destroySession } from './postgres-connection.js';
 import {
   asFenced,
@@ -309,15 +309,15 @@ export class PostgresWriter {
 }
 
 /**
- * What a failed commit says about what was written. An ERROR from the server (the fence, a
- * constraint) rolled the statement back; a query the client never sent wrote nothing. Any
+ * What a failed commit says about what was written. The fence's refusal, or any ERROR from
+ * the server (a constraint), rolled the statement back; a query the client never sent wrote nothing. Any
  * other end (the connection lost, a FATAL from a server shutting down or cancelling its
  * wait for a synchronous standby, which it may do after committing locally) leaves the
  * commit's outcome unknown.
  */
 export function commitFailure(error: unknown): unknown {
   const e = error as { severity?: string; message?: string };
-  if (e.severity === 'ERROR') return error;
+  if (error instanceof Fenced || e.severity === 'ERROR') return error;
   if (typeof e.message === 'string' && /is not queryable|writer is not open/.test(e.message)) {
     return error;
   }
