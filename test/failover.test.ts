@@ -6,6 +6,7 @@
 
 import assert from 'node:assert/strict';
 import { test, type TestContext } from 'node:test';
+import pg from 'pg';
 import { childPids } from '../bench/pinning.js';
 import { classicRequest } from '../src/client/classic-client.js';
 import {
@@ -225,3 +226,64 @@ test(
     );
   },
 );
+
+test(
+  'a leader whose database session dies while the standby takes over waits as the standby, and leads again when it must',
+  { skip, timeout: 90_000 },
+  async (t) => {
+    const c = await startCluster(t);
+    const acked = newAcked();
+    const logs = c.engines.map((e) => {
+      const lines: string[] = [];
+      e!.process.stdout!.on('data', (d: Buffer) => lines.push(d.toString()));
+      return lines;
+    });
+    const said = (i: 0 | 1, msg: string): boolean => logs[i]!.join('').includes(`"msg":"${msg}"`);
+    const cut = performance.now();
+    // The leader's sessions end (as when its network to the database breaks): the standby
+    // sees the session gone and takes over; the leader, reconnecting, finds it leading.
+    await terminateSessions(c.db, c.engines[0]!.process.pid!);
+    const first = await firstAcknowledgedOrder(c.gateway, acked, cut);
+    for (
+      let i = 0;
+      i < 200 && !(said(0, 'deposed: another engine leads the store now') || said(1, 'leading'));
+      i++
+    ) {
+      await sleep(50);
+    }
+    // Either the standby won the race (the usual case) or the leader took its own place back.
+    const deposed = said(0, 'deposed: another engine leads the store now');
+    if (deposed) {
+      for (let i = 0; i < 100 && !said(0, 'standby: waiting for leadership'); i++) await sleep(50);
+      assert.ok(
+        said(0, 'standby: waiting for leadership'),
+        'the deposed leader waits as a standby',
+      );
+      assert.ok(said(1, 'leading'));
+    }
+    // Whoever leads now dies: the other one takes over.
+    const leader = deposed ? c.engines[1]! : c.engines[0]!;
+    const killed = performance.now();
+    leader.process.kill('SIGKILL');
+    const second = await firstAcknowledgedOrder(c.gateway, acked, killed);
+    await assertStoreHoldsAcked(c.db, acked);
+    t.diagnostic(
+      `${deposed ? 'the standby took over and the old leader waited' : 'the leader took its place back'}: ${first.toFixed(0)} ms to the first order; after killing the new leader, ${second.toFixed(0)} ms`,
+    );
+  },
+);
+
+/** Ends the database sessions of one engine process, as a broken network would. */
+async function terminateSessions(db: string, pid: number): Promise<void> {
+  const client = new pg.Client({ connectionString: db });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ n: string }>(
+      "SELECT count(pg_terminate_backend(a.pid)) AS n FROM pg_stat_activity a JOIN leadership l ON a.pid = l.backend_pid WHERE l.holder LIKE '%:' || $1",
+      [pid],
+    );
+    assert.equal(Number(rows[0]!.n), 1, "the leader's writer session was found");
+  } finally {
+    await client.end();
+  }
+}
