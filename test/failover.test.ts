@@ -14,8 +14,7 @@ import {
   createAccountsRequest,
   newAcked,
   record,
-  streamClassic,
-  streamFramed,
+  loadUntilStopped,
   type Acked,
 } from './support/acked-load.js';
 import { startChildServer, type ChildServer } from './support/child-server.js';
@@ -71,24 +70,6 @@ async function startCluster(t: TestContext): Promise<Cluster> {
   return { db, linkPorts, engines: [first, second], gateway, leader: 0 };
 }
 
-/**
- * Load on both of the gateway's listeners until `stop` is set: framed connections closed
- * by a failover (outcome unknown) are opened again, and classic requests refused while no
- * engine leads are tried again.
- */
-function loadUntil(gateway: ChildServer, acked: Acked, stop: { done: boolean }): Promise<unknown> {
-  const again = async (run: () => Promise<void>): Promise<void> => {
-    while (!stop.done) {
-      await run().catch(() => {});
-      await sleep(20);
-    }
-  };
-  return Promise.all([
-    ...[1, 2].map(() => again(() => streamFramed(gateway.framedPort, acked, stop))),
-    again(() => streamClassic(gateway.port, acked, stop)),
-  ]);
-}
-
 /** Milliseconds from `since` to the first order the gateway acknowledges (tried every 20 ms). */
 async function firstAcknowledgedOrder(gateway: ChildServer, acked: Acked, since: number) {
   const xml = '<transactions id="1"><order sym="S" amount="1" limit="1"/></transactions>';
@@ -109,7 +90,7 @@ test(
     const recoveries: number[] = [];
     for (let round = 0; round < TAKEOVERS; round++) {
       const stop = { done: false };
-      const load = loadUntil(c.gateway, acked, stop);
+      const load = loadUntilStopped(c.gateway, acked, stop);
       await sleep(300 + Math.random() * 500);
       const leader = c.engines[c.leader]!;
       const killed = performance.now();
@@ -138,7 +119,7 @@ test(
     const c = await startCluster(t);
     const acked = newAcked();
     const stop = { done: false };
-    const load = loadUntil(c.gateway, acked, stop);
+    const load = loadUntilStopped(c.gateway, acked, stop);
     await sleep(500);
     const paused = c.engines[0]!;
     const output: string[] = [];
@@ -189,24 +170,7 @@ test(
     const first = await serve();
     assert.equal(first.port, port);
     // The second waits: it listens on nothing, so the ports are still the first one's.
-    const second = startChildServer(
-      [
-        '--db',
-        db,
-        '--standby',
-        '--workers',
-        '1',
-        '--port',
-        String(port),
-        '--framed-port',
-        String(framedPort),
-      ],
-      {
-        command: ['serve', '--host', '127.0.0.1', '--http-port', 'off'],
-        ready: (line) => line.workers === 1,
-        owner: t,
-      },
-    );
+    const second = serve();
     await sleep(3_000);
     assert.match(await classicRequest(port, createAccountsRequest()), /<created sym="S" id="8"\/>/);
     const acked = newAcked();

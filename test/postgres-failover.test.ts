@@ -11,8 +11,7 @@ import {
   createAccountsRequest,
   newAcked,
   record,
-  streamClassic,
-  streamFramed,
+  loadUntilStopped,
 } from './support/acked-load.js';
 import { startChildServer } from './support/child-server.js';
 import { clusterSkipReason, startReplicatedPair } from './support/pg-cluster.js';
@@ -33,16 +32,7 @@ test(
     );
     const acked = newAcked();
     const stop = { done: false };
-    const again = async (run: () => Promise<void>): Promise<void> => {
-      while (!stop.done) {
-        await run().catch(() => {});
-        await sleep(20);
-      }
-    };
-    const load = Promise.all([
-      again(() => streamFramed(server.framedPort, acked, stop)),
-      again(() => streamClassic(server.port, acked, stop)),
-    ]);
+    const load = loadUntilStopped(server, acked, stop, 1);
     await sleep(1_000);
     const before = acked.opened.size;
     const crashed = performance.now();

@@ -130,6 +130,31 @@ export async function streamClassic(
 }
 
 /**
+ * Load on both listeners until `stop` is set: framed connections closed under it (by a
+ * failover: outcome unknown) are opened again, and classic requests refused while nothing
+ * serves are tried again.
+ */
+export function loadUntilStopped(
+  server: { port: number; framedPort: number },
+  acked: Acked,
+  stop: StopSignal,
+  framedConnections = 2,
+): Promise<unknown> {
+  const again = async (run: () => Promise<void>): Promise<void> => {
+    while (!stop.done) {
+      await run().catch(() => {});
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  };
+  return Promise.all([
+    ...Array.from({ length: framedConnections }, () =>
+      again(() => streamFramed(server.framedPort, acked, stop)),
+    ),
+    again(() => streamClassic(server.port, acked, stop)),
+  ]);
+}
+
+/**
  * The store (as `exchange inspect` reads it) balances and holds every acknowledged order
  * with its account, amount and limit, and every acknowledged cancel; no id was given twice.
  */
