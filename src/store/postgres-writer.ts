@@ -310,10 +310,10 @@ export class PostgresWriter {
 
 /**
  * What a failed commit says about what was written. The fence's refusal, or any ERROR from
- * the server (a constraint), rolled the statement back; a query the client never sent wrote nothing. Any
- * other end (the connection lost, a FATAL from a server shutting down or cancelling its
- * wait for a synchronous standby, which it may do after committing locally) leaves the
- * commit's outcome unknown.
+ * the server (a constraint), rolled the statement back; a query the client never sent wrote
+ * nothing. Any other end (the connection lost, a FATAL from a server shutting down or
+ * cancelling its wait for a synchronous standby, which it may do after committing locally)
+ * leaves the commit's outcome unknown.
  */
 export function commitFailure(error: unknown): unknown {
   const e = error as { severity?: string; message?: string };
