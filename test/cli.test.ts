@@ -34,6 +34,7 @@ test('serve --help explains every option', () => {
     '--sync',
     '--max-request-bytes',
     '--log-level',
+    '--standby',
   ]) {
     assert.match(stdout, new RegExp(option));
   }
@@ -49,6 +50,22 @@ test('bad options are refused with a clear message', () => {
   const sync = cli('serve', '--sync', 'sometimes');
   assert.notEqual(sync.status, 0);
   assert.match(sync.stderr, /Allowed choices are full, normal/);
+  // A standby shares the leader's database: a file or memory cannot be shared.
+  const standby = cli(
+    'serve',
+    '--port',
+    '0',
+    '--framed-port',
+    'off',
+    '--standby',
+    '--db',
+    'memory:',
+  );
+  assert.equal(standby.status, 1);
+  assert.match(standby.stderr, /--standby needs a PostgreSQL store/);
+  const engines = cli('gateway', '--engine', '127.0.0.1:1,nowhere');
+  assert.notEqual(engines.status, 0);
+  assert.match(engines.stderr, /expected HOST:PORT or PORT/);
 });
 
 test(
