@@ -20,7 +20,13 @@ import { startTestServer } from './support/server.js';
 class FailingStore extends MemoryStore {
   nextCommit: Error | null = null;
   loads: Error | null = null;
+  lookups: Error | null = null;
   resets = 0;
+
+  override async loadOrder(id: number): ReturnType<MemoryStore['loadOrder']> {
+    if (this.lookups !== null) throw this.lookups;
+    return super.loadOrder(id);
+  }
 
   override async commit(changes: ChangeSet): Promise<void> {
     const failure = this.nextCommit;
@@ -73,6 +79,32 @@ test('a refused commit is answered "not executed"; one whose outcome was lost ge
     // The engine reloads what the store holds: the lost commit is not there, so id 2 is free.
     assert.match(await untilServing(server.port), /id="2"\/>/);
     assert.equal(store.resets, 2);
+  } finally {
+    await server.stop();
+  }
+});
+
+test('a failed read of an archived order refuses that child alone: the batch it came with is durable and answered', async () => {
+  const store = new FailingStore();
+  // Closed orders leave memory at once, so a query of one is read from the store.
+  const server = await startTestServer({ store, historyCache: 0 });
+  try {
+    await classicRequest(server.port, CREATE);
+    await classicRequest(server.port, ORDER);
+    await classicRequest(server.port, '<transactions id="1"><cancel id="1"/></transactions>');
+    store.lookups = new Error('the reader connection was lost');
+    const reply = await classicRequest(
+      server.port,
+      '<transactions id="1"><order sym="X" amount="-1" limit="5"/><query id="1"/></transactions>',
+    );
+    assert.match(reply, /<opened sym="X" amount="-1" limit="5" id="2"\/>/);
+    assert.match(reply, /<error id="1">The store of record is unavailable/);
+    assert.equal(store.resets, 0, 'a read failure is no store failure');
+    store.lookups = null;
+    assert.match(
+      await classicRequest(server.port, '<transactions id="1"><query id="2"/></transactions>'),
+      /<status id="2">\s*<open shares="1"\/>/,
+    );
   } finally {
     await server.stop();
   }

@@ -31,6 +31,14 @@ function error(echo: Echo, e: ExchangeError): Result {
   return { kind: 'error', echo, error: e };
 }
 
+/**
+ * The answer when the store could not be read: that child alone is refused, as not
+ * executed (a query or a cancel of a closed order changes nothing either way).
+ */
+export function archiveUnavailable(request: ArchivedRequest): Result {
+  return error(request.echo, exchangeError('STORE_UNAVAILABLE'));
+}
+
 export function answerArchived(request: ArchivedRequest, order: ArchivedOrder | null): Result {
   // Ids below the counter were all issued, so a missing row means a damaged store.
   if (order === null) return error(request.echo, exchangeError('ORDER_NOT_FOUND'));

@@ -8,7 +8,7 @@
 
 import type { Request, Result } from '../engine/commands.js';
 import { isEmptyChangeSet, type ChangeSet } from '../engine/changes.js';
-import { answerArchived } from '../engine/archive.js';
+import { answerArchived, archiveUnavailable } from '../engine/archive.js';
 import { Exchange } from '../engine/exchange.js';
 import { CommitOutcomeUnknown, Fenced, NotLeader } from '../store/store-errors.js';
 import type { Store } from '../store/store.js';
@@ -224,7 +224,11 @@ export class Sequencer {
       );
   }
 
-  /** Replaces each `archived` result with the answer from the store, in place. */
+  /**
+   * Replaces each `archived` result with the answer from the store, in place. It runs after
+   * the batch is durable, so a failed read refuses only its own child: the rest of the batch
+   * (orders already committed among them) is answered as done.
+   */
   private async answerArchived(outcomes: (Result[] | Error)[]): Promise<void> {
     const lookups: Promise<void>[] = [];
     for (const results of outcomes) {
@@ -232,9 +236,14 @@ export class Sequencer {
       results.forEach((result, i) => {
         if (result.kind !== 'archived') return;
         lookups.push(
-          this.store.loadOrder(result.orderId).then((order) => {
-            results[i] = answerArchived(result, order);
-          }),
+          this.store.loadOrder(result.orderId).then(
+            (order) => {
+              results[i] = answerArchived(result, order);
+            },
+            () => {
+              results[i] = archiveUnavailable(result);
+            },
+          ),
         );
       });
     }
