@@ -243,7 +243,7 @@ async function terminateSessions(db: string, pid: number): Promise<void> {
   await client.connect();
   try {
     const { rows } = await client.query<{ n: string }>(
-      "SELECT count(pg_terminate_backend(a.pid)) AS n FROM pg_stat_activity a JOIN leadership l ON a.pid = l.backend_pid WHERE l.holder LIKE '%:' || $1",
+      "SELECT count(pg_terminate_backend(a.pid)) AS n FROM pg_stat_activity a JOIN leadership l ON a.pid = l.backend_pid WHERE l.holder LIKE '%:' || $1 || '/%'",
       [pid],
     );
     assert.equal(Number(rows[0]!.n), 1, "the leader's writer session was found");

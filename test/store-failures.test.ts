@@ -14,6 +14,8 @@ import { MemoryStore } from '../src/store/memory-store.js';
 import { commitFailure } from '../src/store/postgres-writer.js';
 import { CommitOutcomeUnknown, Fenced, NotLeader } from '../src/store/store-errors.js';
 import type { StoreFailure } from '../src/server/sequencer.js';
+import { silentLogger } from '../src/log.js';
+import { startGateway } from '../src/server/gateway.js';
 import { startTestServer } from './support/server.js';
 
 /** A memory store that fails its next commit, or its loads, as told; it can reset. */
@@ -166,4 +168,39 @@ test('a PostgreSQL commit failure: an ERROR rolled back, an unsent query wrote n
   assert.ok(
     commitFailure(new Error('Connection terminated unexpectedly')) instanceof CommitOutcomeUnknown,
   );
+});
+
+test('an engine whose store has failed for a lease stops answering pings: its gateways leave it', async () => {
+  const store = new FailingStore();
+  const engine = await startTestServer({
+    store,
+    port: null,
+    framedPort: null,
+    link: { host: '127.0.0.1', port: 0 },
+  });
+  const gateway = await startGateway({
+    log: silentLogger,
+    host: '127.0.0.1',
+    port: 0,
+    framedPort: null,
+    engines: [{ host: '127.0.0.1', port: engine.linkPort! }],
+  });
+  try {
+    await classicRequest(gateway.port!, CREATE);
+    // The store goes away and stays away: recovery keeps failing.
+    store.loads = new Error('the database is unreachable');
+    store.nextCommit = new Error('connection lost');
+    await classicRequest(gateway.port!, ORDER);
+    await sleep(1_000);
+    assert.ok(gateway.link.connected, 'within the lease the engine still answers');
+    let left = false;
+    for (let i = 0; i < 80 && !left; i++) {
+      await sleep(100);
+      left = !gateway.link.connected;
+    }
+    assert.ok(left, 'the gateway dropped the silent engine');
+  } finally {
+    await gateway.stop();
+    await engine.stop();
+  }
 });

@@ -98,6 +98,7 @@ async function startEngine(
     mode,
     onWaiting: (leader) =>
       log.info({ leader }, 'standby: another engine leads; waiting to take over'),
+    onRetrying: (error) => log.warn({ error }, 'standby: cannot look at the leadership; retrying'),
   });
   if (mode === 'standby') log.info({ store: store.description }, 'standby: waiting for leadership');
   const server = await startExchangeServer({
@@ -169,9 +170,12 @@ export async function serve(opts: ServeOptions): Promise<void> {
 /** `serve --workers N`'s gateway processes, forked while the engine leads. */
 function gatewayProcesses(opts: ServeOptions, log: Logger): Companions {
   let stopping = true;
+  /** Counts starts: a replacement scheduled under one leadership is not forked under the next. */
+  let generation = 0;
   const listening = new Map<number, { port: number | null; framedPort: number | null }>();
   const stop = async (): Promise<void> => {
     stopping = true;
+    generation++;
     const workers = Object.values(cluster.workers ?? {}).filter((w) => w !== undefined);
     await Promise.all(
       workers.map(
@@ -186,6 +190,7 @@ function gatewayProcesses(opts: ServeOptions, log: Logger): Companions {
   };
   const start = (engine: RunningExchange): void => {
     stopping = false;
+    const mine = ++generation;
     const env = { EXCHANGE_ENGINE_PORT: String(engine.linkPort) };
     const fork = (): Worker => {
       const worker = cluster.fork(env);
@@ -225,7 +230,7 @@ function gatewayProcesses(opts: ServeOptions, log: Logger): Companions {
         }
         log.error({ worker: worker.process.pid, code, signal }, 'gateway exited: starting another');
         setTimeout(() => {
-          if (!stopping) fork();
+          if (generation === mine) fork();
         }, 500);
       });
       return worker;
@@ -239,7 +244,7 @@ async function serveAsWorker(opts: ServeOptions): Promise<void> {
   const log = createLogger(opts.logLevel);
   // The engine's process adds this gateway's figures to its own /metrics and stats.
   const metrics = new MetricsHub({ processMetrics: true });
-  answerMetricsAsks(metrics.registry);
+  answerMetricsAsks(() => metrics.ownMetrics());
   const gateway = await startGateway({
     ...listenerPorts(opts),
     metrics: metrics.listeners,

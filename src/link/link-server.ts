@@ -18,7 +18,7 @@ export interface LinkServer {
   close(): Promise<void>;
 }
 
-function serveGateway(socket: Socket, submit: Submit, log: Logger): void {
+function serveGateway(socket: Socket, submit: Submit, log: Logger, healthy: () => boolean): void {
   socket.setNoDelay(true);
   const reader = new FrameReader();
   let answers: Wire[] = ['A'];
@@ -45,9 +45,10 @@ function serveGateway(socket: Socket, submit: Submit, log: Logger): void {
     }
     for (const message of messages) {
       const m = message as Wire[];
-      // A gateway's ping: answered at once, so it knows this engine is alive and leading.
+      // A gateway's ping: answered at once while this engine can serve. One whose store has
+      // been lost for a lease may have been replaced: its silence sends gateways elsewhere.
       if (m[0] === 'P') {
-        socket.write(encodeFrame(['Q']));
+        if (healthy()) socket.write(encodeFrame(['Q']));
         continue;
       }
       for (let i = 1; i + 1 < m.length; i += 2) {
@@ -70,16 +71,20 @@ function serveGateway(socket: Socket, submit: Submit, log: Logger): void {
   socket.on('error', () => socket.destroy());
 }
 
+/** How long a gateway link may take to close before it is cut. */
+const CLOSE_GRACE_MS = 2_000;
+
 export function startLinkServer(
   submit: Submit,
-  options: { host: string; port: number; log: Logger },
+  options: { host: string; port: number; log: Logger; healthy?: () => boolean },
 ): Promise<LinkServer> {
+  const healthy = options.healthy ?? (() => true);
   const sockets = new Set<Socket>();
   const server: Server = createServer((socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
     options.log.info({ gateway: `${socket.remoteAddress}:${socket.remotePort}` }, 'gateway linked');
-    serveGateway(socket, submit, options.log);
+    serveGateway(socket, submit, options.log, healthy);
   });
   return new Promise((resolve, reject) => {
     server.once('error', reject);
@@ -91,7 +96,12 @@ export function startLinkServer(
         port: address.port,
         close: () =>
           new Promise<void>((done) => {
-            for (const s of sockets) s.end();
+            // A gateway that never answers the close (paused, its machine gone) must not
+            // hold a stopping or deposed engine open.
+            for (const s of sockets) {
+              s.end();
+              setTimeout(() => s.destroy(), CLOSE_GRACE_MS).unref();
+            }
             server.close(() => done());
           }),
       });

@@ -19,11 +19,11 @@ interface MetricsAnswer {
 }
 
 /** In a gateway worker: answer the engine's process when it asks for this registry. */
-export function answerMetricsAsks(registry: Registry): void {
+export function answerMetricsAsks(read: () => Promise<MetricsJson>): void {
   process.on('message', (m: Partial<MetricsAsk>) => {
     if (m.msg !== 'metrics?' || typeof m.id !== 'number') return;
     const id = m.id;
-    void registry.getMetricsAsJSON().then((metrics) => {
+    void read().then((metrics) => {
       const answer: MetricsAnswer = { msg: 'metrics', id, metrics };
       process.send?.(answer);
     });

@@ -4,6 +4,7 @@
 import type { Logger } from 'pino';
 import type { Request, Result } from '../engine/commands.js';
 import { Exchange } from '../engine/exchange.js';
+import { LEASE_MS } from '../store/leadership.js';
 import { Fenced } from '../store/store-errors.js';
 import type { Store } from '../store/store.js';
 import { startLinkServer, type LinkServer } from '../link/link-server.js';
@@ -100,6 +101,13 @@ export async function startExchangeServer(
     options.historyCache,
     options.maxPending,
   );
+  // Before anything awaits: a recovery can end in deposition at any time from here on.
+  const deposed = new Promise<void>((resolve) => {
+    sequencer.onDeposed = (reason) => {
+      log.warn({ reason: reason.message }, 'deposed: another engine leads the store now');
+      resolve();
+    };
+  });
   const metrics = options.metricsHub ?? new MetricsHub();
   const market = new MarketFeed();
   // The tape starts from the newest trades in the store, before any new one can arrive: a
@@ -112,7 +120,10 @@ export async function startExchangeServer(
   let link: LinkServer | null = null;
   let http: HttpServer | null = null;
   try {
-    if (options.link !== undefined) link = await startLinkServer(submit, { ...options.link, log });
+    if (options.link !== undefined) {
+      const healthy = (): boolean => sequencer.failedForMs < LEASE_MS;
+      link = await startLinkServer(submit, { ...options.link, log, healthy });
+    }
     if (options.http !== undefined) {
       const sampler = new StatsSampler(metrics);
       http = await startHttpServer(options.http, {
@@ -157,12 +168,6 @@ export async function startExchangeServer(
     return stopping;
   };
 
-  const deposed = new Promise<void>((resolve) => {
-    sequencer.onDeposed = (reason) => {
-      log.warn({ reason: reason.message }, 'deposed: another engine leads the store now');
-      resolve();
-    };
-  });
   sequencer.onRecoveryFailed = (error, retryInMs) =>
     log.warn({ err: error, retryInMs }, 'store still unavailable');
   sequencer.onRecovered = (ms) => {

@@ -79,6 +79,8 @@ export class Sequencer {
   /** Settles when the newest batch handed to the store is durable. */
   private lastCommit: Promise<void> = Promise.resolve();
   private failure: StoreFailure | null = null;
+  /** performance.now() when the current failure began. */
+  private failedAt = 0;
   private lastTime = 0;
   private idleWaiters: (() => void)[] = [];
   readonly stats: SequencerStats = {
@@ -105,6 +107,11 @@ export class Sequencer {
   ) {
     // A connection lost while idle starts the recovery now, not at the next request.
     store.watch?.((error) => this.fail([], error));
+  }
+
+  /** How long the store has been failed (0 while it serves). */
+  get failedForMs(): number {
+    return this.failure === null ? 0 : performance.now() - this.failedAt;
   }
 
   /** The engine in charge now (recovery replaces it with one rebuilt from the store). */
@@ -268,6 +275,7 @@ export class Sequencer {
    */
   private fail(batch: readonly Pending[], error: unknown, outcomeUnknown = false): void {
     const first = this.failure === null;
+    if (first) this.failedAt = performance.now();
     this.failure ??= new StoreFailure(error);
     // A commit that may be durable: "not executed" would be a lie, "done" too.
     const refusal = outcomeUnknown ? new OutcomeUnknown() : this.failure;

@@ -14,13 +14,16 @@ export const CONNECT_TIMEOUT_MS = 3_000;
  * Server-side settings of every exchange session: the server probes an idle client after 2 s
  * and gives up after 3 unanswered probes a second apart, or after 5 s of unacknowledged
  * data, so a leader whose machine vanished loses its session (and its backend pid, which
- * standbys watch) within about 5 s instead of the kernel's two hours.
+ * standbys watch) within about 5 s instead of the kernel's two hours. A statement whose
+ * client has gone (our own timeouts cut the socket) is ended within a second rather than
+ * left waiting on a lock or a synchronous standby (PostgreSQL 14 or later).
  */
 const SESSION_OPTIONS = [
   '-c tcp_keepalives_idle=2',
   '-c tcp_keepalives_interval=1',
   '-c tcp_keepalives_count=3',
   '-c tcp_user_timeout=5000',
+  '-c client_connection_check_interval=1000',
 ];
 
 const URL_SHAPE = /^(postgres(?:ql)?:\/\/)([^@/?#]*@)?([^/?#]*)(.*)$/;
@@ -100,8 +103,10 @@ export async function connectPrimary(
     client.on('error', () => {});
     try {
       await client.connect();
-      const { rows } = await client.query<{ transaction_read_only: string }>(
-        'SHOW transaction_read_only',
+      const { rows } = await withinTimeout(
+        client,
+        CONNECT_TIMEOUT_MS,
+        client.query<{ transaction_read_only: string }>('SHOW transaction_read_only'),
       );
       if (rows[0]?.transaction_read_only === 'off') return { client, hostUrl };
       refusals.push(`${describeHost(hostUrl)}: read-only (a standby)`);
@@ -124,6 +129,29 @@ export async function primaryHostUrl(url: string): Promise<string> {
 
 function describeHost(hostUrl: string): string {
   return parseUrl(hostUrl).hosts[0]!;
+}
+
+/**
+ * `work` on `client`, or an error after `ms` with the session cut: a server or a path that
+ * stopped answering fails the caller now, rather than when the kernel gives up on the peer.
+ */
+export async function withinTimeout<T>(
+  client: pg.Client,
+  ms: number,
+  work: Promise<T>,
+): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      destroySession(client);
+      reject(new Error(`PostgreSQL did not answer within ${ms} ms: connection dropped`));
+    }, ms);
+  });
+  try {
+    return await Promise.race([work, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /**

@@ -1,27 +1,20 @@
 // Leadership on PostgreSQL: one row (`leadership`) holds the epoch, the leader's identity,
 // its writer session's backend pid and its last heartbeat. An engine takes over in one
 // UPDATE that bumps the epoch, and only when the row's leader is gone: its session has
-// ended (the process died, or its connection did) or it has not written for a lease. Every
-// group commit and every heartbeat updates the row WHERE the epoch is still its own, so a
+// ended (the process died, or its connection did), or it has not written for a lease, or it
+// is this very engine back on a new session (the old one, if PostgreSQL has not noticed it
+// is gone, is fenced like any other). Every group commit and every heartbeat updates the row WHERE the epoch is still its own, so a
 // leader that was paused or cut off while another took over writes nothing: its commit
 // finds no row and fails as a whole. The row lock makes the two orderings safe: a commit
 // that holds it finishes before a takeover can bump the epoch; a takeover that committed
 // first is seen by the commit's re-check (READ COMMITTED re-evaluates an updated row).
 
 import type pg from 'pg';
-import type { LeaderRecord } from './leadership.js';
+import { LEASE_MS, type LeaderRecord } from './leadership.js';
 import { Fenced } from './store-errors.js';
 
 /** A leader refreshes its heartbeat this often when no commit has done it. */
 export const HEARTBEAT_MS = 250;
-
-/**
- * A leader whose session is still open but who has not written for this long is taken over
- * (a paused process, a long stall, a network cut that the server has not noticed yet). Long
- * enough that a garbage-collection pause or a slow commit on a loaded 2-core machine does
- * not cost a takeover; a dead process is taken over at once, through its ended session.
- */
-export const LEASE_MS = 2_000;
 
 /** A standby checks the row this often. */
 export const STANDBY_POLL_MS = 100;
@@ -69,6 +62,7 @@ UPDATE leadership
 SET epoch = epoch + 1, holder = $1, backend_pid = pg_backend_pid(),
     since = clock_timestamp(), heartbeat_at = clock_timestamp()
 WHERE backend_pid IS NULL
+   OR holder = $1
    OR heartbeat_at < clock_timestamp() - make_interval(secs => $2::float8 / 1000)
    OR NOT EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.pid = leadership.backend_pid)
 RETURNING epoch`;

@@ -25,16 +25,24 @@ import {
   SNAPSHOT_QUERIES,
   type StoredOrderRows,
 } from './rows.js';
+import { HEARTBEAT_MS } from './postgres-leadership.js';
 import type { Store } from './store.js';
 import { StoreWorker } from './store-worker.js';
 
 export { describePostgresUrl };
+
+/** A page of a restore reads up to 200,000 orders; a session silent longer is gone. */
+const RESTORE_TIMEOUT = '-c statement_timeout=60000';
+/** An archived order or the recent trades: a few indexed reads. */
+const READ_TIMEOUT = '-c statement_timeout=10000';
 
 export interface PostgresStoreOptions {
   /** `standby`: `load` waits until no live engine leads the database, then leads it. */
   readonly mode?: LeadershipMode;
   /** A standby found another engine leading and waits (once per wait). */
   readonly onWaiting?: (leader: LeaderRecord) => void;
+  /** A standby could not look at the leadership (once per distinct reason); it goes on. */
+  readonly onRetrying?: (error: string) => void;
   /** Measuring only: group commits without the epoch check. */
   readonly unfenced?: boolean;
 }
@@ -47,6 +55,13 @@ export class PostgresStore implements Store {
   private lostListener: ((error: Error) => void) | null = null;
   /** The epoch this engine leads with, once `load` has returned. */
   epoch: number | null = null;
+  /**
+   * This thread's last sign of life, read by the writer's thread before each heartbeat; 0
+   * while a restore is still to run (it blocks this thread, and must not cost the lease).
+   */
+  private readonly engineAlive = new Float64Array(new SharedArrayBuffer(8));
+  private aliveTimer: NodeJS.Timeout | null = null;
+  private hostUrl: string | null = null;
 
   constructor(
     private readonly url: string,
@@ -62,9 +77,11 @@ export class PostgresStore implements Store {
       url: this.url,
       description: this.description,
       unfenced: this.options.unfenced === true,
+      engineAlive: this.engineAlive.buffer,
     });
     worker.events = {
       waiting: (leader) => this.options.onWaiting?.(leader),
+      retrying: (error) => this.options.onRetrying?.(error),
       lost: (error) => this.lostListener?.(error),
     };
     return worker;
@@ -75,16 +92,25 @@ export class PostgresStore implements Store {
    * for leadership first; after that (a reconnect) another engine leading is NotLeader.
    */
   async load(): Promise<Snapshot> {
-    const { epoch } = (await this.worker.call({ type: 'ready', mode: this.mode })) as {
+    const { epoch, hostUrl } = (await this.worker.call({ type: 'ready', mode: this.mode })) as {
       epoch: number;
+      hostUrl: string;
     };
     this.mode = 'lead';
     this.epoch = epoch;
-    const { client } = await connectPrimary(this.url);
+    // The restore and the readers use the writer's host: with several hosts named, another
+    // one could also be writable (an old primary back without a failover manager).
+    this.hostUrl = hostUrl;
+    const { client } = await connectPrimary(hostUrl, { settings: [RESTORE_TIMEOUT] });
     try {
       return await readPostgresSnapshot(client, 'live');
     } finally {
       await client.end().catch(() => {});
+      // The first tick comes once the caller's restore has let this thread go.
+      this.engineAlive[0] = 0;
+      this.aliveTimer ??= setInterval(() => {
+        this.engineAlive[0] = Date.now();
+      }, HEARTBEAT_MS / 2).unref();
     }
   }
 
@@ -102,11 +128,17 @@ export class PostgresStore implements Store {
    */
   private readerPool(): Promise<pg.Pool> {
     if (this.readers === null) {
-      const readers = primaryHostUrl(this.url).then((hostUrl) => {
-        const pool = new pg.Pool({ ...sessionConfig(hostUrl), max: 4 });
-        pool.on('error', () => {});
-        return pool;
-      });
+      const hostUrl = this.hostUrl;
+      const readers = (hostUrl === null ? primaryHostUrl(this.url) : Promise.resolve(hostUrl)).then(
+        (host) => {
+          const pool = new pg.Pool({
+            ...sessionConfig(host, { settings: [READ_TIMEOUT] }),
+            max: 4,
+          });
+          pool.on('error', () => {});
+          return pool;
+        },
+      );
       // A failed look for the primary is not kept: the next read looks again.
       readers.catch(() => {
         if (this.readers === readers) this.readers = null;
@@ -144,6 +176,7 @@ export class PostgresStore implements Store {
     // The primary may be another host by now.
     const readers = this.readers;
     this.readers = null;
+    this.hostUrl = null;
     void readers?.then((pool) => pool.end()).catch(() => {});
     if (this.worker.failure === null) {
       await this.worker.call({ type: 'reset' });
@@ -155,6 +188,7 @@ export class PostgresStore implements Store {
   }
 
   async close(): Promise<void> {
+    if (this.aliveTimer !== null) clearInterval(this.aliveTimer);
     const readers = this.readers;
     this.readers = null;
     await Promise.all([this.worker.close(), readers?.then((pool) => pool.end()).catch(() => {})]);

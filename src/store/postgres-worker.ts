@@ -5,10 +5,12 @@
 // engine leads and nothing is being written, a heartbeat keeps its leadership fresh and
 // notices a lost connection or a takeover before the next request does.
 
+import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { storeErrorCode } from './store-errors.js';
 import { mergeChangeSets } from './merge.js';
+import { LEASE_MS } from './leadership.js';
 import { HEARTBEAT_MS } from './postgres-leadership.js';
 import { PostgresWriter } from './postgres-writer.js';
 import {
@@ -18,16 +20,21 @@ import {
   type WorkerRequest,
 } from './store-worker.js';
 
-const { url, description, unfenced } = workerData as {
+const { url, description, unfenced, engineAlive } = workerData as {
   url: string;
   description: string;
   unfenced?: boolean;
+  /** The engine thread's last sign of life (Date.now()), 0 until it serves. */
+  engineAlive: SharedArrayBuffer;
 };
+const alive = new Float64Array(engineAlive);
 const port: MessagePort = parentPort!;
 const writer = new PostgresWriter({
   url,
   description,
-  holder: `${hostname()}:${process.pid}`,
+  // This store's writer, not just this process: an engine started again in the same process
+  // (deposed, then a standby) is another holder, and so is a second store in a test.
+  holder: `${hostname()}:${process.pid}/${randomBytes(3).toString('hex')}`,
   unfenced,
 });
 type Job = WorkerRequest | { readonly type: 'heartbeat' };
@@ -44,12 +51,19 @@ const failure = (error: unknown): { error: string; code?: string } => ({
 async function handle(request: WorkerRequest): Promise<unknown> {
   switch (request.type) {
     case 'ready': {
+      let lastRetry = '';
       const epoch = await writer.open(request.mode, {
         cancelled: () => queue.some((r) => r.type === 'close'),
         waiting: (leader) => port.postMessage({ event: 'waiting', leader } satisfies WorkerEvent),
+        // Told once per distinct reason, not on every look.
+        retrying: (error) => {
+          const message = errorMessage(error);
+          if (message !== lastRetry) port.postMessage({ event: 'retrying', error: message });
+          lastRetry = message;
+        },
       });
       lastWrite = Date.now();
-      return { epoch };
+      return { epoch, hostUrl: writer.hostUrl };
     }
     case 'commit':
       throw new Error('commits are handled in groups');
@@ -122,8 +136,11 @@ function enqueue(job: Job): void {
   if (!running) void run();
 }
 
+// This thread heartbeats for the engine, so it does only while the engine's thread shows
+// signs of life: an engine stuck in a loop loses its lease, and a standby takes over.
 const heartbeats = setInterval(() => {
   if (running || failed !== null || writer.epoch === null) return;
+  if (alive[0] !== 0 && Date.now() - alive[0]! > LEASE_MS / 2) return;
   if (Date.now() - lastWrite >= HEARTBEAT_MS) enqueue({ type: 'heartbeat' });
 }, HEARTBEAT_MS / 2);
 

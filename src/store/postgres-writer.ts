@@ -7,7 +7,7 @@ import type pg from 'pg';
 import type { ChangeSet } from '../engine/changes.js';
 import type { LeaderRecord, LeadershipMode } from './leadership.js';
 import { CommitOutcomeUnknown, Fenced, NotLeader } from './store-errors.js';
-import { connectPrimary, destroySession } from './postgres-connection.js';
+import { connectPrimary, destroySession, withinTimeout } from './postgres-connection.js';
 import {
   asFenced,
   fenceCheck,
@@ -106,8 +106,12 @@ export function commitParameters(c: ChangeSet): string[] {
 
 /** A commit that has not answered in this long is taken as lost with its connection. */
 const COMMIT_TIMEOUT_MS = 30_000;
-/** A heartbeat is one indexed row update: this long means the server or the path is gone. */
-const HEARTBEAT_TIMEOUT_MS = 3_000;
+/**
+ * A heartbeat is one row update: this long means the server or the path is gone. Below the
+ * lease, so that a leader cut off from its database stops answering reads (its heartbeat
+ * failed) before a standby can have taken over and changed what they would show.
+ */
+const HEARTBEAT_TIMEOUT_MS = 1_500;
 /**
  * Migrating and taking leadership: a primary that cannot commit (it waits for a synchronous
  * standby that is gone, say) must not hold a recovery up for ever.
@@ -119,7 +123,7 @@ const MIGRATION_LOCK_KEY = '7378426723511254870';
 export interface WriterOptions {
   readonly url: string;
   readonly description: string;
-  /** Who this engine is, recorded with its epoch: `host:pid`. */
+  /** Who this engine's writer is, recorded with its epoch: `host:pid/tag`. */
   readonly holder: string;
   /** Measuring only: commits without the epoch check. */
   readonly unfenced?: boolean;
@@ -130,10 +134,16 @@ export interface WaitHooks {
   cancelled(): boolean;
   /** Another engine leads: called once when a standby starts waiting. */
   waiting(leader: LeaderRecord): void;
+  /** A look at the leadership failed (the database unreachable, say); it is tried again. */
+  retrying(error: unknown): void;
 }
 
 export class PostgresWriter {
   private writer: pg.Client | null = null;
+  /** The single-host URL the writer is connected to: the restore and the readers use it. */
+  hostUrl: string | null = null;
+  /** Set by the server's warning that a synchronous commit's wait was cancelled. */
+  private unreplicated = false;
   /** The epoch this engine leads with, once it leads. */
   epoch: number | null = null;
   private readonly statementName: string;
@@ -145,12 +155,25 @@ export class PostgresWriter {
   }
 
   private async connect(): Promise<pg.Client> {
-    const { client } = await connectPrimary(this.options.url, {
-      // The open-shares update must find its orders by index, not by scanning the table. A
-      // generic plan made while the table is small would keep a scan forever after, so each
-      // commit is planned for the table's real size; and index reads are priced as on SSD
-      // (1.1, not the spinning-disk 4), where the scan loses from a few thousand rows on.
-      settings: ['-c plan_cache_mode=force_custom_plan', '-c random_page_cost=1.1'],
+    const { client, hostUrl } = await connectPrimary(this.options.url, {
+      settings: [
+        // The open-shares update must find its orders by index, not by scanning the table. A
+        // generic plan made while the table is small would keep a scan forever after, so
+        // each commit is planned for the table's real size; and index reads are priced as on
+        // SSD (1.1, not the spinning-disk 4), where the scan loses from a few thousand rows.
+        '-c plan_cache_mode=force_custom_plan',
+        '-c random_page_cost=1.1',
+        // Only the leadership row and the migration lock are ever waited for: a takeover that
+        // finds the row held by a live leader's commit gives up instead of queueing behind
+        // it, and so does a commit behind a takeover (it would be fenced anyway).
+        '-c lock_timeout=1000',
+      ],
+    });
+    this.hostUrl = hostUrl;
+    // PostgreSQL answers success, with only this warning, when the wait for a synchronous
+    // standby is cancelled after the local commit: not on the replica, so not acknowledged.
+    client.on('notice', (notice: { message?: string }) => {
+      if (/wait for synchronous replication/i.test(notice.message ?? '')) this.unreplicated = true;
     });
     return client;
   }
@@ -175,7 +198,7 @@ export class PostgresWriter {
           this.epoch = epoch;
           return epoch;
         }
-        const leader = await readLeader(this.writer);
+        const leader = await this.bounded(db, HEARTBEAT_TIMEOUT_MS, readLeader(db));
         if (mode === 'lead') {
           throw new NotLeader(
             `another exchange server is using ${this.options.description}: ${leader.holder ?? 'an engine'} leads it (epoch ${leader.epoch}); stop it first, or start this one with --standby`,
@@ -188,9 +211,13 @@ export class PostgresWriter {
           await this.end(false);
           throw error;
         }
-        // A standby waits through database outages too: it reconnects on its next look.
-        if (this.writer !== null) destroySession(this.writer);
-        this.writer = null;
+        // A standby waits through database outages too: it reconnects on its next look. A
+        // refused statement (a lock timeout behind a live leader's commit) keeps the session.
+        hooks?.retrying(error);
+        if ((error as { severity?: string }).severity !== 'ERROR') {
+          if (this.writer !== null) destroySession(this.writer);
+          this.writer = null;
+        }
       }
       await new Promise((resolve) => setTimeout(resolve, STANDBY_POLL_MS));
       if (hooks?.cancelled() === true) {
@@ -243,6 +270,7 @@ export class PostgresWriter {
     const { db, epoch } = this.leading();
     const values = commitParameters(c);
     if (this.options.unfenced !== true) values.push(String(epoch));
+    this.unreplicated = false;
     try {
       await this.bounded(
         db,
@@ -252,6 +280,11 @@ export class PostgresWriter {
       );
     } catch (error) {
       throw commitFailure(error);
+    }
+    if (this.unreplicated) {
+      throw new CommitOutcomeUnknown(
+        'the commit is local, but its wait for the synchronous standby was cancelled',
+      );
     }
   }
 
@@ -270,19 +303,10 @@ export class PostgresWriter {
     work: Promise<T>,
     epoch: number | null = null,
   ): Promise<T> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        destroySession(db);
-        reject(new Error(`PostgreSQL did not answer within ${ms} ms: connection dropped`));
-      }, ms);
-    });
     try {
-      return await Promise.race([work, timeout]);
+      return await withinTimeout(db, ms, work);
     } catch (error) {
       throw epoch === null ? error : asFenced(error, epoch);
-    } finally {
-      clearTimeout(timer);
     }
   }
 
@@ -292,6 +316,7 @@ export class PostgresWriter {
     const epoch = this.epoch;
     this.writer = null;
     this.epoch = null;
+    this.hostUrl = null;
     if (writer === null) return;
     if (release && epoch !== null) {
       await this.bounded(

@@ -35,11 +35,14 @@ export type WorkerEvent =
   /** A standby found another engine leading and waits; sent once per wait. */
   | { readonly event: 'waiting'; readonly leader: LeaderRecord }
   /** The connection or the leadership was lost while idle (a heartbeat failed). */
-  | { readonly event: 'lost'; readonly error: string; readonly code?: string };
+  | { readonly event: 'lost'; readonly error: string; readonly code?: string }
+  /** A standby's look at the leadership failed, for a new reason; it goes on looking. */
+  | { readonly event: 'retrying'; readonly error: string };
 
 export interface StoreWorkerEvents {
   waiting?(leader: LeaderRecord): void;
   lost?(error: Error): void;
+  retrying?(error: string): void;
 }
 
 export const errorMessage = (error: unknown): string =>
@@ -66,6 +69,7 @@ export class StoreWorker {
     this.worker.on('message', (message: WorkerReply | WorkerEvent) => {
       if ('event' in message) {
         if (message.event === 'waiting') this.events.waiting?.(message.leader);
+        else if (message.event === 'retrying') this.events.retrying?.(message.error);
         else this.events.lost?.(storeError(message.code, message.error));
         return;
       }
