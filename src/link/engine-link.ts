@@ -26,7 +26,7 @@ interface Waiter {
 
 /** After a round in which no engine answered, the next round waits this long, doubling. */
 const RETRY_FIRST_MS = 50;
-const RETRY_MAX_MS = 500;
+const RETRY_MAX_MS = 250;
 /** A linked engine is pinged this often. */
 const PING_MS = 250;
 /** An engine that sends nothing (no answer, no pong) for this long is taken as gone. */
