@@ -162,6 +162,7 @@ export async function startExchangeServer(
       // The link's last answers leave in the turn after they settle.
       await new Promise((resolve) => setImmediate(resolve));
       await Promise.all([listeners.close(), link?.close()]);
+      sequencer.close();
       await store.close();
       log.info(sequencer.stats, 'stopped');
     })();

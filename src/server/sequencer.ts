@@ -83,6 +83,9 @@ export class Sequencer {
   private failedAt = 0;
   private lastTime = 0;
   private idleWaiters: (() => void)[] = [];
+  /** Set by `close`: a recovery still retrying gives up. */
+  private closed = false;
+  private wakeRecovery: (() => void) | null = null;
   readonly stats: SequencerStats = {
     batches: 0,
     requests: 0,
@@ -165,6 +168,15 @@ export class Sequencer {
         setImmediate(() => this.applyQueued());
       }
     });
+  }
+
+  /**
+   * The server is stopping: a recovery still retrying stops (the store is about to close, and
+   * reconnecting it would take the leadership again for nobody).
+   */
+  close(): void {
+    this.closed = true;
+    this.wakeRecovery?.();
   }
 
   /** Resolves when nothing is queued or waiting to be durable. */
@@ -295,10 +307,12 @@ export class Sequencer {
     let delayMs = 100;
     // Every batch handed over before the failure settles (fails) first.
     await this.lastCommit.catch(() => {});
-    for (;;) {
+    while (!this.closed) {
       try {
         await this.store.reset!();
+        if (this.closed) return;
         const snapshot = await this.store.load();
+        if (this.closed) return;
         // A commit whose outcome was lost with the connection is in the snapshot or not:
         // either way the rebuilt engine agrees with the store, so nothing is doubled or lost.
         this.engine = Exchange.restore(snapshot);
@@ -311,8 +325,16 @@ export class Sequencer {
           this.onDeposed(error);
           return;
         }
+        if (this.closed) return;
         this.onRecoveryFailed(error, delayMs);
-        await new Promise((resolve) => setTimeout(resolve, delayMs));
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, delayMs);
+          this.wakeRecovery = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        this.wakeRecovery = null;
         delayMs = Math.min(delayMs * 2, 5000);
       }
     }
