@@ -199,6 +199,12 @@ test('an engine whose store has failed for a lease stops answering pings: its ga
       left = !gateway.link.connected;
     }
     assert.ok(left, 'the gateway dropped the silent engine');
+    await gateway.stop();
+    await engine.stop();
+    // Stopped, it gives the unreachable store up instead of retrying it for ever.
+    const resets = store.resets;
+    await sleep(500);
+    assert.equal(store.resets, resets);
   } finally {
     await gateway.stop();
     await engine.stop();
