@@ -28,6 +28,7 @@ import {
   mainThreadCpuSeconds,
   processCpuSeconds,
   ROOT,
+  framedOrdersJob,
   runLoadWorker,
   spawnExchange,
 } from './processes.js';
@@ -169,17 +170,9 @@ async function measure(watchers: Watchers, seed: number, browser: Browser): Prom
     const engine0 = mainThreadCpuSeconds(server.pid);
     const process0 = processCpuSeconds(server.pid);
     const browser0 = chromiumCpuSeconds();
-    const summary = await runLoadWorker({
-      mode: 'framed',
-      connections: 4,
-      window: 256,
-      ordersOnly: true,
-      port: server.framedPort,
-      durationMs: SECONDS * 1000,
-      accounts: ACCOUNTS,
-      symbols: SYMBOLS,
-      seed,
-    });
+    const summary = await runLoadWorker(
+      framedOrdersJob(server.framedPort, SECONDS, { accounts: ACCOUNTS, symbols: SYMBOLS, seed }),
+    );
     const served = summary.requests + summary.checkRequests;
     return {
       requestsPerSecond: summary.requestsPerSecond,

@@ -22,7 +22,7 @@ import { freePort } from '../test/support/ports.js';
 import { recordMixedFlow } from './engine.js';
 import { seedPostgresBook } from './postgres-book.js';
 import { PostgresStore } from '../src/store/postgres-store.js';
-import { ROOT, runLoadWorker, spawnServer } from './processes.js';
+import { framedOrdersJob, ROOT, runLoadWorker, spawnServer } from './processes.js';
 import { median } from './stats.js';
 
 const { values: opts } = parseArgs({
@@ -200,17 +200,9 @@ async function framedRun(variant: 'fenced' | 'unfenced', seed: number): Promise<
         server.port,
         new MixedFlow({ accounts: ACCOUNTS, symbols: SYMBOLS }).setupXml(),
       );
-      const summary = await runLoadWorker({
-        mode: 'framed',
-        connections: 4,
-        window: 256,
-        ordersOnly: true,
-        port: server.framedPort,
-        durationMs: SECONDS * 1000,
-        accounts: ACCOUNTS,
-        symbols: SYMBOLS,
-        seed,
-      });
+      const summary = await runLoadWorker(
+        framedOrdersJob(server.framedPort, SECONDS, { accounts: ACCOUNTS, symbols: SYMBOLS, seed }),
+      );
       return summary.ordersPerSecond;
     } finally {
       await server.stop();

@@ -146,6 +146,26 @@ export async function runNode(
   return out;
 }
 
+/**
+ * The framed orders-only load the fence and dashboard benchmarks put on a server: 4
+ * connections with 256 orders in flight each, over the mixed flow's funded accounts.
+ */
+export function framedOrdersJob(
+  port: number,
+  seconds: number,
+  flow: { accounts: number; symbols: number; seed: number },
+): LoadJob {
+  return {
+    mode: 'framed',
+    connections: 4,
+    window: 256,
+    ordersOnly: true,
+    port,
+    durationMs: seconds * 1000,
+    ...flow,
+  };
+}
+
 /** One load run in its own process; pinned to `cpuList` (taskset -c syntax) when given. */
 export async function runLoadWorker(job: LoadJob, cpuList?: string): Promise<LoadSummary> {
   const out = await runNode(['--import', 'tsx', 'bench/load-worker.ts', JSON.stringify(job)], {

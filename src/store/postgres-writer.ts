@@ -140,6 +140,8 @@ export interface WaitHooks {
 
 export class PostgresWriter {
   private writer: pg.Client | null = null;
+  /** The session the schema was last brought up to date on: a standby's looks skip it. */
+  private migratedOn: pg.Client | null = null;
   /** The single-host URL the writer is connected to: the restore and the readers use it. */
   hostUrl: string | null = null;
   /** Set by the server's warning that a synchronous commit's wait was cancelled. */
@@ -227,8 +229,9 @@ export class PostgresWriter {
     }
   }
 
-  /** All pending migrations in one transaction, one engine at a time. */
+  /** All pending migrations in one transaction, one engine at a time; once per session. */
   private async migrate(client: pg.Client): Promise<void> {
+    if (this.migratedOn === client) return;
     await client.query('BEGIN');
     try {
       await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY]);
@@ -246,6 +249,7 @@ export class PostgresWriter {
         await client.query('INSERT INTO schema_migrations (version) VALUES ($1)', [version]);
       }
       await client.query('COMMIT');
+      this.migratedOn = client;
     } catch (error) {
       await client.query('ROLLBACK').catch(() => {});
       throw error;
