@@ -8,7 +8,7 @@ import type { ChangeSet } from '../src/engine/changes.js';
 import { Exchange } from '../src/engine/exchange.js';
 import type { LeaderRecord } from '../src/store/leadership.js';
 import { POSTGRES_MIGRATIONS } from '../src/store/postgres-schema.js';
-import { Fenced } from '../src/store/store-errors.js';
+import { Fenced } from '../src/errors/failures.js';
 import { PostgresStore, readOrders } from '../src/store/postgres-store.js';
 import { SNAPSHOT_QUERIES } from '../src/store/rows.js';
 import { numberArrayLiteral, textArrayLiteral } from '../src/store/postgres-writer.js';

@@ -3,6 +3,7 @@
 // and gives each code its status, once.
 
 import { ERROR_MESSAGES, type ErrorCode, type ExchangeError } from '../engine/errors.js';
+import { failureCode, type FailureCode } from '../errors/failures.js';
 import type { ApiError } from './api-types.js';
 
 export const HTTP_ERROR_MESSAGES = {
@@ -46,6 +47,14 @@ const STATUS: Partial<Record<ErrorCode | HttpErrorCode, number>> = {
   OUTCOME_UNKNOWN: 503,
 };
 
+/** The failures a submit can reject with, as the API's codes (statused by STATUS). */
+const HTTP_FAILURES: Partial<Record<FailureCode, ErrorCode | HttpErrorCode>> = {
+  STORE_UNAVAILABLE: 'STORE_UNAVAILABLE',
+  ENGINE_UNAVAILABLE: 'ENGINE_UNAVAILABLE',
+  OVERLOADED: 'OVERLOADED',
+  OUTCOME_UNKNOWN: 'OUTCOME_UNKNOWN',
+};
+
 /** An error on its way to becoming a JSON reply. */
 export class HttpError extends Error {
   constructor(
@@ -71,6 +80,16 @@ export class HttpError extends Error {
   static http(code: HttpErrorCode, detail?: string): HttpError {
     const base = HTTP_ERROR_MESSAGES[code];
     return new HttpError(code, detail === undefined ? base : `${base}: ${detail}`);
+  }
+
+  /** A submit's rejection as its reply, by HTTP_FAILURES; `undefined` for one not there. */
+  static failure(error: unknown): HttpError | undefined {
+    const code = failureCode(error);
+    const reply = code === undefined ? undefined : HTTP_FAILURES[code];
+    if (reply === undefined) return undefined;
+    return reply in ERROR_MESSAGES
+      ? HttpError.engine(reply as ErrorCode)
+      : HttpError.http(reply as HttpErrorCode);
   }
 
   static engine(code: ErrorCode, detail?: string): HttpError {

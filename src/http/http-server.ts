@@ -10,8 +10,6 @@ import { Counter } from 'prom-client';
 import type { MarketFeed } from '../market/market-feed.js';
 import type { MetricsHub } from '../metrics/metrics-hub.js';
 import type { StatsSampler } from '../metrics/stats-sampler.js';
-import { OutcomeUnknown, Overloaded } from '../server/engine-errors.js';
-import { StoreFailure } from '../server/sequencer.js';
 import { API_ROUTES, type ApiContext } from './api-routes.js';
 import { HttpError } from './http-errors.js';
 import { loadStaticFiles, type StaticFile } from './static-files.js';
@@ -240,9 +238,8 @@ function allowed(path: string): string {
 
 function asHttpError(error: unknown, log: Logger): HttpError {
   if (error instanceof HttpError) return error;
-  if (error instanceof StoreFailure) return HttpError.engine('STORE_UNAVAILABLE');
-  if (error instanceof Overloaded) return HttpError.engine('OVERLOADED');
-  if (error instanceof OutcomeUnknown) return HttpError.http('OUTCOME_UNKNOWN');
+  const failure = HttpError.failure(error);
+  if (failure !== undefined) return failure;
   log.error({ err: error }, 'API request failed');
   return HttpError.engine('INTERNAL');
 }

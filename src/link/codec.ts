@@ -11,6 +11,12 @@ import type {
   TransactionChild,
 } from '../engine/commands.js';
 import type { ErrorCode, ExchangeError } from '../engine/errors.js';
+import {
+  FAILURE_MESSAGES,
+  failureCode,
+  failureFromCode,
+  type FailureCode,
+} from '../errors/failures.js';
 
 type Wire = string | number | null | Wire[];
 
@@ -170,3 +176,27 @@ export function decodeResult(w: Wire): Result {
 }
 
 export type { Wire };
+
+// The link's table of failures: a request refused without results is answered with the
+// failure's code as its payload, and rebuilt as the same class at the gateway, whose own
+// listeners then map it as they would in the engine's process. Others go as INTERNAL.
+const LINK_FAILURES: ReadonlySet<FailureCode> = new Set([
+  'STORE_UNAVAILABLE',
+  'OVERLOADED',
+  'OUTCOME_UNKNOWN',
+]);
+
+/** The payload for a submit's rejection; `undefined` for one not in the table. */
+export function linkFailureCode(error: unknown): FailureCode | undefined {
+  const code = failureCode(error);
+  return code !== undefined && LINK_FAILURES.has(code) ? code : undefined;
+}
+
+export function linkFailure(payload: string): Error {
+  return failureFromCode(
+    payload,
+    LINK_FAILURES.has(payload as FailureCode)
+      ? `${FAILURE_MESSAGES[payload as FailureCode]} (reported by the engine)`
+      : `engine: ${payload}`,
+  );
+}

@@ -9,9 +9,8 @@
 import { connect, type Socket } from 'node:net';
 import type { Logger } from 'pino';
 import type { Request, Result } from '../engine/commands.js';
-import { EngineUnavailable, OutcomeUnknown, Overloaded } from '../server/engine-errors.js';
-import { StoreFailure } from '../server/sequencer.js';
-import { decodeResult, encodeRequest, type Wire } from './codec.js';
+import { EngineUnavailable, OutcomeUnknown } from '../errors/failures.js';
+import { decodeResult, encodeRequest, linkFailure, type Wire } from './codec.js';
 import { encodeFrame, FrameReader } from './frames.js';
 
 export interface EngineAddress {
@@ -164,11 +163,7 @@ export class EngineLink {
       if (waiter === undefined) continue;
       this.waiting.delete(message[i] as number);
       const payload = message[i + 1]!;
-      if (payload === 'STORE_UNAVAILABLE')
-        waiter.reject(new StoreFailure('reported by the engine'));
-      else if (payload === 'OVERLOADED') waiter.reject(new Overloaded());
-      else if (payload === 'OUTCOME_UNKNOWN') waiter.reject(new OutcomeUnknown());
-      else if (typeof payload === 'string') waiter.reject(new Error(`engine: ${payload}`));
+      if (typeof payload === 'string') waiter.reject(linkFailure(payload));
       else waiter.resolve((payload as Wire[]).map(decodeResult));
     }
   }

@@ -6,9 +6,7 @@
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import type { Logger } from 'pino';
 import type { Submit } from '../server/request-handler.js';
-import { OutcomeUnknown, Overloaded } from '../server/engine-errors.js';
-import { StoreFailure } from '../server/sequencer.js';
-import { decodeRequest, encodeResult, type Wire } from './codec.js';
+import { decodeRequest, encodeResult, linkFailureCode, type Wire } from './codec.js';
 import { encodeFrame, FrameReader } from './frames.js';
 
 export interface LinkServer {
@@ -56,13 +54,9 @@ function serveGateway(socket: Socket, submit: Submit, log: Logger, healthy: () =
         submit(decodeRequest(m[i + 1]!)).then(
           (results) => answer(id, results.map(encodeResult)),
           (error: unknown) => {
-            if (error instanceof StoreFailure) answer(id, 'STORE_UNAVAILABLE');
-            else if (error instanceof OutcomeUnknown) answer(id, 'OUTCOME_UNKNOWN');
-            else if (error instanceof Overloaded) answer(id, 'OVERLOADED');
-            else {
-              log.error({ err: error }, 'request failed');
-              answer(id, 'INTERNAL');
-            }
+            const code = linkFailureCode(error);
+            if (code === undefined) log.error({ err: error }, 'request failed');
+            answer(id, code ?? 'INTERNAL');
           },
         );
       }

@@ -7,10 +7,9 @@ import type { Request, Result } from '../engine/commands.js';
 import { exchangeError, type ExchangeError } from '../engine/errors.js';
 import { decodeRequest } from '../protocol/decode.js';
 import { encodeRequestError, encodeResults } from '../protocol/encode.js';
+import { xmlReplyTo } from '../protocol/failure-replies.js';
 import type { XmlLimits } from '../protocol/xml-tree.js';
 import type { ListenerKind, ListenerMetrics } from '../metrics/listener-metrics.js';
-import { EngineUnavailable, OutcomeUnknown, Overloaded } from './engine-errors.js';
-import { StoreFailure } from './sequencer.js';
 
 export type RequestHandler = (body: Buffer) => Promise<string>;
 
@@ -44,13 +43,9 @@ export function createRequestHandler(
       observed?.metrics.answered(observed.listener, decoded.request, results, seconds(started));
       return reply;
     } catch (error) {
-      if (error instanceof StoreFailure) return refuse(exchangeError('STORE_UNAVAILABLE'), started);
-      if (error instanceof EngineUnavailable)
-        return refuse(exchangeError('ENGINE_UNAVAILABLE'), started);
-      if (error instanceof Overloaded) return refuse(exchangeError('OVERLOADED'), started);
-      // Sent, but its answer was lost with the engine: no reply can be true, so the
-      // connection closes without one (the listener destroys it on a rejection).
-      if (error instanceof OutcomeUnknown) throw error;
+      const code = xmlReplyTo(error);
+      if (code === null) throw error; // the listener destroys the connection on a rejection
+      if (code !== undefined) return refuse(exchangeError(code), started);
       log.error({ err: error, request: body.toString('utf8', 0, 2048) }, 'request failed');
       return refuse(exchangeError('INTERNAL'), started);
     }

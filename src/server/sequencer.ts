@@ -10,9 +10,15 @@ import type { Request, Result } from '../engine/commands.js';
 import { isEmptyChangeSet, type ChangeSet } from '../engine/changes.js';
 import { answerArchived, archiveUnavailable } from '../engine/archive.js';
 import { Exchange } from '../engine/exchange.js';
-import { CommitOutcomeUnknown, Fenced, NotLeader } from '../store/store-errors.js';
+import {
+  CommitOutcomeUnknown,
+  Fenced,
+  NotLeader,
+  OutcomeUnknown,
+  Overloaded,
+  StoreFailure,
+} from '../errors/failures.js';
 import type { Store } from '../store/store.js';
-import { OutcomeUnknown, Overloaded } from './engine-errors.js';
 
 interface Pending {
   readonly request: Request;
@@ -59,14 +65,6 @@ export interface DurableBatch {
   readonly requests: number;
   /** From hand-off to the store to durable. */
   readonly commitMs: number;
-}
-
-export class StoreFailure extends Error {
-  constructor(cause: unknown) {
-    super(`the store failed to commit: ${cause instanceof Error ? cause.message : String(cause)}`, {
-      cause,
-    });
-  }
 }
 
 export class Sequencer {

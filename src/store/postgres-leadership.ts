@@ -11,7 +11,7 @@
 
 import type pg from 'pg';
 import { LEASE_MS, type LeaderRecord } from './leadership.js';
-import { Fenced } from './store-errors.js';
+import { Fenced } from '../errors/failures.js';
 
 /** A leader refreshes its heartbeat this often when no commit has done it. */
 export const HEARTBEAT_MS = 250;

@@ -8,7 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
-import { storeErrorCode } from './store-errors.js';
+import { failureCode } from '../errors/failures.js';
 import { mergeChangeSets } from './merge.js';
 import { LEASE_MS } from './leadership.js';
 import { HEARTBEAT_MS } from './postgres-leadership.js';
@@ -45,7 +45,7 @@ let lastWrite = 0;
 
 const failure = (error: unknown): { error: string; code?: string } => ({
   error: errorMessage(error),
-  code: storeErrorCode(error),
+  code: failureCode(error),
 });
 
 async function handle(request: WorkerRequest): Promise<unknown> {

@@ -6,7 +6,7 @@
 import type pg from 'pg';
 import type { ChangeSet } from '../engine/changes.js';
 import type { LeaderRecord, LeadershipMode } from './leadership.js';
-import { CommitOutcomeUnknown, Fenced, NotLeader } from './store-errors.js';
+import { CommitOutcomeUnknown, Fenced, NotLeader } from '../errors/failures.js';
 import { connectPrimary, destroySession, withinTimeout } from './postgres-connection.js';
 import {
   asFenced,

@@ -6,7 +6,7 @@
 import { Worker } from 'node:worker_threads';
 import type { ChangeSet } from '../engine/changes.js';
 import type { LeaderRecord, LeadershipMode } from './leadership.js';
-import { storeError } from './store-errors.js';
+import { failureFromCode } from '../errors/failures.js';
 
 export type WorkerRequest =
   /**
@@ -70,12 +70,12 @@ export class StoreWorker {
       if ('event' in message) {
         if (message.event === 'waiting') this.events.waiting?.(message.leader);
         else if (message.event === 'retrying') this.events.retrying?.(message.error);
-        else this.events.lost?.(storeError(message.code, message.error));
+        else this.events.lost?.(failureFromCode(message.code, message.error));
         return;
       }
       for (const call of this.calls.splice(0, message.count)) {
         if (message.ok) call.resolve(message.value);
-        else call.reject(storeError(message.code, message.error));
+        else call.reject(failureFromCode(message.code, message.error));
       }
     });
     const fail = (error: Error): void => {

@@ -1,0 +1,118 @@
+// Every way a request can fail without a result from the engine, or a commit without an
+// answer from the store: one class each, each with a stable code and its wording, declared
+// here once. Boundaries map the codes, one table each: the XML listeners' <error>
+// (src/protocol/failure-replies.ts), the HTTP statuses (src/http/http-errors.ts) and the
+// gateway link, whose wire word is the code itself (src/link/codec.ts). A failure that
+// crosses a thread or a link travels as its code and message and is rebuilt here.
+
+export const FAILURE_MESSAGES = {
+  OVERLOADED: 'too many requests are waiting for the store',
+  ENGINE_UNAVAILABLE: 'the matching engine is not connected',
+  STORE_UNAVAILABLE: 'the store failed to commit',
+  OUTCOME_UNKNOWN:
+    'the request was in flight when the engine or its store was lost: its outcome is unknown',
+  NOT_LEADER: 'another engine leads the store',
+  FENCED: "this engine's epoch no longer leads the store",
+  COMMIT_OUTCOME_UNKNOWN: 'the connection was lost during the commit',
+} as const;
+
+export type FailureCode = keyof typeof FAILURE_MESSAGES;
+
+export abstract class Failure extends Error {
+  abstract readonly code: FailureCode;
+}
+
+/** The engine has too many requests waiting to be durable: this one was not executed. */
+export class Overloaded extends Failure {
+  readonly code = 'OVERLOADED';
+  constructor(message: string = FAILURE_MESSAGES.OVERLOADED) {
+    super(message);
+  }
+}
+
+/** The link to the engine is down: the request was not sent, so it was not executed. */
+export class EngineUnavailable extends Failure {
+  readonly code = 'ENGINE_UNAVAILABLE';
+  constructor(message: string = FAILURE_MESSAGES.ENGINE_UNAVAILABLE) {
+    super(message);
+  }
+}
+
+/** The store failed, so the engine refuses requests until it has recovered: not executed. */
+export class StoreFailure extends Failure {
+  readonly code = 'STORE_UNAVAILABLE';
+  constructor(cause: unknown) {
+    const why = cause instanceof Error ? cause.message : String(cause);
+    super(`${FAILURE_MESSAGES.STORE_UNAVAILABLE}: ${why}`, { cause });
+  }
+}
+
+/**
+ * The request may or may not have been executed: the link to the engine went down with it
+ * in flight, or the store's connection was lost during the commit that held it. No reply
+ * can be true, so the XML listeners close the connection without one.
+ */
+export class OutcomeUnknown extends Failure {
+  readonly code = 'OUTCOME_UNKNOWN';
+  constructor(message: string = FAILURE_MESSAGES.OUTCOME_UNKNOWN) {
+    super(message);
+  }
+}
+
+// The store's own refusals, which say something about what was written: the engine acts
+// on each differently from a plain outage.
+
+/** Another engine leads the store now: this one may not write and must wait as a standby. */
+export class NotLeader extends Failure {
+  readonly code = 'NOT_LEADER';
+  constructor(message: string = FAILURE_MESSAGES.NOT_LEADER) {
+    super(message);
+  }
+}
+
+/**
+ * This engine's epoch is no longer the store's: another engine took over while this one was
+ * paused or cut off. Nothing of the refused commit was written, and the engine must stop.
+ */
+export class Fenced extends Failure {
+  readonly code = 'FENCED';
+  constructor(message: string = FAILURE_MESSAGES.FENCED) {
+    super(message);
+  }
+}
+
+/**
+ * The connection was lost with the commit sent and unanswered: it may or may not be durable.
+ * Its requests can be answered neither as done nor as not done.
+ */
+export class CommitOutcomeUnknown extends Failure {
+  readonly code = 'COMMIT_OUTCOME_UNKNOWN';
+  constructor(message: string = FAILURE_MESSAGES.COMMIT_OUTCOME_UNKNOWN) {
+    super(message);
+  }
+}
+
+export function failureCode(error: unknown): FailureCode | undefined {
+  return error instanceof Failure ? error.code : undefined;
+}
+
+const isFailureCode = (code: unknown): code is FailureCode =>
+  typeof code === 'string' && Object.hasOwn(FAILURE_MESSAGES, code);
+
+/**
+ * Rebuilds a failure that crossed a thread or a link as a code and a message (the message
+ * keeps its sender's words); anything else becomes a plain Error.
+ */
+export function failureFromCode(code: unknown, message: string): Error {
+  return isFailureCode(code) ? REBUILD[code](message) : new Error(message);
+}
+
+const REBUILD: Record<FailureCode, (message: string) => Failure> = {
+  OVERLOADED: (m) => new Overloaded(m),
+  ENGINE_UNAVAILABLE: (m) => new EngineUnavailable(m),
+  STORE_UNAVAILABLE: (m) => new StoreFailure(m),
+  OUTCOME_UNKNOWN: (m) => new OutcomeUnknown(m),
+  NOT_LEADER: (m) => new NotLeader(m),
+  FENCED: (m) => new Fenced(m),
+  COMMIT_OUTCOME_UNKNOWN: (m) => new CommitOutcomeUnknown(m),
+};
