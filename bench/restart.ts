@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { SqliteDatabase } from '../src/store/sqlite-database.js';
 import { bookSeedStatements, seedPostgresBook } from './postgres-book.js';
-import { createTestDatabase, pgBaseUrl } from '../test/support/postgres.js';
+import { createTestDatabase, pgBaseUrl } from '../harness/postgres.js';
 import { spawnExchange } from './processes.js';
 import { median } from './stats.js';
 
@@ -58,7 +58,7 @@ console.log(`restart with ${ORDERS.toLocaleString('en-US')} open orders, median 
 const dir = mkdtempSync(join(tmpdir(), 'exchange-restart-'));
 try {
   const path = join(dir, 'deep.db');
-  new SqliteDatabase(path).close();
+  (await SqliteDatabase.open(path)).close();
   const db = new Database(path);
   db.transaction(() => {
     for (const sql of bookSeedStatements(ORDERS)) db.exec(sql);

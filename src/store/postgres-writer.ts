@@ -18,6 +18,7 @@ import {
   STANDBY_POLL_MS,
   takeLeadership,
 } from './postgres-leadership.js';
+import { runMigrations, type MigrationTarget } from './migrations.js';
 import { POSTGRES_MIGRATIONS } from './postgres-schema.js';
 import { cashText, priceText, sharesText } from './rows.js';
 
@@ -119,6 +120,39 @@ const HEARTBEAT_TIMEOUT_MS = 1_500;
 const OPEN_TIMEOUT_MS = 10_000;
 /** Serializes migrations between engines that start together (a transaction-level lock). */
 const MIGRATION_LOCK_KEY = '7378426723511254870';
+
+function postgresMigrationTarget(client: pg.Client): MigrationTarget {
+  return {
+    async exclusive(work) {
+      await client.query('BEGIN');
+      try {
+        await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY]);
+        const result = await work();
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => {});
+        throw error;
+      }
+    },
+    async ensureTable() {
+      await client.query(
+        'CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())',
+      );
+    },
+    async appliedVersions() {
+      const { rows } = await client.query<{ version: number }>(
+        'SELECT version FROM schema_migrations',
+      );
+      return rows.map((r) => r.version);
+    },
+    // Inside exclusive's transaction: all pending migrations commit together or not at all.
+    async apply(version, sql) {
+      await client.query(sql);
+      await client.query('INSERT INTO schema_migrations (version) VALUES ($1)', [version]);
+    },
+  };
+}
 
 export interface WriterOptions {
   readonly url: string;
@@ -232,28 +266,8 @@ export class PostgresWriter {
   /** All pending migrations in one transaction, one engine at a time; once per session. */
   private async migrate(client: pg.Client): Promise<void> {
     if (this.migratedOn === client) return;
-    await client.query('BEGIN');
-    try {
-      await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY]);
-      await client.query(
-        'CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())',
-      );
-      const { rows } = await client.query<{ version: number }>(
-        'SELECT version FROM schema_migrations',
-      );
-      const applied = new Set(rows.map((r) => r.version));
-      for (const [index, sql] of POSTGRES_MIGRATIONS.entries()) {
-        const version = index + 1;
-        if (applied.has(version)) continue;
-        await client.query(sql);
-        await client.query('INSERT INTO schema_migrations (version) VALUES ($1)', [version]);
-      }
-      await client.query('COMMIT');
-      this.migratedOn = client;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => {});
-      throw error;
-    }
+    await runMigrations(postgresMigrationTarget(client), POSTGRES_MIGRATIONS);
+    this.migratedOn = client;
   }
 
   private leading(): { db: pg.Client; epoch: number } {

@@ -17,6 +17,7 @@ import {
   snapshotFromRows,
   SNAPSHOT_QUERIES,
 } from './rows.js';
+import { runMigrations, type MigrationTarget } from './migrations.js';
 import { SQLITE_MIGRATIONS } from './sqlite-schema.js';
 
 export type SyncMode = 'full' | 'normal';
@@ -29,6 +30,28 @@ interface Statements {
   updateOrder: Database.Statement;
   insertExecution: Database.Statement;
   insertCancel: Database.Statement;
+}
+
+// The file lock already keeps a second engine out: nothing more to wait for.
+function sqliteMigrationTarget(db: Database.Database): MigrationTarget {
+  return {
+    exclusive: (work) => work(),
+    ensureTable: () => {
+      db.exec(
+        'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)',
+      );
+    },
+    appliedVersions: () =>
+      db.prepare('SELECT version FROM schema_migrations').pluck().all() as number[],
+    apply: (version, sql) =>
+      db.transaction(() => {
+        db.exec(sql);
+        db.prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)').run(
+          version,
+          new Date().toISOString(),
+        );
+      })(),
+  };
 }
 
 /**
@@ -60,15 +83,28 @@ export class SqliteDatabase {
   private readonly lock: Database.Database | null;
   private readonly writeBatch: (changes: ChangeSet) => void;
 
-  constructor(path: string, sync: SyncMode = 'full') {
+  /** Opens (creating it if need be) the database at `path` and brings its schema up to date. */
+  static async open(path: string, sync: SyncMode = 'full'): Promise<SqliteDatabase> {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-    this.lock = path === ':memory:' ? null : lockExclusively(`${path}.lock`, path);
-    this.db = new Database(path);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma(`synchronous = ${sync === 'full' ? 'FULL' : 'NORMAL'}`);
-    this.db.pragma('busy_timeout = 5000');
-    this.migrate();
-    const db = this.db;
+    const lock = path === ':memory:' ? null : lockExclusively(`${path}.lock`, path);
+    let db: Database.Database | null = null;
+    try {
+      db = new Database(path);
+      db.pragma('journal_mode = WAL');
+      db.pragma(`synchronous = ${sync === 'full' ? 'FULL' : 'NORMAL'}`);
+      db.pragma('busy_timeout = 5000');
+      await runMigrations(sqliteMigrationTarget(db), SQLITE_MIGRATIONS);
+      return new SqliteDatabase(db, lock);
+    } catch (error) {
+      db?.close();
+      lock?.close();
+      throw error;
+    }
+  }
+
+  private constructor(db: Database.Database, lock: Database.Database | null) {
+    this.db = db;
+    this.lock = lock;
     this.statements = {
       upsertAccount: db.prepare(
         'INSERT INTO accounts (id, balance, deposited) VALUES (?, ?, ?) ' +
@@ -95,27 +131,6 @@ export class SqliteDatabase {
       ),
     };
     this.writeBatch = db.transaction((changes: ChangeSet) => this.write(changes));
-  }
-
-  private migrate(): void {
-    const db = this.db;
-    db.exec(
-      'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)',
-    );
-    const applied = new Set(
-      db.prepare('SELECT version FROM schema_migrations').pluck().all() as number[],
-    );
-    SQLITE_MIGRATIONS.forEach((sql, index) => {
-      const version = index + 1;
-      if (applied.has(version)) return;
-      db.transaction(() => {
-        db.exec(sql);
-        db.prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)').run(
-          version,
-          new Date().toISOString(),
-        );
-      })();
-    });
   }
 
   private write(changes: ChangeSet): void {

@@ -18,7 +18,7 @@ const port: MessagePort = parentPort!;
 
 let db: SqliteDatabase;
 try {
-  db = new SqliteDatabase(path, sync);
+  db = await SqliteDatabase.open(path, sync);
 } catch (error) {
   port.postMessage({ ok: false, count: 1, error: errorMessage(error) } satisfies WorkerReply);
   process.exit(1);
