@@ -21,9 +21,9 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Browser, Page } from 'playwright-core';
 import WebSocket from 'ws';
-import { classicRequest } from '../src/client/classic-client.js';
-import { MixedFlow } from '../src/load/mixed-flow.js';
-import { chromiumInstalled, launchChromium } from '../test/support/browser.js';
+import { classicRequest } from '../tools/client/classic-client.js';
+import { MixedFlow } from '../tools/load/mixed-flow.js';
+import { chromiumInstalled, launchChromium } from '../harness/browser.js';
 import {
   mainThreadCpuSeconds,
   processCpuSeconds,

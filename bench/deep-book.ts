@@ -7,7 +7,7 @@
 // (default 1,000,000); argument --json: one JSON line instead of text (for `npm run bench`).
 
 import type { Exchange } from '../src/engine/exchange.js';
-import { DEFAULT_HISTORY_CACHE } from '../src/server/sequencer.js';
+import { DEFAULT_HISTORY_CACHE } from '../src/sequencer/sequencer.js';
 import { benchEngine, deepBookRequests } from './engine.js';
 
 const DEPTH = Number(process.env.BENCH_DEPTH ?? 1_000_000);

@@ -11,8 +11,8 @@ import {
   validateOrder,
   validateOrderRef,
 } from '../src/engine/validate.js';
-import { MixedFlow } from '../src/load/mixed-flow.js';
-import { DEFAULT_HISTORY_CACHE } from '../src/server/sequencer.js';
+import { MixedFlow } from '../tools/load/mixed-flow.js';
+import { DEFAULT_HISTORY_CACHE } from '../src/sequencer/sequencer.js';
 import { median } from './stats.js';
 
 const BATCH = 100;

@@ -3,8 +3,8 @@
 // the unfenced statement.
 //   node --import tsx bench/fence-server.ts POSTGRES_URL fenced|unfenced
 
-import { createLogger } from '../src/log.js';
-import { startExchangeServer } from '../src/server/exchange-server.js';
+import { createLogger } from '../src/app/log.js';
+import { startExchangeServer } from '../src/app/exchange-server.js';
 import { PostgresStore } from '../src/store/postgres-store.js';
 
 const [url, variant] = process.argv.slice(2);

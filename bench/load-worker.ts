@@ -1,10 +1,10 @@
 // One load run in its own process, so the load generator never shares an event loop with
 // the server. Argument: a JSON LoadJob. Prints one JSON LoadSummary line.
 
-import { runLoad } from '../src/load/drivers.js';
-import { MixedFlow, mixedWorkload } from '../src/load/mixed-flow.js';
-import { summarize } from '../src/load/summary.js';
-import { SwapWorkload } from '../src/load/swap.js';
+import { runLoad } from '../tools/load/drivers.js';
+import { MixedFlow, mixedWorkload } from '../tools/load/mixed-flow.js';
+import { summarize } from '../tools/load/summary.js';
+import { SwapWorkload } from '../tools/load/swap.js';
 
 export interface LoadJob {
   mode: 'classic' | 'framed';
@@ -22,7 +22,7 @@ export interface LoadJob {
   rate?: number;
 }
 
-export type { LoadSummary } from '../src/load/summary.js';
+export type { LoadSummary } from '../tools/load/summary.js';
 
 const job = JSON.parse(process.argv[2]!) as LoadJob;
 // The bench has funded the mixed flow's accounts already: no setup here. Swap users are new

@@ -17,9 +17,9 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { cpus, release, totalmem, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { classicRequest } from '../src/client/classic-client.js';
-import { MixedFlow } from '../src/load/mixed-flow.js';
-import { createTestDatabase, pgBaseUrl } from '../test/support/postgres.js';
+import { classicRequest } from '../tools/client/classic-client.js';
+import { MixedFlow } from '../tools/load/mixed-flow.js';
+import { createTestDatabase, pgBaseUrl } from '../harness/postgres.js';
 import {
   cellName,
   type Cell,

@@ -10,7 +10,7 @@ import { Exchange } from '../src/engine/exchange.js';
 import { PostgresStore } from '../src/store/postgres-store.js';
 import { SqliteStore } from '../src/store/sqlite-store.js';
 import type { Store } from '../src/store/store.js';
-import { createTestDatabase, pgBaseUrl } from '../test/support/postgres.js';
+import { createTestDatabase, pgBaseUrl } from '../harness/postgres.js';
 import { recordMixedFlow } from './engine.js';
 
 const GROUP_SIZES = [1, 10, 60, 600];

@@ -15,6 +15,7 @@ import type {
 } from './commands.js';
 import type { ChangeSet, ExecutionRow, CancelRow, Snapshot } from './changes.js';
 import { exchangeError, type ErrorCode } from './errors.js';
+import type { ExchangeView } from './exchange-view.js';
 import { Order } from './order.js';
 import { OrderBook } from './order-book.js';
 import { OrderIndex } from './order-index.js';
@@ -23,7 +24,7 @@ import { ClosedOrders } from './closed-orders.js';
 import { notOpenError } from './archive.js';
 import { referenceCheck } from './snapshot-references.js';
 
-export class Exchange {
+export class Exchange implements ExchangeView {
   readonly accounts = new Map<string, Account>();
   readonly books = new Map<string, OrderBook>();
   readonly orders = new OrderIndex();
@@ -41,6 +42,35 @@ export class Exchange {
   private batch = 1;
   /** Closed orders (fully executed or canceled) in closing order, for eviction. */
   private readonly closed = new ClosedOrders();
+
+  // The read API (ExchangeView).
+  account(id: string): Account | undefined {
+    return this.accounts.get(id);
+  }
+
+  book(sym: string): OrderBook | undefined {
+    return this.books.get(sym);
+  }
+
+  order(id: number): Order | undefined {
+    return this.orders.get(id);
+  }
+
+  symbolBooks(): IterableIterator<OrderBook> {
+    return this.books.values();
+  }
+
+  get accountCount(): number {
+    return this.accounts.size;
+  }
+
+  get symbolCount(): number {
+    return this.books.size;
+  }
+
+  get orderCount(): number {
+    return this.orders.size;
+  }
 
   apply(request: Request, now: number): Result[] {
     if (request.kind === 'create') {

@@ -3,10 +3,10 @@
 // rules, errors and durability: nothing is answered before it is on disk.
 
 import type { Request, Result } from '../engine/commands.js';
-import type { Exchange } from '../engine/exchange.js';
+import type { ExchangeView } from '../engine/exchange-view.js';
 import { isAccountId, validateOrder, validateOrderRef } from '../engine/validate.js';
 import type { MarketFeed } from '../market/market-feed.js';
-import type { Sequencer } from '../server/sequencer.js';
+import type { Sequencer } from '../sequencer/sequencer.js';
 import type { Store } from '../store/store.js';
 import type { OrderView, PlaceOrderBody, StatsView } from './api-types.js';
 import { HttpError } from './http-errors.js';
@@ -62,8 +62,8 @@ function intParam(query: URLSearchParams, name: string, fallback: number, max: n
   return value;
 }
 
-function requireBook(engine: Exchange, sym: string) {
-  const book = engine.books.get(sym);
+function requireBook(engine: ExchangeView, sym: string) {
+  const book = engine.book(sym);
   if (book === undefined) throw HttpError.engine('SYMBOL_NOT_FOUND', `sym="${sym}"`);
   return book;
 }
@@ -77,7 +77,7 @@ function orderId(text: string): number {
 /** The order as it stands once durable, from memory or (evicted when closed) from the store. */
 async function findOrder(ctx: ApiContext, id: number): Promise<OrderView> {
   const found = await ctx.sequencer.read((engine) => {
-    const order = engine.orders.get(id);
+    const order = engine.order(id);
     if (order !== undefined) return orderView(order);
     return id < engine.peekNextOrderId ? 'archived' : 'unknown';
   });
@@ -152,7 +152,7 @@ export const API_ROUTES: readonly Route[] = [
     handle: async (ctx, { params: [id = ''] }) => {
       if (!isAccountId(id)) throw HttpError.engine('INVALID_ACCOUNT_ID', `id="${id}"`);
       const view = await ctx.sequencer.read((engine) => {
-        const account = engine.accounts.get(id);
+        const account = engine.account(id);
         return account === undefined ? null : accountView(account);
       });
       if (view === null) throw HttpError.engine('ACCOUNT_NOT_FOUND', `id="${id}"`);

@@ -3,7 +3,7 @@
 // `/`; anything else is a 404, so a typo never looks like a page.
 
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { extname, join, relative, sep } from 'node:path';
+import { dirname, extname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const TYPES: Record<string, string> = {
@@ -25,8 +25,14 @@ export interface StaticFile {
   readonly immutable: boolean;
 }
 
-/** From src/http or dist/http, the built dashboard is in dist/web at the project's root. */
-export const DASHBOARD_DIR = fileURLToPath(new URL('../../dist/web', import.meta.url));
+/** Run from src/http or dist/src/http, the built dashboard is dist/web at the project's root. */
+export const DASHBOARD_DIR = join(projectRoot(), 'dist', 'web');
+
+function projectRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
+  return dir;
+}
 
 export function loadStaticFiles(root = DASHBOARD_DIR): Map<string, StaticFile> {
   const files = new Map<string, StaticFile>();

@@ -6,7 +6,7 @@ import type { Account } from '../engine/account.js';
 import type { ArchivedOrder } from '../engine/archive.js';
 import type { ExecutionRow } from '../engine/changes.js';
 import type { OrderStatus } from '../engine/commands.js';
-import type { Exchange } from '../engine/exchange.js';
+import type { ExchangeView } from '../engine/exchange-view.js';
 import type { OrderBook } from '../engine/order-book.js';
 import type { Order } from '../engine/order.js';
 import type { PriceLevel } from '../engine/price-levels.js';
@@ -125,8 +125,8 @@ export function accountView(account: Account): AccountView {
 }
 
 /** Every symbol, in name order. */
-export function symbolsView(engine: Exchange, tape: TradeTape): SymbolSummary[] {
-  return [...engine.books.values()]
+export function symbolsView(engine: ExchangeView, tape: TradeTape): SymbolSummary[] {
+  return [...engine.symbolBooks()]
     .map((book) => symbolSummary(book, tape))
     .sort((a, b) => (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0));
 }

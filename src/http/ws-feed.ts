@@ -10,7 +10,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { isSymbol } from '../engine/validate.js';
 import type { MarketFeed } from '../market/market-feed.js';
 import type { StatsSampler } from '../metrics/stats-sampler.js';
-import type { Sequencer } from '../server/sequencer.js';
+import type { Sequencer } from '../sequencer/sequencer.js';
 import type { BookView, ServerMessage, StatsView, TradeView } from './api-types.js';
 import { HttpError } from './http-errors.js';
 import { bookView, tradeView } from './views.js';
@@ -163,7 +163,7 @@ export class WebSocketFeed {
     let view: BookView | null | 'unavailable';
     try {
       view = await this.sequencer.read((engine) => {
-        const book = engine.books.get(symbol);
+        const book = engine.book(symbol);
         return book === undefined ? null : bookView(book, FEED_BOOK_DEPTH);
       });
     } catch {
@@ -208,7 +208,7 @@ export class WebSocketFeed {
       books = await this.sequencer.read((engine) => {
         const views = new Map<string, string>();
         for (const sym of wanted) {
-          const book = engine.books.get(sym);
+          const book = engine.book(sym);
           if (book !== undefined) {
             views.set(sym, JSON.stringify({ type: 'book', ...bookView(book, FEED_BOOK_DEPTH) }));
           }

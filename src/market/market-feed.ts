@@ -4,7 +4,7 @@
 // the engine goes, watchers cost one book view per symbol per tick.
 
 import type { ExecutionRow } from '../engine/changes.js';
-import type { BatchObserver, DurableBatch } from '../server/sequencer.js';
+import type { BatchObserver, DurableBatch } from '../sequencer/sequencer.js';
 import { TradeTape } from './trade-tape.js';
 
 /** Trades sent per watched symbol and tick; older ones of the tick are counted, not sent. */
@@ -42,7 +42,7 @@ export class MarketFeed implements BatchObserver {
     }
     // A cancel names only its order, still in memory: closed orders leave after this call.
     for (const cancel of changes.cancels) {
-      const sym = engine.orders.get(cancel.orderId)?.sym;
+      const sym = engine.order(cancel.orderId)?.sym;
       if (sym !== undefined && this.watched.has(sym)) this.changed.add(sym);
     }
   }

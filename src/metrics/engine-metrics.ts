@@ -2,7 +2,8 @@
 // Registered on the process's registry; read by /metrics and the stats sampler.
 
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
-import type { BatchObserver, DurableBatch, Sequencer } from '../server/sequencer.js';
+import type { ExchangeView } from '../engine/exchange-view.js';
+import type { BatchObserver, DurableBatch, Sequencer } from '../sequencer/sequencer.js';
 import { LATENCY_BUCKETS } from './listener-metrics.js';
 
 export class EngineMetrics implements BatchObserver {
@@ -23,14 +24,14 @@ export class EngineMetrics implements BatchObserver {
       buckets: LATENCY_BUCKETS,
       registers,
     });
-    const engine = () => sequencer.currentEngine;
+    const engine = (): ExchangeView => sequencer.currentEngine;
     new Gauge({
       name: 'exchange_open_orders',
       help: 'Orders resting in the books.',
       registers,
       collect() {
         let open = 0;
-        for (const book of engine().books.values())
+        for (const book of engine().symbolBooks())
           open += book.bids.orderCount + book.asks.orderCount;
         this.set(open);
       },
@@ -40,7 +41,7 @@ export class EngineMetrics implements BatchObserver {
       help: 'Accounts.',
       registers,
       collect() {
-        this.set(engine().accounts.size);
+        this.set(engine().accountCount);
       },
     });
     new Gauge({
@@ -48,7 +49,7 @@ export class EngineMetrics implements BatchObserver {
       help: 'Symbols.',
       registers,
       collect() {
-        this.set(engine().books.size);
+        this.set(engine().symbolCount);
       },
     });
     new Gauge({

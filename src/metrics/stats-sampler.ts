@@ -1,10 +1,45 @@
-// Samples the metrics once a second and turns the last interval into a StatsView: rates and
-// percentiles over that second, not since start, so charts show what happens now.
+// Samples the metrics once a second and turns the last interval into Stats: rates and
+// percentiles over that second, not since start, so charts show what happens now. The HTTP
+// side serves them as they are (its Stats schema must accept this shape; the compiler
+// checks it where the route returns them).
 
-import type { LatencyView, StatsView } from '../http/api-types.js';
 import type { MetricsJson } from './cluster-metrics.js';
 import type { MetricsHub } from './metrics-hub.js';
 import { bucketDelta, maxMs, quantileMs, type Buckets } from './percentiles.js';
+
+/** Milliseconds, estimated from histogram buckets. */
+export interface Latency {
+  readonly p50: number | null;
+  readonly p90: number | null;
+  readonly p99: number | null;
+  readonly max: number | null;
+}
+
+export interface Stats {
+  /** Seconds since the epoch when this sample was taken. */
+  readonly time: number;
+  readonly uptimeSeconds: number;
+  /** XML requests (on every listener and gateway) and JSON API requests answered since start. */
+  readonly requests: { readonly total: number; readonly perSecond: number };
+  /** XML request latency, whole request read to reply encoded, over the last interval. */
+  readonly latencyMs: Latency;
+  readonly batches: {
+    readonly total: number;
+    readonly perSecond: number;
+    /** Mean requests per batch over the last interval. */
+    readonly meanSize: number | null;
+    readonly largest: number;
+  };
+  /** Store commit latency over the last interval. */
+  readonly commitMs: Latency;
+  /** Client connections open on the XML listeners (all gateways). */
+  readonly connections: { readonly open: number };
+  readonly openOrders: number;
+  readonly accounts: number;
+  readonly symbols: number;
+  /** Gateway processes whose figures are included (0: the engine's process serves clients). */
+  readonly gateways: number;
+}
 
 interface Sample {
   readonly at: number;
@@ -42,7 +77,7 @@ function buckets(json: MetricsJson, name: string): Map<number, number> {
   return out;
 }
 
-function latencyView(delta: Buckets): LatencyView {
+function latencyView(delta: Buckets): Latency {
   return {
     p50: quantileMs(delta, 0.5),
     p90: quantileMs(delta, 0.9),
@@ -53,11 +88,11 @@ function latencyView(delta: Buckets): LatencyView {
 
 export class StatsSampler {
   private previous: Sample | null = null;
-  private latestView: StatsView | null = null;
+  private latestView: Stats | null = null;
   private timer: NodeJS.Timeout | null = null;
   private readonly startedAt = Date.now();
   /** Told of every new sample (the WebSocket stats channel). */
-  readonly listeners = new Set<(stats: StatsView) => void>();
+  readonly listeners = new Set<(stats: Stats) => void>();
 
   constructor(
     private readonly hub: MetricsHub,
@@ -76,11 +111,11 @@ export class StatsSampler {
   }
 
   /** The newest sample, taking a first one if there is none yet. */
-  async latest(): Promise<StatsView> {
+  async latest(): Promise<Stats> {
     return this.latestView ?? (await this.sample());
   }
 
-  async sample(): Promise<StatsView> {
+  async sample(): Promise<Stats> {
     const json = await this.hub.gather();
     const now = Date.now();
     const latencyName = 'exchange_request_duration_seconds';
@@ -103,7 +138,7 @@ export class StatsSampler {
     const per = (n: number, then: number | undefined): number =>
       seconds > 0 ? Math.max(0, Math.round(((n - (then ?? 0)) / seconds) * 10) / 10) : 0;
     const intervalBatches = sample.batches - (before?.batches ?? 0);
-    const view: StatsView = {
+    const view: Stats = {
       time: Math.floor(now / 1000),
       uptimeSeconds: Math.round((now - this.startedAt) / 1000),
       requests: { total: sample.requests, perSecond: per(sample.requests, before?.requests) },

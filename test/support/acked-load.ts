@@ -4,9 +4,9 @@
 // be checked to hold every one of them, unchanged, with no id given twice.
 
 import assert from 'node:assert/strict';
-import { classicRequest } from '../../src/client/classic-client.js';
-import { FramedClient } from '../../src/client/framed-client.js';
-import { readSnapshot } from '../../src/cli/inspect.js';
+import { classicRequest } from '../../tools/client/classic-client.js';
+import { FramedClient } from '../../tools/client/framed-client.js';
+import { readSnapshot } from '../../src/app/inspect.js';
 import { parseDecimal, PRICE_SCALE, SHARE_SCALE } from '../../src/decimal/fixed.js';
 import { auditExchange } from '../../src/engine/audit.js';
 import { Exchange } from '../../src/engine/exchange.js';

@@ -107,7 +107,7 @@ export async function startChildServer(
   const timeoutMs = options.timeoutMs ?? 20_000;
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', 'src/cli/main.ts', ...(options.command ?? SERVE), ...args],
+    ['--import', 'tsx', 'cli/main.ts', ...(options.command ?? SERVE), ...args],
     { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   track(child);

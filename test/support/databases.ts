@@ -1,7 +1,7 @@
 // Fresh PostgreSQL databases for one test file, dropped when the file's tests end.
 
 import { after } from 'node:test';
-import { createTestDatabase, type TestDatabase } from './postgres.js';
+import { createTestDatabase, type TestDatabase } from '../../harness/postgres.js';
 
 const created: TestDatabase[] = [];
 after(() => Promise.all(created.map((d) => d.drop())));

@@ -1,12 +1,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { silentLogger } from '../../src/log.js';
+import { silentLogger } from '../../src/app/log.js';
 import {
   startExchangeServer,
   type ExchangeServerOptions,
   type RunningExchange,
-} from '../../src/server/exchange-server.js';
+} from '../../src/app/exchange-server.js';
 import { MemoryStore } from '../../src/store/memory-store.js';
 
 /** A real server on 127.0.0.1 with both listeners on free ports. */

@@ -1,0 +1,557 @@
+// The JSON API, the WebSocket feed and /metrics over real HTTP and WebSocket, against the
+// real server on ephemeral loopback ports, with orders placed through the XML protocol too.
+
+import assert from 'node:assert/strict';
+import { connect } from 'node:net';
+import { after, before, describe, test } from 'node:test';
+import WebSocket from 'ws';
+import { classicRequest } from '../../tools/client/classic-client.js';
+import { auditExchange } from '../../src/engine/audit.js';
+import type {
+  AccountView,
+  BookView,
+  OrderView,
+  ServerMessage,
+  StatsView,
+  SymbolsView,
+  TradesView,
+} from '../../src/http/api-types.js';
+import { API_ROUTES } from '../../src/http/api-routes.js';
+import { openApiDocument } from '../../src/http/openapi.js';
+import { startTestServer, tempDir } from '../support/server.js';
+import { SqliteStore } from '../../src/store/sqlite-store.js';
+import { MemoryStore } from '../../src/store/memory-store.js';
+import type { ChangeSet } from '../../src/engine/changes.js';
+import { join } from 'node:path';
+
+const NOW = 1_700_000_000;
+type Server = Awaited<ReturnType<typeof startTestServer>>;
+
+async function startWithHttp(extra: Parameters<typeof startTestServer>[0] = {}) {
+  const server = await startTestServer({
+    clock: () => NOW,
+    http: { host: '127.0.0.1', port: 0 },
+    ...extra,
+  });
+  const base = `http://127.0.0.1:${server.httpPort}`;
+  return { server, base };
+}
+
+// Replies are checked field by field against what each test expects.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Json = any;
+
+async function call(
+  base: string,
+  path: string,
+  init: RequestInit & { json?: unknown } = {},
+): Promise<{ status: number; body: Json; headers: Headers }> {
+  const { json, ...rest } = init;
+  const response = await fetch(base + path, {
+    ...rest,
+    ...(json === undefined
+      ? {}
+      : {
+          body: JSON.stringify(json),
+          headers: { 'content-type': 'application/json', ...rest.headers },
+        }),
+  });
+  const text = await response.text();
+  const type = response.headers.get('content-type') ?? '';
+  return {
+    status: response.status,
+    body: type.startsWith('application/json') ? JSON.parse(text) : text,
+    headers: response.headers,
+  };
+}
+
+const SETUP =
+  '<create><account id="1" balance="100000"/><account id="2" balance="5000"/>' +
+  '<symbol sym="SPY"><account id="1">1000</account></symbol><symbol sym="QQQ"><account id="2">5</account></symbol></create>';
+
+describe('JSON API', () => {
+  let server: Server;
+  let base: string;
+  before(async () => {
+    ({ server, base } = await startWithHttp());
+    await classicRequest(server.port, SETUP);
+    // Two sells at 10.5 (100 + 50) and one at 11 (30), resting.
+    await classicRequest(
+      server.port,
+      '<transactions id="1"><order sym="SPY" amount="-100" limit="10.5"/>' +
+        '<order sym="SPY" amount="-50" limit="10.5"/><order sym="SPY" amount="-30" limit="11"/></transactions>',
+    );
+  });
+  after(() => server.stop());
+
+  test('symbols and the aggregated book, prices and shares as exact decimal strings', async () => {
+    const symbols = (await call(base, '/api/symbols')).body as SymbolsView;
+    assert.deepEqual(
+      symbols.symbols.map((s) => [s.symbol, s.bestBid, s.bestAsk, s.openOrders]),
+      [
+        ['QQQ', null, null, 0],
+        ['SPY', null, '10.5', 3],
+      ],
+    );
+    const book = (await call(base, '/api/symbols/SPY/book?depth=1')).body as BookView;
+    assert.deepEqual(book, {
+      symbol: 'SPY',
+      bids: [],
+      asks: [{ price: '10.5', shares: '150', orders: 2 }],
+      bidLevels: 0,
+      askLevels: 2,
+    });
+  });
+
+  test('an order through the API matches at the resting price and settles both accounts', async () => {
+    const placed = await call(base, '/api/accounts/2/orders', {
+      method: 'POST',
+      json: { symbol: 'SPY', amount: '120', limit: '11' },
+    });
+    assert.equal(placed.status, 201);
+    const order = placed.body as OrderView;
+    assert.equal(order.status, 'executed');
+    assert.equal(order.side, 'buy');
+    assert.deepEqual(order.fills, [
+      { shares: '100', price: '10.5', time: NOW },
+      { shares: '20', price: '10.5', time: NOW },
+    ]);
+    const buyer = (await call(base, '/api/accounts/2')).body as AccountView;
+    // 5000 − 120 × 10.5 = 3740: paid at the resting price, the rest of the reserve returned.
+    assert.equal(buyer.balance, '3740');
+    assert.equal(buyer.reservedCash, '0');
+    assert.deepEqual(buyer.positions, [
+      { symbol: 'QQQ', shares: '5', reservedShares: '0' },
+      { symbol: 'SPY', shares: '120', reservedShares: '0' },
+    ]);
+    const seller = (await call(base, '/api/accounts/1')).body as AccountView;
+    assert.equal(seller.balance, '101260');
+    assert.deepEqual(seller.positions, [{ symbol: 'SPY', shares: '820', reservedShares: '60' }]);
+    assert.deepEqual(
+      seller.openOrders.map((o) => [o.id, o.open, o.status]),
+      [
+        [2, '30', 'open'],
+        [3, '30', 'open'],
+      ],
+    );
+    const trades = (await call(base, '/api/symbols/SPY/trades?limit=1')).body as TradesView;
+    assert.deepEqual(trades.trades, [
+      { symbol: 'SPY', price: '10.5', shares: '20', time: NOW, buyOrderId: 4, sellOrderId: 2 },
+    ]);
+    assert.deepEqual(auditExchange(server.engine).problems, []);
+  });
+
+  test('the same rules and errors as the XML protocol, with HTTP statuses', async () => {
+    const place = (account: string, json: unknown) =>
+      call(base, `/api/accounts/${account}/orders`, { method: 'POST', json });
+    const cases: [string, unknown, number, string][] = [
+      ['2', { symbol: 'SPY', amount: '1000', limit: '100' }, 409, 'INSUFFICIENT_FUNDS'],
+      ['2', { symbol: 'QQQ', amount: '-6', limit: '1' }, 409, 'INSUFFICIENT_SHARES'],
+      ['2', { symbol: 'SPY', amount: '1e3', limit: '1' }, 400, 'INVALID_NUMBER'],
+      ['2', { symbol: 'SPY', amount: '0', limit: '1' }, 400, 'ZERO_AMOUNT'],
+      ['2', { symbol: 'SPY', amount: '1', limit: '0.000000001' }, 400, 'TOO_MANY_DECIMALS'],
+      ['2', { symbol: 'SPY', amount: 1, limit: '1' }, 400, 'INVALID_JSON'],
+      ['2', { symbol: 'SPY', limit: '1' }, 400, 'MISSING_ATTRIBUTE'],
+      ['2', { symbol: 'NOPE', amount: '1', limit: '1' }, 404, 'SYMBOL_NOT_FOUND'],
+      ['9', { symbol: 'SPY', amount: '1', limit: '1' }, 404, 'ACCOUNT_NOT_FOUND'],
+      ['x', { symbol: 'SPY', amount: '1', limit: '1' }, 400, 'INVALID_ACCOUNT_ID'],
+    ];
+    for (const [account, json, status, code] of cases) {
+      const reply = await place(account, json);
+      assert.equal(reply.status, status, JSON.stringify(json));
+      assert.equal(reply.body.error.code, code, JSON.stringify(json));
+      assert.equal(typeof reply.body.error.message, 'string');
+    }
+    const notJson = await call(base, '/api/accounts/2/orders', {
+      method: 'POST',
+      body: '{',
+      headers: { 'content-type': 'application/json' },
+    });
+    assert.deepEqual([notJson.status, notJson.body.error.code], [400, 'INVALID_JSON']);
+    const text = await call(base, '/api/accounts/2/orders', { method: 'POST', body: 'x' });
+    assert.deepEqual([text.status, text.body.error.code], [415, 'UNSUPPORTED_MEDIA_TYPE']);
+    assert.equal((await call(base, '/api/accounts/77')).status, 404);
+    assert.equal((await call(base, '/api/orders/777')).body.error.code, 'ORDER_NOT_FOUND');
+    assert.equal((await call(base, '/api/orders/abc')).body.error.code, 'INVALID_ORDER_ID');
+    assert.equal((await call(base, '/api/symbols/NOPE/book')).status, 404);
+    assert.equal(
+      (await call(base, '/api/symbols/SPY/book?depth=0')).body.error.code,
+      'INVALID_QUERY',
+    );
+    assert.equal((await call(base, '/api/nothing')).body.error.code, 'NOT_FOUND');
+    const wrongMethod = await call(base, '/api/symbols', { method: 'DELETE' });
+    assert.deepEqual([wrongMethod.status, wrongMethod.headers.get('allow')], [405, 'GET']);
+    assert.deepEqual(auditExchange(server.engine).problems, []);
+  });
+
+  test('DELETE cancels for the owner and returns the reserve; a second cancel is refused', async () => {
+    const canceled = await call(base, '/api/orders/3', { method: 'DELETE' });
+    assert.equal(canceled.status, 200);
+    assert.equal(canceled.body.status, 'canceled');
+    assert.deepEqual(canceled.body.canceled, { shares: '30', time: NOW });
+    const again = await call(base, '/api/orders/3', { method: 'DELETE' });
+    assert.deepEqual([again.status, again.body.error.code], [409, 'ORDER_NOT_OPEN']);
+    const seller = (await call(base, '/api/accounts/1')).body as AccountView;
+    assert.deepEqual(seller.positions, [{ symbol: 'SPY', shares: '850', reservedShares: '30' }]);
+    // The XML protocol sees the same order the same way.
+    const xml = await classicRequest(
+      server.port,
+      '<transactions id="1"><query id="3"/></transactions>',
+    );
+    assert.match(xml, /<canceled shares="30" time="1700000000"\/>/);
+  });
+
+  test('stats, metrics and the OpenAPI description', async () => {
+    // Stats are sampled once a second: wait for a sample taken after the cancel above.
+    let stats = (await call(base, '/api/stats')).body as StatsView;
+    for (let i = 0; i < 30 && stats.openOrders !== 1; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      stats = (await call(base, '/api/stats')).body as StatsView;
+    }
+    assert.ok(stats.requests.total >= 3);
+    assert.equal(stats.accounts, 2);
+    assert.equal(stats.symbols, 2);
+    assert.equal(stats.openOrders, 1);
+    const metrics = await call(base, '/metrics');
+    assert.equal(metrics.status, 200);
+    assert.match(metrics.body, /exchange_requests_total\{kind="order",outcome="ok"\} 3/);
+    assert.match(metrics.body, /exchange_requests_total\{kind="account",outcome="ok"\} 2/);
+    assert.match(metrics.body, /exchange_request_duration_seconds_count\{listener="classic"\} \d+/);
+    assert.match(metrics.body, /exchange_commit_duration_seconds_count \d+/);
+    assert.match(metrics.body, /exchange_open_orders 1/);
+    assert.match(
+      metrics.body,
+      /exchange_http_requests_total\{route="place-order",status="201"\} 1/,
+    );
+    const spec = (await call(base, '/api/openapi.json')).body as typeof openApiDocument;
+    assert.equal(spec.openapi.slice(0, 2), '3.');
+    // Every route the server has is described, and nothing else.
+    const described = Object.entries(spec.paths).flatMap(([path, ops]) =>
+      Object.keys(ops as object)
+        .filter((m) => ['get', 'post', 'delete'].includes(m))
+        .map((m) => `${m.toUpperCase()} ${path.replace(/\{[^}]+\}/g, 'x')}`),
+    );
+    const served = API_ROUTES.map(
+      (r) =>
+        `${r.method} ${r.pattern.source
+          .replace(/\\\//g, '/')
+          .replace(/\(\[\^\/\]\+\)/g, 'x')
+          .replace(/\\\./g, '.')
+          .slice(1, -1)}`,
+    );
+    assert.deepEqual(described.sort(), served.sort());
+  });
+});
+
+test('requests that cannot be parsed are refused; the engine’s process stays up', async () => {
+  const { server, base } = await startWithHttp();
+  after(() => server.stop());
+  const raw = (text: string): Promise<string> =>
+    new Promise((resolve, reject) => {
+      const socket = connect(server.httpPort!, '127.0.0.1');
+      let reply = '';
+      socket.on('data', (d) => (reply += d.toString()));
+      socket.on('error', reject);
+      socket.on('close', () => resolve(reply));
+      socket.end(text);
+    });
+  assert.match(await raw('GET http://[ HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n'), /^HTTP\/1.1 400/);
+  assert.match(await raw('GARBAGE\r\n\r\n'), /^HTTP\/1.1 400/);
+  // Bound to loopback, it answers only requests addressed to loopback (DNS rebinding).
+  assert.match(
+    await raw(
+      'GET /api/symbols HTTP/1.1\r\nHost: attacker.example:8080\r\nConnection: close\r\n\r\n',
+    ),
+    /^HTTP\/1.1 403[^]*HOST_NOT_ALLOWED/,
+  );
+  assert.match(
+    await raw(
+      'GET /elsewhere HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n',
+    ),
+    /^HTTP\/1.1 404/,
+  );
+  const big = await call(base, '/api/accounts/1/orders', {
+    method: 'POST',
+    json: { symbol: 'X'.repeat(20_000), amount: '1', limit: '1' },
+  });
+  assert.deepEqual([big.status, big.body.error.code], [413, 'BODY_TOO_LARGE']);
+  // A body streamed without a length is cut at the limit too, and the 413 still arrives.
+  const chunked = await raw(
+    'POST /api/accounts/1/orders HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n' +
+      'Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n' +
+      `4e20\r\n${'x'.repeat(20_000)}\r\n0\r\n\r\n`,
+  );
+  assert.match(chunked, /^HTTP\/1.1 413[^]*BODY_TOO_LARGE/);
+  assert.equal((await call(base, '/api/symbols')).status, 200);
+});
+
+test('an HTTP side bound beyond loopback without a token is refused at start', async () => {
+  await assert.rejects(
+    startWithHttp({ http: { host: '0.0.0.0', port: 0 } }),
+    /not loopback: set --api-token/,
+  );
+});
+
+describe('bearer token', () => {
+  let server: Server;
+  let base: string;
+  before(async () => {
+    ({ server, base } = await startWithHttp({
+      http: { host: '127.0.0.1', port: 0, apiToken: 's3cret' },
+    }));
+    await classicRequest(server.port, SETUP);
+  });
+  after(() => server.stop());
+
+  test('account and order endpoints need it; market data does not', async () => {
+    const missing = await call(base, '/api/accounts/1');
+    assert.deepEqual([missing.status, missing.body.error.code], [401, 'UNAUTHORIZED']);
+    assert.equal(missing.headers.get('www-authenticate'), 'Bearer');
+    const wrong = await call(base, '/api/accounts/1', {
+      headers: { authorization: 'Bearer s3cre' },
+    });
+    assert.equal(wrong.status, 401);
+    const placed = await call(base, '/api/accounts/1/orders', {
+      method: 'POST',
+      json: { symbol: 'SPY', amount: '-1', limit: '2' },
+    });
+    assert.equal(placed.status, 401);
+    assert.equal(server.engine.orders.size, 0, 'refused before reaching the engine');
+    const right = await call(base, '/api/accounts/1', {
+      headers: { authorization: 'Bearer s3cret' },
+    });
+    assert.equal(right.status, 200);
+    assert.equal((await call(base, '/api/symbols/SPY/book')).status, 200);
+    assert.equal((await call(base, '/api/stats')).status, 200);
+  });
+});
+
+test('an order the engine evicted is answered from the store, the same as in memory', async () => {
+  const { server, base } = await startWithHttp({ historyCache: 0 });
+  after(() => server.stop());
+  await classicRequest(server.port, SETUP);
+  const xml = '<transactions id="1"><order sym="SPY" amount="-5" limit="2"/></transactions>';
+  await classicRequest(server.port, xml);
+  const inMemory = (await call(base, '/api/orders/1')).body as OrderView;
+  await call(base, '/api/accounts/2/orders', {
+    method: 'POST',
+    json: { symbol: 'SPY', amount: '5', limit: '2' },
+  });
+  assert.equal(server.engine.orders.get(1), undefined, 'evicted once closed and durable');
+  const archived = (await call(base, '/api/orders/1')).body as OrderView;
+  assert.deepEqual(archived, {
+    ...inMemory,
+    open: '0',
+    status: 'executed',
+    fills: [{ shares: '5', price: '2', time: NOW }],
+  });
+  const cancel = await call(base, '/api/orders/1', { method: 'DELETE' });
+  assert.deepEqual([cancel.status, cancel.body.error.code], [409, 'ORDER_NOT_OPEN']);
+});
+
+test('the trades tape survives a restart: it starts from the store', async () => {
+  const dir = tempDir();
+  after(() => dir.remove());
+  const path = join(dir.path, 'tape.db');
+  const first = await startWithHttp({ store: new SqliteStore(path) });
+  await classicRequest(first.server.port, SETUP);
+  await classicRequest(
+    first.server.port,
+    '<transactions id="1"><order sym="SPY" amount="-5" limit="2"/><order sym="SPY" amount="-5" limit="3"/></transactions>',
+  );
+  await classicRequest(
+    first.server.port,
+    '<transactions id="2"><order sym="SPY" amount="10" limit="3"/></transactions>',
+  );
+  const before = (await call(first.base, '/api/symbols/SPY/trades')).body as TradesView;
+  assert.equal(before.trades.length, 2);
+  await first.server.stop();
+  const again = await startWithHttp({ store: new SqliteStore(path) });
+  after(() => again.server.stop());
+  assert.deepEqual((await call(again.base, '/api/symbols/SPY/trades')).body, before);
+  const symbols = (await call(again.base, '/api/symbols')).body as SymbolsView;
+  assert.equal(symbols.symbols.find((s) => s.symbol === 'SPY')?.lastPrice, '3');
+});
+
+test('a stop answers the API order that is waiting for its commit', async () => {
+  // A store that takes its time: the order is applied, then waits to be durable.
+  class SlowStore extends MemoryStore {
+    override async commit(changes: ChangeSet): Promise<void> {
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      return super.commit(changes);
+    }
+  }
+  const { server, base } = await startWithHttp({ store: new SlowStore() });
+  await classicRequest(server.port, SETUP);
+  const placed = call(base, '/api/accounts/1/orders', {
+    method: 'POST',
+    json: { symbol: 'SPY', amount: '-1', limit: '2' },
+  });
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  await server.stop();
+  const reply = await placed;
+  assert.equal(reply.status, 201);
+  assert.equal(reply.body.status, 'open');
+});
+
+/** A WebSocket client that keeps every message, and can wait for one that matches. */
+async function feedClient(base: string) {
+  const ws = new WebSocket(base.replace('http', 'ws') + '/ws');
+  const messages: ServerMessage[] = [];
+  const waiters: { match: (m: ServerMessage) => boolean; resolve: (m: ServerMessage) => void }[] =
+    [];
+  ws.on('message', (data) => {
+    const message = JSON.parse(data.toString()) as ServerMessage;
+    messages.push(message);
+    for (const w of [...waiters]) {
+      if (w.match(message)) {
+        waiters.splice(waiters.indexOf(w), 1);
+        w.resolve(message);
+      }
+    }
+  });
+  await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+  const next = <T extends ServerMessage>(
+    match: (m: ServerMessage) => boolean,
+    timeoutMs = 5000,
+  ): Promise<T> => {
+    const seen = messages.find(match);
+    if (seen !== undefined) {
+      messages.splice(messages.indexOf(seen), 1);
+      return Promise.resolve(seen as T);
+    }
+    return new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('no such message in time')), timeoutMs);
+      waiters.push({
+        match,
+        resolve: (m) => {
+          clearTimeout(timer);
+          messages.splice(messages.indexOf(m), 1);
+          resolve(m as T);
+        },
+      });
+    });
+  };
+  return { ws, next, send: (m: unknown) => ws.send(JSON.stringify(m)) };
+}
+
+describe('WebSocket feed', () => {
+  let server: Server;
+  let base: string;
+  before(async () => {
+    ({ server, base } = await startWithHttp());
+    await classicRequest(server.port, SETUP);
+  });
+  after(() => server.stop());
+
+  test('a symbol subscription gets the book now, then book updates and trades as they happen', async () => {
+    const client = await feedClient(base);
+    client.send({ op: 'subscribe', symbol: 'SPY' });
+    await client.next((m) => m.type === 'subscribed' && m.symbol === 'SPY');
+    const first = await client.next<Extract<ServerMessage, { type: 'book' }>>(
+      (m) => m.type === 'book',
+    );
+    assert.deepEqual([first.bids, first.asks], [[], []]);
+    await classicRequest(
+      server.port,
+      '<transactions id="1"><order sym="SPY" amount="-10" limit="7.25"/></transactions>',
+    );
+    const rested = await client.next<Extract<ServerMessage, { type: 'book' }>>(
+      (m) => m.type === 'book' && m.asks.length === 1,
+    );
+    assert.deepEqual(rested.asks, [{ price: '7.25', shares: '10', orders: 1 }]);
+    await classicRequest(
+      server.port,
+      '<transactions id="2"><order sym="SPY" amount="4" limit="8"/></transactions>',
+    );
+    const trades = await client.next<Extract<ServerMessage, { type: 'trades' }>>(
+      (m) => m.type === 'trades' && m.trades.length > 0,
+    );
+    assert.deepEqual(
+      trades.trades.map((t) => [t.price, t.shares]),
+      [['7.25', '4']],
+    );
+    assert.equal(trades.dropped, 0);
+    const after4 = await client.next<Extract<ServerMessage, { type: 'book' }>>(
+      (m) => m.type === 'book' && m.asks[0]?.shares === '6',
+    );
+    assert.equal(after4.asks[0]!.orders, 1);
+    client.ws.close();
+  });
+
+  test('a late subscriber gets the recent trades once, then only newer ones', async () => {
+    await classicRequest(
+      server.port,
+      '<create><symbol sym="QQQ"><account id="1">10</account></symbol></create>',
+    );
+    const sell = '<transactions id="1"><order sym="QQQ" amount="-2" limit="5"/></transactions>';
+    const buy = '<transactions id="2"><order sym="QQQ" amount="1" limit="5"/></transactions>';
+    await classicRequest(server.port, sell);
+    await classicRequest(server.port, buy);
+    const client = await feedClient(base);
+    client.send({ op: 'subscribe', symbol: 'QQQ' });
+    const first = await client.next<Extract<ServerMessage, { type: 'trades' }>>(
+      (m) => m.type === 'trades',
+    );
+    assert.equal(first.trades.length, 1);
+    await classicRequest(server.port, buy);
+    const next = await client.next<Extract<ServerMessage, { type: 'trades' }>>(
+      (m) => m.type === 'trades',
+    );
+    assert.equal(next.trades.length, 1, 'the trade of the first message is not repeated');
+    assert.notEqual(next.trades[0]!.buyOrderId, first.trades[0]!.buyOrderId);
+    client.ws.close();
+  });
+
+  test('a client that keeps asking without reading the answers is disconnected', async () => {
+    // A deep book makes every answer to a subscribe large (two depth-50 sides).
+    const sells = Array.from(
+      { length: 50 },
+      (_, i) => `<order sym="DEEP" amount="-1" limit="${100 + i}"/>`,
+    ).join('');
+    await classicRequest(
+      server.port,
+      '<create><symbol sym="DEEP"><account id="1">100</account></symbol></create>',
+    );
+    await classicRequest(server.port, `<transactions id="1">${sells}</transactions>`);
+    const ws = new WebSocket(base.replace('http', 'ws') + '/ws');
+    await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+    const closed = new Promise<void>((resolve) => ws.once('close', () => resolve()));
+    ws.on('error', () => {});
+    // Stop reading: what the server sends piles up in the kernel, then in its own queue.
+    (ws as unknown as { _socket: { pause(): void } })._socket.pause();
+    for (let i = 0; i < 4000 && ws.readyState === ws.OPEN; i++) {
+      ws.send(JSON.stringify({ op: 'subscribe', symbol: 'DEEP' }));
+      ws.send(JSON.stringify({ op: 'unsubscribe', symbol: 'DEEP' }));
+      if (i % 100 === 99) await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    (ws as unknown as { _socket: { resume(): void } })._socket.resume();
+    await Promise.race([
+      closed,
+      new Promise((_, reject) => setTimeout(() => reject(new Error('not disconnected')), 15_000)),
+    ]);
+    assert.equal((await call(base, '/api/symbols')).status, 200, 'the server goes on');
+  });
+
+  test('the stats channel, and clear errors for bad messages', async () => {
+    const client = await feedClient(base);
+    client.send({ op: 'subscribe', channel: 'stats' });
+    const stats = await client.next<Extract<ServerMessage, { type: 'stats' }>>(
+      (m) => m.type === 'stats',
+    );
+    assert.ok(stats.symbols >= 2, 'sampled once a second: at least the symbols of the setup');
+    client.ws.send('not json');
+    assert.equal((await client.next((m) => m.type === 'error')).type, 'error');
+    client.send({ op: 'subscribe', symbol: 'NOPE' });
+    const unknown = await client.next<Extract<ServerMessage, { type: 'error' }>>(
+      (m) => m.type === 'error',
+    );
+    assert.equal(unknown.code, 'SYMBOL_NOT_FOUND');
+    client.send({ op: 'subscribe' });
+    const invalid = await client.next<Extract<ServerMessage, { type: 'error' }>>(
+      (m) => m.type === 'error',
+    );
+    assert.equal(invalid.code, 'INVALID_MESSAGE');
+    client.ws.close();
+  });
+});
