@@ -4,7 +4,7 @@
 // the engine goes, watchers cost one book view per symbol per tick.
 
 import type { ExecutionRow } from '../engine/changes.js';
-import type { BatchObserver, DurableBatch } from '../sequencer/sequencer.js';
+import type { BatchObserver, DurableBatch } from '../engine/batch-observer.js';
 import { TradeTape } from './trade-tape.js';
 
 /** Trades sent per watched symbol and tick; older ones of the tick are counted, not sent. */

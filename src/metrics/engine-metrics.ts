@@ -3,14 +3,14 @@
 
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import type { ExchangeView } from '../engine/exchange-view.js';
-import type { BatchObserver, DurableBatch, Sequencer } from '../sequencer/sequencer.js';
+import type { BatchObserver, BatchSource, DurableBatch } from '../engine/batch-observer.js';
 import { LATENCY_BUCKETS } from './listener-metrics.js';
 
 export class EngineMetrics implements BatchObserver {
   private readonly batchSize: Histogram;
   private readonly commitSeconds: Histogram;
 
-  constructor(registry: Registry, sequencer: Sequencer) {
+  constructor(registry: Registry, sequencer: BatchSource) {
     const registers = [registry];
     this.batchSize = new Histogram({
       name: 'exchange_batch_requests',

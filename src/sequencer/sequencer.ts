@@ -7,7 +7,7 @@
 // state that could still be lost.
 
 import type { Request, Result } from '../engine/commands.js';
-import { isEmptyChangeSet, type ChangeSet } from '../engine/changes.js';
+import { isEmptyChangeSet } from '../engine/changes.js';
 import { answerArchived, archiveUnavailable } from '../engine/archive.js';
 import { Exchange } from '../engine/exchange.js';
 import type { ExchangeView } from '../engine/exchange-view.js';
@@ -20,22 +20,14 @@ import {
   StoreFailure,
 } from '../errors/failures.js';
 import type { Store } from '../store/store.js';
+import type { BatchObserver, SequencerStats } from '../engine/batch-observer.js';
+
+export type { BatchObserver, DurableBatch, SequencerStats } from '../engine/batch-observer.js';
 
 interface Pending {
   readonly request: Request;
   readonly resolve: (results: Result[]) => void;
   readonly reject: (error: Error) => void;
-}
-
-export interface SequencerStats {
-  /** Batches handed to the store (it may merge several into one transaction). */
-  batches: number;
-  requests: number;
-  largestBatch: number;
-  /** Sum over batches of hand-off to durable, for the mean commit latency. */
-  commitMs: number;
-  /** Requests refused because too many were waiting for the store. */
-  shed: number;
 }
 
 /**
@@ -52,21 +44,6 @@ export const DEFAULT_HISTORY_CACHE = 1_000;
  * bounded and clients learn at once that they should back off.
  */
 export const DEFAULT_MAX_PENDING = 100_000;
-
-/** Told of every batch once it is durable, before its closed orders may leave memory. */
-export interface BatchObserver {
-  batchDurable(durable: DurableBatch): void;
-}
-
-export interface DurableBatch {
-  readonly changes: ChangeSet;
-  /** The engine that applied it (order ids in the changes can be looked up in it). */
-  readonly engine: ExchangeView;
-  /** Requests in the batch. */
-  readonly requests: number;
-  /** From hand-off to the store to durable. */
-  readonly commitMs: number;
-}
 
 /** What the sequencer tells its owner of the store's failures and recoveries. */
 export interface SequencerEvents {
