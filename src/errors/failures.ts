@@ -22,21 +22,21 @@ export abstract class Failure extends Error {
   abstract readonly code: FailureCode;
 }
 
-/** The engine has too many requests waiting to be durable: this one was not executed. */
-export class Overloaded extends Failure {
-  readonly code = 'OVERLOADED';
-  constructor(message: string = FAILURE_MESSAGES.OVERLOADED) {
-    super(message);
-  }
+/** A failure class of one code, worded from the table unless a message says more. */
+function failureWith<C extends FailureCode>(code: C) {
+  return class extends Failure {
+    readonly code: C = code;
+    constructor(message: string = FAILURE_MESSAGES[code]) {
+      super(message);
+    }
+  };
 }
 
+/** The engine has too many requests waiting to be durable: this one was not executed. */
+export class Overloaded extends failureWith('OVERLOADED') {}
+
 /** The link to the engine is down: the request was not sent, so it was not executed. */
-export class EngineUnavailable extends Failure {
-  readonly code = 'ENGINE_UNAVAILABLE';
-  constructor(message: string = FAILURE_MESSAGES.ENGINE_UNAVAILABLE) {
-    super(message);
-  }
-}
+export class EngineUnavailable extends failureWith('ENGINE_UNAVAILABLE') {}
 
 /** The store failed, so the engine refuses requests until it has recovered: not executed. */
 export class StoreFailure extends Failure {
@@ -52,45 +52,25 @@ export class StoreFailure extends Failure {
  * in flight, or the store's connection was lost during the commit that held it. No reply
  * can be true, so the XML listeners close the connection without one.
  */
-export class OutcomeUnknown extends Failure {
-  readonly code = 'OUTCOME_UNKNOWN';
-  constructor(message: string = FAILURE_MESSAGES.OUTCOME_UNKNOWN) {
-    super(message);
-  }
-}
+export class OutcomeUnknown extends failureWith('OUTCOME_UNKNOWN') {}
 
 // The store's own refusals, which say something about what was written: the engine acts
 // on each differently from a plain outage.
 
 /** Another engine leads the store now: this one may not write and must wait as a standby. */
-export class NotLeader extends Failure {
-  readonly code = 'NOT_LEADER';
-  constructor(message: string = FAILURE_MESSAGES.NOT_LEADER) {
-    super(message);
-  }
-}
+export class NotLeader extends failureWith('NOT_LEADER') {}
 
 /**
  * This engine's epoch is no longer the store's: another engine took over while this one was
  * paused or cut off. Nothing of the refused commit was written, and the engine must stop.
  */
-export class Fenced extends Failure {
-  readonly code = 'FENCED';
-  constructor(message: string = FAILURE_MESSAGES.FENCED) {
-    super(message);
-  }
-}
+export class Fenced extends failureWith('FENCED') {}
 
 /**
  * The connection was lost with the commit sent and unanswered: it may or may not be durable.
  * Its requests can be answered neither as done nor as not done.
  */
-export class CommitOutcomeUnknown extends Failure {
-  readonly code = 'COMMIT_OUTCOME_UNKNOWN';
-  constructor(message: string = FAILURE_MESSAGES.COMMIT_OUTCOME_UNKNOWN) {
-    super(message);
-  }
-}
+export class CommitOutcomeUnknown extends failureWith('COMMIT_OUTCOME_UNKNOWN') {}
 
 export function failureCode(error: unknown): FailureCode | undefined {
   return error instanceof Failure ? error.code : undefined;
@@ -110,7 +90,7 @@ export function failureFromCode(code: unknown, message: string): Error {
 const REBUILD: Record<FailureCode, (message: string) => Failure> = {
   OVERLOADED: (m) => new Overloaded(m),
   ENGINE_UNAVAILABLE: (m) => new EngineUnavailable(m),
-  STORE_UNAVAILABLE: (m) => new StoreFailure(m),
+  STORE_UNAVAILABLE: (m) => Object.assign(new StoreFailure(m), { message: m }),
   OUTCOME_UNKNOWN: (m) => new OutcomeUnknown(m),
   NOT_LEADER: (m) => new NotLeader(m),
   FENCED: (m) => new Fenced(m),
