@@ -46,6 +46,7 @@ export async function apiRoutes(app: FastifyInstance, options: ApiRoutesOptions)
       },
       handler: async (req, reply) => {
         reply.code(route.status);
+        // Validated against the route's own schemas, which typed its handler.
         return route.handle(options.context, req as never);
       },
     });

@@ -21,6 +21,12 @@ export async function installFeed(app: FastifyInstance, feed: WebSocketFeed): Pr
       return sendError(reply, HttpError.code('NOT_FOUND', request.url.split('?')[0]));
     }
   });
+  // An upgrade refused before the plugin saw it (by the host guard) left a socket that no HTTP
+  // parser reads any more: it is closed once the refusal is out, as the plugin does its own.
+  app.addHook('onResponse', (request, _reply, done) => {
+    if (!request.ws && request.headers.upgrade !== undefined) request.raw.socket.destroy();
+    done();
+  });
   app.route({
     method: 'GET',
     url: FEED_PATH,
