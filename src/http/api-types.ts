@@ -1,151 +1,262 @@
-// The JSON API's shapes, shared by the server and the dashboard. Money, prices and shares are
-// strings in plain decimal notation ("12.5", "-100", "0"): exact, never binary floats.
-// Times are seconds since the epoch, as in the XML protocol.
+// The JSON API's shapes as JSON Schema (TypeBox), the one source of the contract: fastify
+// validates requests and serializes replies with them, @fastify/swagger publishes them as
+// OpenAPI, and their static types are shared with the dashboard (web/src imports types only,
+// so its bundle never carries TypeBox).
+//
+// Money, prices and shares are strings in plain decimal notation ("12.5", "-100", "0"):
+// exact, never binary floats. Times are seconds since the epoch, as in the XML protocol.
 
-/** Every error reply: HTTP status plus a stable code and a message. */
-export interface ApiError {
-  readonly error: { readonly code: string; readonly message: string };
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
+
+/** `T` or null, as `type: [T, "null"]`: what fast-json-stringify serializes fastest. */
+function nullable<T extends TSchema & { type: string }>(schema: T) {
+  return Type.Unsafe<Static<T> | null>({ ...schema, type: [schema.type, 'null'] });
 }
 
-export interface PriceLevelView {
-  readonly price: string;
-  /** Open shares resting at this price. */
-  readonly shares: string;
-  /** Resting orders at this price. */
-  readonly orders: number;
-}
+export const Decimal = Type.String({
+  pattern: '^-?[0-9]+(\\.[0-9]+)?$',
+  description:
+    'An exact decimal number as a string in plain notation (no exponent), never a binary float.',
+  examples: ['12.5', '-100', '0'],
+});
 
-/** GET /api/symbols/:sym/book?depth=N (default 20, at most 1000); also a WebSocket message. */
-export interface BookView {
-  readonly symbol: string;
-  /** Best (highest) first. */
-  readonly bids: readonly PriceLevelView[];
-  /** Best (lowest) first. */
-  readonly asks: readonly PriceLevelView[];
-  /** Price levels on each side in all (the lists above stop at `depth`). */
-  readonly bidLevels: number;
-  readonly askLevels: number;
-}
+export const Time = Type.Integer({
+  description: 'Seconds since the Unix epoch.',
+  examples: [1767225600],
+});
 
-export interface TradeView {
-  readonly symbol: string;
-  readonly price: string;
-  readonly shares: string;
-  readonly time: number;
-  readonly buyOrderId: number;
-  readonly sellOrderId: number;
-}
+const SymbolName = Type.String({ examples: ['SPY'] });
 
-/** GET /api/symbols/:sym/trades?limit=N (default 50, at most 1000): newest first. */
-export interface TradesView {
-  readonly symbol: string;
-  readonly trades: readonly TradeView[];
-}
+export const ApiError = Type.Object(
+  {
+    error: Type.Object({
+      code: Type.String({ description: 'Stable, machine-readable code.' }),
+      message: Type.String({ description: 'Human-readable text, possibly with a detail.' }),
+    }),
+  },
+  { description: 'Every error reply: the HTTP status plus a stable code and a message.' },
+);
+export type ApiError = Static<typeof ApiError>;
 
-export interface SymbolSummary {
-  readonly symbol: string;
-  readonly bestBid: string | null;
-  readonly bestAsk: string | null;
-  readonly lastPrice: string | null;
-  readonly openOrders: number;
-  /** Shares ever granted in this symbol. */
-  readonly granted: string;
-}
+export const PriceLevelView = Type.Object({
+  price: Decimal,
+  shares: Type.String({ ...Decimal, description: 'Open shares resting at this price.' }),
+  orders: Type.Integer({ minimum: 1, description: 'Resting orders at this price.' }),
+});
+export type PriceLevelView = Static<typeof PriceLevelView>;
 
-/** GET /api/symbols */
-export interface SymbolsView {
-  readonly symbols: readonly SymbolSummary[];
-}
+export const BookView = Type.Object(
+  {
+    symbol: SymbolName,
+    bids: Type.Array(PriceLevelView, { description: 'Best (highest) first.' }),
+    asks: Type.Array(PriceLevelView, { description: 'Best (lowest) first.' }),
+    bidLevels: Type.Integer({
+      minimum: 0,
+      description: 'Bid price levels in all (the list stops at `depth`).',
+    }),
+    askLevels: Type.Integer({
+      minimum: 0,
+      description: 'Ask price levels in all (the list stops at `depth`).',
+    }),
+  },
+  { description: 'The order book of a symbol; also the WebSocket `book` message.' },
+);
+export type BookView = Static<typeof BookView>;
 
-export interface FillView {
-  readonly shares: string;
-  readonly price: string;
-  readonly time: number;
-}
+export const TradeView = Type.Object({
+  symbol: SymbolName,
+  price: Decimal,
+  shares: Decimal,
+  time: Time,
+  buyOrderId: Type.Integer({ minimum: 1 }),
+  sellOrderId: Type.Integer({ minimum: 1 }),
+});
+export type TradeView = Static<typeof TradeView>;
 
-/** GET /api/orders/:id; also the reply to POST and DELETE. */
-export interface OrderView {
-  readonly id: number;
-  readonly account: string;
-  readonly symbol: string;
-  readonly side: 'buy' | 'sell';
-  /** Original size, positive for both sides. */
-  readonly shares: string;
-  readonly limit: string;
-  /** Shares still open (resting in the book). */
-  readonly open: string;
-  /** open: some shares rest in the book; executed: all filled; canceled: the rest canceled. */
-  readonly status: 'open' | 'executed' | 'canceled';
-  readonly time: number;
-  readonly fills: readonly FillView[];
-  readonly canceled: { readonly shares: string; readonly time: number } | null;
-}
+export const TradesView = Type.Object({
+  symbol: SymbolName,
+  trades: Type.Array(TradeView, { description: 'Newest first.' }),
+});
+export type TradesView = Static<typeof TradesView>;
 
-export interface PositionView {
-  readonly symbol: string;
-  /** Shares held and free to sell. */
-  readonly shares: string;
-  /** Shares set aside by open sell orders. */
-  readonly reservedShares: string;
-}
+export const SymbolSummary = Type.Object({
+  symbol: SymbolName,
+  bestBid: nullable({ ...Decimal, description: 'Highest bid; null when there are no bids.' }),
+  bestAsk: nullable({ ...Decimal, description: 'Lowest ask; null when there are no asks.' }),
+  lastPrice: nullable({
+    ...Decimal,
+    description: 'Price of the latest trade; null when none is known.',
+  }),
+  openOrders: Type.Integer({ minimum: 0 }),
+  granted: Type.String({ ...Decimal, description: 'Shares ever granted in this symbol.' }),
+});
+export type SymbolSummary = Static<typeof SymbolSummary>;
 
-/** GET /api/accounts/:id */
-export interface AccountView {
-  readonly id: string;
-  /** Cash free to spend. */
-  readonly balance: string;
-  /** Cash set aside by open buy orders (open shares × limit). */
-  readonly reservedCash: string;
-  readonly positions: readonly PositionView[];
-  /** Open orders, oldest first. */
-  readonly openOrders: readonly OrderView[];
-}
+export const SymbolsView = Type.Object({ symbols: Type.Array(SymbolSummary) });
+export type SymbolsView = Static<typeof SymbolsView>;
 
-/** POST /api/accounts/:id/orders: amount is signed, as in the XML protocol (negative sells). */
-export interface PlaceOrderBody {
-  readonly symbol: string;
-  readonly amount: string;
-  readonly limit: string;
-}
+export const FillView = Type.Object({ shares: Decimal, price: Decimal, time: Time });
+export type FillView = Static<typeof FillView>;
 
-export interface LatencyView {
-  /** Milliseconds, estimated from histogram buckets. */
-  readonly p50: number | null;
-  readonly p90: number | null;
-  readonly p99: number | null;
-  readonly max: number | null;
-}
+export const OrderView = Type.Object(
+  {
+    id: Type.Integer({ minimum: 1 }),
+    account: Type.String({ examples: ['1001'] }),
+    symbol: SymbolName,
+    side: Type.Union([Type.Literal('buy'), Type.Literal('sell')]),
+    shares: Type.String({ ...Decimal, description: 'Original size, positive for both sides.' }),
+    limit: Decimal,
+    open: Type.String({ ...Decimal, description: 'Shares still open (resting in the book).' }),
+    status: Type.Union([Type.Literal('open'), Type.Literal('executed'), Type.Literal('canceled')], {
+      description:
+        'open: some shares rest in the book; executed: all filled; canceled: the rest canceled.',
+    }),
+    time: Time,
+    fills: Type.Array(FillView),
+    canceled: Type.Union([Type.Object({ shares: Decimal, time: Time }), Type.Null()], {
+      description: 'The canceled shares and when; null unless canceled.',
+    }),
+  },
+  { description: 'An order; the reply to GET, POST and DELETE of orders.' },
+);
+export type OrderView = Static<typeof OrderView>;
 
-/** GET /api/stats; also the WebSocket `stats` message, once a second. */
-export interface StatsView {
-  /** Seconds since the epoch when this sample was taken. */
-  readonly time: number;
-  readonly uptimeSeconds: number;
-  readonly requests: {
-    /** XML requests (on every listener and gateway) and JSON API requests answered since start. */
-    readonly total: number;
-    /** Over the last sampling interval (about one second). */
-    readonly perSecond: number;
-  };
-  /** XML request latency, whole request read to reply encoded, over the last interval. */
-  readonly latencyMs: LatencyView;
-  readonly batches: {
-    readonly total: number;
-    readonly perSecond: number;
-    /** Mean requests per batch over the last interval. */
-    readonly meanSize: number | null;
-    readonly largest: number;
-  };
-  /** Store commit latency over the last interval. */
-  readonly commitMs: LatencyView;
-  /** Client connections open on the XML listeners (all gateways). */
-  readonly connections: { readonly open: number };
-  readonly openOrders: number;
-  readonly accounts: number;
-  readonly symbols: number;
-  /** Gateway processes whose figures are included (0: the engine's process serves clients). */
-  readonly gateways: number;
-}
+export const PositionView = Type.Object({
+  symbol: SymbolName,
+  shares: Type.String({ ...Decimal, description: 'Shares held and free to sell.' }),
+  reservedShares: Type.String({ ...Decimal, description: 'Shares set aside by open sell orders.' }),
+});
+export type PositionView = Static<typeof PositionView>;
+
+export const AccountView = Type.Object({
+  id: Type.String({ examples: ['1001'] }),
+  balance: Type.String({ ...Decimal, description: 'Cash free to spend.' }),
+  reservedCash: Type.String({
+    ...Decimal,
+    description: 'Cash set aside by open buy orders (open shares × limit).',
+  }),
+  positions: Type.Array(PositionView),
+  openOrders: Type.Array(OrderView, { description: 'Open orders, oldest first.' }),
+});
+export type AccountView = Static<typeof AccountView>;
+
+/**
+ * The numbers are plain strings here, not `Decimal`: the exchange's own validator checks
+ * them, so a malformed one gets its code (INVALID_NUMBER, TOO_MANY_DECIMALS, ...) as over XML.
+ */
+export const PlaceOrderBody = Type.Object(
+  {
+    symbol: Type.String({ description: 'One or more ASCII letters or digits.', examples: ['SPY'] }),
+    amount: Type.String({
+      description:
+        'Shares as an exact decimal string: positive buys, negative sells; not zero; at most 8 fractional digits.',
+      examples: ['50', '-10'],
+    }),
+    limit: Type.String({
+      description: 'Limit price as an exact decimal string: positive; at most 8 fractional digits.',
+      examples: ['99.5'],
+    }),
+  },
+  { description: 'A limit order. The amount is signed, as in the XML protocol.' },
+);
+export type PlaceOrderBody = Static<typeof PlaceOrderBody>;
+
+const Millis = nullable(Type.Number());
+export const LatencyView = Type.Object(
+  { p50: Millis, p90: Millis, p99: Millis, max: Millis },
+  {
+    description: 'Milliseconds, estimated from histogram buckets; null when nothing was measured.',
+  },
+);
+export type LatencyView = Static<typeof LatencyView>;
+
+export const StatsView = Type.Object(
+  {
+    time: Type.Integer({ description: 'Seconds since the epoch when this sample was taken.' }),
+    uptimeSeconds: Type.Number(),
+    requests: Type.Object({
+      total: Type.Integer({
+        description:
+          'XML requests (on every listener and gateway) and JSON API requests answered since start.',
+      }),
+      perSecond: Type.Number({
+        description: 'Over the last sampling interval (about one second).',
+      }),
+    }),
+    latencyMs: Type.Object(LatencyView.properties, {
+      description:
+        'XML request latency, whole request read to reply encoded, over the last interval.',
+    }),
+    batches: Type.Object({
+      total: Type.Integer(),
+      perSecond: Type.Number(),
+      meanSize: nullable(
+        Type.Number({ description: 'Mean requests per batch over the last interval.' }),
+      ),
+      largest: Type.Integer(),
+    }),
+    commitMs: Type.Object(LatencyView.properties, {
+      description: 'Store commit latency over the last interval.',
+    }),
+    connections: Type.Object({
+      open: Type.Integer({
+        description: 'Client connections open on the XML listeners (all gateways).',
+      }),
+    }),
+    openOrders: Type.Integer(),
+    accounts: Type.Integer(),
+    symbols: Type.Integer(),
+    gateways: Type.Integer({
+      description:
+        "Gateway processes whose figures are included (0: the engine's process serves clients).",
+    }),
+  },
+  { description: 'Server statistics; also the WebSocket `stats` message, once a second.' },
+);
+export type StatsView = Static<typeof StatsView>;
+
+// Path and query parameters. Each failure has the code today's clients know, given by the
+// table in fastify-errors.ts, keyed by these names.
+
+export const SymbolParams = Type.Object({
+  symbol: Type.String({
+    pattern: '^[A-Za-z0-9]+$',
+    description: 'Symbol: one or more ASCII letters or digits.',
+    examples: ['SPY'],
+  }),
+});
+
+export const AccountParams = Type.Object({
+  accountId: Type.String({
+    pattern: '^[0-9]+$',
+    description: 'Account id: one or more decimal digits.',
+    examples: ['1001'],
+  }),
+});
+
+export const OrderParams = Type.Object({
+  orderId: Type.String({
+    pattern: '^[0-9]+$',
+    description: 'Order id: a positive integer.',
+    examples: ['42'],
+  }),
+});
+
+export const BookQuery = Type.Object({
+  depth: Type.Integer({
+    minimum: 1,
+    maximum: 1000,
+    default: 20,
+    description: 'Price levels to return on each side.',
+  }),
+});
+
+export const TradesQuery = Type.Object({
+  limit: Type.Integer({ minimum: 1, maximum: 1000, default: 50, description: 'Trades to return.' }),
+});
+
+// The WebSocket feed's messages. The feed checks what clients send by hand (its error
+// messages are part of the protocol), so these are types only.
 
 /** What a WebSocket client sends. */
 export type ClientMessage =

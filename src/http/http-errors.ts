@@ -1,6 +1,7 @@
 // Every JSON API error: a stable code, a message and an HTTP status. The engine's codes keep
-// their catalogue wording (src/engine/errors.ts); this table adds the HTTP layer's own codes
-// and gives each code its status, once.
+// their catalogue wording (src/engine/errors.ts); this module adds the HTTP layer's own codes
+// and gives each code the API can answer its status, once: the OpenAPI document lists the
+// codes from this table, so it cannot drift from what the server answers.
 
 import { ERROR_MESSAGES, type ErrorCode, type ExchangeError } from '../engine/errors.js';
 import { failureCode, type FailureCode } from '../errors/failures.js';
@@ -25,35 +26,58 @@ export const HTTP_ERROR_MESSAGES = {
 
 export type HttpErrorCode = keyof typeof HTTP_ERROR_MESSAGES;
 
-const STATUS: Partial<Record<ErrorCode | HttpErrorCode, number>> = {
-  NOT_FOUND: 404,
-  HOST_NOT_ALLOWED: 403,
-  METHOD_NOT_ALLOWED: 405,
+/**
+ * Every code an HTTP reply can carry, with its status. The engine's codes that only the XML
+ * protocol can produce (framing, XML parsing, creating accounts and symbols) are not here.
+ */
+export const ERROR_STATUS = {
+  BAD_REQUEST: 400,
+  INVALID_JSON: 400,
+  INVALID_QUERY: 400,
+  INVALID_ACCOUNT_ID: 400,
+  INVALID_ORDER_ID: 400,
+  INVALID_SYMBOL: 400,
+  INVALID_NUMBER: 400,
+  TOO_MANY_DECIMALS: 400,
+  NUMBER_TOO_LARGE: 400,
+  ZERO_AMOUNT: 400,
+  NON_POSITIVE_LIMIT: 400,
+  MISSING_ATTRIBUTE: 400,
   UNAUTHORIZED: 401,
-  UNSUPPORTED_MEDIA_TYPE: 415,
-  BODY_TOO_LARGE: 413,
+  HOST_NOT_ALLOWED: 403,
+  NOT_ORDER_OWNER: 403,
+  NOT_FOUND: 404,
   ACCOUNT_NOT_FOUND: 404,
   SYMBOL_NOT_FOUND: 404,
   ORDER_NOT_FOUND: 404,
-  NOT_ORDER_OWNER: 403,
+  METHOD_NOT_ALLOWED: 405,
   INSUFFICIENT_FUNDS: 409,
   INSUFFICIENT_SHARES: 409,
   ORDER_NOT_OPEN: 409,
-  ACCOUNT_EXISTS: 409,
+  BODY_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
   INTERNAL: 500,
   STORE_UNAVAILABLE: 503,
   ENGINE_UNAVAILABLE: 503,
   OVERLOADED: 503,
   OUTCOME_UNKNOWN: 503,
-};
+} as const satisfies Partial<Record<ErrorCode | HttpErrorCode, number>>;
 
-/** The failures a submit can reject with, as the API's codes (statused by STATUS). */
-const HTTP_FAILURES: Partial<Record<FailureCode, ErrorCode | HttpErrorCode>> = {
-  STORE_UNAVAILABLE: 'STORE_UNAVAILABLE',
-  ENGINE_UNAVAILABLE: 'ENGINE_UNAVAILABLE',
-  OVERLOADED: 'OVERLOADED',
-  OUTCOME_UNKNOWN: 'OUTCOME_UNKNOWN',
-};
+export type ApiErrorCode = keyof typeof ERROR_STATUS;
+
+/** Codes only a request with a body can get, and only a route behind the token. */
+export const BODY_ERRORS: readonly ApiErrorCode[] = [
+  'INVALID_JSON',
+  'UNSUPPORTED_MEDIA_TYPE',
+  'BODY_TOO_LARGE',
+];
+export const AUTH_ERRORS: readonly ApiErrorCode[] = ['UNAUTHORIZED'];
+
+function messageOf(code: ErrorCode | HttpErrorCode): string {
+  return code in HTTP_ERROR_MESSAGES
+    ? HTTP_ERROR_MESSAGES[code as HttpErrorCode]
+    : ERROR_MESSAGES[code as ErrorCode];
+}
 
 /** An error on its way to becoming a JSON reply. */
 export class HttpError extends Error {
@@ -64,9 +88,9 @@ export class HttpError extends Error {
     super(message);
   }
 
-  /** Everything not listed is the client's request at fault: 400. */
+  /** A code missing from the table (one the engine never gave the API before) is a 400. */
   get status(): number {
-    return STATUS[this.code] ?? 400;
+    return (ERROR_STATUS as Partial<Record<string, number>>)[this.code] ?? 400;
   }
 
   get body(): ApiError {
@@ -77,23 +101,23 @@ export class HttpError extends Error {
     return new HttpError(error.code, error.message);
   }
 
-  static http(code: HttpErrorCode, detail?: string): HttpError {
-    const base = HTTP_ERROR_MESSAGES[code];
+  /** The catalogue's wording for `code`, with a specific detail after it. */
+  static code(code: ErrorCode | HttpErrorCode, detail?: string): HttpError {
+    const base = messageOf(code);
     return new HttpError(code, detail === undefined ? base : `${base}: ${detail}`);
   }
+}
 
-  /** A submit's rejection as its reply, by HTTP_FAILURES; `undefined` for one not there. */
-  static failure(error: unknown): HttpError | undefined {
-    const code = failureCode(error);
-    const reply = code === undefined ? undefined : HTTP_FAILURES[code];
-    if (reply === undefined) return undefined;
-    return reply in ERROR_MESSAGES
-      ? HttpError.engine(reply as ErrorCode)
-      : HttpError.http(reply as HttpErrorCode);
-  }
+/** The failures a submit can reject with, as the API's codes (statused by ERROR_STATUS). */
+const HTTP_FAILURES: Partial<Record<FailureCode, ErrorCode | HttpErrorCode>> = {
+  STORE_UNAVAILABLE: 'STORE_UNAVAILABLE',
+  OVERLOADED: 'OVERLOADED',
+  ENGINE_UNAVAILABLE: 'ENGINE_UNAVAILABLE',
+  OUTCOME_UNKNOWN: 'OUTCOME_UNKNOWN',
+};
 
-  static engine(code: ErrorCode, detail?: string): HttpError {
-    const base = ERROR_MESSAGES[code];
-    return new HttpError(code, detail === undefined ? base : `${base}: ${detail}`);
-  }
+/** The API's code for a failure the engine's side throws; `undefined` for anything else. */
+export function httpFailureCode(error: unknown): ErrorCode | HttpErrorCode | undefined {
+  const code = failureCode(error);
+  return code === undefined ? undefined : HTTP_FAILURES[code];
 }

@@ -4,9 +4,7 @@
 // book is sent again, newest, once it drains; its skipped trades are counted as dropped), so
 // a slow browser costs the engine nothing more than a fast one.
 
-import type { IncomingMessage } from 'node:http';
-import type { Duplex } from 'node:stream';
-import { WebSocketServer, type WebSocket } from 'ws';
+import type { WebSocket } from 'ws';
 import { isSymbol } from '../engine/validate.js';
 import type { MarketFeed } from '../market/market-feed.js';
 import type { StatsSampler } from '../metrics/stats-sampler.js';
@@ -48,7 +46,6 @@ interface Client {
 }
 
 export class WebSocketFeed {
-  private readonly server = new WebSocketServer({ noServer: true, maxPayload: 4096 });
   private readonly clients = new Map<WebSocket, Client>();
   private readonly tick: NodeJS.Timeout;
   private readonly heartbeat: NodeJS.Timeout;
@@ -71,13 +68,8 @@ export class WebSocketFeed {
     return this.clients.size;
   }
 
-  /** An HTTP upgrade to /ws. */
-  upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
-    if (this.clients.size >= MAX_FEED_CLIENTS) {
-      socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\n\r\n');
-      return;
-    }
-    this.server.handleUpgrade(request, socket, head, (ws) => this.accept(ws));
+  get full(): boolean {
+    return this.clients.size >= MAX_FEED_CLIENTS;
   }
 
   close(): void {
@@ -85,10 +77,10 @@ export class WebSocketFeed {
     clearInterval(this.heartbeat);
     this.sampler.listeners.delete(this.onStats);
     for (const ws of this.clients.keys()) ws.close(1001, 'server stopping');
-    this.server.close();
   }
 
-  private accept(ws: WebSocket): void {
+  /** A connection upgraded at /ws. */
+  accept(ws: WebSocket): void {
     const client: Client = {
       symbols: new Set(),
       stats: false,
@@ -102,7 +94,7 @@ export class WebSocketFeed {
     ws.on('pong', () => (client.alive = true));
     ws.on('message', (data, isBinary) => {
       if (isBinary)
-        return this.send(ws, error(HttpError.http('INVALID_MESSAGE', 'send JSON text messages')));
+        return this.send(ws, error(HttpError.code('INVALID_MESSAGE', 'send JSON text messages')));
       // A client that asks without reading the answers is cut off (see send).
       this.handle(ws, client, data.toString()).catch(() => ws.terminate());
     });
@@ -118,13 +110,13 @@ export class WebSocketFeed {
     try {
       message = JSON.parse(text) as typeof message;
     } catch {
-      return this.send(ws, error(HttpError.http('INVALID_MESSAGE', 'not JSON')));
+      return this.send(ws, error(HttpError.code('INVALID_MESSAGE', 'not JSON')));
     }
     const { op, symbol, channel } = message ?? {};
     if (op !== 'subscribe' && op !== 'unsubscribe') {
       return this.send(
         ws,
-        error(HttpError.http('INVALID_MESSAGE', 'op must be "subscribe" or "unsubscribe"')),
+        error(HttpError.code('INVALID_MESSAGE', 'op must be "subscribe" or "unsubscribe"')),
       );
     }
     if (channel === 'stats') {
@@ -137,7 +129,7 @@ export class WebSocketFeed {
       return this.send(
         ws,
         error(
-          HttpError.http(
+          HttpError.code(
             'INVALID_MESSAGE',
             'give "symbol" (letters and digits) or "channel": "stats"',
           ),
@@ -152,7 +144,7 @@ export class WebSocketFeed {
     if (client.symbols.size >= MAX_SUBSCRIPTIONS) {
       return this.send(
         ws,
-        error(HttpError.http('TOO_MANY_SUBSCRIPTIONS', `at most ${MAX_SUBSCRIPTIONS}`)),
+        error(HttpError.code('TOO_MANY_SUBSCRIPTIONS', `at most ${MAX_SUBSCRIPTIONS}`)),
       );
     }
     // Watched before the first view is read: no change after it can go unnoticed. Ticks
@@ -177,8 +169,8 @@ export class WebSocketFeed {
         ws,
         error(
           view === null
-            ? HttpError.engine('SYMBOL_NOT_FOUND', `sym="${symbol}"`)
-            : HttpError.engine('STORE_UNAVAILABLE'),
+            ? HttpError.code('SYMBOL_NOT_FOUND', `sym="${symbol}"`)
+            : HttpError.code('STORE_UNAVAILABLE'),
         ),
       );
     }

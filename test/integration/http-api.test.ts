@@ -17,7 +17,7 @@ import type {
   TradesView,
 } from '../../src/http/api-types.js';
 import { API_ROUTES } from '../../src/http/api-routes.js';
-import { openApiDocument } from '../../src/http/openapi.js';
+import { ERROR_STATUS } from '../../src/http/http-errors.js';
 import { startTestServer, tempDir } from '../support/server.js';
 import { SqliteStore } from '../../src/store/sqlite-store.js';
 import { MemoryStore } from '../../src/store/memory-store.js';
@@ -35,6 +35,15 @@ async function startWithHttp(extra: Parameters<typeof startTestServer>[0] = {}) 
   });
   const base = `http://127.0.0.1:${server.httpPort}`;
   return { server, base };
+}
+
+/** What the tests read of the OpenAPI document. */
+interface OpenApiDocument {
+  readonly openapi: string;
+  readonly paths: Record<string, Record<string, OpenApiOperation>>;
+}
+interface OpenApiOperation {
+  readonly responses: Record<string, { readonly content?: Record<string, { schema: Json }> }>;
 }
 
 // Replies are checked field by field against what each test expects.
@@ -63,6 +72,18 @@ async function call(
     body: type.startsWith('application/json') ? JSON.parse(text) : text,
     headers: response.headers,
   };
+}
+
+/** Everything the server sends back to `text` written as is, until it closes. */
+function rawRequest(port: number, text: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1');
+    let reply = '';
+    socket.on('data', (d) => (reply += d.toString()));
+    socket.on('error', reject);
+    socket.on('close', () => resolve(reply));
+    socket.end(text);
+  });
 }
 
 const SETUP =
@@ -223,7 +244,7 @@ describe('JSON API', () => {
       metrics.body,
       /exchange_http_requests_total\{route="place-order",status="201"\} 1/,
     );
-    const spec = (await call(base, '/api/openapi.json')).body as typeof openApiDocument;
+    const spec = (await call(base, '/api/openapi.json')).body as OpenApiDocument;
     assert.equal(spec.openapi.slice(0, 2), '3.');
     // Every route the server has is described, and nothing else.
     const described = Object.entries(spec.paths).flatMap(([path, ops]) =>
@@ -231,14 +252,7 @@ describe('JSON API', () => {
         .filter((m) => ['get', 'post', 'delete'].includes(m))
         .map((m) => `${m.toUpperCase()} ${path.replace(/\{[^}]+\}/g, 'x')}`),
     );
-    const served = API_ROUTES.map(
-      (r) =>
-        `${r.method} ${r.pattern.source
-          .replace(/\\\//g, '/')
-          .replace(/\(\[\^\/\]\+\)/g, 'x')
-          .replace(/\\\./g, '.')
-          .slice(1, -1)}`,
-    );
+    const served = API_ROUTES.map((r) => `${r.method} ${r.url.replace(/:[^/]+/g, 'x')}`);
     assert.deepEqual(described.sort(), served.sort());
   });
 });
@@ -246,15 +260,7 @@ describe('JSON API', () => {
 test('requests that cannot be parsed are refused; the engine’s process stays up', async () => {
   const { server, base } = await startWithHttp();
   after(() => server.stop());
-  const raw = (text: string): Promise<string> =>
-    new Promise((resolve, reject) => {
-      const socket = connect(server.httpPort!, '127.0.0.1');
-      let reply = '';
-      socket.on('data', (d) => (reply += d.toString()));
-      socket.on('error', reject);
-      socket.on('close', () => resolve(reply));
-      socket.end(text);
-    });
+  const raw = (text: string): Promise<string> => rawRequest(server.httpPort!, text);
   assert.match(await raw('GET http://[ HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n'), /^HTTP\/1.1 400/);
   assert.match(await raw('GARBAGE\r\n\r\n'), /^HTTP\/1.1 400/);
   // Bound to loopback, it answers only requests addressed to loopback (DNS rebinding).
@@ -553,5 +559,197 @@ describe('WebSocket feed', () => {
     );
     assert.equal(invalid.code, 'INVALID_MESSAGE');
     client.ws.close();
+  });
+});
+
+describe('the contract: fastify’s refusals in our codes, and the OpenAPI document derived', () => {
+  let server: Server;
+  let base: string;
+  let spec: OpenApiDocument;
+  before(async () => {
+    ({ server, base } = await startWithHttp({
+      http: { host: '127.0.0.1', port: 0, apiToken: 's3cret' },
+    }));
+    await classicRequest(server.port, SETUP);
+    spec = (await call(base, '/api/openapi.json')).body as OpenApiDocument;
+  });
+  after(() => server.stop());
+
+  const auth = { authorization: 'Bearer s3cret' };
+  const post = (path: string, body: string, type = 'application/json') =>
+    call(base, path, { method: 'POST', body, headers: { ...auth, 'content-type': type } });
+
+  /** Each refusal: the operation it is documented under, what was sent, what must come back. */
+  const refusals: [string, () => ReturnType<typeof call>, number, string][] = [
+    [
+      'post /api/accounts/{accountId}/orders',
+      () => post('/api/accounts/2/orders', '[]'),
+      400,
+      'INVALID_JSON',
+    ],
+    [
+      'post /api/accounts/{accountId}/orders',
+      () => post('/api/accounts/2/orders', 'null'),
+      400,
+      'INVALID_JSON',
+    ],
+    [
+      'post /api/accounts/{accountId}/orders',
+      () => post('/api/accounts/2/orders', ''),
+      400,
+      'INVALID_JSON',
+    ],
+    [
+      'post /api/accounts/{accountId}/orders',
+      () => post('/api/accounts/2/orders', '{"symbol":"SPY","amount":"1","limit":null}'),
+      400,
+      'INVALID_JSON',
+    ],
+    [
+      'post /api/accounts/{accountId}/orders',
+      () => post('/api/accounts/2/orders', '{}'),
+      400,
+      'MISSING_ATTRIBUTE',
+    ],
+    [
+      'post /api/accounts/{accountId}/orders',
+      () => post('/api/accounts/2/orders', '{}', 'text/plain'),
+      415,
+      'UNSUPPORTED_MEDIA_TYPE',
+    ],
+    [
+      'post /api/accounts/{accountId}/orders',
+      () => post('/api/accounts/2/orders', `"${'x'.repeat(17_000)}"`),
+      413,
+      'BODY_TOO_LARGE',
+    ],
+    [
+      'post /api/accounts/{accountId}/orders',
+      () => post('/api/accounts/2x/orders', '{}'),
+      400,
+      'INVALID_ACCOUNT_ID',
+    ],
+    [
+      'post /api/accounts/{accountId}/orders',
+      () => call(base, '/api/accounts/2/orders', { method: 'POST', json: {} }),
+      401,
+      'UNAUTHORIZED',
+    ],
+    [
+      'get /api/accounts/{accountId}',
+      () => call(base, '/api/accounts/-1', { headers: auth }),
+      400,
+      'INVALID_ACCOUNT_ID',
+    ],
+    [
+      'get /api/accounts/{accountId}',
+      () => call(base, '/api/accounts/3', { headers: auth }),
+      404,
+      'ACCOUNT_NOT_FOUND',
+    ],
+    [
+      'get /api/orders/{orderId}',
+      () => call(base, '/api/orders/1.5', { headers: auth }),
+      400,
+      'INVALID_ORDER_ID',
+    ],
+    [
+      'get /api/orders/{orderId}',
+      () => call(base, '/api/orders/99999999999999999999', { headers: auth }),
+      404,
+      'ORDER_NOT_FOUND',
+    ],
+    [
+      'delete /api/orders/{orderId}',
+      () => call(base, '/api/orders/x', { method: 'DELETE', headers: auth }),
+      400,
+      'INVALID_ORDER_ID',
+    ],
+    [
+      'get /api/symbols/{symbol}/book',
+      () => call(base, '/api/symbols/SPY/book?depth=%205'),
+      400,
+      'INVALID_QUERY',
+    ],
+    [
+      'get /api/symbols/{symbol}/book',
+      () => call(base, '/api/symbols/SPY/book?depth=1e2'),
+      400,
+      'INVALID_QUERY',
+    ],
+    [
+      'get /api/symbols/{symbol}/book',
+      () => call(base, '/api/symbols/SPY/book?depth=1001'),
+      400,
+      'INVALID_QUERY',
+    ],
+    [
+      'get /api/symbols/{symbol}/book',
+      () => call(base, '/api/symbols/S-P/book'),
+      404,
+      'SYMBOL_NOT_FOUND',
+    ],
+    [
+      'get /api/symbols/{symbol}/trades',
+      () => call(base, '/api/symbols/SPY/trades?limit=0'),
+      400,
+      'INVALID_QUERY',
+    ],
+  ];
+
+  test('schema and parser failures get the codes the hand-written checks gave, in our shape', async () => {
+    for (const [, send, status, code] of refusals) {
+      const reply = await send();
+      assert.deepEqual([reply.status, reply.body.error?.code], [status, code], code);
+      assert.deepEqual(Object.keys(reply.body), ['error']);
+      assert.equal(typeof reply.body.error.message, 'string');
+      assert.equal(reply.headers.get('cache-control'), 'no-store');
+    }
+    const missing = await post('/api/accounts/2/orders', '{"symbol":"SPY"}');
+    assert.equal(missing.body.error.message, 'Missing attribute: amount, limit');
+    const number = await post('/api/accounts/2/orders', '{"symbol":"SPY","amount":1,"limit":"1"}');
+    assert.match(number.body.error.message, /amount must be a string/);
+    // Outside the API's routes too: HEAD of the API, a bad URL encoding, a plain GET of /ws.
+    const head = await fetch(`${base}/api/symbols`, { method: 'HEAD' });
+    assert.deepEqual([head.status, head.headers.get('allow')], [405, 'GET']);
+    const badUrl = await call(base, '/api/symbols/%E0%A4%A/book');
+    assert.deepEqual([badUrl.status, badUrl.body.error.code], [400, 'BAD_REQUEST']);
+    const plainWs = await call(base, '/ws');
+    assert.deepEqual([plainWs.status, plainWs.body.error.code], [404, 'NOT_FOUND']);
+    const upgrade = (path: string, host: string) =>
+      rawRequest(
+        server.httpPort!,
+        `GET ${path} HTTP/1.1\r\nHost: ${host}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n` +
+          'Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n',
+      );
+    assert.match(await upgrade('/api/symbols', '127.0.0.1'), /^HTTP\/1.1 404[^]*NOT_FOUND/);
+    assert.match(await upgrade('/ws', 'attacker.example'), /^HTTP\/1.1 403[^]*HOST_NOT_ALLOWED/);
+    assert.equal(server.engine.orders.size, 0, 'nothing refused reached the engine');
+  });
+
+  test('the OpenAPI document lists each of those refusals under its operation and status', async () => {
+    for (const [operation, , status, code] of refusals) {
+      const [method, path] = operation.split(' ') as [string, string];
+      const response = spec.paths[path]?.[method]?.responses[String(status)];
+      const codes =
+        response?.content?.['application/json']?.schema.properties.error.properties.code.enum;
+      assert.ok(codes?.includes(code), `${operation} ${status} lists ${code}`);
+    }
+  });
+
+  test('every code of the error table is in the document, with its status', () => {
+    for (const [code, status] of Object.entries(ERROR_STATUS)) {
+      assert.match(
+        (spec as unknown as { info: { description: string } }).info.description,
+        new RegExp(`- ${status}: [^\n]*\`${code}\``),
+        code,
+      );
+    }
+    // The private routes say so, and only they answer 401.
+    for (const route of API_ROUTES) {
+      const operation =
+        spec.paths[route.url.replace(/:([^/]+)/g, '{$1}')]![route.method.toLowerCase()]!;
+      assert.equal('401' in operation.responses, route.private, `${route.method} ${route.url}`);
+    }
   });
 });
