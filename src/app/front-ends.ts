@@ -49,13 +49,13 @@ export async function startFrontEnds(options: FrontEndOptions): Promise<FrontEnd
       link = await startLinkServer(submit, { ...options.link, log, healthy });
     }
     if (options.http !== undefined) {
-      const sampler = new StatsSampler(hub);
-      const { store, market } = options;
       http = await startHttpServer(options.http, {
-        api: { sequencer, store, market, submit, stats: () => sampler.latest() },
-        market,
+        sequencer,
+        store: options.store,
+        market: options.market,
+        submit,
         metrics: hub,
-        sampler,
+        sampler: new StatsSampler(hub),
         log,
       });
     }

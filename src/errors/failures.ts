@@ -26,8 +26,8 @@ export abstract class Failure extends Error {
 function failureWith<C extends FailureCode>(code: C) {
   return class extends Failure {
     readonly code: C = code;
-    constructor(message: string = FAILURE_MESSAGES[code]) {
-      super(message);
+    constructor(message: string = FAILURE_MESSAGES[code], options?: ErrorOptions) {
+      super(message, options);
     }
   };
 }
@@ -39,11 +39,10 @@ export class Overloaded extends failureWith('OVERLOADED') {}
 export class EngineUnavailable extends failureWith('ENGINE_UNAVAILABLE') {}
 
 /** The store failed, so the engine refuses requests until it has recovered: not executed. */
-export class StoreFailure extends Failure {
-  readonly code = 'STORE_UNAVAILABLE';
-  constructor(cause: unknown) {
+export class StoreFailure extends failureWith('STORE_UNAVAILABLE') {
+  static causedBy(cause: unknown): StoreFailure {
     const why = cause instanceof Error ? cause.message : String(cause);
-    super(`${FAILURE_MESSAGES.STORE_UNAVAILABLE}: ${why}`, { cause });
+    return new StoreFailure(`${FAILURE_MESSAGES.STORE_UNAVAILABLE}: ${why}`, { cause });
   }
 }
 
@@ -84,15 +83,15 @@ const isFailureCode = (code: unknown): code is FailureCode =>
  * keeps its sender's words); anything else becomes a plain Error.
  */
 export function failureFromCode(code: unknown, message: string): Error {
-  return isFailureCode(code) ? REBUILD[code](message) : new Error(message);
+  return isFailureCode(code) ? new REBUILD[code](message) : new Error(message);
 }
 
-const REBUILD: Record<FailureCode, (message: string) => Failure> = {
-  OVERLOADED: (m) => new Overloaded(m),
-  ENGINE_UNAVAILABLE: (m) => new EngineUnavailable(m),
-  STORE_UNAVAILABLE: (m) => Object.assign(new StoreFailure(m), { message: m }),
-  OUTCOME_UNKNOWN: (m) => new OutcomeUnknown(m),
-  NOT_LEADER: (m) => new NotLeader(m),
-  FENCED: (m) => new Fenced(m),
-  COMMIT_OUTCOME_UNKNOWN: (m) => new CommitOutcomeUnknown(m),
+const REBUILD: Record<FailureCode, new (message: string) => Failure> = {
+  OVERLOADED: Overloaded,
+  ENGINE_UNAVAILABLE: EngineUnavailable,
+  STORE_UNAVAILABLE: StoreFailure,
+  OUTCOME_UNKNOWN: OutcomeUnknown,
+  NOT_LEADER: NotLeader,
+  FENCED: Fenced,
+  COMMIT_OUTCOME_UNKNOWN: CommitOutcomeUnknown,
 };

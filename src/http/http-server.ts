@@ -4,7 +4,6 @@
 
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
-import type { MarketFeed } from '../market/market-feed.js';
 import type { MetricsHub } from '../metrics/metrics-hub.js';
 import type { StatsSampler } from '../metrics/stats-sampler.js';
 import type { ApiContext } from './api-route.js';
@@ -36,9 +35,7 @@ export interface HttpServer {
   close(): Promise<void>;
 }
 
-export interface HttpDependencies {
-  readonly api: ApiContext;
-  readonly market: MarketFeed;
+export interface HttpDependencies extends Omit<ApiContext, 'stats'> {
   readonly metrics: MetricsHub;
   readonly sampler: StatsSampler;
   readonly log: Logger;
@@ -53,7 +50,9 @@ export async function startHttpServer(
       `--http-host ${options.host} is not loopback: set --api-token (or EXCHANGE_API_TOKEN), or anyone who reaches it can trade for every account`,
     );
   }
-  const feed = new WebSocketFeed(deps.api.sequencer, deps.market, deps.sampler);
+  const { sequencer, store, market, submit, sampler } = deps;
+  const api: ApiContext = { sequencer, store, market, submit, stats: () => sampler.latest() };
+  const feed = new WebSocketFeed(sequencer, market, sampler);
   const accounting = new RequestAccounting(deps.metrics.registry);
   const app = await buildApp(
     {
@@ -61,7 +60,7 @@ export async function startHttpServer(
       apiToken: options.apiToken,
       dashboardDir: options.dashboardDir ?? DASHBOARD_DIR,
     },
-    { api: deps.api, feed, metrics: deps.metrics, accounting, log: deps.log },
+    { api, feed, metrics: deps.metrics, accounting, log: deps.log },
   );
   try {
     await app.listen({ port: options.port, host: options.host });

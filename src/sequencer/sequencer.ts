@@ -139,7 +139,7 @@ export class Sequencer {
     if (this.failure !== null) throw this.failure;
     const value = view(this.engine);
     await this.lastCommit.catch((error: unknown) => {
-      throw this.failure ?? new StoreFailure(error);
+      throw this.failure ?? StoreFailure.causedBy(error);
     });
     return value;
   }
@@ -282,7 +282,7 @@ export class Sequencer {
   private fail(batch: readonly Pending[], error: unknown, outcomeUnknown = false): void {
     const first = this.failure === null;
     if (first) this.failedAt = performance.now();
-    this.failure ??= new StoreFailure(error);
+    this.failure ??= StoreFailure.causedBy(error);
     // A commit that may be durable: "not executed" would be a lie, "done" too.
     const refusal = outcomeUnknown ? new OutcomeUnknown() : this.failure;
     for (const p of batch) p.reject(refusal);

@@ -24,7 +24,7 @@ import { xmlReplyTo } from '../../src/protocol/failure-replies.js';
 const EVERY: Record<FailureCode, () => Error> = {
   OVERLOADED: () => new Overloaded(),
   ENGINE_UNAVAILABLE: () => new EngineUnavailable(),
-  STORE_UNAVAILABLE: () => new StoreFailure(new Error('connection refused')),
+  STORE_UNAVAILABLE: () => StoreFailure.causedBy(new Error('connection refused')),
   OUTCOME_UNKNOWN: () => new OutcomeUnknown(),
   NOT_LEADER: () => new NotLeader(),
   FENCED: () => new Fenced('fenced: epoch 3 no longer leads this exchange'),
@@ -42,7 +42,7 @@ test('every failure carries its code and is rebuilt as its own class from code a
   assert.equal(failureCode(new Error('plain')), undefined);
   assert.equal(failureFromCode('NOT_A_CODE', 'x').constructor, Error);
   assert.equal(new Overloaded().message, FAILURE_MESSAGES.OVERLOADED);
-  assert.match(new StoreFailure(new Error('disk full')).message, /: disk full$/);
+  assert.match(StoreFailure.causedBy(new Error('disk full')).message, /: disk full$/);
 });
 
 /** What a submit (local or over a link) can reject with. */
