@@ -1,6 +1,7 @@
 // What observers of the engine's durable batches see (market data, metrics), as types only:
 // they depend on this leaf, not on the sequencer that calls them.
 
+import type { BookEvent } from './book-events.js';
 import type { ChangeSet } from './changes.js';
 import type { ExchangeView } from './exchange-view.js';
 
@@ -11,6 +12,8 @@ export interface BatchObserver {
 
 export interface DurableBatch {
   readonly changes: ChangeSet;
+  /** The batch's market-data events, in the order they happened. */
+  readonly events: readonly BookEvent[];
   /** The engine that applied it (order ids in the changes can be looked up in it). */
   readonly engine: ExchangeView;
   /** Requests in the batch. */

@@ -2,6 +2,8 @@
 // transaction. Values are copied out of the engine when the batch closes, so the engine
 // may go on mutating its objects while the store is still writing.
 
+import type { OrderType, SelfTradePrevention, TimeInForce } from './commands.js';
+
 export interface AccountRow {
   readonly id: string;
   /** CASH_SCALE */
@@ -14,6 +16,8 @@ export interface SymbolRow {
   readonly sym: string;
   /** SHARE_SCALE: all shares ever granted in this symbol. */
   readonly granted: bigint;
+  /** The number of the book's last market-data event (0: none yet). */
+  readonly seq: number;
 }
 
 export interface PositionRow {
@@ -30,16 +34,38 @@ export interface OrderRow {
   readonly isBuy: boolean;
   /** Original size, SHARE_SCALE, positive. */
   readonly shares: bigint;
-  /** PRICE_SCALE */
+  /** PRICE_SCALE; the current limit (an amend may change it); 0 for a market order. */
   readonly limit: bigint;
   /** Open shares now, SHARE_SCALE. */
   readonly open: bigint;
   readonly time: number;
+  readonly type: OrderType;
+  readonly tif: TimeInForce;
+  /** Stop price (PRICE_SCALE) of a stop-limit order, else null. */
+  readonly stop: bigint | null;
+  readonly stp: SelfTradePrevention | null;
+  /** When a stop order was triggered; null while it waits, and for other orders. */
+  readonly triggeredAt: number | null;
+  /**
+   * Place in its price level's queue: lower is earlier. Given when the order joins the book
+   * (again after an amend of its limit or a trigger); 0 for an order that never rested.
+   */
+  readonly priority: number;
 }
 
+/** An order's open shares after executions: the common update. */
 export interface OrderOpenUpdate {
   readonly id: number;
   readonly open: bigint;
+}
+
+/** An order changed beyond its open shares (amended, triggered): every mutable field. */
+export interface OrderReshape {
+  readonly id: number;
+  readonly open: bigint;
+  readonly limit: bigint;
+  readonly triggeredAt: number | null;
+  readonly priority: number;
 }
 
 export interface ExecutionRow {
@@ -48,6 +74,18 @@ export interface ExecutionRow {
   readonly sellOrderId: number;
   readonly shares: bigint;
   readonly price: bigint;
+  readonly time: number;
+  /** Fees (CASH_SCALE) paid by each side; null when fees were off. */
+  readonly buyFee: bigint | null;
+  readonly sellFee: bigint | null;
+}
+
+export interface AmendmentRow {
+  readonly orderId: number;
+  /** Open shares after the amend. */
+  readonly open: bigint;
+  /** Limit after the amend. */
+  readonly limit: bigint;
   readonly time: number;
 }
 
@@ -63,9 +101,13 @@ export interface ChangeSet {
   readonly positions: PositionRow[];
   readonly newOrders: OrderRow[];
   readonly orderUpdates: OrderOpenUpdate[];
+  /** Orders amended or triggered in the batch (their open shares are here too). */
+  readonly orderReshapes: OrderReshape[];
   /** In execution order: the store keeps that order, it is each order's fill order. */
   readonly executions: ExecutionRow[];
   readonly cancels: CancelRow[];
+  /** In amend order. */
+  readonly amendments: AmendmentRow[];
 }
 
 /** The whole state, as the store loads it at start. */
@@ -81,6 +123,8 @@ export interface Snapshot {
   /** In execution order. */
   readonly executions: ExecutionRow[];
   readonly cancels: CancelRow[];
+  /** In amend order: of every order ('all') or of the open ones ('live'). */
+  readonly amendments: AmendmentRow[];
   /**
    * 'all' (the default): every order ever accepted, with every execution and cancel, as
    * `exchange inspect` reads it. 'live': what the engine needs to serve, as a restart reads
@@ -99,6 +143,8 @@ export function isEmptyChangeSet(c: ChangeSet): boolean {
     c.positions.length === 0 &&
     c.newOrders.length === 0 &&
     c.orderUpdates.length === 0 &&
+    c.orderReshapes.length === 0 &&
+    c.amendments.length === 0 &&
     c.executions.length === 0 &&
     c.cancels.length === 0
   );

@@ -28,14 +28,36 @@ export interface CreateSymbol {
   readonly sym: string;
 }
 
+export type OrderType = 'limit' | 'market';
+/** Time in force: good till canceled, immediate or cancel, fill or kill. */
+export type TimeInForce = 'GTC' | 'IOC' | 'FOK';
+/** Self-trade prevention: what is canceled when an order meets its own account's order. */
+export type SelfTradePrevention = 'cancel-resting' | 'cancel-incoming' | 'cancel-both';
+
 export interface PlaceOrder {
   readonly kind: 'order';
   readonly sym: string;
   /** Signed shares at SHARE_SCALE: positive buys, negative sells. Never zero. */
   readonly amount: bigint;
-  /** Limit price at PRICE_SCALE, positive. */
-  readonly limit: bigint;
-  /** sym, amount and limit exactly as sent. */
+  /** Limit price at PRICE_SCALE, positive; null for a market order. */
+  readonly limit: bigint | null;
+  readonly type: OrderType;
+  readonly tif: TimeInForce;
+  /** Stop price at PRICE_SCALE for a stop-limit order, else null. */
+  readonly stop: bigint | null;
+  readonly stp: SelfTradePrevention | null;
+  /** The attributes exactly as sent: sym, amount, limit, type, stop, tif, stp (those present). */
+  readonly echo: Echo;
+}
+
+/** A new open amount and/or a new limit for a resting order (an extension). */
+export interface AmendOrder {
+  readonly kind: 'amend';
+  readonly orderId: number;
+  /** New open shares at SHARE_SCALE, positive; null keeps them. */
+  readonly amount: bigint | null;
+  /** New limit at PRICE_SCALE, positive; null keeps it. */
+  readonly limit: bigint | null;
   readonly echo: Echo;
 }
 
@@ -59,7 +81,7 @@ export interface InvalidChild {
 }
 
 export type CreateChild = CreateAccount | CreateSymbol | Grant | InvalidChild;
-export type TransactionChild = PlaceOrder | QueryOrder | CancelOrder | InvalidChild;
+export type TransactionChild = PlaceOrder | QueryOrder | CancelOrder | AmendOrder | InvalidChild;
 
 export interface CreateRequest {
   readonly kind: 'create';
@@ -78,6 +100,17 @@ export interface Fill {
   readonly shares: bigint;
   readonly price: bigint;
   readonly time: number;
+  /** Cash at CASH_SCALE this order paid on it; absent when fees were off. */
+  readonly fee?: bigint;
+}
+
+/** One amend of an order, as its history reports it. */
+export interface Amendment {
+  /** Open shares after the amend, SHARE_SCALE. */
+  readonly open: bigint;
+  /** Limit after the amend, PRICE_SCALE. */
+  readonly limit: bigint;
+  readonly time: number;
 }
 
 export interface CancelRecord {
@@ -91,6 +124,10 @@ export interface OrderStatus {
   readonly open: bigint;
   readonly canceled: CancelRecord | null;
   readonly fills: readonly Fill[];
+  /** The stop price while a stop order waits to be triggered; absent otherwise. */
+  readonly stop?: bigint;
+  /** Amends, oldest first; absent when there were none. */
+  readonly amendments?: readonly Amendment[];
 }
 
 export type Result =
@@ -99,6 +136,13 @@ export type Result =
   | { readonly kind: 'opened'; readonly echo: Echo; readonly orderId: number }
   | { readonly kind: 'status'; readonly echo: Echo; readonly status: OrderStatus }
   | { readonly kind: 'canceled'; readonly echo: Echo; readonly status: OrderStatus }
+  | {
+      readonly kind: 'amended';
+      readonly echo: Echo;
+      /** Open shares and limit after the amend (and any execution it made at once). */
+      readonly open: bigint;
+      readonly limit: bigint;
+    }
   | { readonly kind: 'error'; readonly echo: Echo; readonly error: ExchangeError }
   /**
    * A query or cancel of a closed order no longer held in memory: the caller answers it from
@@ -106,7 +150,7 @@ export type Result =
    */
   | {
       readonly kind: 'archived';
-      readonly op: 'query' | 'cancel';
+      readonly op: 'query' | 'cancel' | 'amend';
       readonly orderId: number;
       readonly account: string;
       readonly echo: Echo;

@@ -23,6 +23,17 @@ export const ERROR_MESSAGES = {
   NOT_ORDER_OWNER: 'Order belongs to another account',
   ORDER_NOT_OPEN: 'Order has no open shares to cancel',
   MISSING_ATTRIBUTE: 'Missing attribute',
+  // The extensions (docs/extensions.md).
+  INVALID_ORDER_TYPE: 'Order type must be limit or market',
+  INVALID_TIF: 'Time in force must be GTC, IOC or FOK',
+  INVALID_STP: 'Self-trade prevention must be cancel-resting, cancel-incoming or cancel-both',
+  NON_POSITIVE_STOP: 'Stop price must be positive',
+  MARKET_WITH_LIMIT: 'A market order takes no limit',
+  UNSUPPORTED_COMBINATION: 'These order attributes cannot be combined',
+  NON_POSITIVE_AMEND: 'Amend amount must be a positive share count',
+  AMEND_UP: 'An amend may only reduce the open amount',
+  NOTHING_TO_AMEND: 'Order has no open shares to amend',
+  STOP_WAITING: 'A stop order cannot be amended before it triggers',
   UNKNOWN_ELEMENT: 'Unknown element',
   UNEXPECTED_CONTENT: 'Unexpected content',
   // Whole-request failures, answered as <results><error>why</error></results>.

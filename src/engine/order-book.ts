@@ -5,12 +5,18 @@ import { PriceLevels } from './price-levels.js';
 export class OrderBook {
   readonly bids = new PriceLevels(true);
   readonly asks = new PriceLevels(false);
+  /** Waiting buy stops, lowest stop first (ties by id): triggered by trades at or above it. */
+  readonly buyStops: Order[] = [];
+  /** Waiting sell stops, highest stop first (ties by id): triggered at or below it. */
+  readonly sellStops: Order[] = [];
   dirty = false;
 
   constructor(
     readonly sym: string,
     /** Shares ever granted: what held + reserved shares must always add up to. */
     public granted = 0n,
+    /** The number of the book's last market-data event. */
+    public seq = 0,
   ) {}
 
   /** The side an incoming order matches against. */

@@ -1,14 +1,40 @@
-import type { CancelRecord, Fill, OrderStatus } from './commands.js';
+import type {
+  Amendment,
+  CancelRecord,
+  Fill,
+  OrderStatus,
+  OrderType,
+  SelfTradePrevention,
+  TimeInForce,
+} from './commands.js';
 import type { Account } from './account.js';
+import type { ExecutionRow } from './changes.js';
 import type { PriceLevel } from './price-levels.js';
 
-const NO_FILLS: readonly Fill[] = Object.freeze([]);
+const NO_FILLS: readonly ExecutionRow[] = Object.freeze([]);
+
+/** What an order is beyond the base protocol's limit order; shared by most orders. */
+export interface OrderTerms {
+  readonly type: OrderType;
+  readonly tif: TimeInForce;
+  /** Stop price of a stop-limit order (kept after it triggers), else null. */
+  readonly stop: bigint | null;
+  readonly stp: SelfTradePrevention | null;
+}
+
+/** A plain limit order's terms: the one object every such order shares. */
+export const LIMIT_GTC: OrderTerms = Object.freeze({
+  type: 'limit',
+  tif: 'GTC',
+  stop: null,
+  stp: null,
+});
 
 export class Order {
   /** Shares (SHARE_SCALE) not yet executed or canceled. */
   open: bigint;
   /** Executions, oldest first; none is the shared empty list (most orders never fill). */
-  fills: readonly Fill[] = NO_FILLS;
+  fills: readonly ExecutionRow[] = NO_FILLS;
   canceled: CancelRecord | null = null;
   /** Intrusive FIFO links inside its price level while resting. */
   prev: Order | null = null;
@@ -20,6 +46,14 @@ export class Order {
   /** Whether the store already has this order's row (so later changes are updates). */
   stored = false;
   dirty = false;
+  /** Changed beyond its open shares since the last batch (amended, triggered). */
+  reshaped = false;
+  /** A stop order not yet triggered: holds its reservation outside the book. */
+  waiting = false;
+  triggeredAt: number | null = null;
+  /** Place in the queue of its price level (see OrderRow.priority); 0 until it rests. */
+  priority = 0;
+  amendments: Amendment[] | null = null;
 
   constructor(
     readonly id: number,
@@ -28,24 +62,50 @@ export class Order {
     readonly isBuy: boolean,
     /** Original size in shares, positive for both sides. */
     readonly shares: bigint,
-    readonly limit: bigint,
+    /** Limit price (PRICE_SCALE); an amend may change it. 0 for a market order. */
+    public limit: bigint,
     /** Seconds since the epoch at which it was accepted. */
     readonly time: number,
+    readonly terms: OrderTerms = LIMIT_GTC,
   ) {
     this.open = shares;
   }
 
-  addFill(fill: Fill): void {
+  get isMarket(): boolean {
+    return this.terms.type === 'market';
+  }
+
+  addFill(fill: ExecutionRow): void {
     if (this.fills === NO_FILLS) this.fills = [fill];
-    else (this.fills as Fill[]).push(fill);
+    else (this.fills as ExecutionRow[]).push(fill);
+  }
+
+  /** Shares taken away by amends: the size is open + executed + canceled + these. */
+  get amendedAway(): bigint {
+    if (this.amendments === null) return 0n;
+    let executed = 0n;
+    for (const fill of this.fills) executed += fill.shares;
+    return this.shares - this.open - executed - (this.canceled?.shares ?? 0n);
   }
 
   status(): OrderStatus {
     // Fills are shared with execution rows; a status reports just the fill's own facts.
-    const fills =
-      this.fills.length === 0
-        ? NO_FILLS
-        : this.fills.map(({ shares, price, time }) => ({ shares, price, time }));
-    return { open: this.open, canceled: this.canceled, fills };
+    const fills: Fill[] = [];
+    for (const e of this.fills) {
+      const fee = this.isBuy ? e.buyFee : e.sellFee;
+      fills.push(
+        fee === null
+          ? { shares: e.shares, price: e.price, time: e.time }
+          : { shares: e.shares, price: e.price, time: e.time, fee },
+      );
+    }
+    const status: { -readonly [K in keyof OrderStatus]: OrderStatus[K] } = {
+      open: this.open,
+      canceled: this.canceled,
+      fills,
+    };
+    if (this.waiting && this.terms.stop !== null) status.stop = this.terms.stop;
+    if (this.amendments !== null) status.amendments = [...this.amendments];
+    return status;
   }
 }
