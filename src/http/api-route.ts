@@ -40,7 +40,7 @@ export type ApiRequest<S extends RequestSchema> = FastifyRequest<
 export interface ApiRoute<S extends RequestSchema = RequestSchema, R extends TSchema = TSchema> {
   /** For metrics: the route, not the path (ids would make unbounded label sets). */
   readonly name: string;
-  readonly method: 'GET' | 'POST' | 'DELETE';
+  readonly method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
   /** fastify's syntax: `/api/orders/:orderId`. */
   readonly url: string;
   /** Whether the route needs the bearer token, when the server has one. */

@@ -95,8 +95,33 @@ export type SymbolSummary = Static<typeof SymbolSummary>;
 export const SymbolsView = Type.Object({ symbols: Type.Array(SymbolSummary) });
 export type SymbolsView = Static<typeof SymbolsView>;
 
-export const FillView = Type.Object({ shares: Decimal, price: Decimal, time: Time });
+export const FillView = Type.Object({
+  shares: Decimal,
+  price: Decimal,
+  time: Time,
+  fee: Type.Optional(
+    Type.String({
+      ...Decimal,
+      description: 'Cash this order paid in fees on the fill; absent when fees were off.',
+    }),
+  ),
+});
 export type FillView = Static<typeof FillView>;
+
+export const AmendmentView = Type.Object({
+  open: Type.String({ ...Decimal, description: 'Open shares after the amend.' }),
+  limit: Type.String({ ...Decimal, description: 'Limit after the amend.' }),
+  time: Time,
+});
+export type AmendmentView = Static<typeof AmendmentView>;
+
+const OrderTypeName = Type.Union([Type.Literal('limit'), Type.Literal('market')]);
+const TimeInForceName = Type.Union([Type.Literal('GTC'), Type.Literal('IOC'), Type.Literal('FOK')]);
+const SelfTradePreventionName = Type.Union([
+  Type.Literal('cancel-resting'),
+  Type.Literal('cancel-incoming'),
+  Type.Literal('cancel-both'),
+]);
 
 export const OrderView = Type.Object(
   {
@@ -105,19 +130,44 @@ export const OrderView = Type.Object(
     symbol: SymbolName,
     side: Type.Union([Type.Literal('buy'), Type.Literal('sell')]),
     shares: Type.String({ ...Decimal, description: 'Original size, positive for both sides.' }),
-    limit: Decimal,
-    open: Type.String({ ...Decimal, description: 'Shares still open (resting in the book).' }),
+    type: OrderTypeName,
+    limit: nullable({
+      ...Decimal,
+      description: 'The limit price (an amend may have changed it); null for a market order.',
+    }),
+    tif: TimeInForceName,
+    stop: Type.Union(
+      [
+        Type.Object({
+          price: Decimal,
+          waiting: Type.Boolean({
+            description: 'true: not triggered yet, outside the book with its reservation held.',
+          }),
+        }),
+        Type.Null(),
+      ],
+      { description: 'The stop of a stop-limit order; null for other orders.' },
+    ),
+    stp: Type.Union([SelfTradePreventionName, Type.Null()], {
+      description: 'Self-trade prevention; null: the order may trade with its own account.',
+    }),
+    open: Type.String({
+      ...Decimal,
+      description: 'Shares still open (resting in the book, or waiting for the stop).',
+    }),
     status: Type.Union([Type.Literal('open'), Type.Literal('executed'), Type.Literal('canceled')], {
       description:
-        'open: some shares rest in the book; executed: all filled; canceled: the rest canceled.',
+        'open: some shares are open (in the book or waiting for the stop); executed: all ' +
+        'filled; canceled: the rest canceled.',
     }),
     time: Time,
     fills: Type.Array(FillView),
     canceled: Type.Union([Type.Object({ shares: Decimal, time: Time }), Type.Null()], {
       description: 'The canceled shares and when; null unless canceled.',
     }),
+    amendments: Type.Array(AmendmentView, { description: 'Amends, oldest first.' }),
   },
-  { description: 'An order; the reply to GET, POST and DELETE of orders.' },
+  { description: 'An order; the reply to GET, POST, PATCH and DELETE of orders.' },
 );
 export type OrderView = Static<typeof OrderView>;
 
@@ -141,8 +191,9 @@ export const AccountView = Type.Object({
 export type AccountView = Static<typeof AccountView>;
 
 /**
- * The numbers are plain strings here, not `Decimal`: the exchange's own validator checks
- * them, so a malformed one gets its code (INVALID_NUMBER, TOO_MANY_DECIMALS, ...) as over XML.
+ * The numbers and names are plain strings here, not `Decimal` or enums: the exchange's own
+ * validator checks them, so a bad one gets its code (INVALID_NUMBER, INVALID_TIF, ...) and
+ * wording as over XML.
  */
 export const PlaceOrderBody = Type.Object(
   {
@@ -152,14 +203,75 @@ export const PlaceOrderBody = Type.Object(
         'Shares as an exact decimal string: positive buys, negative sells; not zero; at most 8 fractional digits.',
       examples: ['50', '-10'],
     }),
-    limit: Type.String({
-      description: 'Limit price as an exact decimal string: positive; at most 8 fractional digits.',
-      examples: ['99.5'],
-    }),
+    limit: Type.Optional(
+      Type.String({
+        description:
+          'Limit price as an exact decimal string: positive; at most 8 fractional digits. ' +
+          'Required for a limit order; a market order takes none.',
+        examples: ['99.5'],
+      }),
+    ),
+    type: Type.Optional(
+      Type.String({
+        description: '`limit` (the default) or `market`.',
+        examples: ['market'],
+      }),
+    ),
+    tif: Type.Optional(
+      Type.String({
+        description:
+          'Time in force: `GTC` (the default; `IOC` for a market order, its only one), `IOC` ' +
+          '(what does not execute at once is canceled) or `FOK` (all at once or nothing).',
+        examples: ['IOC'],
+      }),
+    ),
+    stop: Type.Optional(
+      Type.String({
+        description:
+          'Stop price, positive: a stop-limit order waits outside the book until a trade at or ' +
+          'above it (buy) or at or below it (sell). Not with `type: "market"`.',
+        examples: ['101'],
+      }),
+    ),
+    stp: Type.Optional(
+      Type.String({
+        description:
+          "Self-trade prevention against the same account's resting orders: " +
+          '`cancel-resting`, `cancel-incoming` or `cancel-both`. Absent: they may trade.',
+        examples: ['cancel-resting'],
+      }),
+    ),
   },
-  { description: 'A limit order. The amount is signed, as in the XML protocol.' },
+  {
+    description:
+      'An order. The amount is signed, as in the XML protocol; the optional fields are the ' +
+      "XML protocol's extensions (docs/extensions.md).",
+  },
 );
 export type PlaceOrderBody = Static<typeof PlaceOrderBody>;
+
+export const AmendOrderBody = Type.Object(
+  {
+    amount: Type.Optional(
+      Type.String({
+        description:
+          'The new open amount: a positive share count (no sign), at most the open amount. ' +
+          'Smaller keeps time priority.',
+        examples: ['40'],
+      }),
+    ),
+    limit: Type.Optional(
+      Type.String({
+        description:
+          'The new limit price. A different one loses time priority: the order re-enters ' +
+          'the book at the back of the new price, and may execute at once.',
+        examples: ['126.5'],
+      }),
+    ),
+  },
+  { description: 'An amend: `amount`, `limit` or both (at least one).' },
+);
+export type AmendOrderBody = Static<typeof AmendOrderBody>;
 
 const Millis = nullable(Type.Number());
 export const LatencyView = Type.Object(

@@ -9,7 +9,7 @@ import { fromFastify } from './fastify-errors.js';
 import { HttpError, httpFailureCode } from './http-errors.js';
 import { JSON_HEADERS } from './json-headers.js';
 
-const API_METHODS = ['GET', 'POST', 'DELETE'] as const;
+const API_METHODS = ['GET', 'POST', 'PATCH', 'DELETE'] as const;
 
 function asHttpError(error: FastifyError, request: FastifyRequest, log: Logger): HttpError {
   if (error instanceof HttpError) return error;

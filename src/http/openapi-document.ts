@@ -53,8 +53,9 @@ function errorList(): string {
     .join('\n');
 }
 
-const DESCRIPTION = `Read the order books, recent trades and server statistics; place, query and cancel
-limit orders. Accounts, symbols and share grants are created over the XML protocol (TCP), not
+const DESCRIPTION = `Read the order books, recent trades and server statistics; place, query, amend and
+cancel orders (limit, market and stop-limit orders, with time in force and self-trade
+prevention, as in the XML protocol's extensions: docs/extensions.md). Accounts, symbols and share grants are created over the XML protocol (TCP), not
 here.
 
 **Numbers.** Money, prices and share counts are JSON strings in plain decimal notation
@@ -109,7 +110,7 @@ export async function openApiDocument(app: FastifyInstance): Promise<void> {
       tags: [
         { name: 'market', description: 'Symbols, order books and recent trades.' },
         { name: 'accounts', description: 'Account balances, positions and open orders.' },
-        { name: 'orders', description: 'Place, query and cancel limit orders.' },
+        { name: 'orders', description: 'Place, query, amend and cancel orders.' },
         { name: 'server', description: 'Statistics and this document.' },
       ],
       components: {

@@ -8,7 +8,7 @@ import type { ExecutionRow } from '../engine/changes.js';
 import type { OrderStatus } from '../engine/commands.js';
 import type { ExchangeView } from '../engine/exchange-view.js';
 import type { OrderBook } from '../engine/order-book.js';
-import type { Order } from '../engine/order.js';
+import type { Order, OrderTerms } from '../engine/order.js';
 import type { PriceLevel } from '../engine/price-levels.js';
 import type { TradeTape } from '../market/trade-tape.js';
 import type {
@@ -68,6 +68,7 @@ function viewOf(
   id: number,
   account: string,
   o: Pick<ArchivedOrder, 'sym' | 'isBuy' | 'shares' | 'limit' | 'time'>,
+  terms: OrderTerms,
   status: OrderStatus,
 ): OrderView {
   return {
@@ -76,29 +77,40 @@ function viewOf(
     symbol: o.sym,
     side: o.isBuy ? 'buy' : 'sell',
     shares: shares(o.shares),
-    limit: price(o.limit),
+    type: terms.type,
+    limit: terms.type === 'market' ? null : price(o.limit),
+    tif: terms.tif,
+    // A status names the stop only while it waits; the terms keep it after the trigger.
+    stop:
+      terms.stop === null ? null : { price: price(terms.stop), waiting: status.stop !== undefined },
+    stp: terms.stp,
     open: shares(status.open),
     status: status.open > 0n ? 'open' : status.canceled !== null ? 'canceled' : 'executed',
     time: o.time,
-    fills: status.fills.map((f) => ({
-      shares: shares(f.shares),
-      price: price(f.price),
-      time: f.time,
-    })),
+    fills: status.fills.map((f) =>
+      f.fee === undefined
+        ? { shares: shares(f.shares), price: price(f.price), time: f.time }
+        : { shares: shares(f.shares), price: price(f.price), time: f.time, fee: cash(f.fee) },
+    ),
     canceled:
       status.canceled === null
         ? null
         : { shares: shares(status.canceled.shares), time: status.canceled.time },
+    amendments: (status.amendments ?? []).map((a) => ({
+      open: shares(a.open),
+      limit: price(a.limit),
+      time: a.time,
+    })),
   };
 }
 
 export function orderView(order: Order): OrderView {
-  return viewOf(order.id, order.account.id, order, order.status());
+  return viewOf(order.id, order.account.id, order, order.terms, order.status());
 }
 
 /** An order the engine no longer holds, as the store answered for it. */
 export function archivedOrderView(id: number, order: ArchivedOrder): OrderView {
-  return viewOf(id, order.account, order, order.status);
+  return viewOf(id, order.account, order, order.terms, order.status);
 }
 
 export function accountView(account: Account): AccountView {

@@ -39,17 +39,22 @@ export const ACCOUNT_ROUTES = [
     doc: {
       operationId: 'placeOrder',
       tags: ['orders'],
-      summary: 'Place a limit order for the account',
+      summary: 'Place an order for the account',
       description:
-        'A positive `amount` buys, a negative one sells. Cash (buy: shares × limit) or shares ' +
-        '(sell) are reserved while the order is open. The reply is the order as it stands ' +
-        'once durable: it may already be partly or wholly executed.',
+        'A positive `amount` buys, a negative one sells. A limit order (the default) reserves ' +
+        'cash (buy: shares × limit, plus the taker fee when fees are on) or shares (sell) ' +
+        'while it is open. `type: "market"` (no `limit`) executes at once at the resting ' +
+        "prices and never rests; a market buy stops where the account's cash runs out. " +
+        '`tif`, `stop` and `stp` are as in the XML protocol (docs/extensions.md). The reply ' +
+        'is the order as it stands once durable: it may already be partly or wholly ' +
+        'executed, or (IOC, FOK, market) canceled in part.',
     },
     request: { params: AccountParams, body: PlaceOrderBody },
     reply: OrderView,
-    handle: async (ctx, { params: { accountId: id }, body: { symbol, amount, limit } }) => {
+    handle: async (ctx, { params: { accountId: id }, body }) => {
+      const { symbol, amount, limit, type, tif, stop, stp } = body;
       // The same validator as the XML protocol's: the same rules and error codes.
-      const order = validateOrder(symbol, amount, limit);
+      const order = validateOrder(symbol, amount, limit, { type, tif, stop, stp });
       if (order.kind === 'invalid') throw HttpError.of(order.error);
       const result = await submitOne(ctx, { kind: 'transactions', account: id, children: [order] });
       if (result.kind !== 'opened') throw new Error(`unexpected result ${result.kind}`);

@@ -1,7 +1,7 @@
 // Reads and writes the routes share, each through the sequencer: reads between batches and
 // answered once durable, writes as one-element requests on the XML protocol's path.
 
-import type { Request, Result } from '../../engine/commands.js';
+import type { Request, Result, TransactionChild } from '../../engine/commands.js';
 import type { ExchangeView } from '../../engine/exchange-view.js';
 import { validateOrderRef } from '../../engine/validate.js';
 import type { ApiContext } from '../api-route.js';
@@ -42,4 +42,19 @@ export async function submitOne(ctx: ApiContext, request: Request): Promise<Resu
   if (result === undefined) throw new Error('the engine gave no result');
   if (result.kind === 'error') throw HttpError.of(result.error);
   return result;
+}
+
+/**
+ * Applies `child` (a cancel or an amend of order `id`) as the order's own account and returns
+ * the order after it: the operator acts on the owner's behalf, and the engine checks what it
+ * checks for XML.
+ */
+export async function actAsOwner(
+  ctx: ApiContext,
+  id: number,
+  child: TransactionChild,
+): Promise<OrderView> {
+  const owner = (await findOrder(ctx, id)).account;
+  await submitOne(ctx, { kind: 'transactions', account: owner, children: [child] });
+  return findOrder(ctx, id);
 }
