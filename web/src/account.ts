@@ -24,7 +24,7 @@ function openOrderRow(o: OrderView): HTMLTableRowElement {
     h('td', { class: `side ${o.side}` }, o.side),
     h('td', { class: 'num' }, o.shares),
     h('td', { class: 'num' }, o.open),
-    h('td', { class: 'num' }, o.limit),
+    h('td', { class: 'num' }, o.limit ?? '—'),
     h('td', { class: 'time', title: fmtDateTime(o.time) }, fmtShortDateTime(o.time)),
   );
 }

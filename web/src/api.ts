@@ -1,10 +1,12 @@
-// The JSON API client (same origin). Account and order reads carry the bearer token, if one is
-// set; it lives in sessionStorage only.
+// The JSON API client (same origin). Account and order requests carry the bearer token, if one
+// is set; it lives in sessionStorage only.
 import type {
   AccountView,
+  AmendOrderBody,
   ApiError,
   BookView,
   OrderView,
+  PlaceOrderBody,
   StatsView,
   SymbolsView,
   TradesView,
@@ -59,20 +61,30 @@ export function isAbort(err: unknown): boolean {
   return err instanceof DOMException && err.name === 'AbortError';
 }
 
-interface GetOptions {
+interface RequestOptions {
   readonly auth?: boolean;
   readonly signal?: AbortSignal | undefined;
+  readonly method?: 'GET' | 'POST' | 'PATCH';
+  /** Sent as JSON. */
+  readonly body?: unknown;
 }
 
-async function getJson<T>(path: string, options: GetOptions = {}): Promise<T> {
+async function requestJson<T>(path: string, options: RequestOptions = {}): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json' };
   if (options.auth) {
     const token = getToken();
     if (token) headers['Authorization'] = `Bearer ${token}`;
   }
+  if (options.body !== undefined) headers['Content-Type'] = 'application/json';
   let res: Response;
   try {
-    res = await fetch(path, { headers, signal: options.signal ?? null, cache: 'no-store' });
+    res = await fetch(path, {
+      method: options.method ?? 'GET',
+      headers,
+      signal: options.signal ?? null,
+      cache: 'no-store',
+      ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
+    });
   } catch (err) {
     if (isAbort(err)) throw err;
     throw new ApiRequestError(0, 'network', 'the server could not be reached');
@@ -99,16 +111,24 @@ async function getJson<T>(path: string, options: GetOptions = {}): Promise<T> {
 const seg = encodeURIComponent;
 
 export const api = {
-  symbols: (signal?: AbortSignal) => getJson<SymbolsView>('/api/symbols', { signal }),
+  symbols: (signal?: AbortSignal) => requestJson<SymbolsView>('/api/symbols', { signal }),
   book: (symbol: string, depth: number, signal?: AbortSignal) =>
-    getJson<BookView>(`/api/symbols/${seg(symbol)}/book?depth=${depth}`, { signal }),
+    requestJson<BookView>(`/api/symbols/${seg(symbol)}/book?depth=${depth}`, { signal }),
   trades: (symbol: string, limit: number, signal?: AbortSignal) =>
-    getJson<TradesView>(`/api/symbols/${seg(symbol)}/trades?limit=${limit}`, { signal }),
+    requestJson<TradesView>(`/api/symbols/${seg(symbol)}/trades?limit=${limit}`, { signal }),
   account: (id: string, signal?: AbortSignal) =>
-    getJson<AccountView>(`/api/accounts/${seg(id)}`, { auth: true, signal }),
+    requestJson<AccountView>(`/api/accounts/${seg(id)}`, { auth: true, signal }),
   order: (id: string, signal?: AbortSignal) =>
-    getJson<OrderView>(`/api/orders/${seg(id)}`, { auth: true, signal }),
-  stats: (signal?: AbortSignal) => getJson<StatsView>('/api/stats', { signal }),
+    requestJson<OrderView>(`/api/orders/${seg(id)}`, { auth: true, signal }),
+  placeOrder: (account: string, body: PlaceOrderBody) =>
+    requestJson<OrderView>(`/api/accounts/${seg(account)}/orders`, {
+      auth: true,
+      method: 'POST',
+      body,
+    }),
+  amendOrder: (id: number, body: AmendOrderBody) =>
+    requestJson<OrderView>(`/api/orders/${id}`, { auth: true, method: 'PATCH', body }),
+  stats: (signal?: AbortSignal) => requestJson<StatsView>('/api/stats', { signal }),
 };
 
 /** A readable line for a failed lookup; `thing` names what was looked up ("account"). */

@@ -9,7 +9,7 @@ import { DepthChart } from './depth-chart.js';
 import { byId, setText } from './dom.js';
 import { Feed, feedUrl, type FeedStatus, type StatusDetail } from './feed.js';
 import { Ladder } from './ladder.js';
-import { bindOrderLookup } from './order.js';
+import { bindOrderLookup, bindOrderTicket } from './order.js';
 import { FrameScheduler } from './scheduler.js';
 import { StatsPanel } from './stats.js';
 import { SummaryLine } from './summary.js';
@@ -49,6 +49,13 @@ bindAccountLookup(
   byId('account-form', HTMLFormElement),
   byId('account-id', HTMLInputElement),
   byId('account-result', HTMLElement),
+  lookUpOrder,
+);
+
+bindOrderTicket(
+  byId('order-ticket', HTMLFormElement),
+  byId('ticket-status', HTMLElement),
+  () => symbol,
   lookUpOrder,
 );
 
