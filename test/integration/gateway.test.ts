@@ -59,6 +59,12 @@ const SCRIPT = [
   '<transactions id="2"><order sym="X" amount="-500" limit="128"/><order sym="X" amount="-200" limit="140"/><order sym="X" amount="400" limit="125"/></transactions>',
   '<transactions id="2"><order sym="X" amount="-400" limit="124"/><query id="1"/><query id="7"/><cancel id="1"/><cancel id="3"/><query id="99"/></transactions>',
   '<transactions id="1"><order sym="X" amount="1.5" limit="0"/><order sym="NOPE" amount="1" limit="1"/><cancel id="1"/></transactions>',
+  // The extensions (docs/extensions.md): order terms, a waiting stop, amends and their history.
+  '<transactions id="1"><order sym="X" amount="50" limit="129" tif="IOC"/><order sym="X" amount="5" type="market"/>' +
+    '<order sym="X" amount="10" limit="150" stop="135"/><order sym="X" amount="-10" limit="125" stp="cancel-both"/>' +
+    '<order sym="X" amount="1" limit="1" tif="FOK"/><amend id="2" amount="60"/><amend id="2" limit="131"/>' +
+    '<amend id="10" amount="1"/><amend id="2" amount="61"/><order sym="X" amount="1" tif="ioc" limit="1"/>' +
+    '<query id="8"/><query id="10"/><query id="2"/><cancel id="10"/></transactions>',
 ];
 
 describe('gateways and one engine', () => {

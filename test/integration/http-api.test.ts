@@ -249,11 +249,233 @@ describe('JSON API', () => {
     // Every route the server has is described, and nothing else.
     const described = Object.entries(spec.paths).flatMap(([path, ops]) =>
       Object.keys(ops as object)
-        .filter((m) => ['get', 'post', 'delete'].includes(m))
+        .filter((m) => ['get', 'post', 'patch', 'delete'].includes(m))
         .map((m) => `${m.toUpperCase()} ${path.replace(/\{[^}]+\}/g, 'x')}`),
     );
     const served = API_ROUTES.map((r) => `${r.method} ${r.url.replace(/:[^/]+/g, 'x')}`);
     assert.deepEqual(described.sort(), served.sort());
+  });
+});
+
+describe('the extensions through the JSON API: order terms and PATCH', () => {
+  let server: Server;
+  let base: string;
+  before(async () => {
+    ({ server, base } = await startWithHttp());
+    await classicRequest(
+      server.port,
+      '<create><account id="1" balance="100000"/><account id="2" balance="5000"/>' +
+        '<account id="3" balance="55"/><symbol sym="SPY"><account id="1">1000</account></symbol></create>',
+    );
+    // The asks every test below starts from: 100 at 10 (order 1) and 50 at 11 (order 2).
+    await classicRequest(
+      server.port,
+      '<transactions id="1"><order sym="SPY" amount="-100" limit="10"/>' +
+        '<order sym="SPY" amount="-50" limit="11"/></transactions>',
+    );
+  });
+  after(() => server.stop());
+
+  const place = (account: string, json: Record<string, string>) =>
+    call(base, `/api/accounts/${account}/orders`, { method: 'POST', json });
+  const amend = (id: number | string, json: Record<string, string>) =>
+    call(base, `/api/orders/${id}`, { method: 'PATCH', json });
+  const account = async (id: string) =>
+    (await call(base, `/api/accounts/${id}`)).body as AccountView;
+  const book = async () => (await call(base, '/api/symbols/SPY/book')).body as BookView;
+  const level = (l: { price: string; shares: string }) => [l.price, l.shares];
+
+  test('IOC executes what crosses and rests nothing; the rest is canceled and refunded', async () => {
+    const placed = await place('2', { symbol: 'SPY', amount: '150', limit: '10.5', tif: 'IOC' });
+    assert.equal(placed.status, 201);
+    const order = placed.body as OrderView;
+    assert.deepEqual(
+      [order.type, order.tif, order.limit, order.stop, order.stp, order.status, order.open],
+      ['limit', 'IOC', '10.5', null, null, 'canceled', '0'],
+    );
+    assert.deepEqual(order.fills, [{ shares: '100', price: '10', time: NOW }]);
+    assert.deepEqual(order.canceled, { shares: '50', time: NOW });
+    assert.deepEqual(order.amendments, []);
+    assert.deepEqual((await book()).bids, []);
+    const buyer = await account('2');
+    assert.deepEqual([buyer.balance, buyer.reservedCash, buyer.openOrders], ['4000', '0', []]);
+  });
+
+  test('FOK executes all or nothing: too little in the book, nothing executes', async () => {
+    const order = (await place('2', { symbol: 'SPY', amount: '60', limit: '11', tif: 'FOK' }))
+      .body as OrderView;
+    assert.deepEqual([order.tif, order.status, order.fills], ['FOK', 'canceled', []]);
+    assert.deepEqual(order.canceled, { shares: '60', time: NOW });
+    assert.deepEqual((await book()).asks.map(level), [['11', '50']]);
+    assert.equal((await account('2')).balance, '4000');
+  });
+
+  test('a market buy takes no limit and stops where the cash runs out', async () => {
+    const placed = await place('3', { symbol: 'SPY', amount: '100', type: 'market' });
+    assert.equal(placed.status, 201);
+    const order = placed.body as OrderView;
+    // 55 of cash buys 5 shares at 11; the other 95 are canceled.
+    assert.deepEqual(
+      [order.type, order.tif, order.limit, order.status, order.open],
+      ['market', 'IOC', null, 'canceled', '0'],
+    );
+    assert.deepEqual(order.fills, [{ shares: '5', price: '11', time: NOW }]);
+    assert.deepEqual(order.canceled, { shares: '95', time: NOW });
+    const buyer = await account('3');
+    assert.deepEqual(
+      [buyer.balance, buyer.positions.map((p) => [p.symbol, p.shares])],
+      ['0', [['SPY', '5']]],
+    );
+    assert.deepEqual((await book()).asks.map(level), [['11', '45']]);
+    const broke = await place('3', { symbol: 'SPY', amount: '1', type: 'market' });
+    assert.deepEqual([broke.status, broke.body.error.code], [409, 'INSUFFICIENT_FUNDS']);
+  });
+
+  test('a stop-limit order waits outside the book until a trade reaches its stop', async () => {
+    const placed = await place('2', { symbol: 'SPY', amount: '10', limit: '12', stop: '11' });
+    const stop = placed.body as OrderView;
+    assert.deepEqual(
+      [stop.status, stop.open, stop.limit, stop.stop],
+      ['open', '10', '12', { price: '11', waiting: true }],
+    );
+    assert.deepEqual((await book()).bids, [], 'not in the book while it waits');
+    const early = await amend(stop.id, { amount: '5' });
+    assert.deepEqual([early.status, early.body.error.code], [409, 'STOP_WAITING']);
+    // A trade at 11 triggers it; it enters as a buy of 10 at 12 and takes 10 more at 11.
+    await place('1', { symbol: 'SPY', amount: '1', limit: '11' });
+    const triggered = (await call(base, `/api/orders/${stop.id}`)).body as OrderView;
+    assert.deepEqual(
+      [triggered.status, triggered.open, triggered.stop],
+      ['executed', '0', { price: '11', waiting: false }],
+    );
+    assert.deepEqual(triggered.fills, [{ shares: '10', price: '11', time: NOW }]);
+    assert.deepEqual(auditExchange(server.engine).problems, []);
+  });
+
+  test('self-trade prevention: cancel-incoming spares the resting order, cancel-resting cancels it', async () => {
+    const [ask] = (await account('1')).openOrders;
+    assert.ok(ask !== undefined);
+    const incoming = (
+      await place('1', {
+        symbol: 'SPY',
+        amount: '5',
+        limit: '11',
+        stp: 'cancel-incoming',
+      })
+    ).body as OrderView;
+    assert.deepEqual(
+      [incoming.stp, incoming.status, incoming.fills, incoming.canceled],
+      ['cancel-incoming', 'canceled', [], { shares: '5', time: NOW }],
+    );
+    assert.equal(((await call(base, `/api/orders/${ask.id}`)).body as OrderView).open, ask.open);
+    const resting = (
+      await place('1', {
+        symbol: 'SPY',
+        amount: '5',
+        limit: '11',
+        stp: 'cancel-resting',
+      })
+    ).body as OrderView;
+    assert.deepEqual([resting.status, resting.open, resting.fills], ['open', '5', []]);
+    const canceled = (await call(base, `/api/orders/${ask.id}`)).body as OrderView;
+    assert.deepEqual([canceled.status, canceled.canceled?.shares], ['canceled', ask.open]);
+    assert.deepEqual((await book()).asks, []);
+    await call(base, `/api/orders/${resting.id}`, { method: 'DELETE' });
+  });
+
+  test('PATCH: a smaller amount keeps the place in the queue, a new limit loses it', async () => {
+    const first = (await place('1', { symbol: 'SPY', amount: '-10', limit: '20' }))
+      .body as OrderView;
+    const second = (await place('1', { symbol: 'SPY', amount: '-10', limit: '20' }))
+      .body as OrderView;
+    const down = await amend(first.id, { amount: '4' });
+    assert.equal(down.status, 200);
+    assert.deepEqual(
+      [down.body.open, down.body.limit, down.body.amendments],
+      ['4', '20', [{ open: '4', limit: '20', time: NOW }]],
+    );
+    assert.deepEqual((await book()).asks.map(level), [['20', '14']]);
+    // Still first at 20: a buy of 4 takes the amended order, not the later one.
+    await place('2', { symbol: 'SPY', amount: '4', limit: '20' });
+    assert.equal(
+      ((await call(base, `/api/orders/${first.id}`)).body as OrderView).status,
+      'executed',
+    );
+    assert.equal(((await call(base, `/api/orders/${second.id}`)).body as OrderView).open, '10');
+
+    const moved = (await amend(second.id, { limit: '21' })).body as OrderView;
+    assert.deepEqual([moved.open, moved.limit, moved.status], ['10', '21', 'open']);
+    assert.deepEqual((await book()).asks.map(level), [['21', '10']]);
+
+    // A buy's reservation follows its limit down: the difference comes back at once.
+    const bid = (await place('2', { symbol: 'SPY', amount: '10', limit: '5' })).body as OrderView;
+    const before = await account('2');
+    await amend(bid.id, { amount: '6', limit: '4' });
+    const after = await account('2');
+    assert.equal(Number(after.balance) - Number(before.balance), 50 - 24);
+    assert.equal(after.reservedCash, '24');
+    assert.deepEqual(auditExchange(server.engine).problems, []);
+  });
+
+  test('PATCH refusals: up, nothing open, nothing asked, bad numbers, unknown order', async () => {
+    const open = (await place('1', { symbol: 'SPY', amount: '-3', limit: '30' })).body as OrderView;
+    const cases: [number | string, Record<string, string>, number, string][] = [
+      [open.id, { amount: '4' }, 409, 'AMEND_UP'],
+      [open.id, {}, 400, 'MISSING_ATTRIBUTE'],
+      [open.id, { amount: '0' }, 400, 'NON_POSITIVE_AMEND'],
+      [open.id, { amount: '-1' }, 400, 'NON_POSITIVE_AMEND'],
+      [open.id, { limit: '0' }, 400, 'NON_POSITIVE_LIMIT'],
+      [open.id, { amount: '1e2' }, 400, 'INVALID_NUMBER'],
+      [open.id, { limit: '1.000000001' }, 400, 'TOO_MANY_DECIMALS'],
+      [1, { amount: '1' }, 409, 'NOTHING_TO_AMEND'],
+      [9999, { amount: '1' }, 404, 'ORDER_NOT_FOUND'],
+      ['x', { amount: '1' }, 400, 'INVALID_ORDER_ID'],
+    ];
+    for (const [id, json, status, code] of cases) {
+      const reply = await amend(id, json);
+      assert.deepEqual(
+        [reply.status, reply.body.error?.code],
+        [status, code],
+        JSON.stringify(json),
+      );
+    }
+    const number = await call(base, `/api/orders/${open.id}`, {
+      method: 'PATCH',
+      body: '{"amount":1}',
+      headers: { 'content-type': 'application/json' },
+    });
+    assert.deepEqual([number.status, number.body.error.code], [400, 'INVALID_JSON']);
+    const unchanged = (await call(base, `/api/orders/${open.id}`)).body as OrderView;
+    assert.deepEqual([unchanged.open, unchanged.amendments], ['3', []]);
+  });
+
+  test('order terms are checked by the engine’s rules, with its codes and wording', async () => {
+    const cases: [Record<string, string>, number, string][] = [
+      [{ symbol: 'SPY', amount: '1', limit: '1', tif: 'ioc' }, 400, 'INVALID_TIF'],
+      [{ symbol: 'SPY', amount: '1', limit: '1', type: 'stop' }, 400, 'INVALID_ORDER_TYPE'],
+      [{ symbol: 'SPY', amount: '1', limit: '1', stp: 'cancel' }, 400, 'INVALID_STP'],
+      [{ symbol: 'SPY', amount: '1', limit: '1', stop: '0' }, 400, 'NON_POSITIVE_STOP'],
+      [{ symbol: 'SPY', amount: '1', limit: '1', stop: 'x' }, 400, 'INVALID_NUMBER'],
+      [{ symbol: 'SPY', amount: '1', limit: '1', type: 'market' }, 400, 'MARKET_WITH_LIMIT'],
+      [{ symbol: 'SPY', amount: '1', type: 'market', tif: 'GTC' }, 400, 'UNSUPPORTED_COMBINATION'],
+      [{ symbol: 'SPY', amount: '1', type: 'market', stop: '2' }, 400, 'UNSUPPORTED_COMBINATION'],
+      [{ symbol: 'SPY', amount: '1' }, 400, 'MISSING_ATTRIBUTE'],
+    ];
+    for (const [json, status, code] of cases) {
+      const reply = await place('2', json);
+      assert.deepEqual(
+        [reply.status, reply.body.error?.code],
+        [status, code],
+        JSON.stringify(json),
+      );
+    }
+    // The wording is the XML protocol's own.
+    const json = await place('2', { symbol: 'SPY', amount: '1', limit: '1', tif: 'ioc' });
+    const xml = await classicRequest(
+      server.port,
+      '<transactions id="2"><order sym="SPY" amount="1" limit="1" tif="ioc"/></transactions>',
+    );
+    assert.ok(xml.includes(`>${json.body.error.message}</error>`), xml);
   });
 });
 
@@ -706,7 +928,7 @@ describe('the contract: fastify’s refusals in our codes, and the OpenAPI docum
       assert.equal(reply.headers.get('cache-control'), 'no-store');
     }
     const missing = await post('/api/accounts/2/orders', '{"symbol":"SPY"}');
-    assert.equal(missing.body.error.message, 'Missing attribute: amount, limit');
+    assert.equal(missing.body.error.message, 'Missing attribute: amount');
     const number = await post('/api/accounts/2/orders', '{"symbol":"SPY","amount":1,"limit":"1"}');
     assert.match(number.body.error.message, /amount must be a string/);
     // Outside the API's routes too: HEAD of the API, a bad URL encoding, a plain GET of /ws.
