@@ -265,7 +265,8 @@ describe('the extensions through the JSON API: order terms and PATCH', () => {
     await classicRequest(
       server.port,
       '<create><account id="1" balance="100000"/><account id="2" balance="5000"/>' +
-        '<account id="3" balance="55"/><symbol sym="SPY"><account id="1">1000</account></symbol></create>',
+        '<account id="3" balance="55"/><symbol sym="SPY"><account id="1">1000</account></symbol>' +
+        '<symbol sym="QQQ"><account id="1">1000</account></symbol></create>',
     );
     // The asks every test below starts from: 100 at 10 (order 1) and 50 at 11 (order 2).
     await classicRequest(
@@ -282,7 +283,8 @@ describe('the extensions through the JSON API: order terms and PATCH', () => {
     call(base, `/api/orders/${id}`, { method: 'PATCH', json });
   const account = async (id: string) =>
     (await call(base, `/api/accounts/${id}`)).body as AccountView;
-  const book = async () => (await call(base, '/api/symbols/SPY/book')).body as BookView;
+  const book = async (sym = 'SPY') =>
+    (await call(base, `/api/symbols/${sym}/book`)).body as BookView;
   const level = (l: { price: string; shares: string }) => [l.price, l.shares];
 
   test('IOC executes what crosses and rests nothing; the rest is canceled and refunded', async () => {
@@ -355,38 +357,44 @@ describe('the extensions through the JSON API: order terms and PATCH', () => {
   test('self-trade prevention: cancel-incoming spares the resting order, cancel-resting cancels it', async () => {
     const [ask] = (await account('1')).openOrders;
     assert.ok(ask !== undefined);
-    const incoming = (
-      await place('1', {
-        symbol: 'SPY',
-        amount: '5',
-        limit: '11',
-        stp: 'cancel-incoming',
-      })
-    ).body as OrderView;
-    assert.deepEqual(
-      [incoming.stp, incoming.status, incoming.fills, incoming.canceled],
-      ['cancel-incoming', 'canceled', [], { shares: '5', time: NOW }],
-    );
-    assert.equal(((await call(base, `/api/orders/${ask.id}`)).body as OrderView).open, ask.open);
-    const resting = (
-      await place('1', {
-        symbol: 'SPY',
-        amount: '5',
-        limit: '11',
-        stp: 'cancel-resting',
-      })
-    ).body as OrderView;
-    assert.deepEqual([resting.status, resting.open, resting.fills], ['open', '5', []]);
-    const canceled = (await call(base, `/api/orders/${ask.id}`)).body as OrderView;
-    assert.deepEqual([canceled.status, canceled.canceled?.shares], ['canceled', ask.open]);
-    assert.deepEqual((await book()).asks, []);
-    await call(base, `/api/orders/${resting.id}`, { method: 'DELETE' });
+    try {
+      const incoming = (
+        await place('1', {
+          symbol: 'SPY',
+          amount: '5',
+          limit: '11',
+          stp: 'cancel-incoming',
+        })
+      ).body as OrderView;
+      assert.deepEqual(
+        [incoming.stp, incoming.status, incoming.fills, incoming.canceled],
+        ['cancel-incoming', 'canceled', [], { shares: '5', time: NOW }],
+      );
+      assert.equal(((await call(base, `/api/orders/${ask.id}`)).body as OrderView).open, ask.open);
+      const resting = (
+        await place('1', {
+          symbol: 'SPY',
+          amount: '5',
+          limit: '11',
+          stp: 'cancel-resting',
+        })
+      ).body as OrderView;
+      assert.deepEqual([resting.status, resting.open, resting.fills], ['open', '5', []]);
+      const canceled = (await call(base, `/api/orders/${ask.id}`)).body as OrderView;
+      assert.deepEqual([canceled.status, canceled.canceled?.shares], ['canceled', ask.open]);
+      assert.deepEqual((await book()).asks, []);
+    } finally {
+      // Whatever happened, the tests after this one start from an empty SPY book.
+      for (const o of (await account('1')).openOrders) {
+        await call(base, `/api/orders/${o.id}`, { method: 'DELETE' });
+      }
+    }
   });
 
   test('PATCH: a smaller amount keeps the place in the queue, a new limit loses it', async () => {
-    const first = (await place('1', { symbol: 'SPY', amount: '-10', limit: '20' }))
+    const first = (await place('1', { symbol: 'QQQ', amount: '-10', limit: '20' }))
       .body as OrderView;
-    const second = (await place('1', { symbol: 'SPY', amount: '-10', limit: '20' }))
+    const second = (await place('1', { symbol: 'QQQ', amount: '-10', limit: '20' }))
       .body as OrderView;
     const down = await amend(first.id, { amount: '4' });
     assert.equal(down.status, 200);
@@ -394,9 +402,9 @@ describe('the extensions through the JSON API: order terms and PATCH', () => {
       [down.body.open, down.body.limit, down.body.amendments],
       ['4', '20', [{ open: '4', limit: '20', time: NOW }]],
     );
-    assert.deepEqual((await book()).asks.map(level), [['20', '14']]);
+    assert.deepEqual((await book('QQQ')).asks.map(level), [['20', '14']]);
     // Still first at 20: a buy of 4 takes the amended order, not the later one.
-    await place('2', { symbol: 'SPY', amount: '4', limit: '20' });
+    await place('2', { symbol: 'QQQ', amount: '4', limit: '20' });
     assert.equal(
       ((await call(base, `/api/orders/${first.id}`)).body as OrderView).status,
       'executed',
@@ -405,10 +413,10 @@ describe('the extensions through the JSON API: order terms and PATCH', () => {
 
     const moved = (await amend(second.id, { limit: '21' })).body as OrderView;
     assert.deepEqual([moved.open, moved.limit, moved.status], ['10', '21', 'open']);
-    assert.deepEqual((await book()).asks.map(level), [['21', '10']]);
+    assert.deepEqual((await book('QQQ')).asks.map(level), [['21', '10']]);
 
     // A buy's reservation follows its limit down: the difference comes back at once.
-    const bid = (await place('2', { symbol: 'SPY', amount: '10', limit: '5' })).body as OrderView;
+    const bid = (await place('2', { symbol: 'QQQ', amount: '10', limit: '5' })).body as OrderView;
     const before = await account('2');
     await amend(bid.id, { amount: '6', limit: '4' });
     const after = await account('2');
@@ -418,7 +426,7 @@ describe('the extensions through the JSON API: order terms and PATCH', () => {
   });
 
   test('PATCH refusals: up, nothing open, nothing asked, bad numbers, unknown order', async () => {
-    const open = (await place('1', { symbol: 'SPY', amount: '-3', limit: '30' })).body as OrderView;
+    const open = (await place('1', { symbol: 'QQQ', amount: '-3', limit: '30' })).body as OrderView;
     const cases: [number | string, Record<string, string>, number, string][] = [
       [open.id, { amount: '4' }, 409, 'AMEND_UP'],
       [open.id, {}, 400, 'MISSING_ATTRIBUTE'],
@@ -452,14 +460,14 @@ describe('the extensions through the JSON API: order terms and PATCH', () => {
   test('order terms are checked by the engine’s rules, with its codes and wording', async () => {
     const cases: [Record<string, string>, number, string][] = [
       [{ symbol: 'SPY', amount: '1', limit: '1', tif: 'ioc' }, 400, 'INVALID_TIF'],
-      [{ symbol: 'SPY', amount: '1', limit: '1', type: 'stop' }, 400, 'INVALID_ORDER_TYPE'],
-      [{ symbol: 'SPY', amount: '1', limit: '1', stp: 'cancel' }, 400, 'INVALID_STP'],
-      [{ symbol: 'SPY', amount: '1', limit: '1', stop: '0' }, 400, 'NON_POSITIVE_STOP'],
-      [{ symbol: 'SPY', amount: '1', limit: '1', stop: 'x' }, 400, 'INVALID_NUMBER'],
-      [{ symbol: 'SPY', amount: '1', limit: '1', type: 'market' }, 400, 'MARKET_WITH_LIMIT'],
-      [{ symbol: 'SPY', amount: '1', type: 'market', tif: 'GTC' }, 400, 'UNSUPPORTED_COMBINATION'],
-      [{ symbol: 'SPY', amount: '1', type: 'market', stop: '2' }, 400, 'UNSUPPORTED_COMBINATION'],
-      [{ symbol: 'SPY', amount: '1' }, 400, 'MISSING_ATTRIBUTE'],
+      [{ symbol: 'QQQ', amount: '1', limit: '1', type: 'stop' }, 400, 'INVALID_ORDER_TYPE'],
+      [{ symbol: 'QQQ', amount: '1', limit: '1', stp: 'cancel' }, 400, 'INVALID_STP'],
+      [{ symbol: 'QQQ', amount: '1', limit: '1', stop: '0' }, 400, 'NON_POSITIVE_STOP'],
+      [{ symbol: 'QQQ', amount: '1', limit: '1', stop: 'x' }, 400, 'INVALID_NUMBER'],
+      [{ symbol: 'QQQ', amount: '1', limit: '1', type: 'market' }, 400, 'MARKET_WITH_LIMIT'],
+      [{ symbol: 'QQQ', amount: '1', type: 'market', tif: 'GTC' }, 400, 'UNSUPPORTED_COMBINATION'],
+      [{ symbol: 'QQQ', amount: '1', type: 'market', stop: '2' }, 400, 'UNSUPPORTED_COMBINATION'],
+      [{ symbol: 'QQQ', amount: '1' }, 400, 'MISSING_ATTRIBUTE'],
     ];
     for (const [json, status, code] of cases) {
       const reply = await place('2', json);
@@ -470,7 +478,7 @@ describe('the extensions through the JSON API: order terms and PATCH', () => {
       );
     }
     // The wording is the XML protocol's own.
-    const json = await place('2', { symbol: 'SPY', amount: '1', limit: '1', tif: 'ioc' });
+    const json = await place('2', { symbol: 'QQQ', amount: '1', limit: '1', tif: 'ioc' });
     const xml = await classicRequest(
       server.port,
       '<transactions id="2"><order sym="SPY" amount="1" limit="1" tif="ioc"/></transactions>',
