@@ -63,8 +63,8 @@ const SCRIPT = [
   '<transactions id="1"><order sym="X" amount="50" limit="129" tif="IOC"/><order sym="X" amount="5" type="market"/>' +
     '<order sym="X" amount="10" limit="150" stop="135"/><order sym="X" amount="-10" limit="125" stp="cancel-both"/>' +
     '<order sym="X" amount="1" limit="1" tif="FOK"/><amend id="2" amount="60"/><amend id="2" limit="131"/>' +
-    '<amend id="10" amount="1"/><amend id="2" amount="61"/><order sym="X" amount="1" tif="ioc" limit="1"/>' +
-    '<query id="8"/><query id="10"/><query id="2"/><cancel id="10"/></transactions>',
+    '<amend id="9" amount="1"/><amend id="2" amount="61"/><order sym="X" amount="1" tif="ioc" limit="1"/>' +
+    '<query id="7"/><query id="8"/><query id="9"/><query id="2"/><cancel id="9"/></transactions>',
 ];
 
 describe('gateways and one engine', () => {
