@@ -121,3 +121,57 @@ test(
     assert.equal(await page.locator('#connection-status').innerText(), 'connected');
   },
 );
+
+test(
+  'the order ticket places orders and the order lookup amends an open one',
+  { skip: missing ?? false },
+  async () => {
+    const ticket = page.locator('#order-ticket');
+    await ticket.locator('[name="account"]').fill('2');
+    await ticket.locator('[name="side"]').selectOption('buy');
+    await ticket.locator('[name="amount"]').fill('10');
+    await ticket.locator('[name="limit"]').fill('9.5');
+    await ticket.locator('[name="tif"]').selectOption('GTC');
+    await page.locator('#order-place').click();
+    await page.locator('#ticket-status', { hasText: /: open, 10 open of 10\.$/ }).waitFor();
+    const bid = Number(/Order (\d+)/.exec(await page.locator('#ticket-status').innerText())![1]);
+    await page
+      .locator('#book-ladder [data-side="bid"][data-price="9.5"]', { hasText: '10' })
+      .waitFor({ timeout: 10_000 });
+    // The placed order is shown by the lookup, with an amend form while it is open.
+    const amend = page.locator(`#order-result form.amend[data-order-id="${bid}"]`);
+    await amend.waitFor({ timeout: 10_000 });
+    await amend.locator('[name="amount"]').fill('4');
+    await amend.locator('button').click();
+    await page.locator('#order-open', { hasText: /^4$/ }).waitFor({ timeout: 10_000 });
+    assert.match(await page.locator('#order-amendments').innerText(), /4\s+9\.5/);
+
+    // A market sell: no limit (the field is disabled), it executes at once against the bid.
+    await ticket.locator('[name="account"]').fill('1');
+    await ticket.locator('[name="side"]').selectOption('sell');
+    await ticket.locator('[name="amount"]').fill('1');
+    await ticket.locator('[name="type"]').selectOption('market');
+    assert.equal(await ticket.locator('[name="limit"]').isDisabled(), true);
+    await page.locator('#order-place').click();
+    await page.locator('#ticket-status', { hasText: /: executed, 0 open of 1\.$/ }).waitFor();
+    const resting = (await call(`/api/orders/${bid}`)) as { open: string };
+    assert.equal(resting.open, '3');
+    await page
+      .locator('#book-ladder [data-side="bid"][data-price="9.5"]', { hasText: '3' })
+      .waitFor({ timeout: 10_000 });
+
+    // A refusal is shown with the exchange's own message and code.
+    await ticket.locator('[name="type"]').selectOption('limit');
+    await ticket.locator('[name="limit"]').fill('0');
+    await page.locator('#order-place').click();
+    await page
+      .locator('#ticket-status', { hasText: 'Limit price must be positive' })
+      .waitFor({ timeout: 10_000 });
+    mkdirSync(OUTPUT, { recursive: true });
+    await page.screenshot({ path: join(OUTPUT, 'order-ticket.png'), fullPage: true });
+  },
+);
+
+async function call(path: string): Promise<unknown> {
+  return (await fetch(`http://127.0.0.1:${server.httpPort}${path}`)).json();
+}
