@@ -106,15 +106,13 @@ function withEngineOptions(command: Command): Command {
     )
     .option(
       '--maker-fee <rate>',
-      'fee the resting side of each execution pays, as a fraction of the traded value (e.g. 0.001)',
+      'fee the resting side of each execution pays, as a fraction of the traded value (e.g. 0.001; default none)',
       parseFeeRate,
-      0n,
     )
     .option(
       '--taker-fee <rate>',
       'fee the incoming side of each execution pays, as a fraction of the traded value; at least the maker fee',
       parseFeeRate,
-      0n,
     )
     .option('--fee-account <id>', 'account the fees are credited to (created if missing)')
     .option(

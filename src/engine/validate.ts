@@ -18,7 +18,6 @@ import type {
   InvalidChild,
   OrderType,
   PlaceOrder,
-  QueryOrder,
   SelfTradePrevention,
   TimeInForce,
 } from './commands.js';
@@ -132,7 +131,9 @@ export function validateOrder(
   if (stpText !== undefined) echo.push(['stp', stpText]);
 
   const type = typeText === undefined ? 'limit' : oneOf(ORDER_TYPES, typeText);
-  if (sym === undefined || amount === undefined) return missing(echo, { sym, amount, limit });
+  if (sym === undefined || amount === undefined) {
+    return missing(echo, type === 'market' ? { sym, amount } : { sym, amount, limit });
+  }
   if (type === undefined) return invalid(echo, 'INVALID_ORDER_TYPE', `type="${typeText}"`);
   const market = type === 'market';
   if (limit === undefined && !market) return missing(echo, { limit });
