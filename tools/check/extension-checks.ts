@@ -485,7 +485,7 @@ export const EXTENSION_CHECKS: readonly Check[] = [
         'an amend to 11 needs 4 more than the 2 there',
         b1!,
         `<amend id="${first}" limit="11"/>`,
-        `<error id="${first}" limit="11">Insufficient funds</error>`,
+        `<error id="${first}">Insufficient funds</error>`,
       );
       await ctx.order(seller!, sym, '-5', '9');
       await status(
@@ -515,26 +515,26 @@ export const EXTENSION_CHECKS: readonly Check[] = [
       await ctx.order(buyer, sym, '1', '9');
       const stop = await place(ctx, seller, `sym="${sym}" amount="-1" limit="5" stop="4"`);
       await ctx.expectReply(
-        'each amend is refused, echoing its attributes',
+        'each amend is refused, echoing its id',
         seller,
         `<amend id="${open}" amount="6"/><amend id="${open}" amount="0"/>` +
           `<amend id="${open}" amount="-1"/><amend id="${open}" limit="0"/><amend id="${open}"/>` +
           `<amend id="${closed}" amount="1"/><amend id="${stop}" amount="1"/>` +
           `<amend id="999999999999" amount="1"/>`,
-        `<error id="${open}" amount="6">An amend may only reduce the open amount</error>` +
-          `<error id="${open}" amount="0">Amend amount must be a positive share count</error>` +
-          `<error id="${open}" amount="-1">Amend amount must be a positive share count</error>` +
-          `<error id="${open}" limit="0">Limit price must be positive</error>` +
+        `<error id="${open}">An amend may only reduce the open amount</error>` +
+          `<error id="${open}">Amend amount must be a positive share count</error>` +
+          `<error id="${open}">Amend amount must be a positive share count</error>` +
+          `<error id="${open}">Limit price must be positive</error>` +
           `<error id="${open}">Missing attribute</error>` +
-          `<error id="${closed}" amount="1">Order has no open shares to amend</error>` +
-          `<error id="${stop}" amount="1">A stop order cannot be amended before it triggers</error>` +
-          `<error id="999999999999" amount="1">Order does not exist</error>`,
+          `<error id="${closed}">Order has no open shares to amend</error>` +
+          `<error id="${stop}">A stop order cannot be amended before it triggers</error>` +
+          `<error id="999999999999">Order does not exist</error>`,
       );
       await ctx.expectReply(
         "an amend of another account's order is refused",
         buyer,
         `<amend id="${open}" amount="1"/>`,
-        `<error id="${open}" amount="1">Order belongs to another account</error>`,
+        `<error id="${open}">Order belongs to another account</error>`,
       );
       await status(ctx, 'the order, unchanged', seller, open, '<open shares="5"/>');
     },
