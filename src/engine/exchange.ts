@@ -262,9 +262,13 @@ export class Exchange implements ExchangeView {
 
   private submit(book: OrderBook, order: Order, now: number): void {
     const tif = order.terms.tif;
-    if (tif !== 'FOK' || this.canFill(book, order)) this.match(book, order, now);
+    const mayRest =
+      (tif !== 'FOK' || this.canFill(book, order)) &&
+      this.match(book, order, now) &&
+      tif === 'GTC' &&
+      order.terms.type === 'limit';
     if (order.open > 0n) {
-      if (tif === 'GTC' && order.terms.type === 'limit') {
+      if (mayRest) {
         order.priority = this.nextPriority++;
         book.rest(order);
         this.event(book, {
@@ -334,27 +338,30 @@ export class Exchange implements ExchangeView {
     return false;
   }
 
-  /** Fills `incoming` against the best opposite levels while prices cross. */
-  private match(book: OrderBook, incoming: Order, now: number): void {
+  /**
+   * Fills `incoming` against the best opposite levels while prices cross. False when its
+   * self-trade prevention canceled what is left of it.
+   */
+  private match(book: OrderBook, incoming: Order, now: number): boolean {
     const side = book.opposite(incoming);
     const stp = incoming.terms.stp;
     const marketBuy = incoming.isBuy && incoming.terms.type === 'market';
     while (incoming.open > 0n) {
       const level = side.best();
-      if (level === undefined || !OrderBook.crosses(incoming, level.price)) return;
+      if (level === undefined || !OrderBook.crosses(incoming, level.price)) return true;
       let resting = level.head;
       while (resting !== null && incoming.open > 0n) {
         const next = resting.next;
         if (stp !== null && resting.account === incoming.account) {
           if (stp !== 'cancel-incoming') this.cancelResting(book, resting, now);
-          if (stp !== 'cancel-resting') return;
+          if (stp !== 'cancel-resting') return false;
           resting = next;
           continue;
         }
         let shares = minBig(incoming.open, resting.open);
         if (marketBuy) {
           shares = minBig(shares, this.affordable(incoming.account.cash, level.price));
-          if (shares === 0n) return;
+          if (shares === 0n) return true;
         }
         this.execute(book, incoming, resting, shares, level.price, now);
         level.openShares -= shares;
@@ -365,6 +372,7 @@ export class Exchange implements ExchangeView {
         resting = next;
       }
     }
+    return true;
   }
 
   private affordable(cash: bigint, price: bigint): bigint {
