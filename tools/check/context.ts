@@ -204,8 +204,8 @@ export class CheckContext {
     const reply = await this.send(xml);
     const [refused, opened] = reply.children;
     const want =
-      `${what} has ${cash} cash: a buy reserving ${fromScaled(reservation(fits + 1n, one, taker), CASH_SCALE)} ` +
-      `is refused` +
+      `${what}: ${cash} cash available, so a buy reserving ` +
+      `${fromScaled(reservation(fits + 1n, one, taker), CASH_SCALE)} is refused` +
       (fits > 0n
         ? ` and one reserving ${fromScaled(reservation(fits, one, taker), CASH_SCALE)} opens`
         : '');

@@ -548,6 +548,27 @@ function schedule(ctx: CheckContext): FeeSchedule {
 }
 
 export const FEE_CHECKS: readonly Check[] = [
+  // First: the fee account must not exist before it (no fee credited yet) for its cash to be known.
+  spec('fees: the fee account is credited every fee, so cash is conserved', async (ctx) => {
+    const fees = schedule(ctx);
+    const xml = `<create><account id="${fees.account}" balance="0"/></create>`;
+    const reply = await ctx.send(xml);
+    if (reply.children[0]?.name !== 'created') {
+      throw new CheckSkipped(
+        `the fee account ${fees.account} already exists, so its cash is unknown: give --fees an account that does not exist yet`,
+      );
+    }
+    const { sym, buyer, seller } = await market(ctx, 'FA', '2000', '100');
+    await ctx.order(seller, sym, '-10', '100');
+    await ctx.order(buyer, sym, '10', '100');
+    const value = valueOf(toScaled('10', 8), toScaled('100', 8));
+    await ctx.expectCash(
+      'the fee account, after one trade of 1000',
+      fees.account,
+      cash(feeOn(value, fees.maker) + feeOn(value, fees.taker)),
+    );
+  }),
+
   spec(
     'fees: a buy reserves amount × limit plus the taker fee; a cancel refunds all of it',
     async (ctx) => {
@@ -555,7 +576,12 @@ export const FEE_CHECKS: readonly Check[] = [
       const value = valueOf(toScaled('10', 8), toScaled('100', 8));
       const needed = cash(value + feeOn(value, fees.taker));
       const { sym, buyer } = await market(ctx, 'FR', '1000');
-      await ctx.orderRefused(buyer, sym, '10', '100');
+      await ctx.expectReply(
+        'a buy of 10 at 100 with 1000 cash is refused: the taker fee does not fit',
+        buyer,
+        `<order sym="${sym}" amount="10" limit="100"/>`,
+        `<error sym="${sym}" amount="10" limit="100">Insufficient funds</error>`,
+      );
       const rich = freshAccount(ctx);
       await ctx.create([[rich, needed]]);
       const id = await ctx.order(rich, sym, '10', '100');
@@ -597,26 +623,6 @@ export const FEE_CHECKS: readonly Check[] = [
       await ctx.expectCash('the seller (125 less the maker fee)', seller, cash(value - maker));
     },
   ),
-
-  spec('fees: the fee account is credited every fee, so cash is conserved', async (ctx) => {
-    const fees = schedule(ctx);
-    const xml = `<create><account id="${fees.account}" balance="0"/></create>`;
-    const reply = await ctx.send(xml);
-    if (reply.children[0]?.name !== 'created') {
-      throw new CheckSkipped(
-        `the fee account ${fees.account} already exists, so its cash is unknown: give --fees an account that does not exist yet`,
-      );
-    }
-    const { sym, buyer, seller } = await market(ctx, 'FA', '2000', '100');
-    await ctx.order(seller, sym, '-10', '100');
-    await ctx.order(buyer, sym, '10', '100');
-    const value = valueOf(toScaled('10', 8), toScaled('100', 8));
-    await ctx.expectCash(
-      'the fee account, after one trade of 1000',
-      fees.account,
-      cash(feeOn(value, fees.maker) + feeOn(value, fees.taker)),
-    );
-  }),
 
   spec('fees: a market buy stops where the cash, taker fee included, runs out', async (ctx) => {
     const fees = schedule(ctx);
