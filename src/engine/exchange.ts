@@ -351,6 +351,9 @@ export class Exchange implements ExchangeView {
     const side = book.opposite(incoming);
     const stp = incoming.terms.stp;
     const marketBuy = incoming.isBuy && incoming.terms.type === 'market';
+    // A market buy spends at most the cash its account had when it arrived: what its own
+    // sales or fees bring in meanwhile does not stretch it into ever smaller fills.
+    let budget = marketBuy ? incoming.account.cash : 0n;
     while (incoming.open > 0n) {
       const level = side.best();
       if (level === undefined || !OrderBook.crosses(incoming, level.price)) return true;
@@ -363,10 +366,16 @@ export class Exchange implements ExchangeView {
           resting = next;
           continue;
         }
-        let shares = minBig(incoming.open, resting.open);
+        const wanted = minBig(incoming.open, resting.open);
+        let shares = wanted;
         if (marketBuy) {
-          shares = minBig(shares, affordable(incoming, level.price));
+          shares = minBig(
+            wanted,
+            affordable(budget, level.price, this.feesCharged ? incoming.terms.taker : 0n),
+          );
           if (shares === 0n) return true;
+          const value = shares * level.price;
+          budget -= value + (this.feesCharged ? feeOn(value, incoming.terms.taker) : 0n);
         }
         this.execute(book, incoming, resting, shares, level.price, now);
         level.openShares -= shares;
@@ -374,6 +383,8 @@ export class Exchange implements ExchangeView {
           side.remove(resting);
           this.closed.push(resting, this.batch);
         }
+        // The cash ran out within this fill: nothing further is affordable.
+        if (shares < wanted) return true;
         resting = next;
       }
     }
@@ -827,10 +838,9 @@ function reservation(shares: bigint, limit: bigint, takerRate: bigint): bigint {
 }
 
 /** The most shares a market buy can pay for at `price`, its taker fee included. */
-function affordable(order: Order, price: bigint): bigint {
-  const cash = order.account.cash;
+function affordable(cash: bigint, price: bigint, takerRate: bigint): bigint {
   if (cash <= 0n) return 0n;
-  return order.terms.taker === 0n ? cash / price : affordableShares(cash, price, order.terms.taker);
+  return takerRate === 0n ? cash / price : affordableShares(cash, price, takerRate);
 }
 
 function orderFromRow(row: OrderRow, account: Account, plainTerms: OrderTerms): Order {
