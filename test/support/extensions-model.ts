@@ -422,12 +422,25 @@ export class ExtModel {
       if (o.market && o.isBuy) {
         const can = this.affordable(this.cash.get(o.account)!, r.limit!);
         if (n === 0n || can === 0n) break;
-        // A cash-capped fill that can go on (its own sale refilled the cash): the engine
-        // moves on to the next order in the queue instead of this one (TODO in the test).
-        if (capped && all[1]?.limit === r.limit) this.onKnownDivergence('market-buy-refill');
+        // Cash capped the last fill, and yet more is affordable: the account's own sale (a
+        // self-trade) or its own fees (it is the fee account) refilled its cash. The contract
+        // then lets it go on in steps as small as the cash it has left: a runaway (TODO).
+        if (capped) this.onKnownDivergence('market-buy-refill');
         capped = can < n;
-        if (capped) this.count('market buy capped by cash');
-        if (can < n) n = can;
+        if (capped) {
+          this.count('market buy capped by cash');
+          n = can;
+          // The engine goes on to the next order in the level after a capped fill: an own
+          // order there is canceled under cancel-resting or cancel-both (TODO in the test).
+          const next = all[1];
+          if (
+            next?.limit === r.limit &&
+            next.account === o.account &&
+            (o.stp === 'cancel-resting' || o.stp === 'cancel-both')
+          ) {
+            this.onKnownDivergence('market-buy-capped');
+          }
+        }
       }
       this.execute(o, r, n, r.limit!, now);
       prices.push(r.limit!);
