@@ -409,10 +409,6 @@ export class ExtModel {
       const r = all[0];
       if (r === undefined) break;
       if (r.account === o.account && o.stp !== null) {
-        // The engine rests an order that would rest (GTC) instead of canceling it (TODO).
-        if (o.stp !== 'cancel-resting' && o.tif === 'GTC' && !o.market) {
-          this.onKnownDivergence('stp-incoming-rests');
-        }
         this.count(`stp ${o.stp}`);
         if (o.stp !== 'cancel-incoming') this.cancelOrder(r, now);
         if (o.stp !== 'cancel-resting') this.cancelOrder(o, now);
