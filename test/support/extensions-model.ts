@@ -403,8 +403,11 @@ export class ExtModel {
         return prices;
       }
     }
+    // A market buy spends at most the cash it arrived with, and stops at the first fill that
+    // cash cuts short.
+    let budget = o.market && o.isBuy ? this.cash.get(o.account)! : 0n;
     let capped = false;
-    while (o.open > 0n) {
+    while (o.open > 0n && !capped) {
       const all = this.candidates(o);
       const r = all[0];
       if (r === undefined) break;
@@ -416,27 +419,14 @@ export class ExtModel {
       }
       let n = o.open < r.open ? o.open : r.open;
       if (o.market && o.isBuy) {
-        const can = this.affordable(this.cash.get(o.account)!, r.limit!);
+        const can = this.affordable(budget, r.limit!);
         if (n === 0n || can === 0n) break;
-        // Cash capped the last fill, and yet more is affordable: the account's own sale (a
-        // self-trade) or its own fees (it is the fee account) refilled its cash. The contract
-        // then lets it go on in steps as small as the cash it has left: a runaway (TODO).
-        if (capped) this.onKnownDivergence('market-buy-refill');
         capped = can < n;
         if (capped) {
           this.count('market buy capped by cash');
           n = can;
-          // The engine goes on to the next order in the level after a capped fill: an own
-          // order there is canceled under cancel-resting or cancel-both (TODO in the test).
-          const next = all[1];
-          if (
-            next?.limit === r.limit &&
-            next.account === o.account &&
-            (o.stp === 'cancel-resting' || o.stp === 'cancel-both')
-          ) {
-            this.onKnownDivergence('market-buy-capped');
-          }
         }
+        budget -= this.reserve(n, r.limit!);
       }
       this.execute(o, r, n, r.limit!, now);
       prices.push(r.limit!);

@@ -564,22 +564,10 @@ const T0 = 1_700_000_000;
 
 /**
  * Where the engine disagrees with docs/extensions.md, found by this test: the model calls
- * onKnownDivergence there and the run is skipped, so that the rest stays checked. Remove an
- * entry when the engine is fixed (and see the regression test at the end of this file).
- *
- * TODO(engine) market-buy-capped: after a market buy's fill is capped by its cash, the engine
- * steps on to the next order in the level's queue (Exchange.match goes to `next` after a
- * partial fill) instead of stopping. With an own order there under stp cancel-resting or
- * cancel-both, that order is canceled for nothing.
- *
- * TODO(contract) market-buy-refill: a market buy capped by its cash whose cash is then
- * refilled by its own sale (a self-trade without stp) or its own fees (the fee account
- * buying) may go on, by the contract's "stops where the cash runs out", in fills as small as
- * the cash left affords: one request can make ~open/(cash/price) executions (10^8 with a
- * cash of 10^-6 at 100), and the engine also breaks priority there (it steps to the next
- * order in the queue, as above). Skipped before the engine runs it.
+ * onKnownDivergence there and the run is skipped, so that the rest stays checked. None now;
+ * the ones found so far are regression tests at the end of this file.
  */
-const KNOWN_ENGINE_BUGS = new Set<string>(['market-buy-capped', 'market-buy-refill']);
+const KNOWN_ENGINE_BUGS = new Set<string>();
 
 interface Run {
   now: number;
@@ -739,9 +727,7 @@ test('long runs on one symbol: deep books, stop cascades, amends and self-trades
 });
 
 // ---------------------------------------------------------------------------------------
-// The engine's divergences from the contract, as minimal counterexamples (TODO(engine): each
-// is a `todo` test until the engine is fixed; then drop the `todo` and the entry in
-// KNOWN_ENGINE_BUGS above).
+// The engine's divergences from the contract this test found, as minimal regression tests.
 
 const P = (text: string): bigint => {
   const p = parseDecimal(text, 8);
@@ -789,41 +775,33 @@ test('stp cancel-incoming: an incoming GTC order that meets its own resting orde
   assert.equal(ex.books.get('SPY')?.bids.best(), undefined, 'nothing rests on the bid');
 });
 
-test(
-  'a market buy capped by its cash stops there: its own next order in the queue stays',
-  { todo: 'TODO(engine) market-buy-capped: the engine steps on and cancels order 2' },
-  () => {
-    const ex = setup([
-      ['2', '0', '10'],
-      ['3', '50', '1'],
-    ]);
-    ex.apply(txRequest('2', [order('-1', { limit: '100' })]), T0); // 1
-    ex.apply(txRequest('3', [order('-1', { limit: '100' })]), T0); // 2, behind 1
-    ex.apply(txRequest('3', [order('5', { type: 'market', stp: 'cancel-resting' })]), T0); // 3
-    assert.deepEqual(ex.orders.get(3)?.status(), {
-      open: 0n,
-      canceled: { shares: P('4.5'), time: T0 },
-      fills: [{ shares: P('0.5'), price: P('100'), time: T0 }],
-    });
-    // Engine today: order 2 is canceled (open 0, canceled 1).
-    assert.equal(ex.orders.get(2)?.open, P('1'), 'order 2 is untouched');
-    assert.equal(ex.orders.get(2)?.canceled, null);
-  },
-);
+test('a market buy capped by its cash stops there: its own next order in the queue stays', () => {
+  const ex = setup([
+    ['2', '0', '10'],
+    ['3', '50', '1'],
+  ]);
+  ex.apply(txRequest('2', [order('-1', { limit: '100' })]), T0); // 1
+  ex.apply(txRequest('3', [order('-1', { limit: '100' })]), T0); // 2, behind 1
+  ex.apply(txRequest('3', [order('5', { type: 'market', stp: 'cancel-resting' })]), T0); // 3
+  assert.deepEqual(ex.orders.get(3)?.status(), {
+    open: 0n,
+    canceled: { shares: P('4.5'), time: T0 },
+    fills: [{ shares: P('0.5'), price: P('100'), time: T0 }],
+  });
+  assert.equal(ex.orders.get(2)?.open, P('1'), 'order 2 is untouched');
+  assert.equal(ex.orders.get(2)?.canceled, null);
+});
 
-test(
-  'a market buy refilled by selling to itself keeps price-time priority',
-  { todo: 'TODO(engine) market-buy-refill: it alternates between orders 1 and 2' },
-  () => {
-    const ex = setup([['3', '50', '2']]);
-    ex.apply(txRequest('3', [order('-1', { limit: '100' }), order('-1', { limit: '100' })]), T0);
-    ex.apply(txRequest('3', [order('1', { type: 'market' })]), T0); // 3
-    // Each fill buys what 50 of cash affords at 100 (0.5), and the sale gives the 50 back:
-    // order 1, first in the queue, fills twice; order 2 is not reached.
-    const half = { shares: P('0.5'), price: P('100'), time: T0 };
-    assert.deepEqual(ex.orders.get(3)?.status(), { open: 0n, canceled: null, fills: [half, half] });
-    // Engine today: order 1 and order 2 fill 0.5 each.
-    assert.equal(ex.orders.get(1)?.open, 0n, 'order 1 filled');
-    assert.equal(ex.orders.get(2)?.open, P('1'), 'order 2 untouched');
-  },
-);
+test('a market buy spends only the cash it arrived with, whatever its own sales bring in', () => {
+  const ex = setup([['3', '50', '2']]);
+  ex.apply(txRequest('3', [order('-1', { limit: '100' }), order('-1', { limit: '100' })]), T0);
+  ex.apply(txRequest('3', [order('1', { type: 'market' })]), T0); // 3
+  // 50 of cash affords 0.5 at 100; the sale to itself brings the 50 back, but the buy stops.
+  assert.deepEqual(ex.orders.get(3)?.status(), {
+    open: 0n,
+    canceled: { shares: P('0.5'), time: T0 },
+    fills: [{ shares: P('0.5'), price: P('100'), time: T0 }],
+  });
+  assert.equal(ex.orders.get(1)?.open, P('0.5'), 'order 1, first in the queue, filled half');
+  assert.equal(ex.orders.get(2)?.open, P('1'), 'order 2 untouched');
+});
