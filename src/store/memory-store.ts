@@ -4,6 +4,7 @@
 import type { ArchivedOrder } from '../engine/archive.js';
 import type {
   AccountRow,
+  AmendmentRow,
   CancelRow,
   ChangeSet,
   ExecutionRow,
@@ -21,6 +22,7 @@ export class MemoryStore implements Store {
   private readonly orders = new Map<number, OrderRow>();
   private readonly executions: ExecutionRow[] = [];
   private readonly cancels: CancelRow[] = [];
+  private readonly amendments: AmendmentRow[] = [];
   private readonly fillsByOrder = new Map<number, ExecutionRow[]>();
   private readonly cancelByOrder = new Map<number, CancelRow>();
   /** Batches committed so far. */
@@ -34,6 +36,7 @@ export class MemoryStore implements Store {
       orders: [...this.orders.values()].sort((a, b) => a.id - b.id),
       executions: [...this.executions],
       cancels: [...this.cancels],
+      amendments: [...this.amendments],
     };
   }
 
@@ -47,6 +50,12 @@ export class MemoryStore implements Store {
       if (order === undefined) throw new Error(`update of unknown order ${u.id}`);
       this.orders.set(u.id, { ...order, open: u.open });
     }
+    for (const r of changes.orderReshapes) {
+      const order = this.orders.get(r.id);
+      if (order === undefined) throw new Error(`update of unknown order ${r.id}`);
+      this.orders.set(r.id, { ...order, ...r });
+    }
+    this.amendments.push(...changes.amendments);
     for (const e of changes.executions) {
       this.executions.push(e);
       for (const id of [e.buyOrderId, e.sellOrderId]) {
