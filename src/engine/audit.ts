@@ -3,7 +3,7 @@
 
 import { CASH_SCALE, SHARE_SCALE, formatDecimal } from '../decimal/fixed.js';
 import type { Exchange } from './exchange.js';
-import { buyReservation, feesOn } from './fees.js';
+import { buyReservation } from './fees.js';
 
 const money = (v: bigint): string => formatDecimal(v, CASH_SCALE);
 const shares = (v: bigint): string => formatDecimal(v, SHARE_SCALE);
@@ -72,9 +72,10 @@ export function auditExchange(exchange: Exchange): AuditReport {
     if (order.open === 0n) continue;
     openOrders++;
     if (order.isBuy) {
-      reservedCash += feesOn(exchange.fees)
-        ? buyReservation(order.open, order.limit, exchange.fees.taker)
-        : order.open * order.limit;
+      reservedCash +=
+        order.terms.type === 'market'
+          ? 0n
+          : buyReservation(order.open, order.limit, order.terms.taker);
     } else {
       const totals = symbols.get(order.sym);
       if (totals !== undefined) totals.reserved += order.open;

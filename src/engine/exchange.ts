@@ -25,7 +25,7 @@ import type {
 } from './changes.js';
 import { exchangeError, type ErrorCode } from './errors.js';
 import type { ExchangeView } from './exchange-view.js';
-import { LIMIT_GTC, Order, type OrderTerms } from './order.js';
+import { LIMIT_GTC, Order, isPlainLimit, type OrderTerms } from './order.js';
 import {
   NO_FEES,
   affordableShares,
@@ -55,6 +55,8 @@ export class Exchange implements ExchangeView {
   readonly fees: FeeSchedule;
   /** Whether executions carry fees (then every fill reports one, even of 0). */
   private readonly feesCharged: boolean;
+  /** The terms every plain limit order accepted now shares (with the fee rates). */
+  private readonly plainTerms: OrderTerms;
   private nextOrderId = 1;
   /** The next place in a price level's queue (OrderRow.priority). */
   private nextPriority = 1;
@@ -81,6 +83,9 @@ export class Exchange implements ExchangeView {
   constructor(readonly options: ExchangeOptions = {}) {
     this.fees = options.fees ?? NO_FEES;
     this.feesCharged = feesOn(this.fees);
+    this.plainTerms = this.feesCharged
+      ? Object.freeze({ ...LIMIT_GTC, maker: this.fees.maker, taker: this.fees.taker })
+      : LIMIT_GTC;
   }
 
   // The read API (ExchangeView).
@@ -211,7 +216,7 @@ export class Exchange implements ExchangeView {
       if (cmd.type === 'market') {
         if (account.cash <= 0n) return this.refuse(cmd, 'INSUFFICIENT_FUNDS');
       } else {
-        const cost = this.reservation(shares, limit);
+        const cost = reservation(shares, limit, this.fees.taker);
         if (account.cash < cost) return this.refuse(cmd, 'INSUFFICIENT_FUNDS');
         account.cash -= cost;
         this.dirtyAccounts.mark(account);
@@ -224,11 +229,16 @@ export class Exchange implements ExchangeView {
       position.shares -= shares;
       this.dirtyPositions.mark(position);
     }
-    const plain =
-      cmd.type === 'limit' && cmd.tif === 'GTC' && cmd.stop === null && cmd.stp === null;
-    const terms: OrderTerms = plain
-      ? LIMIT_GTC
-      : { type: cmd.type, tif: cmd.tif, stop: cmd.stop, stp: cmd.stp };
+    const terms: OrderTerms = isPlainLimit(cmd)
+      ? this.plainTerms
+      : {
+          type: cmd.type,
+          tif: cmd.tif,
+          stop: cmd.stop,
+          stp: cmd.stp,
+          maker: this.fees.maker,
+          taker: this.fees.taker,
+        };
     const order = new Order(this.nextOrderId++, account, cmd.sym, isBuy, shares, limit, now, terms);
     this.orders.add(order);
     this.dirtyOrders.mark(order);
@@ -245,11 +255,6 @@ export class Exchange implements ExchangeView {
     return { kind: 'error', echo: cmd.echo, error: exchangeError(code, detail) };
   }
 
-  /** Cash a buy of `shares` at `limit` holds back while open: its value and taker fee. */
-  private reservation(shares: bigint, limit: bigint): bigint {
-    return this.feesCharged ? buyReservation(shares, limit, this.fees.taker) : shares * limit;
-  }
-
   /**
    * An order arrives at the book (new, amended to a new limit): it matches, rests or is
    * canceled by its time in force; then the stops its trades triggered enter in turn.
@@ -262,9 +267,13 @@ export class Exchange implements ExchangeView {
 
   private submit(book: OrderBook, order: Order, now: number): void {
     const tif = order.terms.tif;
-    if (tif !== 'FOK' || this.canFill(book, order)) this.match(book, order, now);
+    const mayRest =
+      (tif !== 'FOK' || this.canFill(book, order)) &&
+      this.match(book, order, now) &&
+      tif === 'GTC' &&
+      order.terms.type === 'limit';
     if (order.open > 0n) {
-      if (tif === 'GTC' && order.terms.type === 'limit') {
+      if (mayRest) {
         order.priority = this.nextPriority++;
         book.rest(order);
         this.event(book, {
@@ -334,27 +343,39 @@ export class Exchange implements ExchangeView {
     return false;
   }
 
-  /** Fills `incoming` against the best opposite levels while prices cross. */
-  private match(book: OrderBook, incoming: Order, now: number): void {
+  /**
+   * Fills `incoming` against the best opposite levels while prices cross. False when its
+   * self-trade prevention canceled what is left of it.
+   */
+  private match(book: OrderBook, incoming: Order, now: number): boolean {
     const side = book.opposite(incoming);
     const stp = incoming.terms.stp;
     const marketBuy = incoming.isBuy && incoming.terms.type === 'market';
+    // A market buy spends at most the cash its account had when it arrived: what its own
+    // sales or fees bring in meanwhile does not stretch it into ever smaller fills.
+    let budget = marketBuy ? incoming.account.cash : 0n;
     while (incoming.open > 0n) {
       const level = side.best();
-      if (level === undefined || !OrderBook.crosses(incoming, level.price)) return;
+      if (level === undefined || !OrderBook.crosses(incoming, level.price)) return true;
       let resting = level.head;
       while (resting !== null && incoming.open > 0n) {
         const next = resting.next;
         if (stp !== null && resting.account === incoming.account) {
           if (stp !== 'cancel-incoming') this.cancelResting(book, resting, now);
-          if (stp !== 'cancel-resting') return;
+          if (stp !== 'cancel-resting') return false;
           resting = next;
           continue;
         }
-        let shares = minBig(incoming.open, resting.open);
+        const wanted = minBig(incoming.open, resting.open);
+        let shares = wanted;
         if (marketBuy) {
-          shares = minBig(shares, this.affordable(incoming.account.cash, level.price));
-          if (shares === 0n) return;
+          shares = minBig(
+            wanted,
+            affordable(budget, level.price, this.feesCharged ? incoming.terms.taker : 0n),
+          );
+          if (shares === 0n) return true;
+          const value = shares * level.price;
+          budget -= value + (this.feesCharged ? feeOn(value, incoming.terms.taker) : 0n);
         }
         this.execute(book, incoming, resting, shares, level.price, now);
         level.openShares -= shares;
@@ -362,17 +383,12 @@ export class Exchange implements ExchangeView {
           side.remove(resting);
           this.closed.push(resting, this.batch);
         }
+        // The cash ran out within this fill: nothing further is affordable.
+        if (shares < wanted) return true;
         resting = next;
       }
     }
-  }
-
-  private affordable(cash: bigint, price: bigint): bigint {
-    return this.feesCharged
-      ? affordableShares(cash, price, this.fees.taker)
-      : cash <= 0n
-        ? 0n
-        : cash / price;
+    return true;
   }
 
   /** One execution at the resting order's price, both sides settled in this one step. */
@@ -392,8 +408,9 @@ export class Exchange implements ExchangeView {
     let buyFee: bigint | null = null;
     let sellFee: bigint | null = null;
     if (this.feesCharged) {
-      const taker = feeOn(value, this.fees.taker);
-      const maker = feeOn(value, this.fees.maker);
+      // Each side at the rates it was accepted with (an order from before fees pays none).
+      const taker = feeOn(value, incoming.terms.taker);
+      const maker = feeOn(value, resting.terms.maker);
       buyFee = buy === incoming ? taker : maker;
       sellFee = buy === incoming ? maker : taker;
     }
@@ -418,7 +435,7 @@ export class Exchange implements ExchangeView {
     if (buy.terms.type === 'market') {
       buyer.cash -= value + (buyFee ?? 0n);
       this.dirtyAccounts.mark(buyer);
-    } else if (buyFee === null) {
+    } else if (buy.terms.taker === 0n && buyFee === null) {
       // The buyer reserved shares × its limit; it pays shares × price.
       if (buy.limit !== price) {
         buyer.cash += shares * (buy.limit - price);
@@ -426,9 +443,10 @@ export class Exchange implements ExchangeView {
       }
     } else {
       // What the executed shares held back, less what they cost.
+      const rate = buy.terms.taker;
       const released =
-        this.reservation(buy.open + shares, buy.limit) - this.reservation(buy.open, buy.limit);
-      buyer.cash += released - value - buyFee;
+        reservation(buy.open + shares, buy.limit, rate) - reservation(buy.open, buy.limit, rate);
+      buyer.cash += released - value - (buyFee ?? 0n);
       this.dirtyAccounts.mark(buyer);
     }
     sell.account.cash += value - (sellFee ?? 0n);
@@ -480,7 +498,7 @@ export class Exchange implements ExchangeView {
     if (order.isBuy) {
       // A market buy holds nothing back.
       if (order.terms.type === 'limit') {
-        account.cash += this.reservation(shares, order.limit);
+        account.cash += reservation(shares, order.limit, order.terms.taker);
         this.dirtyAccounts.mark(account);
       }
     } else {
@@ -584,7 +602,8 @@ export class Exchange implements ExchangeView {
       return { ...amended, open: order.open, limit: order.limit };
     }
     if (order.isBuy) {
-      const more = this.reservation(open, limit) - this.reservation(order.open, order.limit);
+      const rate = order.terms.taker;
+      const more = reservation(open, limit, rate) - reservation(order.open, order.limit, rate);
       if (more > account.cash) return refuse('INSUFFICIENT_FUNDS');
       account.cash -= more;
       this.dirtyAccounts.mark(account);
@@ -748,7 +767,7 @@ export class Exchange implements ExchangeView {
         unbuilt.add(row.id);
         continue;
       }
-      const order = orderFromRow(row, account);
+      const order = orderFromRow(row, account, exchange.plainTerms);
       byId.add(order);
       exchange.nextOrderId = Math.max(exchange.nextOrderId, order.id + 1);
       exchange.nextPriority = Math.max(exchange.nextPriority, order.priority + 1);
@@ -808,14 +827,34 @@ function orderRow(o: Order): OrderRow {
     stp: o.terms.stp,
     triggeredAt: o.triggeredAt,
     priority: o.priority,
+    makerFee: o.terms.maker,
+    takerFee: o.terms.taker,
   };
 }
 
-function orderFromRow(row: OrderRow, account: Account): Order {
-  const plain = row.type === 'limit' && row.tif === 'GTC' && row.stop === null && row.stp === null;
-  const terms: OrderTerms = plain
-    ? LIMIT_GTC
-    : { type: row.type, tif: row.tif, stop: row.stop, stp: row.stp };
+/** Cash a buy of `shares` at `limit` holds back while open: its value and taker fee. */
+function reservation(shares: bigint, limit: bigint, takerRate: bigint): bigint {
+  return takerRate === 0n ? shares * limit : buyReservation(shares, limit, takerRate);
+}
+
+/** The most shares a market buy can pay for at `price`, its taker fee included. */
+function affordable(cash: bigint, price: bigint, takerRate: bigint): bigint {
+  if (cash <= 0n) return 0n;
+  return takerRate === 0n ? cash / price : affordableShares(cash, price, takerRate);
+}
+
+function orderFromRow(row: OrderRow, account: Account, plainTerms: OrderTerms): Order {
+  const terms: OrderTerms =
+    isPlainLimit(row) && row.makerFee === plainTerms.maker && row.takerFee === plainTerms.taker
+      ? plainTerms
+      : {
+          type: row.type,
+          tif: row.tif,
+          stop: row.stop,
+          stp: row.stp,
+          maker: row.makerFee,
+          taker: row.takerFee,
+        };
   const order = new Order(
     row.id,
     account,

@@ -18,7 +18,6 @@ import type {
   InvalidChild,
   OrderType,
   PlaceOrder,
-  QueryOrder,
   SelfTradePrevention,
   TimeInForce,
 } from './commands.js';
@@ -132,12 +131,13 @@ export function validateOrder(
   if (stpText !== undefined) echo.push(['stp', stpText]);
 
   const type = typeText === undefined ? 'limit' : oneOf(ORDER_TYPES, typeText);
-  const market = type === 'market';
-  if (sym === undefined || amount === undefined || (limit === undefined && !market)) {
-    return missing(echo, market ? { sym, amount } : { sym, amount, limit });
+  if (sym === undefined || amount === undefined) {
+    return missing(echo, type === 'market' ? { sym, amount } : { sym, amount, limit });
   }
-  if (!isSymbol(sym)) return invalid(echo, 'INVALID_SYMBOL', `sym="${sym}"`);
   if (type === undefined) return invalid(echo, 'INVALID_ORDER_TYPE', `type="${typeText}"`);
+  const market = type === 'market';
+  if (limit === undefined && !market) return missing(echo, { limit });
+  if (!isSymbol(sym)) return invalid(echo, 'INVALID_SYMBOL', `sym="${sym}"`);
   const tif = tifText === undefined ? (market ? 'IOC' : 'GTC') : oneOf(TIME_IN_FORCE, tifText);
   if (tif === undefined) return invalid(echo, 'INVALID_TIF', `tif="${tifText}"`);
   const stp = stpText === undefined ? null : oneOf(SELF_TRADE_PREVENTION, stpText);

@@ -88,6 +88,8 @@ const PLAIN_ORDER = {
   stp: null,
   triggeredAt: null,
   priority: 0,
+  makerFee: 0n,
+  takerFee: 0n,
 } as const;
 const NO_FEES_CHARGED = { buyFee: null, sellFee: null } as const;
 
