@@ -146,12 +146,15 @@ export function tradeView(e: ExecutionRow): TradeView {
   };
 }
 
+/** What the view shows of an order's terms (not the fee rates it was accepted with). */
+type ShownTerms = Pick<OrderTerms, 'type' | 'tif' | 'stop' | 'stp'>;
+
 /** An order's view from its facts, wherever they came from (memory or the store). */
 function viewOf(
   id: number,
   account: string,
   o: Pick<ArchivedOrder, 'sym' | 'isBuy' | 'shares' | 'limit' | 'time'>,
-  terms: OrderTerms,
+  terms: ShownTerms,
   status: OrderStatus,
 ): OrderView {
   return {
@@ -191,14 +194,14 @@ export function orderView(order: Order): OrderView {
   return viewOf(order.id, order.account.id, order, order.terms, order.status());
 }
 
-const MARKET_TERMS: OrderTerms = { type: 'market', tif: 'IOC', stop: null, stp: null };
+const MARKET_TERMS: ShownTerms = { type: 'market', tif: 'IOC', stop: null, stp: null };
 
 /**
  * An archived order's terms. ArchivedOrder does not carry them yet (the store's order rows
  * do): until it does, a limit of 0, which only a market order has, and a market order's one
  * time in force are exact; any other order is shown as a plain limit order.
  */
-function archivedTerms(order: ArchivedOrder & { readonly terms?: OrderTerms }): OrderTerms {
+function archivedTerms(order: ArchivedOrder & { readonly terms?: ShownTerms }): ShownTerms {
   return order.terms ?? (order.limit === 0n ? MARKET_TERMS : LIMIT_GTC);
 }
 

@@ -121,6 +121,8 @@ describe('JSON API', () => {
       asks: [{ price: '10.5', shares: '150', orders: 2 }],
       bidLevels: 0,
       askLevels: 2,
+      // The book's three events so far: the three orders that rested.
+      seq: 3,
     });
   });
 
