@@ -221,7 +221,8 @@ export const AccountView = Type.Object({
   balance: Type.String({ ...Decimal, description: 'Cash free to spend.' }),
   reservedCash: Type.String({
     ...Decimal,
-    description: 'Cash set aside by open buy orders (open shares × limit).',
+    description:
+      'Cash set aside by open buy orders (open shares × limit, plus the taker fee when fees are on).',
   }),
   positions: Type.Array(PositionView),
   openOrders: Type.Array(OrderView, { description: 'Open orders, oldest first.' }),

@@ -5,6 +5,7 @@ import { CASH_SCALE, PRICE_SCALE, SHARE_SCALE, formatDecimal } from '../decimal/
 import type { Account } from '../engine/account.js';
 import type { ArchivedOrder } from '../engine/archive.js';
 import type { ExecutionRow } from '../engine/changes.js';
+import { buyReservation } from '../engine/fees.js';
 import type { OrderStatus } from '../engine/commands.js';
 import type { ExchangeView } from '../engine/exchange-view.js';
 import type { OrderBook } from '../engine/order-book.js';
@@ -215,7 +216,9 @@ export function accountView(account: Account): AccountView {
   const reservedShares = new Map<string, bigint>();
   const openOrders: OrderView[] = [];
   for (const order of account.restingOrders()) {
-    if (order.isBuy) reservedCash += order.open * order.limit;
+    // Each buy holds back its open value plus the taker fee at the rate it was accepted with
+    // (waiting stops included: they reserve when placed).
+    if (order.isBuy) reservedCash += buyReservation(order.open, order.limit, order.terms.taker);
     else reservedShares.set(order.sym, (reservedShares.get(order.sym) ?? 0n) + order.open);
     openOrders.push(orderView(order));
   }

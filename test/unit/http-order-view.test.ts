@@ -1,12 +1,13 @@
 // The JSON API's order view of the engine's orders: fees per fill when fees are on (and no
-// fee field when they are off), a market order's null limit, a waiting stop.
+// fee field when they are off), a market order's null limit, a waiting stop; and an account's
+// reserved cash, the taker fee included.
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Exchange } from '../../src/engine/exchange.js';
 import type { TransactionChild } from '../../src/engine/commands.js';
 import { validateCreateAccount, validateGrant, validateOrder } from '../../src/engine/validate.js';
-import { orderView } from '../../src/http/views.js';
+import { accountView, orderView } from '../../src/http/views.js';
 
 const NOW = 1_700_000_000;
 
@@ -43,6 +44,9 @@ test('with fees on, each fill carries the fee this order paid on it', () => {
   // 40 × 10 = 400 traded: the resting seller pays 0.1% (0.4), the incoming buyer 0.2% (0.8).
   assert.deepEqual(maker.fills, [{ shares: '40', price: '10', time: NOW, fee: '0.4' }]);
   assert.deepEqual(taker.fills, [{ shares: '40', price: '10', time: NOW, fee: '0.8' }]);
+  // A resting buy holds back its value and its taker fee: 10 × 9 = 90, plus 0.18.
+  transact(engine, '2', order('SPY', '10', '9'));
+  assert.equal(accountView(engine.account('2')!).reservedCash, '90.18');
 });
 
 test('with fees off, fills have no fee field; market and stop terms are shown', () => {
