@@ -489,6 +489,36 @@ describe('the extensions through the JSON API: order terms and PATCH', () => {
   });
 });
 
+test('with fees on, each fill shows the fee its order paid, and a buy reserves its taker fee', async () => {
+  const { server, base } = await startWithHttp({
+    // 0.1% maker, 0.2% taker, credited to account 9.
+    fees: { maker: 100_000n, taker: 200_000n, account: '9' },
+  });
+  after(() => server.stop());
+  await classicRequest(server.port, SETUP);
+  await classicRequest(
+    server.port,
+    '<transactions id="1"><order sym="SPY" amount="-100" limit="10"/></transactions>',
+  );
+  const buy = await call(base, '/api/accounts/2/orders', {
+    method: 'POST',
+    json: { symbol: 'SPY', amount: '40', limit: '10' },
+  });
+  // 40 × 10 = 400 traded: the incoming buyer pays 0.2% (0.8), the resting seller 0.1% (0.4).
+  assert.deepEqual(buy.body.fills, [{ shares: '40', price: '10', time: NOW, fee: '0.8' }]);
+  const sell = (await call(base, '/api/orders/1')).body as OrderView;
+  assert.deepEqual(sell.fills, [{ shares: '40', price: '10', time: NOW, fee: '0.4' }]);
+  await call(base, '/api/accounts/2/orders', {
+    method: 'POST',
+    json: { symbol: 'SPY', amount: '10', limit: '9' },
+  });
+  const buyer = (await call(base, '/api/accounts/2')).body as AccountView;
+  // 5000 − 400.8 paid − 90.18 reserved (10 × 9 and its 0.2%).
+  assert.deepEqual([buyer.balance, buyer.reservedCash], ['4509.02', '90.18']);
+  assert.equal(((await call(base, '/api/accounts/9')).body as AccountView).balance, '1.2');
+  assert.deepEqual(auditExchange(server.engine).problems, []);
+});
+
 test('requests that cannot be parsed are refused; the engine’s process stays up', async () => {
   const { server, base } = await startWithHttp();
   after(() => server.stop());
@@ -896,6 +926,29 @@ describe('the contract: fastify’s refusals in our codes, and the OpenAPI docum
       () => call(base, '/api/orders/x', { method: 'DELETE', headers: auth }),
       400,
       'INVALID_ORDER_ID',
+    ],
+    [
+      'patch /api/orders/{orderId}',
+      () => call(base, '/api/orders/x', { method: 'PATCH', headers: auth, json: {} }),
+      400,
+      'INVALID_ORDER_ID',
+    ],
+    [
+      'patch /api/orders/{orderId}',
+      () =>
+        call(base, '/api/orders/1', {
+          method: 'PATCH',
+          body: '[]',
+          headers: { ...auth, 'content-type': 'application/json' },
+        }),
+      400,
+      'INVALID_JSON',
+    ],
+    [
+      'patch /api/orders/{orderId}',
+      () => call(base, '/api/orders/1', { method: 'PATCH', json: { amount: '1' } }),
+      401,
+      'UNAUTHORIZED',
     ],
     [
       'get /api/symbols/{symbol}/book',
