@@ -77,6 +77,8 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   // 4. The extensions (docs/extensions.md): order terms, stop triggers, queue priority, fees,
   // the book's market-data sequence and the amend journal. Orders from before it were all
   // plain GTC limit orders, and their arrival order was their queue order: priority = id.
+  // The writer always gives a priority; the default (as in SQLite, where a new NOT NULL
+  // column needs one) keeps rows inserted by hand, as the benchmarks seed books, valid.
   // Like the other journal tables (migration 2), amendments enforce no foreign key.
   `
   ALTER TABLE orders
@@ -85,9 +87,8 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
     ADD COLUMN stop_price numeric,
     ADD COLUMN stp text CHECK (stp IN ('cancel-resting', 'cancel-incoming', 'cancel-both')),
     ADD COLUMN triggered_at bigint,
-    ADD COLUMN priority bigint;
+    ADD COLUMN priority bigint NOT NULL DEFAULT 0;
   UPDATE orders SET priority = id;
-  ALTER TABLE orders ALTER COLUMN priority SET NOT NULL;
 
   -- Fees paid by each side; NULL when fees were off.
   ALTER TABLE executions
