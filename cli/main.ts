@@ -10,6 +10,7 @@ import {
   parseAddressList,
   parseCount,
   parsePort,
+  parseFeeRate,
   parsePositiveInt,
 } from './parsers.js';
 import { DEFAULT_MAX_REQUEST_BYTES } from '../src/protocol/framing.js';
@@ -103,6 +104,17 @@ function withEngineOptions(command: Command): Command {
       parsePositiveInt,
       DEFAULT_MAX_PENDING,
     )
+    .option(
+      '--maker-fee <rate>',
+      'fee the resting side of each execution pays, as a fraction of the traded value (e.g. 0.001; default none)',
+      parseFeeRate,
+    )
+    .option(
+      '--taker-fee <rate>',
+      'fee the incoming side of each execution pays, as a fraction of the traded value; at least the maker fee',
+      parseFeeRate,
+    )
+    .option('--fee-account <id>', 'account the fees are credited to (created if missing)')
     .option(
       '--standby',
       'PostgreSQL only: if another engine leads the database, wait (listening on no port) and take over when it dies, instead of refusing to start',

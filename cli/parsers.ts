@@ -1,6 +1,8 @@
 // Option parsers shared by the `exchange` subcommands: clear messages for bad values.
 
 import { InvalidArgumentError } from 'commander';
+import { parseDecimal } from '../src/decimal/fixed.js';
+import { FEE_SCALE } from '../src/engine/fees.js';
 
 // Commander turns a parser's null into '', so "off" stays a string until serve() reads it.
 export function parsePort(value: string): number | 'off' {
@@ -41,4 +43,15 @@ export function parseAddress(value: string): { host: string; port: number } {
 /** HOST:PORT[,HOST:PORT...]: the engines a gateway may link to. */
 export function parseAddressList(value: string): { host: string; port: number }[] {
   return value.split(',').map((part) => parseAddress(part.trim()));
+}
+
+/** A fee rate: a plain decimal fraction of the traded value, 0 up to (not including) 1. */
+export function parseFeeRate(value: string): bigint {
+  const parsed = parseDecimal(value, FEE_SCALE, 1);
+  if (!parsed.ok || parsed.value < 0n || parsed.value >= 10n ** BigInt(FEE_SCALE)) {
+    throw new InvalidArgumentError(
+      `expected a fraction of the traded value from 0 up to 1, with at most ${FEE_SCALE} fractional digits, e.g. 0.001`,
+    );
+  }
+  return parsed.value;
 }

@@ -2,6 +2,7 @@
 // a standby), and when deposed, close the ports and wait again. What serves beside it
 // (gateway processes) lives and dies with its leadership.
 
+import { NO_FEES, feeScheduleProblem, feesOn, type FeeSchedule } from '../engine/fees.js';
 import cluster from 'node:cluster';
 import type { Logger } from 'pino';
 import { MetricsHub } from '../metrics/metrics-hub.js';
@@ -26,6 +27,22 @@ export interface EngineOptions {
   logLevel: string;
   /** Wait for leadership of a shared (PostgreSQL) store instead of refusing to start. */
   standby: boolean;
+  /** Fee rates at FEE_SCALE (0: none) and the account fees go to. */
+  makerFee?: bigint;
+  takerFee?: bigint;
+  feeAccount?: string;
+}
+
+/** The fee schedule the options give, or why they cannot be used. */
+export function feeSchedule(opts: EngineOptions): FeeSchedule {
+  const fees = {
+    maker: opts.makerFee ?? 0n,
+    taker: opts.takerFee ?? 0n,
+    account: opts.feeAccount ?? '',
+  };
+  const problem = feeScheduleProblem(fees);
+  if (problem !== null) throw new Error(`${problem} (--maker-fee, --taker-fee, --fee-account)`);
+  return feesOn(fees) ? fees : NO_FEES;
 }
 
 /** One incarnation of the engine: it leads the store, or as a standby waits to lead it. */
@@ -36,6 +53,7 @@ async function startEngine(
   mode: LeadershipMode,
 ): Promise<RunningExchange> {
   if (opts.apiToken === '') throw new Error('--api-token must not be empty');
+  const fees = feeSchedule(opts);
   const store = openStore(opts.db, {
     sync: opts.sync,
     mode,
@@ -54,6 +72,7 @@ async function startEngine(
     log,
     historyCache: opts.historyCache,
     maxPending: opts.maxPending,
+    fees,
     onStoreFailure: () => process.exit(1),
     port: null,
     framedPort: null,

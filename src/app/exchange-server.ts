@@ -2,6 +2,7 @@
 // then the front ends (client listeners, gateway link, HTTP side). `stop` is the graceful
 // path: stop accepting, answer and commit what was read, close.
 
+import type { FeeSchedule } from '../engine/fees.js';
 import type { Logger } from 'pino';
 import type { Request, Result } from '../engine/commands.js';
 import { Exchange } from '../engine/exchange.js';
@@ -25,6 +26,8 @@ export interface ExchangeServerOptions extends ListenerOptions {
   readonly historyCache?: number;
   /** Requests waiting to be durable beyond which new ones get OVERLOADED. */
   readonly maxPending?: number;
+  /** Maker and taker fees; none when absent. */
+  readonly fees?: FeeSchedule;
   /** Seconds since the epoch; injectable for tests. */
   readonly clock?: () => number;
   /** Called if the store fails: the process should exit (the engine is ahead of the store). */
@@ -60,9 +63,9 @@ export interface RunningExchange {
 const wallClock = (): number => Math.floor(Date.now() / 1000);
 
 /** The engine as the store holds it. The snapshot is not kept: as large as the book again. */
-async function loadEngine(store: Store, log: Logger): Promise<Exchange> {
+async function loadEngine(store: Store, log: Logger, fees?: FeeSchedule): Promise<Exchange> {
   const started = Date.now();
-  const engine = Exchange.restore(await store.load());
+  const engine = Exchange.restore(await store.load(), { fees });
   log.info(
     {
       store: store.description,
@@ -80,7 +83,7 @@ export async function startExchangeServer(
   options: ExchangeServerOptions,
 ): Promise<RunningExchange> {
   const { store, log } = options;
-  const engine = await loadEngine(store, log);
+  const engine = await loadEngine(store, log, options.fees);
   const market = new MarketFeed();
   // The tape starts from the newest trades in the store, before any new one can arrive: a
   // restart keeps the recent past, in order.

@@ -41,6 +41,14 @@ export function notOpenError(canceled: boolean): ExchangeError {
   );
 }
 
+/** The refusal for amending an order with nothing open. */
+export function notAmendableError(canceled: boolean): ExchangeError {
+  return exchangeError(
+    'NOTHING_TO_AMEND',
+    canceled ? 'it was already canceled' : 'it is fully executed',
+  );
+}
+
 function error(echo: Echo, e: ExchangeError): Result {
   return { kind: 'error', echo, error: e };
 }
@@ -59,7 +67,9 @@ export function answerArchived(request: ArchivedRequest, order: ArchivedOrder | 
   if (request.op === 'query') return { kind: 'status', echo: request.echo, status: order.status };
   if (order.account !== request.account)
     return error(request.echo, exchangeError('NOT_ORDER_OWNER'));
-  // Only closed orders are archived: there is nothing open to amend or cancel.
-  if (request.op === 'amend') return error(request.echo, exchangeError('NOTHING_TO_AMEND'));
-  return error(request.echo, notOpenError(order.status.canceled !== null));
+  const canceled = order.status.canceled !== null;
+  return error(
+    request.echo,
+    request.op === 'amend' ? notAmendableError(canceled) : notOpenError(canceled),
+  );
 }

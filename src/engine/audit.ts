@@ -3,6 +3,7 @@
 
 import { CASH_SCALE, SHARE_SCALE, formatDecimal } from '../decimal/fixed.js';
 import type { Exchange } from './exchange.js';
+import { buyReservation } from './fees.js';
 
 const money = (v: bigint): string => formatDecimal(v, CASH_SCALE);
 const shares = (v: bigint): string => formatDecimal(v, SHARE_SCALE);
@@ -53,18 +54,29 @@ export function auditExchange(exchange: Exchange): AuditReport {
     let executed = 0n;
     for (const fill of order.fills) executed += fill.shares;
     const canceled = order.canceled?.shares ?? 0n;
-    if (order.open < 0n || order.open + executed + canceled !== order.shares) {
+    // Amends may take shares away (they are in no record of their own), never add them.
+    const accounted = order.open + executed + canceled;
+    if (
+      order.open < 0n ||
+      (order.amendments === null ? accounted !== order.shares : accounted > order.shares)
+    ) {
       problems.push(`order ${order.id}: open + executed + canceled is not its size`);
     }
     if (order.canceled !== null && order.open !== 0n)
       problems.push(`order ${order.id} is canceled but open`);
-    if (order.open > 0n !== (order.level !== null)) {
+    if ((order.open > 0n && !order.waiting) !== (order.level !== null)) {
       problems.push(`order ${order.id}: resting on the book iff it has open shares, broken`);
     }
+    if (order.waiting && order.open === 0n)
+      problems.push(`order ${order.id} waits for its stop with nothing open`);
     if (order.open === 0n) continue;
     openOrders++;
-    if (order.isBuy) reservedCash += order.open * order.limit;
-    else {
+    if (order.isBuy) {
+      reservedCash +=
+        order.terms.type === 'market'
+          ? 0n
+          : buyReservation(order.open, order.limit, order.terms.taker);
+    } else {
       const totals = symbols.get(order.sym);
       if (totals !== undefined) totals.reserved += order.open;
     }
@@ -73,13 +85,10 @@ export function auditExchange(exchange: Exchange): AuditReport {
   // Each account's list of resting orders holds exactly its orders that rest, oldest first.
   let listed = 0;
   for (const account of exchange.accounts.values()) {
-    let previous = 0;
     for (const order of account.restingOrders()) {
       listed++;
-      if (order.account !== account || order.level === null)
+      if (order.account !== account || (order.level === null && !order.waiting))
         problems.push(`order ${order.id} is listed as resting for account ${account.id}`);
-      if (order.id <= previous) problems.push(`account ${account.id}: resting list out of order`);
-      previous = order.id;
     }
   }
   if (listed !== openOrders)
@@ -101,7 +110,7 @@ export function auditExchange(exchange: Exchange): AuditReport {
     const ask = book.asks.best();
     if (bid !== undefined && ask !== undefined && bid.price >= ask.price)
       problems.push(`${sym}: book is crossed`);
-    if (book.bids.orderCount + book.asks.orderCount > openOrders)
+    if (book.bids.orderCount + book.asks.orderCount + book.stops.size > openOrders)
       problems.push(`${sym}: book holds closed orders`);
   }
   return { cash, reservedCash, deposited, openOrders, symbols, problems };

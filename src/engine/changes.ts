@@ -51,6 +51,9 @@ export interface OrderRow {
    * (again after an amend of its limit or a trigger); 0 for an order that never rested.
    */
   readonly priority: number;
+  /** Fee rates (FEE_SCALE) the order was accepted with: it pays these (0: none). */
+  readonly makerFee: bigint;
+  readonly takerFee: bigint;
 }
 
 /** An order's open shares after executions: the common update. */

@@ -2,9 +2,11 @@
 // I/O and reads no clock: `apply(request, now)` is a pure step on this state, so the same
 // requests with the same times always give the same results and the same changes.
 
-import { minBig } from '../decimal/fixed.js';
+import { SHARE_SCALE, formatDecimal, minBig } from '../decimal/fixed.js';
 import { Account, Position } from './account.js';
+import type { BookEvent } from './book-events.js';
 import type {
+  AmendOrder,
   CancelOrder,
   CreateChild,
   PlaceOrder,
@@ -13,22 +15,55 @@ import type {
   Result,
   TransactionChild,
 } from './commands.js';
-import type { ChangeSet, ExecutionRow, CancelRow, Snapshot } from './changes.js';
+import type {
+  AmendmentRow,
+  CancelRow,
+  ChangeSet,
+  ExecutionRow,
+  OrderRow,
+  Snapshot,
+} from './changes.js';
 import { exchangeError, type ErrorCode } from './errors.js';
 import type { ExchangeView } from './exchange-view.js';
-import { Order } from './order.js';
+import { LIMIT_GTC, Order, isPlainLimit, type OrderTerms } from './order.js';
+import {
+  NO_FEES,
+  affordableShares,
+  buyReservation,
+  feeOn,
+  feesOn,
+  type FeeSchedule,
+} from './fees.js';
 import { OrderBook } from './order-book.js';
 import { OrderIndex } from './order-index.js';
 import { DirtyList } from './dirty-list.js';
 import { ClosedOrders } from './closed-orders.js';
-import { notOpenError } from './archive.js';
+import { notAmendableError, notOpenError } from './archive.js';
 import { referenceCheck } from './snapshot-references.js';
+
+const formatShares = (v: bigint): string => formatDecimal(v, SHARE_SCALE);
+
+export interface ExchangeOptions {
+  /** Maker and taker fees; none by default. */
+  readonly fees?: FeeSchedule;
+}
 
 export class Exchange implements ExchangeView {
   readonly accounts = new Map<string, Account>();
   readonly books = new Map<string, OrderBook>();
   readonly orders = new OrderIndex();
+  readonly fees: FeeSchedule;
+  /** Whether executions carry fees (then every fill reports one, even of 0). */
+  private readonly feesCharged: boolean;
+  /** The terms every plain limit order accepted now shares (with the fee rates). */
+  private readonly plainTerms: OrderTerms;
   private nextOrderId = 1;
+  /** The next place in a price level's queue (OrderRow.priority). */
+  private nextPriority = 1;
+  // The trades of the order entering the book now: whether any, and their price range.
+  private traded = false;
+  private tradeLow = 0n;
+  private tradeHigh = 0n;
 
   // Changes since the last takeChanges(), tracked as the objects that moved; their values
   // are copied out when the batch closes.
@@ -38,10 +73,20 @@ export class Exchange implements ExchangeView {
   private readonly dirtyBooks = new DirtyList<OrderBook>();
   private executions: ExecutionRow[] = [];
   private cancels: CancelRow[] = [];
+  private amendmentRows: AmendmentRow[] = [];
+  private events: BookEvent[] = [];
   /** Number of the batch being built; takeChanges() closes it. */
   private batch = 1;
   /** Closed orders (fully executed or canceled) in closing order, for eviction. */
   private readonly closed = new ClosedOrders();
+
+  constructor(readonly options: ExchangeOptions = {}) {
+    this.fees = options.fees ?? NO_FEES;
+    this.feesCharged = feesOn(this.fees);
+    this.plainTerms = this.feesCharged
+      ? Object.freeze({ ...LIMIT_GTC, maker: this.fees.maker, taker: this.fees.taker })
+      : LIMIT_GTC;
+  }
 
   // The read API (ExchangeView).
   account(id: string): Account | undefined {
@@ -155,6 +200,8 @@ export class Exchange implements ExchangeView {
         return this.query(child);
       case 'cancel':
         return this.cancel(account, child, now);
+      case 'amend':
+        return this.amend(account, child, now);
     }
   }
 
@@ -163,11 +210,17 @@ export class Exchange implements ExchangeView {
     if (book === undefined) return this.refuse(cmd, 'SYMBOL_NOT_FOUND', `sym="${cmd.sym}"`);
     const isBuy = cmd.amount > 0n;
     const shares = isBuy ? cmd.amount : -cmd.amount;
+    const limit = cmd.limit ?? 0n;
     if (isBuy) {
-      const cost = shares * cmd.limit;
-      if (account.cash < cost) return this.refuse(cmd, 'INSUFFICIENT_FUNDS');
-      account.cash -= cost;
-      this.dirtyAccounts.mark(account);
+      // A market buy reserves nothing: it pays each execution as it goes, up to its cash.
+      if (cmd.type === 'market') {
+        if (account.cash <= 0n) return this.refuse(cmd, 'INSUFFICIENT_FUNDS');
+      } else {
+        const cost = reservation(shares, limit, this.fees.taker);
+        if (account.cash < cost) return this.refuse(cmd, 'INSUFFICIENT_FUNDS');
+        account.cash -= cost;
+        this.dirtyAccounts.mark(account);
+      }
     } else {
       const position = account.positions.get(cmd.sym);
       if (position === undefined || position.shares < shares) {
@@ -176,12 +229,25 @@ export class Exchange implements ExchangeView {
       position.shares -= shares;
       this.dirtyPositions.mark(position);
     }
-    const order = new Order(this.nextOrderId++, account, cmd.sym, isBuy, shares, cmd.limit, now);
+    const terms: OrderTerms = isPlainLimit(cmd)
+      ? this.plainTerms
+      : {
+          type: cmd.type,
+          tif: cmd.tif,
+          stop: cmd.stop,
+          stp: cmd.stp,
+          maker: this.fees.maker,
+          taker: this.fees.taker,
+        };
+    const order = new Order(this.nextOrderId++, account, cmd.sym, isBuy, shares, limit, now, terms);
     this.orders.add(order);
     this.dirtyOrders.mark(order);
-    this.match(book, order, now);
-    if (order.open > 0n) book.rest(order);
-    else this.closed.push(order, this.batch);
+    if (cmd.stop === null) this.enter(book, order, now);
+    else {
+      order.waiting = true;
+      book.stops.add(order);
+      account.addResting(order);
+    }
     return { kind: 'opened', echo: cmd.echo, orderId: order.id };
   }
 
@@ -189,29 +255,145 @@ export class Exchange implements ExchangeView {
     return { kind: 'error', echo: cmd.echo, error: exchangeError(code, detail) };
   }
 
-  /** Fills `incoming` against the best opposite levels while prices cross. */
-  private match(book: OrderBook, incoming: Order, now: number): void {
+  /**
+   * An order arrives at the book (new, amended to a new limit): it matches, rests or is
+   * canceled by its time in force; then the stops its trades triggered enter in turn.
+   */
+  private enter(book: OrderBook, order: Order, now: number): void {
+    this.traded = false;
+    this.submit(book, order, now);
+    if (this.traded && book.stops.size > 0) this.triggerStops(book, now);
+  }
+
+  private submit(book: OrderBook, order: Order, now: number): void {
+    const tif = order.terms.tif;
+    const mayRest =
+      (tif !== 'FOK' || this.canFill(book, order)) &&
+      this.match(book, order, now) &&
+      tif === 'GTC' &&
+      order.terms.type === 'limit';
+    if (order.open > 0n) {
+      if (mayRest) {
+        order.priority = this.nextPriority++;
+        book.rest(order);
+        this.event(book, {
+          type: 'opened',
+          sym: book.sym,
+          seq: 0,
+          time: now,
+          orderId: order.id,
+          side: order.isBuy ? 'buy' : 'sell',
+          price: order.limit,
+          shares: order.open,
+        });
+        return;
+      }
+      this.cancelOpen(order, now);
+    }
+    this.closed.push(order, this.batch);
+  }
+
+  /**
+   * Stops triggered by the trades of the order that just entered, in id order; each enters
+   * in turn, and the stops its own trades trigger queue behind them.
+   */
+  private triggerStops(book: OrderBook, now: number): void {
+    const queue = book.stops.takeTriggered(this.tradeLow, this.tradeHigh);
+    for (let i = 0; i < queue.length; i++) {
+      const stop = queue[i]!;
+      stop.waiting = false;
+      stop.triggeredAt = now;
+      stop.reshaped = true;
+      stop.account.removeResting(stop);
+      this.dirtyOrders.mark(stop);
+      this.event(book, {
+        type: 'triggered',
+        sym: book.sym,
+        seq: 0,
+        time: now,
+        orderId: stop.id,
+        side: stop.isBuy ? 'buy' : 'sell',
+        stop: stop.terms.stop!,
+      });
+      this.traded = false;
+      this.submit(book, stop, now);
+      if (this.traded) queue.push(...book.stops.takeTriggered(this.tradeLow, this.tradeHigh));
+    }
+  }
+
+  /**
+   * Whether a fill-or-kill order would execute in full now: the crossing shares in priority
+   * order, counted as matching would take them (its own orders skipped or ending the count,
+   * as its self-trade prevention says).
+   */
+  private canFill(book: OrderBook, order: Order): boolean {
+    let needed = order.open;
+    const stp = order.terms.stp;
+    for (const level of book.opposite(order).bestFirst()) {
+      if (!OrderBook.crosses(order, level.price)) return false;
+      for (let resting = level.head; resting !== null; resting = resting.next) {
+        if (stp !== null && resting.account === order.account) {
+          if (stp === 'cancel-resting') continue;
+          return false;
+        }
+        needed -= resting.open;
+        if (needed <= 0n) return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Fills `incoming` against the best opposite levels while prices cross. False when its
+   * self-trade prevention canceled what is left of it.
+   */
+  private match(book: OrderBook, incoming: Order, now: number): boolean {
     const side = book.opposite(incoming);
+    const stp = incoming.terms.stp;
+    const marketBuy = incoming.isBuy && incoming.terms.type === 'market';
+    // A market buy spends at most the cash its account had when it arrived: what its own
+    // sales or fees bring in meanwhile does not stretch it into ever smaller fills.
+    let budget = marketBuy ? incoming.account.cash : 0n;
     while (incoming.open > 0n) {
       const level = side.best();
-      if (level === undefined || !OrderBook.crosses(incoming, level.price)) return;
+      if (level === undefined || !OrderBook.crosses(incoming, level.price)) return true;
       let resting = level.head;
       while (resting !== null && incoming.open > 0n) {
         const next = resting.next;
-        const shares = minBig(incoming.open, resting.open);
-        this.execute(incoming, resting, shares, level.price, now);
+        if (stp !== null && resting.account === incoming.account) {
+          if (stp !== 'cancel-incoming') this.cancelResting(book, resting, now);
+          if (stp !== 'cancel-resting') return false;
+          resting = next;
+          continue;
+        }
+        const wanted = minBig(incoming.open, resting.open);
+        let shares = wanted;
+        if (marketBuy) {
+          shares = minBig(
+            wanted,
+            affordable(budget, level.price, this.feesCharged ? incoming.terms.taker : 0n),
+          );
+          if (shares === 0n) return true;
+          const value = shares * level.price;
+          budget -= value + (this.feesCharged ? feeOn(value, incoming.terms.taker) : 0n);
+        }
+        this.execute(book, incoming, resting, shares, level.price, now);
         level.openShares -= shares;
         if (resting.open === 0n) {
           side.remove(resting);
           this.closed.push(resting, this.batch);
         }
+        // The cash ran out within this fill: nothing further is affordable.
+        if (shares < wanted) return true;
         resting = next;
       }
     }
+    return true;
   }
 
   /** One execution at the resting order's price, both sides settled in this one step. */
   private execute(
+    book: OrderBook,
     incoming: Order,
     resting: Order,
     shares: bigint,
@@ -222,6 +404,16 @@ export class Exchange implements ExchangeView {
     const sell = incoming.isBuy ? resting : incoming;
     buy.open -= shares;
     sell.open -= shares;
+    const value = shares * price;
+    let buyFee: bigint | null = null;
+    let sellFee: bigint | null = null;
+    if (this.feesCharged) {
+      // Each side at the rates it was accepted with (an order from before fees pays none).
+      const taker = feeOn(value, incoming.terms.taker);
+      const maker = feeOn(value, resting.terms.maker);
+      buyFee = buy === incoming ? taker : maker;
+      sellFee = buy === incoming ? maker : taker;
+    }
     // One object is both orders' fill and the execution row the store writes.
     const execution: ExecutionRow = {
       sym: buy.sym,
@@ -230,6 +422,8 @@ export class Exchange implements ExchangeView {
       shares,
       price,
       time: now,
+      buyFee,
+      sellFee,
     };
     buy.addFill(execution);
     sell.addFill(execution);
@@ -238,16 +432,102 @@ export class Exchange implements ExchangeView {
     const position = this.position(buyer, buy.sym);
     position.shares += shares;
     this.dirtyPositions.mark(position);
-    // The buyer reserved shares × its limit; it pays shares × price.
-    if (buy.limit !== price) {
-      buyer.cash += shares * (buy.limit - price);
+    if (buy.terms.type === 'market') {
+      buyer.cash -= value + (buyFee ?? 0n);
+      this.dirtyAccounts.mark(buyer);
+    } else if (buy.terms.taker === 0n && buyFee === null) {
+      // The buyer reserved shares × its limit; it pays shares × price.
+      if (buy.limit !== price) {
+        buyer.cash += shares * (buy.limit - price);
+        this.dirtyAccounts.mark(buyer);
+      }
+    } else {
+      // What the executed shares held back, less what they cost.
+      const rate = buy.terms.taker;
+      const released =
+        reservation(buy.open + shares, buy.limit, rate) - reservation(buy.open, buy.limit, rate);
+      buyer.cash += released - value - (buyFee ?? 0n);
       this.dirtyAccounts.mark(buyer);
     }
-    sell.account.cash += shares * price;
+    sell.account.cash += value - (sellFee ?? 0n);
     this.dirtyAccounts.mark(sell.account);
+    if (buyFee !== null) this.creditFee(buyFee + sellFee!);
 
     this.dirtyOrders.mark(resting);
     this.executions.push(execution);
+    if (!this.traded) {
+      this.traded = true;
+      this.tradeLow = this.tradeHigh = price;
+    } else if (price < this.tradeLow) this.tradeLow = price;
+    else if (price > this.tradeHigh) this.tradeHigh = price;
+    this.event(book, {
+      type: 'matched',
+      sym: book.sym,
+      seq: 0,
+      time: now,
+      restingId: resting.id,
+      incomingId: incoming.id,
+      side: resting.isBuy ? 'buy' : 'sell',
+      price,
+      shares,
+    });
+  }
+
+  private creditFee(fee: bigint): void {
+    if (fee === 0n) return;
+    let account = this.accounts.get(this.fees.account);
+    if (account === undefined) {
+      account = new Account(this.fees.account, 0n);
+      this.accounts.set(account.id, account);
+    }
+    account.cash += fee;
+    this.dirtyAccounts.mark(account);
+  }
+
+  /** Gives an event the book's next sequence number and queues it for the batch. */
+  private event(book: OrderBook, event: BookEvent): void {
+    (event as { seq: number }).seq = ++book.seq;
+    this.dirtyBooks.mark(book);
+    this.events.push(event);
+  }
+
+  /** Refunds what an order's open shares hold back and records them canceled. */
+  private cancelOpen(order: Order, now: number): void {
+    const shares = order.open;
+    const account = order.account;
+    if (order.isBuy) {
+      // A market buy holds nothing back.
+      if (order.terms.type === 'limit') {
+        account.cash += reservation(shares, order.limit, order.terms.taker);
+        this.dirtyAccounts.mark(account);
+      }
+    } else {
+      const position = this.position(account, order.sym);
+      position.shares += shares;
+      this.dirtyPositions.mark(position);
+    }
+    order.open = 0n;
+    order.canceled = { shares, time: now };
+    this.dirtyOrders.mark(order);
+    this.cancels.push({ orderId: order.id, shares, time: now });
+  }
+
+  /** Takes a resting order off the book and cancels its open shares. */
+  private cancelResting(book: OrderBook, order: Order, now: number): void {
+    const shares = order.open;
+    book.remove(order);
+    this.event(book, {
+      type: 'canceled',
+      sym: book.sym,
+      seq: 0,
+      time: now,
+      orderId: order.id,
+      side: order.isBuy ? 'buy' : 'sell',
+      price: order.limit,
+      shares,
+    });
+    this.cancelOpen(order, now);
+    this.closed.push(order, this.batch);
   }
 
   private query(cmd: QueryOrder): Result {
@@ -280,22 +560,83 @@ export class Exchange implements ExchangeView {
       return { kind: 'error', echo: cmd.echo, error: notOpenError(order.canceled !== null) };
     }
     const book = this.books.get(order.sym)!;
-    book.remove(order);
-    const shares = order.open;
+    if (order.waiting) {
+      book.stops.remove(order);
+      order.account.removeResting(order);
+      order.waiting = false;
+      this.cancelOpen(order, now);
+      this.closed.push(order, this.batch);
+    } else this.cancelResting(book, order, now);
+    return { kind: 'canceled', echo: cmd.echo, status: order.status() };
+  }
+
+  private amend(account: Account, cmd: AmendOrder, now: number): Result {
+    const order = this.orders.get(cmd.orderId);
+    if (order === undefined && this.isArchived(cmd.orderId)) {
+      return {
+        kind: 'archived',
+        op: 'amend',
+        orderId: cmd.orderId,
+        account: account.id,
+        echo: cmd.echo,
+      };
+    }
+    const refuse = (code: ErrorCode, detail?: string): Result => ({
+      kind: 'error',
+      echo: cmd.echo,
+      error: exchangeError(code, detail),
+    });
+    if (order === undefined) return refuse('ORDER_NOT_FOUND');
+    if (order.account !== account) return refuse('NOT_ORDER_OWNER');
+    if (order.open === 0n) {
+      return { kind: 'error', echo: cmd.echo, error: notAmendableError(order.canceled !== null) };
+    }
+    if (order.waiting) return refuse('STOP_WAITING');
+    const open = cmd.amount ?? order.open;
+    const limit = cmd.limit ?? order.limit;
+    if (open > order.open) {
+      return refuse('AMEND_UP', `${formatShares(open)} > ${formatShares(order.open)} open`);
+    }
+    const amended = { kind: 'amended', echo: cmd.echo } as const;
+    if (open === order.open && limit === order.limit) {
+      return { ...amended, open: order.open, limit: order.limit };
+    }
     if (order.isBuy) {
-      account.cash += shares * order.limit;
+      const rate = order.terms.taker;
+      const more = reservation(open, limit, rate) - reservation(order.open, order.limit, rate);
+      if (more > account.cash) return refuse('INSUFFICIENT_FUNDS');
+      account.cash -= more;
       this.dirtyAccounts.mark(account);
     } else {
       const position = this.position(account, order.sym);
-      position.shares += shares;
+      position.shares += order.open - open;
       this.dirtyPositions.mark(position);
     }
-    order.open = 0n;
-    order.canceled = { shares, time: now };
-    this.closed.push(order, this.batch);
+    const book = this.books.get(order.sym)!;
+    const requeued = limit !== order.limit;
+    if (requeued) book.remove(order);
+    else order.level!.openShares -= order.open - open;
+    order.open = open;
+    order.limit = limit;
+    order.reshaped = true;
     this.dirtyOrders.mark(order);
-    this.cancels.push({ orderId: order.id, shares, time: now });
-    return { kind: 'canceled', echo: cmd.echo, status: order.status() };
+    const amendment = { open, limit, time: now };
+    (order.amendments ??= []).push(amendment);
+    this.amendmentRows.push({ orderId: order.id, ...amendment });
+    this.event(book, {
+      type: 'amended',
+      sym: book.sym,
+      seq: 0,
+      time: now,
+      orderId: order.id,
+      side: order.isBuy ? 'buy' : 'sell',
+      price: limit,
+      shares: open,
+      requeued,
+    });
+    // A new limit is a new arrival at that price: it may execute at once, as the taker.
+    if (requeued) this.enter(book, order, now);
+    return { ...amended, open: order.open, limit: order.limit };
   }
 
   /** Every id below the counter was issued; one not in memory was evicted, closed, to the store. */
@@ -359,7 +700,7 @@ export class Exchange implements ExchangeView {
         cash: a.cash,
         deposited: a.deposited,
       })),
-      symbols: this.dirtyBooks.drain().map((b) => ({ sym: b.sym, granted: b.granted })),
+      symbols: this.dirtyBooks.drain().map((b) => ({ sym: b.sym, granted: b.granted, seq: b.seq })),
       positions: this.dirtyPositions.drain().map((p) => ({
         account: p.account.id,
         sym: p.sym,
@@ -367,38 +708,47 @@ export class Exchange implements ExchangeView {
       })),
       newOrders: [],
       orderUpdates: [],
+      orderReshapes: [],
       executions: this.executions,
       cancels: this.cancels,
+      amendments: this.amendmentRows,
     };
     for (const o of this.dirtyOrders.drain()) {
-      if (o.stored) changes.orderUpdates.push({ id: o.id, open: o.open });
-      else {
-        changes.newOrders.push({
-          id: o.id,
-          account: o.account.id,
-          sym: o.sym,
-          isBuy: o.isBuy,
-          shares: o.shares,
-          limit: o.limit,
-          open: o.open,
-          time: o.time,
-        });
+      if (!o.stored) {
+        changes.newOrders.push(orderRow(o));
         o.stored = true;
-      }
+      } else if (o.reshaped) {
+        changes.orderReshapes.push({
+          id: o.id,
+          open: o.open,
+          limit: o.limit,
+          triggeredAt: o.triggeredAt,
+          priority: o.priority,
+        });
+      } else changes.orderUpdates.push({ id: o.id, open: o.open });
+      o.reshaped = false;
     }
     this.executions = [];
     this.cancels = [];
+    this.amendmentRows = [];
     return changes;
   }
 
+  /** The market-data events since the last call, in the order they happened. */
+  takeEvents(): BookEvent[] {
+    const events = this.events;
+    this.events = [];
+    return events;
+  }
+
   /** Rebuilds the state from a store snapshot; resting orders regain their time priority. */
-  static restore(snapshot: Snapshot): Exchange {
+  static restore(snapshot: Snapshot, options: ExchangeOptions = {}): Exchange {
     // One pass over the orders, which may be a stream: each is checked as it is built, and
     // the whole state is refused, never half-loaded, if any reference dangles.
     const check = referenceCheck(snapshot);
-    const exchange = new Exchange();
+    const exchange = new Exchange(options);
     for (const row of snapshot.symbols)
-      exchange.books.set(row.sym, new OrderBook(row.sym, row.granted));
+      exchange.books.set(row.sym, new OrderBook(row.sym, row.granted, row.seq));
     for (const row of snapshot.accounts) {
       exchange.accounts.set(row.id, new Account(row.id, row.cash, row.deposited));
     }
@@ -417,11 +767,10 @@ export class Exchange implements ExchangeView {
         unbuilt.add(row.id);
         continue;
       }
-      const order = new Order(row.id, account, row.sym, row.isBuy, row.shares, row.limit, row.time);
-      order.open = row.open;
-      order.stored = true;
+      const order = orderFromRow(row, account, exchange.plainTerms);
       byId.add(order);
       exchange.nextOrderId = Math.max(exchange.nextOrderId, order.id + 1);
+      exchange.nextPriority = Math.max(exchange.nextPriority, order.priority + 1);
     }
     check.journal((id) => byId.has(id) || unbuilt.has(id));
     if (check.problems.length > 0) {
@@ -439,13 +788,87 @@ export class Exchange implements ExchangeView {
       const order = byId.get(c.orderId);
       if (order !== undefined) order.canceled = { shares: c.shares, time: c.time };
     }
+    for (const a of snapshot.amendments) {
+      const order = byId.get(a.orderId);
+      if (order !== undefined)
+        (order.amendments ??= []).push({ open: a.open, limit: a.limit, time: a.time });
+    }
     exchange.nextOrderId = Math.max(exchange.nextOrderId, snapshot.nextOrderId ?? 1);
     for (const order of byId.values()) if (order.open === 0n) exchange.closed.push(order, 0);
-    // Snapshot orders come in id order, which is arrival order: appending keeps priority.
+    // Orders join their levels in queue order; waiting stops wait outside the book.
+    const resting: Order[] = [];
     for (const order of byId.values()) {
-      if (order.open > 0n) exchange.books.get(order.sym)!.rest(order);
+      if (order.open === 0n) continue;
+      if (order.waiting) {
+        exchange.books.get(order.sym)!.stops.add(order);
+        order.account.addResting(order);
+      } else resting.push(order);
     }
+    resting.sort((a, b) => a.priority - b.priority);
+    for (const order of resting) exchange.books.get(order.sym)!.rest(order);
     exchange.takeChanges();
     return exchange;
   }
+}
+
+function orderRow(o: Order): OrderRow {
+  return {
+    id: o.id,
+    account: o.account.id,
+    sym: o.sym,
+    isBuy: o.isBuy,
+    shares: o.shares,
+    limit: o.limit,
+    open: o.open,
+    time: o.time,
+    type: o.terms.type,
+    tif: o.terms.tif,
+    stop: o.terms.stop,
+    stp: o.terms.stp,
+    triggeredAt: o.triggeredAt,
+    priority: o.priority,
+    makerFee: o.terms.maker,
+    takerFee: o.terms.taker,
+  };
+}
+
+/** Cash a buy of `shares` at `limit` holds back while open: its value and taker fee. */
+function reservation(shares: bigint, limit: bigint, takerRate: bigint): bigint {
+  return takerRate === 0n ? shares * limit : buyReservation(shares, limit, takerRate);
+}
+
+/** The most shares a market buy can pay for at `price`, its taker fee included. */
+function affordable(cash: bigint, price: bigint, takerRate: bigint): bigint {
+  if (cash <= 0n) return 0n;
+  return takerRate === 0n ? cash / price : affordableShares(cash, price, takerRate);
+}
+
+function orderFromRow(row: OrderRow, account: Account, plainTerms: OrderTerms): Order {
+  const terms: OrderTerms =
+    isPlainLimit(row) && row.makerFee === plainTerms.maker && row.takerFee === plainTerms.taker
+      ? plainTerms
+      : {
+          type: row.type,
+          tif: row.tif,
+          stop: row.stop,
+          stp: row.stp,
+          maker: row.makerFee,
+          taker: row.takerFee,
+        };
+  const order = new Order(
+    row.id,
+    account,
+    row.sym,
+    row.isBuy,
+    row.shares,
+    row.limit,
+    row.time,
+    terms,
+  );
+  order.open = row.open;
+  order.stored = true;
+  order.priority = row.priority;
+  order.triggeredAt = row.triggeredAt;
+  order.waiting = row.stop !== null && row.triggeredAt === null && row.open > 0n;
+  return order;
 }

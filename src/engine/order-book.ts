@@ -1,14 +1,13 @@
 import type { Order } from './order.js';
 import { PriceLevels } from './price-levels.js';
+import { WaitingStops } from './waiting-stops.js';
 
 /** One symbol's book: bids best-highest, asks best-lowest, each FIFO within a price. */
 export class OrderBook {
   readonly bids = new PriceLevels(true);
   readonly asks = new PriceLevels(false);
-  /** Waiting buy stops, lowest stop first (ties by id): triggered by trades at or above it. */
-  readonly buyStops: Order[] = [];
-  /** Waiting sell stops, highest stop first (ties by id): triggered at or below it. */
-  readonly sellStops: Order[] = [];
+  /** Stop orders of this symbol waiting for their trigger (outside the book). */
+  readonly stops = new WaitingStops();
   dirty = false;
 
   constructor(
@@ -34,6 +33,7 @@ export class OrderBook {
 
   /** Whether a resting order at `price` is marketable for `incoming`. */
   static crosses(incoming: Order, price: bigint): boolean {
+    if (incoming.terms.type === 'market') return true;
     return incoming.isBuy ? price <= incoming.limit : price >= incoming.limit;
   }
 }

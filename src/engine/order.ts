@@ -20,15 +20,28 @@ export interface OrderTerms {
   /** Stop price of a stop-limit order (kept after it triggers), else null. */
   readonly stop: bigint | null;
   readonly stp: SelfTradePrevention | null;
+  /**
+   * Fee rates (FEE_SCALE) in force when the order was accepted: it pays them whatever the
+   * schedule is later, and a buy's reservation was made with its taker rate.
+   */
+  readonly maker: bigint;
+  readonly taker: bigint;
 }
 
-/** A plain limit order's terms: the one object every such order shares. */
+/** A plain limit order's terms with no fees: the one object every such order shares. */
 export const LIMIT_GTC: OrderTerms = Object.freeze({
   type: 'limit',
   tif: 'GTC',
   stop: null,
   stp: null,
+  maker: 0n,
+  taker: 0n,
 });
+
+/** Whether the terms are a plain limit order's (whatever its fee rates). */
+export function isPlainLimit(terms: Omit<OrderTerms, 'maker' | 'taker'>): boolean {
+  return terms.type === 'limit' && terms.tif === 'GTC' && terms.stop === null && terms.stp === null;
+}
 
 export class Order {
   /** Shares (SHARE_SCALE) not yet executed or canceled. */
@@ -78,14 +91,6 @@ export class Order {
   addFill(fill: ExecutionRow): void {
     if (this.fills === NO_FILLS) this.fills = [fill];
     else (this.fills as ExecutionRow[]).push(fill);
-  }
-
-  /** Shares taken away by amends: the size is open + executed + canceled + these. */
-  get amendedAway(): bigint {
-    if (this.amendments === null) return 0n;
-    let executed = 0n;
-    for (const fill of this.fills) executed += fill.shares;
-    return this.shares - this.open - executed - (this.canceled?.shares ?? 0n);
   }
 
   status(): OrderStatus {

@@ -93,19 +93,28 @@ export class PriceLevels {
    * that keeps the frontier of candidate children in a small heap of its own, O(n log n).
    */
   topLevels(n: number): PriceLevel[] {
-    const heap = this.heap;
     const top: PriceLevel[] = [];
-    if (heap.length === 0 || n <= 0) return top;
+    if (n <= 0) return top;
+    for (const level of this.bestFirst()) {
+      top.push(level);
+      if (top.length === n) break;
+    }
+    return top;
+  }
+
+  /** Levels best first, lazily: walking k levels costs O(k log k), not a sort of all. */
+  *bestFirst(): Generator<PriceLevel> {
+    const heap = this.heap;
+    if (heap.length === 0) return;
     const frontier: number[] = [0];
     const better = (i: number, j: number): boolean => this.before(heap[i]!, heap[j]!);
-    while (top.length < n && frontier.length > 0) {
+    while (frontier.length > 0) {
       const index = popBest(frontier, better);
-      top.push(heap[index]!);
+      yield heap[index]!;
       for (const child of [2 * index + 1, 2 * index + 2]) {
         if (child < heap.length) pushCandidate(frontier, child, better);
       }
     }
-    return top;
   }
 
   private removeLevel(level: PriceLevel): void {

@@ -63,6 +63,44 @@ export const BookView = Type.Object(
 );
 export type BookView = Static<typeof BookView>;
 
+const Seq = Type.Integer({
+  minimum: 0,
+  description:
+    "The number of the last market-data event the book shows (the symbol's own sequence).",
+});
+
+export const LevelBookView = Type.Object(
+  { ...BookView.properties, seq: Seq },
+  { description: 'The order book of a symbol aggregated by price level (`level=2`).' },
+);
+export type LevelBookView = Static<typeof LevelBookView>;
+
+export const RestingOrderView = Type.Object({
+  id: Type.Integer({ minimum: 1 }),
+  price: Decimal,
+  shares: Type.String({ ...Decimal, description: 'Open shares.' }),
+});
+export type RestingOrderView = Static<typeof RestingOrderView>;
+
+export const OrderBookView = Type.Object(
+  {
+    symbol: SymbolName,
+    seq: Seq,
+    bids: Type.Array(RestingOrderView, {
+      description: 'Every resting buy order: best (highest) price first, then time priority.',
+    }),
+    asks: Type.Array(RestingOrderView, {
+      description: 'Every resting sell order: best (lowest) price first, then time priority.',
+    }),
+  },
+  { description: 'Every resting order of a symbol (`level=3`): the snapshot for the `l3` feed.' },
+);
+export type OrderBookView = Static<typeof OrderBookView>;
+
+// Level 2 first: an order-level reply lacks its required `bidLevels`, so the serializer's
+// check of that branch fails at once instead of walking every order.
+export const BookReply = Type.Union([LevelBookView, OrderBookView]);
+
 export const TradeView = Type.Object({
   symbol: SymbolName,
   price: Decimal,
@@ -247,7 +285,13 @@ export const BookQuery = Type.Object({
     minimum: 1,
     maximum: 1000,
     default: 20,
-    description: 'Price levels to return on each side.',
+    description: 'Price levels to return on each side (level 2 only; level 3 lists every order).',
+  }),
+  level: Type.Integer({
+    minimum: 2,
+    maximum: 3,
+    default: 2,
+    description: '2: price levels with their totals; 3: every resting order, in priority order.',
   }),
 });
 
@@ -261,14 +305,79 @@ export const TradesQuery = Type.Object({
 /** What a WebSocket client sends. */
 export type ClientMessage =
   | { readonly op: 'subscribe' | 'unsubscribe'; readonly symbol: string }
-  | { readonly op: 'subscribe' | 'unsubscribe'; readonly channel: 'stats' };
+  | { readonly op: 'subscribe' | 'unsubscribe'; readonly channel: 'stats' }
+  | {
+      readonly op: 'subscribe' | 'unsubscribe';
+      readonly symbol: string;
+      readonly channel: BookChannel;
+    };
+
+/** The sequenced book channels (docs/extensions.md, "Market data with sequence numbers"). */
+export type BookChannel = 'l2' | 'l3';
+
+interface EventFields {
+  readonly seq: number;
+  readonly time: number;
+}
+type WireSide = 'buy' | 'sell';
+
+/** A book event of the `l3` channel; prices and shares as decimal strings. */
+export type BookEventView = EventFields &
+  (
+    | {
+        readonly type: 'opened' | 'canceled';
+        readonly orderId: number;
+        readonly side: WireSide;
+        readonly price: string;
+        readonly shares: string;
+      }
+    | {
+        readonly type: 'matched';
+        readonly restingId: number;
+        readonly incomingId: number;
+        readonly side: WireSide;
+        readonly price: string;
+        readonly shares: string;
+      }
+    | {
+        readonly type: 'amended';
+        readonly orderId: number;
+        readonly side: WireSide;
+        readonly price: string;
+        readonly shares: string;
+        readonly requeued: boolean;
+      }
+    | {
+        readonly type: 'triggered';
+        readonly orderId: number;
+        readonly side: WireSide;
+        readonly stop: string;
+      }
+  );
+
+/** A level's new totals on the `l2` channel: shares "0" and orders 0 when it is gone. */
+export interface LevelChangeView {
+  readonly price: string;
+  readonly shares: string;
+  readonly orders: number;
+}
+
+/** One symbol's part of one durable batch on a book channel. */
+interface BatchFields {
+  readonly symbol: string;
+  /** The seq before the batch's first event for the symbol. */
+  readonly prevSeq: number;
+  /** The batch's last event for the symbol. */
+  readonly seq: number;
+}
 
 /**
  * What the server sends on /ws. A `book` message replaces the whole visible book (depth 50);
  * it is sent on subscribe and then at most every 250 ms while the book changes. `trades`
  * carries the trades since the last one, newest first (at most 50; `dropped` counts any
  * left out when a client falls behind). A slow client gets fewer, newer messages, never a
- * queue.
+ * queue. `l3` and `l2` go out per durable batch, never coalesced: a client that falls behind
+ * on them gets `reset` instead of what it missed, and resynchronises from a snapshot.
  */
 export type ServerMessage =
   | ({ readonly type: 'book' } & BookView)
@@ -279,5 +388,17 @@ export type ServerMessage =
       readonly dropped: number;
     }
   | ({ readonly type: 'stats' } & StatsView)
-  | { readonly type: 'subscribed'; readonly symbol?: string; readonly channel?: 'stats' }
+  | ({ readonly type: 'l3'; readonly events: readonly BookEventView[] } & BatchFields)
+  | ({
+      readonly type: 'l2';
+      readonly time: number;
+      readonly bids: readonly LevelChangeView[];
+      readonly asks: readonly LevelChangeView[];
+    } & BatchFields)
+  | { readonly type: 'reset'; readonly symbol: string; readonly channel: BookChannel }
+  | {
+      readonly type: 'subscribed';
+      readonly symbol?: string;
+      readonly channel?: 'stats' | BookChannel;
+    }
   | { readonly type: 'error'; readonly code: string; readonly message: string };

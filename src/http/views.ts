@@ -11,9 +11,16 @@ import type { OrderBook } from '../engine/order-book.js';
 import type { Order } from '../engine/order.js';
 import type { PriceLevel } from '../engine/price-levels.js';
 import type { TradeTape } from '../market/trade-tape.js';
+import type { BookEvent } from '../engine/book-events.js';
+import type { LevelTotal } from '../market/level-shadow.js';
 import type {
   AccountView,
+  BookEventView,
   BookView,
+  LevelBookView,
+  LevelChangeView,
+  OrderBookView,
+  RestingOrderView,
   OrderView,
   PriceLevelView,
   SymbolSummary,
@@ -36,6 +43,82 @@ export function bookView(book: OrderBook, depth: number): BookView {
     bidLevels: book.bids.levelCount,
     askLevels: book.asks.levelCount,
   };
+}
+
+export function levelBookView(book: OrderBook, depth: number): LevelBookView {
+  return { ...bookView(book, depth), seq: book.seq };
+}
+
+/** Every resting order, best price first and then by time: the order a replica needs. */
+export function orderBookView(book: OrderBook): OrderBookView {
+  const side = (levels: PriceLevel[]): RestingOrderView[] => {
+    const orders: RestingOrderView[] = [];
+    for (const level of levels) {
+      const at = price(level.price);
+      for (let order = level.head; order !== null; order = order.next) {
+        orders.push({ id: order.id, price: at, shares: shares(order.open) });
+      }
+    }
+    return orders;
+  };
+  return {
+    symbol: book.sym,
+    seq: book.seq,
+    bids: side(book.bids.levels()),
+    asks: side(book.asks.levels()),
+  };
+}
+
+export function bookEventView(event: BookEvent): BookEventView {
+  const { seq, time } = event;
+  switch (event.type) {
+    case 'opened':
+    case 'canceled':
+      return {
+        type: event.type,
+        seq,
+        time,
+        orderId: event.orderId,
+        side: event.side,
+        price: price(event.price),
+        shares: shares(event.shares),
+      };
+    case 'matched':
+      return {
+        type: 'matched',
+        seq,
+        time,
+        restingId: event.restingId,
+        incomingId: event.incomingId,
+        side: event.side,
+        price: price(event.price),
+        shares: shares(event.shares),
+      };
+    case 'amended':
+      return {
+        type: 'amended',
+        seq,
+        time,
+        orderId: event.orderId,
+        side: event.side,
+        price: price(event.price),
+        shares: shares(event.shares),
+        requeued: event.requeued,
+      };
+    case 'triggered':
+      return {
+        type: 'triggered',
+        seq,
+        time,
+        orderId: event.orderId,
+        side: event.side,
+        stop: price(event.stop),
+      };
+  }
+}
+
+export function levelChangeView(level: LevelTotal): LevelChangeView {
+  return { price: price(level.price), shares: shares(level.shares), orders: level.orders };
 }
 
 export function symbolSummary(book: OrderBook, tape: TradeTape): SymbolSummary {

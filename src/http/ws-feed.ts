@@ -3,15 +3,23 @@
 // with the trades since the last tick. A client whose socket is backed up is skipped (its
 // book is sent again, newest, once it drains; its skipped trades are counted as dropped), so
 // a slow browser costs the engine nothing more than a fast one.
+//
+// The sequenced book channels (l2, l3) are not coalesced: each durable batch's part for a
+// symbol goes out as one message, serialized once for all its subscribers. Skipping would
+// leave a silent hole in a replica, so a client too far behind misses messages and is told
+// with a `reset` once it drains, to resynchronise from a snapshot: its queue never grows
+// past one batch beyond the slow-client limit.
 
 import type { WebSocket } from 'ws';
 import { isSymbol } from '../engine/validate.js';
 import type { MarketFeed } from '../market/market-feed.js';
+import type { BookFeedSink, LevelUpdate } from '../market/book-feed.js';
+import type { BookEvent } from '../engine/book-events.js';
 import type { StatsSampler } from '../metrics/stats-sampler.js';
 import type { Sequencer } from '../sequencer/sequencer.js';
-import type { BookView, ServerMessage, StatsView, TradeView } from './api-types.js';
+import type { BookChannel, BookView, ServerMessage, StatsView, TradeView } from './api-types.js';
 import { HttpError } from './http-errors.js';
-import { bookView, tradeView } from './views.js';
+import { bookEventView, bookView, levelChangeView, tradeView } from './views.js';
 import type { ExecutionRow } from '../engine/changes.js';
 
 /**
@@ -42,11 +50,24 @@ interface Client {
   readonly sentUpTo: Map<string, ExecutionRow>;
   /** Symbols whose first book and trades are not sent yet: ticks leave them alone. */
   readonly subscribing: Set<string>;
+  /** Symbols it follows on each book channel. */
+  readonly books: Record<BookChannel, Set<string>>;
+  /** Book channel subscriptions (`l2:SPY`) that missed a message: owed a `reset`. */
+  readonly gapped: Set<string>;
   alive: boolean;
 }
 
-export class WebSocketFeed {
+const BOOK_CHANNELS: readonly BookChannel[] = ['l2', 'l3'];
+const isBookChannel = (c: unknown): c is BookChannel => c === 'l2' || c === 'l3';
+const gapKey = (channel: BookChannel, sym: string): string => `${channel}:${sym}`;
+
+export class WebSocketFeed implements BookFeedSink {
   private readonly clients = new Map<WebSocket, Client>();
+  /** Per book channel and symbol, who follows it: a batch's message goes straight to them. */
+  private readonly bookSubscribers: Record<BookChannel, Map<string, Set<WebSocket>>> = {
+    l2: new Map(),
+    l3: new Map(),
+  };
   private readonly tick: NodeJS.Timeout;
   private readonly heartbeat: NodeJS.Timeout;
   private readonly onStats = (stats: StatsView): void => this.sendStats(stats);
@@ -62,6 +83,7 @@ export class WebSocketFeed {
     this.heartbeat = setInterval(() => this.ping(), 30_000);
     this.heartbeat.unref();
     sampler.listeners.add(this.onStats);
+    feed.books.sink = this;
   }
 
   get clientCount(): number {
@@ -76,6 +98,7 @@ export class WebSocketFeed {
     clearInterval(this.tick);
     clearInterval(this.heartbeat);
     this.sampler.listeners.delete(this.onStats);
+    if (this.feed.books.sink === this) this.feed.books.sink = null;
     for (const ws of this.clients.keys()) ws.close(1001, 'server stopping');
   }
 
@@ -88,6 +111,8 @@ export class WebSocketFeed {
       dropped: new Map(),
       sentUpTo: new Map(),
       subscribing: new Set(),
+      books: { l2: new Set(), l3: new Set() },
+      gapped: new Set(),
       alive: true,
     };
     this.clients.set(ws, client);
@@ -101,6 +126,9 @@ export class WebSocketFeed {
     ws.on('close', () => {
       this.clients.delete(ws);
       for (const sym of client.symbols) this.unwatch(sym);
+      for (const channel of BOOK_CHANNELS) {
+        for (const sym of [...client.books[channel]]) this.leaveBook(ws, client, channel, sym);
+      }
     });
     ws.on('error', () => ws.terminate());
   }
@@ -136,12 +164,27 @@ export class WebSocketFeed {
         ),
       );
     }
+    if (channel !== undefined) {
+      if (!isBookChannel(channel)) {
+        return this.send(
+          ws,
+          error(
+            HttpError.code(
+              'INVALID_MESSAGE',
+              'with a "symbol", "channel" must be "l2" or "l3" (or absent: book and trades)',
+            ),
+          ),
+        );
+      }
+      if (op === 'unsubscribe') return this.leaveBook(ws, client, channel, symbol);
+      return this.joinBook(ws, client, channel, symbol);
+    }
     if (op === 'unsubscribe') {
       if (client.symbols.delete(symbol)) this.unwatch(symbol);
       return;
     }
     if (client.symbols.has(symbol)) return;
-    if (client.symbols.size >= MAX_SUBSCRIPTIONS) {
+    if (subscriptions(client) >= MAX_SUBSCRIPTIONS) {
       return this.send(
         ws,
         error(HttpError.code('TOO_MANY_SUBSCRIPTIONS', `at most ${MAX_SUBSCRIPTIONS}`)),
@@ -183,12 +226,140 @@ export class WebSocketFeed {
     client.owedBooks.add(symbol);
   }
 
+  /**
+   * Joined inside a sequencer read, between batches: every batch that becomes durable from
+   * then on reaches the client, so a snapshot it fetches after `subscribed` leaves no hole.
+   * Messages may come before `subscribed` (of batches applied before the read); a client
+   * keeps what arrives from its subscribe on.
+   */
+  private async joinBook(
+    ws: WebSocket,
+    client: Client,
+    channel: BookChannel,
+    symbol: string,
+  ): Promise<void> {
+    if (client.books[channel].has(symbol)) return;
+    if (subscriptions(client) >= MAX_SUBSCRIPTIONS) {
+      return this.send(
+        ws,
+        error(HttpError.code('TOO_MANY_SUBSCRIPTIONS', `at most ${MAX_SUBSCRIPTIONS}`)),
+      );
+    }
+    let found: boolean | 'unavailable';
+    try {
+      found = await this.sequencer.read((engine) => {
+        if (engine.book(symbol) === undefined) return false;
+        // The socket may have closed while an earlier message of it waited.
+        if (!this.clients.has(ws) || client.books[channel].has(symbol)) return true;
+        client.books[channel].add(symbol);
+        let subscribers = this.bookSubscribers[channel].get(symbol);
+        if (subscribers === undefined) {
+          subscribers = new Set();
+          this.bookSubscribers[channel].set(symbol, subscribers);
+        }
+        subscribers.add(ws);
+        this.feed.books.watch(symbol, channel, engine);
+        return true;
+      });
+    } catch {
+      found = 'unavailable';
+    }
+    if (found === true) return this.send(ws, { type: 'subscribed', symbol, channel });
+    this.leaveBook(ws, client, channel, symbol);
+    this.send(
+      ws,
+      error(
+        found === false
+          ? HttpError.code('SYMBOL_NOT_FOUND', `sym="${symbol}"`)
+          : HttpError.code('STORE_UNAVAILABLE'),
+      ),
+    );
+  }
+
+  private leaveBook(ws: WebSocket, client: Client, channel: BookChannel, symbol: string): void {
+    if (!client.books[channel].delete(symbol)) return;
+    client.gapped.delete(gapKey(channel, symbol));
+    const subscribers = this.bookSubscribers[channel].get(symbol);
+    subscribers?.delete(ws);
+    if (subscribers?.size === 0) this.bookSubscribers[channel].delete(symbol);
+    this.feed.books.unwatch(symbol, channel);
+  }
+
+  /** BookFeedSink: one symbol's events of a durable batch. */
+  events(sym: string, events: readonly BookEvent[]): void {
+    const subscribers = this.bookSubscribers.l3.get(sym);
+    if (subscribers === undefined || events.length === 0) return;
+    const text = JSON.stringify({
+      type: 'l3',
+      symbol: sym,
+      prevSeq: events[0]!.seq - 1,
+      seq: events[events.length - 1]!.seq,
+      events: events.map(bookEventView),
+    } satisfies ServerMessage);
+    this.deliver(subscribers, 'l3', sym, text);
+  }
+
+  /** BookFeedSink: the levels one durable batch changed in a symbol. */
+  levels(sym: string, update: LevelUpdate): void {
+    const subscribers = this.bookSubscribers.l2.get(sym);
+    if (subscribers === undefined) return;
+    const text = JSON.stringify({
+      type: 'l2',
+      symbol: sym,
+      prevSeq: update.prevSeq,
+      seq: update.seq,
+      time: update.time,
+      bids: update.bids.map(levelChangeView),
+      asks: update.asks.map(levelChangeView),
+    } satisfies ServerMessage);
+    this.deliver(subscribers, 'l2', sym, text);
+  }
+
+  /** BookFeedSink: every subscriber of the symbol on the channel must start over. */
+  reset(sym: string, channel: BookChannel): void {
+    const key = gapKey(channel, sym);
+    for (const ws of this.bookSubscribers[channel].get(sym) ?? []) {
+      const client = this.clients.get(ws);
+      if (client === undefined) continue;
+      client.gapped.add(key);
+      this.sendResets(ws, client);
+    }
+  }
+
+  private deliver(subscribers: Set<WebSocket>, channel: BookChannel, sym: string, text: string) {
+    for (const ws of subscribers) {
+      if (ws.readyState !== ws.OPEN) continue;
+      const client = this.clients.get(ws);
+      if (client === undefined) continue;
+      if (ws.bufferedAmount > SLOW_CLIENT_BYTES) {
+        client.gapped.add(gapKey(channel, sym));
+        continue;
+      }
+      if (client.gapped.size > 0) this.sendResets(ws, client);
+      ws.send(text);
+    }
+  }
+
+  /** The resets a client is owed, once it has drained below the slow-client limit. */
+  private sendResets(ws: WebSocket, client: Client): void {
+    if (ws.readyState !== ws.OPEN || ws.bufferedAmount > SLOW_CLIENT_BYTES) return;
+    for (const key of client.gapped) {
+      const [channel, symbol] = key.split(':') as [BookChannel, string];
+      ws.send(JSON.stringify({ type: 'reset', symbol, channel } satisfies ServerMessage));
+    }
+    client.gapped.clear();
+  }
+
   private unwatch(sym: string): void {
     for (const client of this.clients.values()) if (client.symbols.has(sym)) return;
     this.feed.watched.delete(sym);
   }
 
   private async publish(): Promise<void> {
+    // A gapped client whose symbols went quiet still learns of its gap once it drains.
+    for (const [ws, client] of this.clients) {
+      if (client.gapped.size > 0) this.sendResets(ws, client);
+    }
     if (this.feed.watched.size === 0) return;
     const changed = this.feed.takeChanged();
     const trades = this.feed.takeTrades();
@@ -296,6 +467,10 @@ export class WebSocketFeed {
       ws.ping();
     }
   }
+}
+
+function subscriptions(client: Client): number {
+  return client.symbols.size + client.books.l2.size + client.books.l3.size;
 }
 
 function error({ code, message }: HttpError): ServerMessage {

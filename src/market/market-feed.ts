@@ -5,6 +5,7 @@
 
 import type { ExecutionRow } from '../engine/changes.js';
 import type { BatchObserver, DurableBatch } from '../engine/batch-observer.js';
+import { BookFeed } from './book-feed.js';
 import { TradeTape } from './trade-tape.js';
 
 /** Trades sent per watched symbol and tick; older ones of the tick are counted, not sent. */
@@ -23,9 +24,13 @@ export class MarketFeed implements BatchObserver {
   readonly watched = new Set<string>();
   private changed = new Set<string>();
   private pending = new Map<string, ExecutionRow[]>();
+  /** The l2 and l3 channels: every batch, not coalesced per tick, so kept apart. */
+  readonly books = new BookFeed();
 
-  batchDurable({ changes, engine }: DurableBatch): void {
+  batchDurable(durable: DurableBatch): void {
+    const { changes, engine } = durable;
     this.tape.record(changes.executions);
+    this.books.batchDurable(durable);
     if (this.watched.size === 0) return;
     for (const execution of changes.executions) {
       if (!this.watched.has(execution.sym)) continue;
@@ -57,6 +62,7 @@ export class MarketFeed implements BatchObserver {
     this.tape.record(executions);
     this.pending = new Map();
     for (const sym of this.watched) this.changed.add(sym);
+    this.books.restart();
   }
 
   /** Watched symbols whose books changed since the last call. */

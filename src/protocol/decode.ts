@@ -6,6 +6,7 @@ import { exchangeError, type ExchangeError } from '../engine/errors.js';
 import {
   isSymbol,
   validateCreateAccount,
+  validateAmend,
   validateGrant,
   validateOrder,
   validateOrderRef,
@@ -92,7 +93,9 @@ function transactionChild(element: XmlElement): TransactionChild {
   const attrs = element.attributes;
   switch (element.name) {
     case 'order':
-      return validateOrder(attrs.sym, attrs.amount, attrs.limit);
+      return validateOrder(attrs.sym, attrs.amount, attrs.limit, attrs);
+    case 'amend':
+      return validateAmend(attrs.id, attrs.amount, attrs.limit);
     case 'query':
       return validateOrderRef('query', attrs.id);
     case 'cancel':

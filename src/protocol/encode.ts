@@ -1,7 +1,7 @@
 // Results → the reply document. Echoed attributes are written as they were sent; numbers the
 // exchange computed are written in plain decimal notation.
 
-import { PRICE_SCALE, SHARE_SCALE, formatDecimal } from '../decimal/fixed.js';
+import { CASH_SCALE, PRICE_SCALE, SHARE_SCALE, formatDecimal } from '../decimal/fixed.js';
 import type { Echo, OrderStatus, Result } from '../engine/commands.js';
 import type { ExchangeError } from '../engine/errors.js';
 
@@ -36,14 +36,23 @@ function attributes(echo: Echo): string {
 const shares = (value: bigint): string => formatDecimal(value, SHARE_SCALE);
 const price = (value: bigint): string => formatDecimal(value, PRICE_SCALE);
 
+const cash = (value: bigint): string => formatDecimal(value, CASH_SCALE);
+
 function statusChildren(status: OrderStatus, withOpen: boolean): string {
   let out = '';
-  if (withOpen && status.open > 0n) out += `\n    <open shares="${shares(status.open)}"/>`;
+  if (withOpen && status.open > 0n) {
+    const stop = status.stop === undefined ? '' : ` stop="${price(status.stop)}"`;
+    out += `\n    <open shares="${shares(status.open)}"${stop}/>`;
+  }
   if (status.canceled !== null) {
     out += `\n    <canceled shares="${shares(status.canceled.shares)}" time="${status.canceled.time}"/>`;
   }
   for (const fill of status.fills) {
-    out += `\n    <executed shares="${shares(fill.shares)}" price="${price(fill.price)}" time="${fill.time}"/>`;
+    const fee = fill.fee === undefined ? '' : ` fee="${cash(fill.fee)}"`;
+    out += `\n    <executed shares="${shares(fill.shares)}" price="${price(fill.price)}" time="${fill.time}"${fee}/>`;
+  }
+  for (const a of status.amendments ?? []) {
+    out += `\n    <amended amount="${shares(a.open)}" limit="${price(a.limit)}" time="${a.time}"/>`;
   }
   return out;
 }
@@ -66,6 +75,8 @@ export function encodeResult(result: Result): string {
       return element('status', result.echo, statusChildren(result.status, true));
     case 'canceled':
       return element('canceled', result.echo, statusChildren(result.status, false));
+    case 'amended':
+      return `<amended${attributes(result.echo)} amount="${shares(result.open)}" limit="${price(result.limit)}"/>`;
     case 'error':
       return `<error${attributes(result.echo)}>${escapeText(result.error.message)}</error>`;
     case 'archived':

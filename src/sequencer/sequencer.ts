@@ -198,6 +198,7 @@ export class Sequencer {
     const engine = this.engine;
     const batchNumber = engine.currentBatch;
     const changes = engine.takeChanges();
+    const events = engine.takeEvents();
     this.stats.batches++;
     this.stats.requests += batch.length;
     if (batch.length > this.stats.largestBatch) this.stats.largestBatch = batch.length;
@@ -214,7 +215,7 @@ export class Sequencer {
         const commitMs = performance.now() - started;
         this.stats.commitMs += commitMs;
         if (this.observers.length > 0) {
-          const durable = { changes, engine, requests: batch.length, commitMs };
+          const durable = { changes, events, engine, requests: batch.length, commitMs };
           for (const observer of this.observers) observer.batchDurable(durable);
         }
         // Orders closed in this batch are in the store now: memory may let them go.
@@ -309,7 +310,7 @@ export class Sequencer {
         if (this.closed) return;
         // A commit whose outcome was lost with the connection is in the snapshot or not:
         // either way the rebuilt engine agrees with the store, so nothing is doubled or lost.
-        this.engine = Exchange.restore(snapshot);
+        this.engine = Exchange.restore(snapshot, this.engine.options);
         this.lastCommit = Promise.resolve();
         this.failure = null;
         this.events.recovered(performance.now() - started);

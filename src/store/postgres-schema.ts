@@ -74,7 +74,8 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   `,
   // 3. Leadership for standby engines: the epoch that fences a deposed leader's commits.
   LEADERSHIP_MIGRATION,
-  // 4. The extensions (docs/extensions.md): order terms, stop triggers, queue priority, fees,
+  // 4. The extensions (docs/extensions.md): order terms and fee rates, stop triggers, queue
+  // priority, fees paid,
   // the book's market-data sequence and the amend journal. Orders from before it were all
   // plain GTC limit orders, and their arrival order was their queue order: priority = id.
   // The writer always gives a priority; the default (as in SQLite, where a new NOT NULL
@@ -87,7 +88,10 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
     ADD COLUMN stop_price numeric,
     ADD COLUMN stp text CHECK (stp IN ('cancel-resting', 'cancel-incoming', 'cancel-both')),
     ADD COLUMN triggered_at bigint,
-    ADD COLUMN priority bigint NOT NULL DEFAULT 0;
+    ADD COLUMN priority bigint NOT NULL DEFAULT 0,
+    -- Fee rates the order was accepted with and pays: none before fees existed.
+    ADD COLUMN maker_fee numeric NOT NULL DEFAULT 0,
+    ADD COLUMN taker_fee numeric NOT NULL DEFAULT 0;
   UPDATE orders SET priority = id;
 
   -- Fees paid by each side; NULL when fees were off.

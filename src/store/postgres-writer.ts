@@ -20,7 +20,7 @@ import {
 } from './postgres-leadership.js';
 import { runMigrations, type MigrationTarget } from './migrations.js';
 import { POSTGRES_MIGRATIONS } from './postgres-schema.js';
-import { cashText, priceText, sharesText } from './rows.js';
+import { cashText, feeRateText, priceText, sharesText } from './rows.js';
 
 const COMMIT_WRITES = `
   symbols_written AS (
@@ -37,39 +37,41 @@ const COMMIT_WRITES = `
     ON CONFLICT (account_id, symbol) DO UPDATE SET shares = excluded.shares),
   orders_inserted AS (
     INSERT INTO orders (id, account_id, symbol, side, shares, limit_price, open_shares, created_at,
-                        order_type, tif, stop_price, stp, triggered_at, priority)
+                        order_type, tif, stop_price, stp, triggered_at, priority, maker_fee,
+                        taker_fee)
     SELECT * FROM unnest($10::bigint[], $11::text[], $12::text[], $13::text[], $14::numeric[],
                          $15::numeric[], $16::numeric[], $17::bigint[], $18::text[], $19::text[],
-                         $20::numeric[], $21::text[], $22::bigint[], $23::bigint[])),
+                         $20::numeric[], $21::text[], $22::bigint[], $23::bigint[],
+                         $24::numeric[], $25::numeric[])),
   orders_updated AS (
     UPDATE orders SET open_shares = u.open
-    FROM unnest($24::bigint[], $25::numeric[]) AS u(id, open) WHERE orders.id = u.id),
+    FROM unnest($26::bigint[], $27::numeric[]) AS u(id, open) WHERE orders.id = u.id),
   orders_reshaped AS (
     UPDATE orders SET open_shares = r.open, limit_price = r.lim, triggered_at = r.triggered,
                       priority = r.priority
-    FROM unnest($26::bigint[], $27::numeric[], $28::numeric[], $29::bigint[], $30::bigint[])
+    FROM unnest($28::bigint[], $29::numeric[], $30::numeric[], $31::bigint[], $32::bigint[])
       AS r(id, open, lim, triggered, priority)
     WHERE orders.id = r.id),
   executions_inserted AS (
     INSERT INTO executions (symbol, buy_order_id, sell_order_id, shares, price, executed_at,
                             buy_fee, sell_fee)
     SELECT s, b, se, sh, p, t, bf, sf
-    FROM unnest($31::text[], $32::bigint[], $33::bigint[], $34::numeric[], $35::numeric[],
-                $36::bigint[], $37::numeric[], $38::numeric[])
+    FROM unnest($33::text[], $34::bigint[], $35::bigint[], $36::numeric[], $37::numeric[],
+                $38::bigint[], $39::numeric[], $40::numeric[])
       WITH ORDINALITY AS x(s, b, se, sh, p, t, bf, sf, n)
     ORDER BY n),
   cancels_inserted AS (
     INSERT INTO cancels (order_id, shares, canceled_at)
-    SELECT * FROM unnest($39::bigint[], $40::numeric[], $41::bigint[])),
+    SELECT * FROM unnest($41::bigint[], $42::numeric[], $43::bigint[])),
   amendments_inserted AS (
     INSERT INTO amendments (order_id, open_shares, limit_price, amended_at)
     SELECT o, sh, l, t
-    FROM unnest($42::bigint[], $43::numeric[], $44::numeric[], $45::bigint[])
+    FROM unnest($44::bigint[], $45::numeric[], $46::numeric[], $47::bigint[])
       WITH ORDINALITY AS x(o, sh, l, t, n)
     ORDER BY n)`;
 
 /** The parameter that carries the leader's epoch: the one after the writes' parameters. */
-const EPOCH_PARAMETER = '$46';
+const EPOCH_PARAMETER = '$48';
 
 /**
  * The group commit: every write, and the fence (this leader's epoch) that fails the whole
@@ -100,7 +102,7 @@ export const nullableTextArrayLiteral = (values: readonly (string | null)[]): st
 const nullablePrice = (v: bigint | null): string | null => (v === null ? null : priceText(v));
 const nullableCash = (v: bigint | null): string | null => (v === null ? null : cashText(v));
 
-/** The writes' parameters ($1-$45 of `commitStatement`) for one (merged) change set. */
+/** The writes' parameters ($1-$47 of `commitStatement`) for one (merged) change set. */
 export function commitParameters(c: ChangeSet): string[] {
   return [
     textArrayLiteral(c.symbols.map((s) => s.sym)),
@@ -126,6 +128,8 @@ export function commitParameters(c: ChangeSet): string[] {
     nullableTextArrayLiteral(c.newOrders.map((o) => o.stp)),
     nullableNumberArrayLiteral(c.newOrders.map((o) => o.triggeredAt)),
     numberArrayLiteral(c.newOrders.map((o) => o.priority)),
+    numberArrayLiteral(c.newOrders.map((o) => feeRateText(o.makerFee))),
+    numberArrayLiteral(c.newOrders.map((o) => feeRateText(o.takerFee))),
     numberArrayLiteral(c.orderUpdates.map((u) => u.id)),
     numberArrayLiteral(c.orderUpdates.map((u) => sharesText(u.open))),
     numberArrayLiteral(c.orderReshapes.map((r) => r.id)),

@@ -17,6 +17,7 @@ import {
   formatDecimal,
   parseDecimal,
 } from '../decimal/fixed.js';
+import { FEE_SCALE } from '../engine/fees.js';
 
 /** Stored totals may outgrow request limits (cash accumulates), so reading allows more. */
 const STORED_INTEGER_DIGITS = 60;
@@ -31,13 +32,15 @@ export const cashText = (v: bigint): string => formatDecimal(v, CASH_SCALE);
 export const sharesText = (v: bigint): string => formatDecimal(v, SHARE_SCALE);
 export const priceText = (v: bigint): string => formatDecimal(v, PRICE_SCALE);
 
+export const feeRateText = (v: bigint): string => formatDecimal(v, FEE_SCALE);
+
 export const readCash = (text: string): bigint => read(text, CASH_SCALE, 'cash');
 export const readShares = (text: string): bigint => read(text, SHARE_SCALE, 'shares');
 export const readPrice = (text: string): bigint => read(text, PRICE_SCALE, 'price');
 
 const ORDER_COLUMNS =
   'id, account_id, symbol, side, shares, limit_price, open_shares, created_at, ' +
-  'order_type, tif, stop_price, stp, triggered_at, priority';
+  'order_type, tif, stop_price, stp, triggered_at, priority, maker_fee, taker_fee';
 const EXECUTION_COLUMNS =
   'symbol, buy_order_id, sell_order_id, shares, price, executed_at, buy_fee, sell_fee';
 const AMENDMENT_COLUMNS = 'order_id, open_shares, limit_price, amended_at';
@@ -203,6 +206,8 @@ export function orderFromRow(r: Row): OrderRow {
     stp: isNull(r.stp) ? null : oneOf<SelfTradePrevention>(r.stp, STPS, 'self-trade prevention'),
     triggeredAt: isNull(r.triggered_at) ? null : Number(r.triggered_at),
     priority: Number(r.priority),
+    makerFee: read(String(r.maker_fee), FEE_SCALE, 'maker fee'),
+    takerFee: read(String(r.taker_fee), FEE_SCALE, 'taker fee'),
   };
 }
 

@@ -9,6 +9,7 @@ import Database from 'better-sqlite3';
 import type { ChangeSet, OrderRow, Snapshot } from '../engine/changes.js';
 import {
   cashText,
+  feeRateText,
   liveSnapshotQueries,
   orderFromRow,
   type Row,
@@ -122,8 +123,8 @@ export class SqliteDatabase {
       ),
       insertOrder: db.prepare(
         'INSERT INTO orders (id, account_id, symbol, side, shares, limit_price, open_shares, created_at, ' +
-          'order_type, tif, stop_price, stp, triggered_at, priority) ' +
-          'VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+          'order_type, tif, stop_price, stp, triggered_at, priority, maker_fee, taker_fee) ' +
+          'VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
       ),
       updateOrder: db.prepare('UPDATE orders SET open_shares = ? WHERE id = ?'),
       reshapeOrder: db.prepare(
@@ -167,6 +168,8 @@ export class SqliteDatabase {
         o.stp,
         o.triggeredAt,
         o.priority,
+        feeRateText(o.makerFee),
+        feeRateText(o.takerFee),
       );
     }
     for (const u of changes.orderUpdates) s.updateOrder.run(sharesText(u.open), u.id);

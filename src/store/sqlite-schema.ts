@@ -50,7 +50,8 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
     canceled_at  INTEGER NOT NULL
   );
   `,
-  // 2. The extensions (docs/extensions.md): order terms, stop triggers, queue priority, fees,
+  // 2. The extensions (docs/extensions.md): order terms and fee rates, stop triggers, queue
+  // priority, fees paid,
   // the book's market-data sequence and the amend journal. Orders from before it were all
   // plain GTC limit orders, and their arrival order was their queue order: priority = id.
   `
@@ -63,6 +64,9 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   ALTER TABLE orders ADD COLUMN triggered_at INTEGER;
   ALTER TABLE orders ADD COLUMN priority INTEGER NOT NULL DEFAULT 0;
   UPDATE orders SET priority = id;
+  -- Fee rates (FEE_SCALE) the order was accepted with and pays: none before fees existed.
+  ALTER TABLE orders ADD COLUMN maker_fee TEXT NOT NULL DEFAULT '0';
+  ALTER TABLE orders ADD COLUMN taker_fee TEXT NOT NULL DEFAULT '0';
 
   -- Fees paid by each side, CASH_SCALE; NULL when fees were off.
   ALTER TABLE executions ADD COLUMN buy_fee TEXT;

@@ -136,6 +136,8 @@ test(
           stp: null,
           triggeredAt: null,
           priority: 1,
+          makerFee: 0n,
+          takerFee: 0n,
         },
       ],
     );

@@ -186,6 +186,8 @@ test('a database from before the extensions migrates, and its rows read as befor
         time: 100,
         ...plainTerms,
         priority: 1,
+        makerFee: 0n,
+        takerFee: 0n,
       },
     ],
   );

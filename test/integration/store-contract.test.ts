@@ -7,6 +7,7 @@ import { after, describe, test } from 'node:test';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { CASH_SCALE, PRICE_SCALE, SHARE_SCALE, parseDecimal } from '../../src/decimal/fixed.js';
+import { FEE_SCALE } from '../../src/engine/fees.js';
 import type { ArchivedOrder } from '../../src/engine/archive.js';
 import type {
   AmendmentRow,
@@ -144,6 +145,7 @@ const num =
 const sh = num(SHARE_SCALE);
 const px = num(PRICE_SCALE);
 const cash = num(CASH_SCALE);
+const rate = num(FEE_SCALE);
 
 const EMPTY: ChangeSet = {
   accounts: [],
@@ -170,6 +172,8 @@ function orderRow(o: Partial<OrderRow> & Pick<OrderRow, 'id' | 'account' | 'isBu
     stp: null,
     triggeredAt: null,
     priority: 0,
+    makerFee: 0n,
+    takerFee: 0n,
     ...o,
   };
 }
@@ -222,6 +226,9 @@ const FINAL_ORDERS: OrderRow[] = [
     limit: px('10.25'),
     stp: 'cancel-resting',
     priority: 7,
+    // The fee rates it was accepted with, to the fee scale's last digit.
+    makerFee: rate('0.001'),
+    takerFee: rate('0.00200001'),
   }),
   // A market order: limit 0, never rested.
   orderRow({
@@ -232,6 +239,8 @@ const FINAL_ORDERS: OrderRow[] = [
     limit: 0n,
     type: 'market',
     tif: 'IOC',
+    makerFee: rate('0.001'),
+    takerFee: rate('0.002'),
   }),
   // A stop triggered at 20 that rests, then amended down.
   orderRow({

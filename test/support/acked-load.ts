@@ -1,7 +1,9 @@
-// Load that remembers what it was told: random orders, cancels and queries from a few
-// accounts on one symbol, streamed over the framed and classic listeners, with every
-// acknowledged order and cancel recorded, so that after a crash or a failover the store can
-// be checked to hold every one of them, unchanged, with no id given twice.
+// Load that remembers what it was told: random orders (limit orders, and now and then the
+// extensions: stop-limit orders that wait, IOC and market orders, amends), cancels and
+// queries from a few accounts on one symbol, streamed over the framed and classic
+// listeners, with every acknowledged order, amend and cancel recorded, so that after a crash
+// or a failover the store can be checked to hold every one of them, unchanged, with no id
+// given twice.
 
 import assert from 'node:assert/strict';
 import { classicRequest } from '../../tools/client/classic-client.js';
@@ -13,9 +15,21 @@ import { Exchange } from '../../src/engine/exchange.js';
 
 export const ACCOUNTS = 8;
 
+export interface AckedOrder {
+  account: string;
+  amount: string;
+  /** Absent for a market order. */
+  limit?: string;
+  stop?: string;
+}
+
 export interface Acked {
-  opened: Map<number, { account: string; amount: string; limit: string }>;
+  opened: Map<number, AckedOrder>;
   canceled: Set<number>;
+  /** Orders an amend was sent for (acknowledged or not): their limit may have changed. */
+  amendSent: Set<number>;
+  /** Acknowledged amends: the limit each left the order at. */
+  amended: Map<number, string[]>;
   /** Ids acknowledged twice, for different orders: must stay empty. */
   reused: number[];
   /** performance.now() of the latest reply that acknowledged something. */
@@ -27,6 +41,8 @@ export interface Acked {
 export const newAcked = (): Acked => ({
   opened: new Map(),
   canceled: new Set(),
+  amendSent: new Set(),
+  amended: new Map(),
   reused: [],
   lastAckAt: 0,
   mine: new Map(),
@@ -43,6 +59,12 @@ export function createAccountsRequest(): string {
 
 const random = (n: number): number => Math.floor(Math.random() * n);
 
+function price(text: string): bigint {
+  const parsed = parseDecimal(text, PRICE_SCALE);
+  assert.ok(parsed.ok, `price ${text}`);
+  return parsed.value;
+}
+
 export function randomRequest(acked: Acked): string {
   const account = String(1 + random(ACCOUNTS));
   const roll = Math.random();
@@ -55,22 +77,49 @@ export function randomRequest(acked: Acked): string {
   }
   const amount = (1 + random(50)) * (Math.random() < 0.5 ? 1 : -1);
   const limit = (95 + random(11) + random(100) / 100).toFixed(2);
-  return `<transactions id="${account}"><order sym="S" amount="${amount}" limit="${limit}"/></transactions>`;
+  const order = `<order sym="S" amount="${amount}" limit="${limit}"`;
+  const tx = (child: string): string => `<transactions id="${account}">${child}</transactions>`;
+  if (roll < 0.32 && own.length > 0) {
+    // An amend: a smaller amount (keeps priority) or a new limit (goes to the back).
+    const id = own[random(own.length)]!;
+    acked.amendSent.add(id);
+    return Math.random() < 0.5
+      ? tx(`<amend id="${id}" amount="${1 + random(5)}"/>`)
+      : tx(`<amend id="${id}" limit="${limit}"/>`);
+  }
+  // Stops around the traded prices, so that some trigger and some wait through a crash.
+  if (roll < 0.4) {
+    const stop = (amount > 0 ? 100 + random(6) : 95 + random(6)).toFixed(2);
+    return tx(`${order} stop="${stop}"/>`);
+  }
+  if (roll < 0.44) return tx(`${order} tif="IOC"/>`);
+  if (roll < 0.46) return tx(`<order sym="S" amount="${amount}" type="market"/>`);
+  return tx(`${order}/>`);
 }
+
+const attribute = (element: string, name: string): string | undefined =>
+  new RegExp(` ${name}="([^"]*)"`).exec(element)?.[1];
 
 /** Notes what a reply acknowledged; true when it acknowledged anything. */
 export function record(xml: string, reply: string, acked: Acked): boolean {
   const account = /transactions id="(\d+)"/.exec(xml)![1]!;
-  for (const m of reply.matchAll(
-    /<opened sym="S" amount="([^"]+)" limit="([^"]+)" id="(\d+)"\/>/g,
-  )) {
-    const id = Number(m[3]);
+  for (const [element] of reply.matchAll(/<opened [^>]*\/>/g)) {
+    const id = Number(attribute(element, 'id'));
     if (acked.opened.has(id)) acked.reused.push(id);
-    acked.opened.set(id, { account, amount: m[1]!, limit: m[2]! });
+    const order: AckedOrder = { account, amount: attribute(element, 'amount')! };
+    const limit = attribute(element, 'limit');
+    const stop = attribute(element, 'stop');
+    if (limit !== undefined) order.limit = limit;
+    if (stop !== undefined) order.stop = stop;
+    acked.opened.set(id, order);
     acked.mine.set(account, [...(acked.mine.get(account) ?? []), id]);
   }
   for (const m of reply.matchAll(/<canceled id="(\d+)">/g)) acked.canceled.add(Number(m[1]));
-  const any = /<opened|<canceled/.test(reply);
+  for (const [element] of reply.matchAll(/<amended [^>]*\/>/g)) {
+    const id = Number(attribute(element, 'id'));
+    acked.amended.set(id, [...(acked.amended.get(id) ?? []), attribute(element, 'limit')!]);
+  }
+  const any = /<opened|<canceled|<amended/.test(reply);
   if (any) acked.lastAckAt = performance.now();
   return any;
 }
@@ -166,13 +215,27 @@ export async function assertStoreHoldsAcked(db: string, acked: Acked): Promise<E
     const found = restored.orders.get(id);
     assert.ok(found, `acknowledged order ${id} is lost`);
     const amount = parseDecimal(order.amount, SHARE_SCALE);
-    const limit = parseDecimal(order.limit, PRICE_SCALE);
-    assert.ok(amount.ok && limit.ok);
+    assert.ok(amount.ok);
     assert.equal(found.account.id, order.account);
     assert.equal(found.isBuy ? found.shares : -found.shares, amount.value);
-    assert.equal(found.limit, limit.value);
+    // A market order keeps no limit; an amended one may have another.
+    const limit = order.limit === undefined ? 0n : price(order.limit);
+    if (!acked.amendSent.has(id)) assert.equal(found.limit, limit, `limit of order ${id}`);
+    assert.equal(found.terms.type, order.limit === undefined ? 'market' : 'limit');
+    const stop = order.stop === undefined ? null : price(order.stop);
+    assert.equal(found.terms.stop, stop, `stop of order ${id}`);
   }
   for (const id of acked.canceled)
     assert.ok(restored.orders.get(id)?.canceled, `acknowledged cancel of ${id} is lost`);
+  for (const [id, limits] of acked.amended) {
+    const recorded = (restored.orders.get(id)?.amendments ?? []).map((a) => a.limit);
+    // An amend that changed nothing is answered but not recorded: it left the limit the
+    // order had, its first or one an earlier amend recorded.
+    const original = acked.opened.get(id)?.limit;
+    if (original !== undefined) recorded.push(price(original));
+    for (const limit of limits) {
+      assert.ok(recorded.includes(price(limit)), `acknowledged amend of ${id} is lost`);
+    }
+  }
   return restored;
 }

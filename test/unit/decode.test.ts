@@ -20,6 +20,9 @@ import type {
   OrderStatus,
 } from '../../src/engine/commands.js';
 
+/** The extension fields of an order that uses none. */
+const PLAIN = { type: 'limit', tif: 'GTC', stop: null, stp: null } as const;
+
 // ---------------------------------------------------------------------------------------------
 // Helpers
 
@@ -330,6 +333,7 @@ describe('decodeRequest: <transactions>', () => {
     assert.deepEqual(children, [
       {
         kind: 'order',
+        ...PLAIN,
         sym: 'SPY',
         amount: 300n * U,
         limit: 125n * U,
@@ -341,6 +345,7 @@ describe('decodeRequest: <transactions>', () => {
       },
       {
         kind: 'order',
+        ...PLAIN,
         sym: 'SPY',
         amount: -10_050_000_000n,
         limit: 13_025_000_000n,
@@ -361,6 +366,7 @@ describe('decodeRequest: <transactions>', () => {
     );
     assert.deepEqual(children[0], {
       kind: 'order',
+      ...PLAIN,
       sym: 'X',
       amount: 300n * U,
       limit: 1_250_000_000n,
@@ -643,6 +649,7 @@ describe('decodeRequest: whole-request outcomes', () => {
     const ok = transactionChildren('<order sym="&#x41;" amount="&#x2D;2" limit="3&#46;5"/>');
     assert.deepEqual(ok[0], {
       kind: 'order',
+      ...PLAIN,
       sym: 'A',
       amount: -2n * U,
       limit: 350_000_000n,

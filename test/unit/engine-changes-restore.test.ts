@@ -42,6 +42,7 @@ class SnapshotBuilder {
   private orders = new Map<number, OrderRow>();
   private executions: Snapshot['executions'][number][] = [];
   private cancels: Snapshot['cancels'][number][] = [];
+  private amendments: Snapshot['amendments'][number][] = [];
 
   add(c: ChangeSet): void {
     for (const a of c.accounts) this.accounts.set(a.id, { ...a });
@@ -56,8 +57,14 @@ class SnapshotBuilder {
       assert.ok(o, `update of an order never reported as new: ${u.id}`);
       this.orders.set(u.id, { ...o, open: u.open });
     }
+    for (const r of c.orderReshapes) {
+      const o = this.orders.get(r.id);
+      assert.ok(o, `reshape of an order never reported as new: ${r.id}`);
+      this.orders.set(r.id, { ...o, ...r });
+    }
     this.executions.push(...c.executions);
     this.cancels.push(...c.cancels);
+    this.amendments.push(...c.amendments);
   }
 
   snapshot(): Snapshot {
@@ -68,9 +75,23 @@ class SnapshotBuilder {
       orders: [...this.orders.values()].sort((a, b) => a.id - b.id),
       executions: [...this.executions],
       cancels: [...this.cancels],
+      amendments: [...this.amendments],
     };
   }
 }
+
+/** The fields a plain limit order's row has beyond the base protocol's (never rested: 0). */
+const PLAIN_ORDER = {
+  type: 'limit',
+  tif: 'GTC',
+  stop: null,
+  stp: null,
+  triggeredAt: null,
+  priority: 0,
+  makerFee: 0n,
+  takerFee: 0n,
+} as const;
+const NO_FEES_CHARGED = { buyFee: null, sellFee: null } as const;
 
 function sortBy<T>(rows: T[], key: (row: T) => string): T[] {
   return [...rows].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
@@ -97,8 +118,8 @@ describe('takeChanges', () => {
     assert.deepEqual(
       sortBy(c.symbols, (s) => s.sym),
       [
-        { sym: 'A', granted: sh('8') },
-        { sym: 'B', granted: 0n },
+        { sym: 'A', granted: sh('8'), seq: 0 },
+        { sym: 'B', granted: 0n, seq: 0 },
       ],
     );
     assert.deepEqual(
@@ -147,6 +168,7 @@ describe('takeChanges', () => {
         limit: px('124'),
         open: 0n,
         time: T0 + 7,
+        ...PLAIN_ORDER,
       },
     ]);
     assert.deepEqual(
@@ -164,6 +186,7 @@ describe('takeChanges', () => {
         shares: sh('200'),
         price: px('127'),
         time: T0 + 7,
+        ...NO_FEES_CHARGED,
       },
       {
         sym: 'X',
@@ -172,10 +195,12 @@ describe('takeChanges', () => {
         shares: sh('200'),
         price: px('125'),
         time: T0 + 7,
+        ...NO_FEES_CHARGED,
       },
     ]);
     assert.deepEqual(c.cancels, []);
-    assert.deepEqual(c.symbols, []);
+    // The book's market-data sequence moved: two matches.
+    assert.deepEqual(c.symbols, [{ sym: 'X', granted: sh('4000'), seq: 8 }]);
     // The seller got cash; buyers 1 and 3 paid exactly their limit (no refund, so their
     // cash may or may not be reported, but if it is it must be right).
     const cash = new Map(c.accounts.map((a) => [a.id, a.cash]));
@@ -213,7 +238,9 @@ describe('takeChanges', () => {
     );
     assert.deepEqual(c.accounts, [{ id: '1', cash: money('1000'), deposited: money('1000') }]);
     assert.deepEqual(c.positions, [{ account: '2', sym: 'S', shares: sh('1000') }]);
-    assert.deepEqual([c.newOrders, c.executions, c.symbols], [[], [], []]);
+    assert.deepEqual([c.newOrders, c.executions], [[], []]);
+    // Two cancels, after two orders rested: the book's fourth event.
+    assert.deepEqual(c.symbols, [{ sym: 'S', granted: sh('1000'), seq: 4 }]);
   });
 
   test('an order placed and canceled in one batch is one new-order row', () => {
@@ -323,6 +350,7 @@ describe('restore', () => {
       orders: [],
       executions: [],
       cancels: [],
+      amendments: [],
     });
     assert.equal(ex.peekNextOrderId, 1);
     assert.deepEqual(dumpState(ex), dumpState(new Exchange()));

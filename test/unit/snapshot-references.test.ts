@@ -22,6 +22,8 @@ const healthyOrder: OrderRow = {
   stp: null,
   triggeredAt: null,
   priority: 1,
+  makerFee: 0n,
+  takerFee: 0n,
 };
 
 const healthy: Snapshot = {

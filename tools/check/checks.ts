@@ -19,11 +19,18 @@ export interface Check {
   run(ctx: CheckContext): Promise<void>;
 }
 
-const spec = (name: string, run: Check['run']): Check => ({ name, level: 'spec', run });
-const decision = (name: string, run: Check['run']): Check => ({ name, level: 'decision', run });
+export const spec = (name: string, run: Check['run']): Check => ({ name, level: 'spec', run });
+export const decision = (name: string, run: Check['run']): Check => ({
+  name,
+  level: 'decision',
+  run,
+});
+
+/** An account id no other check of this run uses. */
+export const freshAccount = (ctx: CheckContext): string => ctx.account(nextAccount++);
 
 /** A buyer with cash and a seller with shares of a fresh symbol. */
-async function market(
+export async function market(
   ctx: CheckContext,
   tag: string,
   cash = '1000000',

@@ -5,6 +5,8 @@
 import { connect } from 'node:net';
 import { frameRequest, sendRaw } from '../client/classic-client.js';
 import { parseXmlTree, type XmlElement } from '../../src/protocol/xml-tree.js';
+import { affordable, CASH_SCALE, fromScaled, reservation, SHARE_SCALE, toScaled } from './money.js';
+import type { FeeSchedule } from './money.js';
 
 /** A check that did not hold: what was sent, what came back, what was expected. */
 export class CheckFailure extends Error {
@@ -16,6 +18,9 @@ export class CheckFailure extends Error {
     super(message);
   }
 }
+
+/** A check that cannot tell on this server, e.g. because data already there hides the answer. */
+export class CheckSkipped extends Error {}
 
 export interface Reply {
   readonly xml: string;
@@ -47,11 +52,14 @@ export const sameNumber = (a: string | undefined, b: string): boolean =>
 
 export class CheckContext {
   private readonly prefix: string;
+  private probeSymbol: Promise<string> | null = null;
 
   constructor(
     readonly host: string,
     readonly port: number,
     readonly timeoutMs = 5000,
+    /** The server's fee schedule; none when it charges no fees. */
+    readonly fees: FeeSchedule | null = null,
   ) {
     this.prefix = `${Date.now() % 1e9}${Math.floor(Math.random() * 1000)}`.padStart(12, '0');
   }
@@ -154,6 +162,77 @@ export class CheckContext {
     return this.orderRequest(account, 'cancel', 'canceled', id);
   }
 
+  /**
+   * Sends `children` for `account` and fails unless the reply is exactly `expected` (see
+   * matchReply); resolves with the values of its `{ID}` placeholders, in order.
+   */
+  async expectReply(
+    what: string,
+    account: string,
+    children: string,
+    expected: string,
+  ): Promise<string[]> {
+    const xml = transactions(account, children);
+    const reply = await this.send(xml);
+    const ids = matchReply(reply, expected);
+    if (ids === null) {
+      throw new CheckFailure(
+        `${what}: ${canonicalChildren(parseExpected(expected))}`,
+        xml,
+        reply.xml,
+      );
+    }
+    return ids;
+  }
+
+  /**
+   * Fails unless `account` has exactly `cash` available (as far as 8-digit orders can tell:
+   * with a taker fee the window is one share unit's cost wide). The protocol has no balance
+   * query, so it asks what the cash buys: the largest buy at limit 1 that fits must open and
+   * one share unit more must be refused; the probe is canceled again, in a symbol of its own
+   * that never trades.
+   */
+  async expectCash(what: string, account: string, cash: string): Promise<void> {
+    const sym = await this.cashProbeSymbol();
+    const taker = this.fees?.taker ?? 0n;
+    const one = 10n ** BigInt(SHARE_SCALE);
+    const fits = affordable(toScaled(cash, CASH_SCALE), one, taker);
+    const shares = (s: bigint): string => fromScaled(s, SHARE_SCALE);
+    const tooMuch = `<order sym="${sym}" amount="${shares(fits + 1n)}" limit="1"/>`;
+    const probe = fits > 0n ? `<order sym="${sym}" amount="${shares(fits)}" limit="1"/>` : '';
+    const xml = transactions(account, tooMuch + probe);
+    const reply = await this.send(xml);
+    const [refused, opened] = reply.children;
+    const want =
+      `${what}: ${cash} cash available, so a buy reserving ` +
+      `${fromScaled(reservation(fits + 1n, one, taker), CASH_SCALE)} is refused` +
+      (fits > 0n
+        ? ` and one reserving ${fromScaled(reservation(fits, one, taker), CASH_SCALE)} opens`
+        : '');
+    expect(
+      refused?.name === 'error' &&
+        (fits === 0n
+          ? reply.children.length === 1
+          : reply.children.length === 2 && opened?.name === 'opened'),
+      want,
+      xml,
+      reply,
+    );
+    if (opened !== undefined) await this.cancel(account, opened.attributes.id ?? '');
+  }
+
+  /** A symbol only the cash probes use: its orders are all buys, so it never trades. */
+  private cashProbeSymbol(): Promise<string> {
+    this.probeSymbol ??= (async () => {
+      const sym = this.symbol('CASH');
+      // The bare prefix: every other account of the run has digits after it.
+      const holder = this.prefix;
+      await this.create([[holder, '0']], [[sym, holder, '1']]);
+      return sym;
+    })();
+    return this.probeSymbol;
+  }
+
   private async orderRequest(
     account: string,
     child: 'query' | 'cancel',
@@ -253,4 +332,48 @@ export function expectState(
     state.request,
     state.reply,
   );
+}
+
+const escapeXml = (text: string): string =>
+  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+/**
+ * An element on one line: attributes in the order they came, text trimmed, the white space
+ * between elements dropped (a layout any XML client may ignore).
+ */
+export function canonical(element: XmlElement): string {
+  const attributes = Object.entries(element.attributes)
+    .map(([name, value]) => ` ${name}="${escapeXml(value)}"`)
+    .join('');
+  const inner = escapeXml(element.text.trim()) + element.children.map(canonical).join('');
+  return inner === ''
+    ? `<${element.name}${attributes}/>`
+    : `<${element.name}${attributes}>${inner}</${element.name}>`;
+}
+
+export const canonicalChildren = (children: readonly XmlElement[]): string =>
+  children.map(canonical).join('');
+
+function parseExpected(expected: string): XmlElement[] {
+  const tree = parseXmlTree(Buffer.from(`<results>${expected}</results>`, 'utf8'));
+  if (!tree.ok) throw new Error(`a check's expected reply is not XML: ${expected}`);
+  return tree.root.children;
+}
+
+/**
+ * Whether the reply's children are exactly `expected`: the same elements, the same attributes
+ * in the same order with the same values, the same text. In expected attribute values, `{T}`
+ * stands for any time (digits) and `{ID}` for any id (digits), which is captured. An <error>
+ * matches its message alone or followed by ": " and a detail: details name the offending
+ * value and may change, so the protocol tells clients to compare the fixed text only.
+ * Resolves with the captured ids, in order; null when the reply differs.
+ */
+export function matchReply(reply: Reply, expected: string): string[] | null {
+  const pattern = canonicalChildren(parseExpected(expected))
+    .replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+    .replace(/\\\{T\\\}/g, '\\d+')
+    .replace(/\\\{ID\\\}/g, '(\\d+)')
+    .replace(/<\/error>/g, '(?:: [^<]*)?</error>');
+  const match = new RegExp(`^${pattern}$`).exec(canonicalChildren(reply.children));
+  return match === null ? null : match.slice(1);
 }

@@ -3,13 +3,13 @@
 import { apiRoute } from '../api-route.js';
 import {
   BookQuery,
-  BookView,
+  BookReply,
   SymbolParams,
   SymbolsView,
   TradesQuery,
   TradesView,
 } from '../api-types.js';
-import { bookView, symbolsView, tradeView } from '../views.js';
+import { levelBookView, orderBookView, symbolsView, tradeView } from '../views.js';
 import { requireBook } from './engine-calls.js';
 
 export const MARKET_ROUTES = [
@@ -39,12 +39,19 @@ export const MARKET_ROUTES = [
     doc: {
       operationId: 'getBook',
       tags: ['market'],
-      summary: 'The order book of a symbol, aggregated by price level',
+      summary: 'The order book of a symbol: by price level, or every resting order',
+      description:
+        'Read between batches and answered once durable, with the `seq` of the last ' +
+        'market-data event it shows: the snapshot to apply the `l2` or `l3` WebSocket ' +
+        'channel to (messages with a later `seq`).',
     },
     request: { params: SymbolParams, querystring: BookQuery },
-    reply: BookView,
-    handle: async (ctx, { params: { symbol }, query: { depth } }) =>
-      ctx.sequencer.read((engine) => bookView(requireBook(engine, symbol), depth)),
+    reply: BookReply,
+    handle: async (ctx, { params: { symbol }, query: { depth, level } }) =>
+      ctx.sequencer.read((engine) => {
+        const book = requireBook(engine, symbol);
+        return level === 3 ? orderBookView(book) : levelBookView(book, depth);
+      }),
   }),
   apiRoute({
     name: 'trades',
