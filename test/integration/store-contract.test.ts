@@ -17,10 +17,11 @@ import type {
   OrderRow,
   Snapshot,
 } from '../../src/engine/changes.js';
-import type { Request } from '../../src/engine/commands.js';
+import type { Request, TransactionChild } from '../../src/engine/commands.js';
 import { danglingReferences } from '../../src/engine/snapshot-references.js';
 import { Exchange } from '../../src/engine/exchange.js';
 import {
+  validateAmend,
   validateCreateAccount,
   validateGrant,
   validateOrder,
@@ -132,6 +133,69 @@ const SCRIPT: Request[] = [
   order('1', '0.00000001', '12345678.12345678'),
   order('2', '-0.00000001', '1'),
 ];
+
+// The extensions driven through the real engine, fees on: market, IOC and FOK orders, stops
+// waiting, triggered and canceled, self-trade prevention, amends that keep or lose priority.
+const FEES = { maker: 100_000n, taker: 200_000n, account: '1000' };
+const ext = (account: string, ...children: TransactionChild[]): Request => ({
+  kind: 'transactions',
+  account,
+  children,
+});
+const place = (
+  sym: string,
+  amount: string,
+  limit: string | undefined,
+  extras: Parameters<typeof validateOrder>[3] = {},
+): TransactionChild => validateOrder(sym, amount, limit, extras);
+const EXTENSION_SCRIPT: Request[] = [
+  {
+    kind: 'create',
+    children: [
+      validateCreateAccount('1', '100000'),
+      validateCreateAccount('2', '1000'),
+      validateCreateAccount('3', '5000'),
+      { kind: 'symbol', sym: 'X' },
+      validateGrant('X', '2', '1000'),
+      validateGrant('X', '3', '500'),
+    ],
+  },
+  ext('2', place('X', '-100', '10')),
+  ext('2', place('X', '-50', '11', { stp: 'cancel-resting' })),
+  ext('1', place('X', '20', '12', { stop: '10.5' })),
+  ext('3', place('X', '-10', '8', { stop: '9' })),
+  ext('1', place('X', '30', undefined, { type: 'market' })),
+  ext('1', place('X', '5', '10', { tif: 'IOC' })),
+  ext('1', place('X', '1000', '9', { tif: 'FOK' })),
+  ext('2', validateAmend('1', '40', undefined), validateAmend('2', undefined, '10.5')),
+  // Takes order 1, then trades at 10.5 and triggers the buy stop, which trades in turn.
+  ext('1', place('X', '45', '10.5')),
+  ext('2', place('X', '5', '10.5', { stp: 'cancel-incoming' })),
+  ext('3', place('X', '-10', '12'), validateAmend('10', '5', undefined)),
+  ext('3', validateOrderRef('cancel', '4'), place('X', '-5', '8', { stop: '9' })),
+  ext('1', place('X', '1', '9.5', { stp: 'cancel-both' })),
+];
+
+/** What dumpState leaves out: the extensions' state of the open orders and the books. */
+function dumpExtensions(ex: Exchange): unknown {
+  return {
+    orders: [...ex.orders.values()]
+      .filter((o) => o.open > 0n)
+      .map((o) => ({
+        id: o.id,
+        terms: o.terms,
+        waiting: o.waiting,
+        triggeredAt: o.triggeredAt,
+        priority: o.priority,
+        status: o.status(),
+      })),
+    books: [...ex.books.values()].map((b) => ({
+      sym: b.sym,
+      seq: b.seq,
+      stops: b.stops.all().map((o) => o.id),
+    })),
+  };
+}
 
 // The extensions' rows, built by hand: every new field, with values that must come back
 // exactly (fees to the cash scale's last digit, null where a field is off).
@@ -476,8 +540,72 @@ for (const kind of KINDS) {
           shares: order.shares,
           limit: order.limit,
           time: order.time,
+          type: order.terms.type,
+          tif: order.terms.tif,
+          stop: order.terms.stop,
+          stp: order.terms.stp,
           status: order.status(),
         });
+      }
+      await reopened.close();
+    });
+
+    test("an engine's extensions state restores exactly, and goes on alike", async () => {
+      const { open } = await kind.fresh();
+      const store = open();
+      const live = Exchange.restore(await store.load(), { fees: FEES });
+      const commits: Promise<void>[] = [];
+      for (const [i, request] of EXTENSION_SCRIPT.entries()) {
+        for (const r of live.apply(request, 5000 + i)) assert.notEqual(r.kind, 'archived');
+        commits.push(store.commit(live.takeChanges()));
+      }
+      await Promise.all(commits);
+      await store.close();
+
+      const reopened = open();
+      const restored = Exchange.restore(await reopened.load(), { fees: FEES });
+      assert.deepEqual(dumpState(restored, 'open'), dumpState(live, 'open'));
+      assert.deepEqual(dumpExtensions(restored), dumpExtensions(live));
+      const kinds = new Set<string>();
+      for (const order of live.orders.values()) {
+        kinds.add(`${order.terms.type}/${order.terms.tif}/${order.terms.stop !== null}`);
+        if (order.open > 0n) continue;
+        assert.deepEqual(
+          await reopened.loadOrder(order.id),
+          {
+            account: order.account.id,
+            sym: order.sym,
+            isBuy: order.isBuy,
+            shares: order.shares,
+            limit: order.limit,
+            time: order.time,
+            type: order.terms.type,
+            tif: order.terms.tif,
+            stop: order.terms.stop,
+            stp: order.terms.stp,
+            status: order.status(),
+          },
+          `order ${order.id}`,
+        );
+      }
+      // The script reached what it means to test.
+      assert.ok(live.orders.get(3)!.triggeredAt !== null, 'the buy stop triggered');
+      assert.ok(live.orders.get(1)!.status().amendments !== undefined, 'an amend was recorded');
+      assert.equal(kinds.size, 5, [...kinds].join(' '));
+      assert.ok(
+        [...live.orders.values()].some((o) => o.fills.some((f) => f.buyFee !== null)),
+        'fees were charged',
+      );
+
+      // Both go on alike: the priority counter, the waiting stop and fees carried over.
+      const next: Request[] = [
+        ext('1', place('X', '100', '12')),
+        ext('2', place('X', '-200', '8')),
+        ext('3', place('X', '-1', '20'), validateAmend('14', undefined, '19')),
+      ];
+      for (const [i, request] of next.entries()) {
+        assert.deepEqual(restored.apply(request, 6000 + i), live.apply(request, 6000 + i));
+        assert.deepEqual(restored.takeChanges(), live.takeChanges());
       }
       await reopened.close();
     });
