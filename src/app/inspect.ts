@@ -7,6 +7,7 @@ import { CASH_SCALE, PRICE_SCALE, SHARE_SCALE, formatDecimal } from '../decimal/
 import { auditExchange } from '../engine/audit.js';
 import type { Snapshot } from '../engine/changes.js';
 import { Exchange } from '../engine/exchange.js';
+import type { Order } from '../engine/order.js';
 import { danglingReferences } from '../engine/snapshot-references.js';
 import { connectPrimary } from '../store/postgres-connection.js';
 import { describePostgresUrl, readPostgresSnapshot } from '../store/postgres-store.js';
@@ -53,6 +54,20 @@ function table(header: string[], rows: string[][]): string {
   return [line(header), ...rows.map(line)].join('\n');
 }
 
+/** What an open order is beyond a plain GTC limit order; empty for one. */
+function terms(o: Order): string {
+  const parts: string[] = [];
+  if (o.terms.tif !== 'GTC') parts.push(o.terms.tif);
+  if (o.terms.stop !== null) {
+    parts.push(
+      `stop ${price(o.terms.stop)} ${o.waiting ? 'waiting' : `triggered ${o.triggeredAt}`}`,
+    );
+  }
+  if (o.terms.stp !== null) parts.push(`stp ${o.terms.stp}`);
+  if (o.amendments !== null) parts.push(`amended ${o.amendments.length}x`);
+  return parts.join(', ');
+}
+
 /** The report, and whether every invariant holds. */
 export function inspectionReport(
   description: string,
@@ -85,7 +100,7 @@ export function inspectionReport(
   out.push(`open orders (${open.length} of ${snapshot.orders.length})`);
   out.push(
     table(
-      ['id', 'account', 'symbol', 'side', 'shares', 'open', 'limit', 'time'],
+      ['id', 'account', 'symbol', 'side', 'shares', 'open', 'limit', 'time', 'terms'],
       open.map((o) => [
         String(o.id),
         o.account.id,
@@ -95,7 +110,16 @@ export function inspectionReport(
         shares(o.open),
         price(o.limit),
         String(o.time),
+        terms(o),
       ]),
+    ),
+  );
+  out.push('');
+  out.push(`books (${exchange.books.size})`);
+  out.push(
+    table(
+      ['symbol', 'seq', 'waiting stops'],
+      [...exchange.books.values()].map((b) => [b.sym, String(b.seq), String(b.stops.size)]),
     ),
   );
   out.push('');

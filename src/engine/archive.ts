@@ -1,8 +1,15 @@
-// Answers for queries and cancels of closed orders that the engine no longer holds in memory
+// Answers for queries, cancels and amends of closed orders that the engine no longer holds in memory
 // and the store looked up. A closed order never changes again, so its stored state is its
 // state at the time of the request.
 
-import type { Echo, OrderStatus, Result } from './commands.js';
+import type {
+  Echo,
+  OrderStatus,
+  OrderType,
+  Result,
+  SelfTradePrevention,
+  TimeInForce,
+} from './commands.js';
 import { exchangeError, type ExchangeError } from './errors.js';
 
 export interface ArchivedOrder {
@@ -11,9 +18,16 @@ export interface ArchivedOrder {
   readonly isBuy: boolean;
   /** Original size, SHARE_SCALE, positive. */
   readonly shares: bigint;
-  /** PRICE_SCALE */
+  /** PRICE_SCALE; the last limit (an amend may have changed it); 0 for a market order. */
   readonly limit: bigint;
   readonly time: number;
+  /** The order's terms, as OrderTerms holds them. */
+  readonly type: OrderType;
+  readonly tif: TimeInForce;
+  /** Stop price (PRICE_SCALE) of a stop-limit order, triggered or not; else null. */
+  readonly stop: bigint | null;
+  readonly stp: SelfTradePrevention | null;
+  /** As Order.status() gives it: fills carry their fee when fees were on, amends are listed. */
   readonly status: OrderStatus;
 }
 

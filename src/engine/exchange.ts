@@ -15,14 +15,7 @@ import type {
   Result,
   TransactionChild,
 } from './commands.js';
-import type {
-  AmendmentRow,
-  CancelRow,
-  ChangeSet,
-  ExecutionRow,
-  OrderRow,
-  Snapshot,
-} from './changes.js';
+import type { AmendmentRow, CancelRow, ChangeSet, ExecutionRow, Snapshot } from './changes.js';
 import { exchangeError, type ErrorCode } from './errors.js';
 import type { ExchangeView } from './exchange-view.js';
 import { LIMIT_GTC, Order, isPlainLimit, type OrderTerms } from './order.js';
@@ -39,6 +32,7 @@ import { OrderIndex } from './order-index.js';
 import { DirtyList } from './dirty-list.js';
 import { ClosedOrders } from './closed-orders.js';
 import { notAmendableError, notOpenError } from './archive.js';
+import { orderFromRow, orderRow } from './order-rows.js';
 import { referenceCheck } from './snapshot-references.js';
 
 const formatShares = (v: bigint): string => formatDecimal(v, SHARE_SCALE);
@@ -216,7 +210,7 @@ export class Exchange implements ExchangeView {
       if (cmd.type === 'market') {
         if (account.cash <= 0n) return this.refuse(cmd, 'INSUFFICIENT_FUNDS');
       } else {
-        const cost = reservation(shares, limit, this.fees.taker);
+        const cost = buyReservation(shares, limit, this.fees.taker);
         if (account.cash < cost) return this.refuse(cmd, 'INSUFFICIENT_FUNDS');
         account.cash -= cost;
         this.dirtyAccounts.mark(account);
@@ -371,7 +365,7 @@ export class Exchange implements ExchangeView {
         if (marketBuy) {
           shares = minBig(
             wanted,
-            affordable(budget, level.price, this.feesCharged ? incoming.terms.taker : 0n),
+            affordableShares(budget, level.price, this.feesCharged ? incoming.terms.taker : 0n),
           );
           if (shares === 0n) return true;
           const value = shares * level.price;
@@ -445,7 +439,8 @@ export class Exchange implements ExchangeView {
       // What the executed shares held back, less what they cost.
       const rate = buy.terms.taker;
       const released =
-        reservation(buy.open + shares, buy.limit, rate) - reservation(buy.open, buy.limit, rate);
+        buyReservation(buy.open + shares, buy.limit, rate) -
+        buyReservation(buy.open, buy.limit, rate);
       buyer.cash += released - value - (buyFee ?? 0n);
       this.dirtyAccounts.mark(buyer);
     }
@@ -498,7 +493,7 @@ export class Exchange implements ExchangeView {
     if (order.isBuy) {
       // A market buy holds nothing back.
       if (order.terms.type === 'limit') {
-        account.cash += reservation(shares, order.limit, order.terms.taker);
+        account.cash += buyReservation(shares, order.limit, order.terms.taker);
         this.dirtyAccounts.mark(account);
       }
     } else {
@@ -603,7 +598,8 @@ export class Exchange implements ExchangeView {
     }
     if (order.isBuy) {
       const rate = order.terms.taker;
-      const more = reservation(open, limit, rate) - reservation(order.open, order.limit, rate);
+      const more =
+        buyReservation(open, limit, rate) - buyReservation(order.open, order.limit, rate);
       if (more > account.cash) return refuse('INSUFFICIENT_FUNDS');
       account.cash -= more;
       this.dirtyAccounts.mark(account);
@@ -809,66 +805,4 @@ export class Exchange implements ExchangeView {
     exchange.takeChanges();
     return exchange;
   }
-}
-
-function orderRow(o: Order): OrderRow {
-  return {
-    id: o.id,
-    account: o.account.id,
-    sym: o.sym,
-    isBuy: o.isBuy,
-    shares: o.shares,
-    limit: o.limit,
-    open: o.open,
-    time: o.time,
-    type: o.terms.type,
-    tif: o.terms.tif,
-    stop: o.terms.stop,
-    stp: o.terms.stp,
-    triggeredAt: o.triggeredAt,
-    priority: o.priority,
-    makerFee: o.terms.maker,
-    takerFee: o.terms.taker,
-  };
-}
-
-/** Cash a buy of `shares` at `limit` holds back while open: its value and taker fee. */
-function reservation(shares: bigint, limit: bigint, takerRate: bigint): bigint {
-  return takerRate === 0n ? shares * limit : buyReservation(shares, limit, takerRate);
-}
-
-/** The most shares a market buy can pay for at `price`, its taker fee included. */
-function affordable(cash: bigint, price: bigint, takerRate: bigint): bigint {
-  if (cash <= 0n) return 0n;
-  return takerRate === 0n ? cash / price : affordableShares(cash, price, takerRate);
-}
-
-function orderFromRow(row: OrderRow, account: Account, plainTerms: OrderTerms): Order {
-  const terms: OrderTerms =
-    isPlainLimit(row) && row.makerFee === plainTerms.maker && row.takerFee === plainTerms.taker
-      ? plainTerms
-      : {
-          type: row.type,
-          tif: row.tif,
-          stop: row.stop,
-          stp: row.stp,
-          maker: row.makerFee,
-          taker: row.takerFee,
-        };
-  const order = new Order(
-    row.id,
-    account,
-    row.sym,
-    row.isBuy,
-    row.shares,
-    row.limit,
-    row.time,
-    terms,
-  );
-  order.open = row.open;
-  order.stored = true;
-  order.priority = row.priority;
-  order.triggeredAt = row.triggeredAt;
-  order.waiting = row.stop !== null && row.triggeredAt === null && row.open > 0n;
-  return order;
 }

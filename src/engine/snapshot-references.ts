@@ -10,7 +10,7 @@ export interface ReferenceCheck {
   readonly problems: string[];
   /** Checks one order row; the caller keeps the orders it has seen. */
   order(o: OrderRow): void;
-  /** Checks executions and cancels, once every order was seen. */
+  /** Checks executions, cancels and amendments, once every order was seen. */
   journal(hasOrder: (id: number) => boolean): void;
 }
 
@@ -49,6 +49,10 @@ export function referenceCheck(snapshot: Snapshot): ReferenceCheck {
       }
       for (const c of snapshot.cancels) {
         need(known(c.orderId), () => `cancel names unknown order ${c.orderId}`);
+      }
+      // A live snapshot loads only the amends of the orders it loads: none may be missing.
+      for (const a of snapshot.amendments) {
+        need(hasOrder(a.orderId), () => `amendment names unknown order ${a.orderId}`);
       }
     },
   };

@@ -12,6 +12,7 @@ import type {
   Snapshot,
   SymbolRow,
 } from '../engine/changes.js';
+import { archivedOrder } from './rows.js';
 import type { Store } from './store.js';
 
 export class MemoryStore implements Store {
@@ -22,9 +23,10 @@ export class MemoryStore implements Store {
   private readonly orders = new Map<number, OrderRow>();
   private readonly executions: ExecutionRow[] = [];
   private readonly cancels: CancelRow[] = [];
-  private readonly amendments: AmendmentRow[] = [];
   private readonly fillsByOrder = new Map<number, ExecutionRow[]>();
   private readonly cancelByOrder = new Map<number, CancelRow>();
+  private readonly amendments: AmendmentRow[] = [];
+  private readonly amendmentsByOrder = new Map<number, AmendmentRow[]>();
   /** Batches committed so far. */
   commits = 0;
 
@@ -52,10 +54,10 @@ export class MemoryStore implements Store {
     }
     for (const r of changes.orderReshapes) {
       const order = this.orders.get(r.id);
-      if (order === undefined) throw new Error(`update of unknown order ${r.id}`);
-      this.orders.set(r.id, { ...order, ...r });
+      if (order === undefined) throw new Error(`reshape of unknown order ${r.id}`);
+      const { open, limit, triggeredAt, priority } = r;
+      this.orders.set(r.id, { ...order, open, limit, triggeredAt, priority });
     }
-    this.amendments.push(...changes.amendments);
     for (const e of changes.executions) {
       this.executions.push(e);
       for (const id of [e.buyOrderId, e.sellOrderId]) {
@@ -68,30 +70,24 @@ export class MemoryStore implements Store {
       this.cancels.push(c);
       this.cancelByOrder.set(c.orderId, c);
     }
+    for (const a of changes.amendments) {
+      this.amendments.push(a);
+      const list = this.amendmentsByOrder.get(a.orderId);
+      if (list === undefined) this.amendmentsByOrder.set(a.orderId, [a]);
+      else list.push(a);
+    }
     this.commits++;
   }
 
   async loadOrder(id: number): Promise<ArchivedOrder | null> {
     const order = this.orders.get(id);
     if (order === undefined) return null;
-    const cancel = this.cancelByOrder.get(id);
-    return {
-      account: order.account,
-      sym: order.sym,
-      isBuy: order.isBuy,
-      shares: order.shares,
-      limit: order.limit,
-      time: order.time,
-      status: {
-        open: order.open,
-        canceled: cancel === undefined ? null : { shares: cancel.shares, time: cancel.time },
-        fills: (this.fillsByOrder.get(id) ?? []).map(({ shares, price, time }) => ({
-          shares,
-          price,
-          time,
-        })),
-      },
-    };
+    return archivedOrder(
+      order,
+      this.fillsByOrder.get(id) ?? [],
+      this.cancelByOrder.get(id),
+      this.amendmentsByOrder.get(id) ?? [],
+    );
   }
 
   async recentExecutions(limit: number): Promise<ExecutionRow[]> {

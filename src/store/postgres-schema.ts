@@ -74,4 +74,41 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   `,
   // 3. Leadership for standby engines: the epoch that fences a deposed leader's commits.
   LEADERSHIP_MIGRATION,
+  // 4. The extensions (docs/extensions.md): order terms and fee rates, stop triggers, queue
+  // priority, fees paid,
+  // the book's market-data sequence and the amend journal. Orders from before it were all
+  // plain GTC limit orders, and their arrival order was their queue order: priority = id.
+  // The writer always gives a priority; the default (as in SQLite, where a new NOT NULL
+  // column needs one) keeps rows inserted by hand, as the benchmarks seed books, valid.
+  // Like the other journal tables (migration 2), amendments enforce no foreign key.
+  `
+  ALTER TABLE orders
+    ADD COLUMN order_type text NOT NULL DEFAULT 'limit' CHECK (order_type IN ('limit', 'market')),
+    ADD COLUMN tif text NOT NULL DEFAULT 'GTC' CHECK (tif IN ('GTC', 'IOC', 'FOK')),
+    ADD COLUMN stop_price numeric,
+    ADD COLUMN stp text CHECK (stp IN ('cancel-resting', 'cancel-incoming', 'cancel-both')),
+    ADD COLUMN triggered_at bigint,
+    ADD COLUMN priority bigint NOT NULL DEFAULT 0,
+    -- Fee rates the order was accepted with and pays: none before fees existed.
+    ADD COLUMN maker_fee numeric NOT NULL DEFAULT 0,
+    ADD COLUMN taker_fee numeric NOT NULL DEFAULT 0;
+  UPDATE orders SET priority = id;
+
+  -- Fees paid by each side; NULL when fees were off.
+  ALTER TABLE executions
+    ADD COLUMN buy_fee numeric,
+    ADD COLUMN sell_fee numeric;
+
+  ALTER TABLE symbols ADD COLUMN seq bigint NOT NULL DEFAULT 0;
+
+  -- id is the amend order: an order's amends are read back in it.
+  CREATE TABLE amendments (
+    id           bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    order_id     bigint NOT NULL,
+    open_shares  numeric NOT NULL,
+    limit_price  numeric NOT NULL,
+    amended_at   bigint NOT NULL
+  );
+  CREATE INDEX amendments_order ON amendments (order_id);
+  `,
 ];

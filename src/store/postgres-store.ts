@@ -17,6 +17,8 @@ import {
 import {
   archivedOrderFromRows,
   executionFromRow,
+  selectArchivedAmendments,
+  selectArchivedFills,
   selectRecentExecutions,
   snapshotFromRows,
   selectArchivedOrder,
@@ -152,18 +154,20 @@ export class PostgresStore implements Store {
     const db = await this.readerPool();
     const order = await db.query<StoredOrderRows['order']>(selectArchivedOrder('$1'), [id]);
     if (order.rows[0] === undefined) return null;
-    const fills = await db.query<StoredOrderRows['fills'][number]>(
-      'SELECT shares, price, executed_at FROM executions WHERE buy_order_id = $1 OR sell_order_id = $1 ORDER BY id',
-      [id],
-    );
+    const fills = await db.query<StoredOrderRows['fills'][number]>(selectArchivedFills('$1'), [id]);
     const cancel = await db.query<NonNullable<StoredOrderRows['cancel']>>(
       'SELECT shares, canceled_at FROM cancels WHERE order_id = $1',
+      [id],
+    );
+    const amendments = await db.query<StoredOrderRows['amendments'][number]>(
+      selectArchivedAmendments('$1'),
       [id],
     );
     return archivedOrderFromRows({
       order: order.rows[0],
       fills: fills.rows,
       cancel: cancel.rows[0],
+      amendments: amendments.rows,
     });
   }
 
@@ -240,6 +244,7 @@ export async function readPostgresSnapshot(
       orders: [],
       executions: await read(q.executions),
       cancels: await read(q.cancels),
+      amendments: await read(q.amendments),
     };
     const live =
       scope === 'live'

@@ -20,46 +20,67 @@ import {
 } from './postgres-leadership.js';
 import { runMigrations, type MigrationTarget } from './migrations.js';
 import { POSTGRES_MIGRATIONS } from './postgres-schema.js';
-import { cashText, priceText, sharesText } from './rows.js';
+import { cashText, feeRateText, priceText, sharesText } from './rows.js';
 
 const COMMIT_WRITES = `
   symbols_written AS (
-    INSERT INTO symbols (symbol, granted)
-    SELECT * FROM unnest($1::text[], $2::numeric[])
-    ON CONFLICT (symbol) DO UPDATE SET granted = excluded.granted),
+    INSERT INTO symbols (symbol, granted, seq)
+    SELECT * FROM unnest($1::text[], $2::numeric[], $3::bigint[])
+    ON CONFLICT (symbol) DO UPDATE SET granted = excluded.granted, seq = excluded.seq),
   accounts_written AS (
     INSERT INTO accounts (id, balance, deposited)
-    SELECT * FROM unnest($3::text[], $4::numeric[], $5::numeric[])
+    SELECT * FROM unnest($4::text[], $5::numeric[], $6::numeric[])
     ON CONFLICT (id) DO UPDATE SET balance = excluded.balance),
   positions_written AS (
     INSERT INTO positions (account_id, symbol, shares)
-    SELECT * FROM unnest($6::text[], $7::text[], $8::numeric[])
+    SELECT * FROM unnest($7::text[], $8::text[], $9::numeric[])
     ON CONFLICT (account_id, symbol) DO UPDATE SET shares = excluded.shares),
   orders_inserted AS (
-    INSERT INTO orders (id, account_id, symbol, side, shares, limit_price, open_shares, created_at)
-    SELECT * FROM unnest($9::bigint[], $10::text[], $11::text[], $12::text[], $13::numeric[],
-                         $14::numeric[], $15::numeric[], $16::bigint[])),
+    INSERT INTO orders (id, account_id, symbol, side, shares, limit_price, open_shares, created_at,
+                        order_type, tif, stop_price, stp, triggered_at, priority, maker_fee,
+                        taker_fee)
+    SELECT * FROM unnest($10::bigint[], $11::text[], $12::text[], $13::text[], $14::numeric[],
+                         $15::numeric[], $16::numeric[], $17::bigint[], $18::text[], $19::text[],
+                         $20::numeric[], $21::text[], $22::bigint[], $23::bigint[],
+                         $24::numeric[], $25::numeric[])),
   orders_updated AS (
     UPDATE orders SET open_shares = u.open
-    FROM unnest($17::bigint[], $18::numeric[]) AS u(id, open) WHERE orders.id = u.id),
+    FROM unnest($26::bigint[], $27::numeric[]) AS u(id, open) WHERE orders.id = u.id),
+  orders_reshaped AS (
+    UPDATE orders SET open_shares = r.open, limit_price = r.lim, triggered_at = r.triggered,
+                      priority = r.priority
+    FROM unnest($28::bigint[], $29::numeric[], $30::numeric[], $31::bigint[], $32::bigint[])
+      AS r(id, open, lim, triggered, priority)
+    WHERE orders.id = r.id),
   executions_inserted AS (
-    INSERT INTO executions (symbol, buy_order_id, sell_order_id, shares, price, executed_at)
-    SELECT s, b, se, sh, p, t
-    FROM unnest($19::text[], $20::bigint[], $21::bigint[], $22::numeric[], $23::numeric[], $24::bigint[])
-      WITH ORDINALITY AS x(s, b, se, sh, p, t, n)
+    INSERT INTO executions (symbol, buy_order_id, sell_order_id, shares, price, executed_at,
+                            buy_fee, sell_fee)
+    SELECT s, b, se, sh, p, t, bf, sf
+    FROM unnest($33::text[], $34::bigint[], $35::bigint[], $36::numeric[], $37::numeric[],
+                $38::bigint[], $39::numeric[], $40::numeric[])
+      WITH ORDINALITY AS x(s, b, se, sh, p, t, bf, sf, n)
     ORDER BY n),
   cancels_inserted AS (
     INSERT INTO cancels (order_id, shares, canceled_at)
-    SELECT * FROM unnest($25::bigint[], $26::numeric[], $27::bigint[]))`;
+    SELECT * FROM unnest($41::bigint[], $42::numeric[], $43::bigint[])),
+  amendments_inserted AS (
+    INSERT INTO amendments (order_id, open_shares, limit_price, amended_at)
+    SELECT o, sh, l, t
+    FROM unnest($44::bigint[], $45::numeric[], $46::numeric[], $47::bigint[])
+      WITH ORDINALITY AS x(o, sh, l, t, n)
+    ORDER BY n)`;
+
+/** The parameter that carries the leader's epoch: the one after the writes' parameters. */
+const EPOCH_PARAMETER = '$48';
 
 /**
- * The group commit: every write, and the fence ($28, this leader's epoch) that fails the
- * whole statement when another engine has taken over. Unfenced only for measuring the
- * fence's cost.
+ * The group commit: every write, and the fence (this leader's epoch) that fails the whole
+ * statement when another engine has taken over. Unfenced only for measuring the fence's
+ * cost.
  */
 export const commitStatement = (fenced = true): string =>
   fenced
-    ? `WITH ${fenceCte('$28')},${COMMIT_WRITES}\n${fenceCheck('$28')}`
+    ? `WITH ${fenceCte(EPOCH_PARAMETER)},${COMMIT_WRITES}\n${fenceCheck(EPOCH_PARAMETER)}`
     : `WITH${COMMIT_WRITES}\nSELECT 1`;
 
 /**
@@ -71,12 +92,22 @@ export const numberArrayLiteral = (values: readonly (number | string)[]): string
   `{${values.join(',')}}`;
 export const textArrayLiteral = (values: readonly string[]): string =>
   `{${values.map((v) => `"${v.replace(/["\\]/g, '\\$&')}"`).join(',')}}`;
+/** As numberArrayLiteral, with null as SQL NULL (join would make it an empty element). */
+export const nullableNumberArrayLiteral = (values: readonly (number | string | null)[]): string =>
+  `{${values.map((v) => (v === null ? 'NULL' : v)).join(',')}}`;
+/** As textArrayLiteral, with null as SQL NULL: unquoted, unlike the text "NULL". */
+export const nullableTextArrayLiteral = (values: readonly (string | null)[]): string =>
+  `{${values.map((v) => (v === null ? 'NULL' : `"${v.replace(/["\\]/g, '\\$&')}"`)).join(',')}}`;
 
-/** The writes' parameters ($1-$27 of `commitStatement`) for one (merged) change set. */
+const nullablePrice = (v: bigint | null): string | null => (v === null ? null : priceText(v));
+const nullableCash = (v: bigint | null): string | null => (v === null ? null : cashText(v));
+
+/** The writes' parameters ($1-$47 of `commitStatement`) for one (merged) change set. */
 export function commitParameters(c: ChangeSet): string[] {
   return [
     textArrayLiteral(c.symbols.map((s) => s.sym)),
     numberArrayLiteral(c.symbols.map((s) => sharesText(s.granted))),
+    numberArrayLiteral(c.symbols.map((s) => s.seq)),
     textArrayLiteral(c.accounts.map((a) => a.id)),
     numberArrayLiteral(c.accounts.map((a) => cashText(a.cash))),
     numberArrayLiteral(c.accounts.map((a) => cashText(a.deposited))),
@@ -91,17 +122,36 @@ export function commitParameters(c: ChangeSet): string[] {
     numberArrayLiteral(c.newOrders.map((o) => priceText(o.limit))),
     numberArrayLiteral(c.newOrders.map((o) => sharesText(o.open))),
     numberArrayLiteral(c.newOrders.map((o) => o.time)),
+    textArrayLiteral(c.newOrders.map((o) => o.type)),
+    textArrayLiteral(c.newOrders.map((o) => o.tif)),
+    nullableNumberArrayLiteral(c.newOrders.map((o) => nullablePrice(o.stop))),
+    nullableTextArrayLiteral(c.newOrders.map((o) => o.stp)),
+    nullableNumberArrayLiteral(c.newOrders.map((o) => o.triggeredAt)),
+    numberArrayLiteral(c.newOrders.map((o) => o.priority)),
+    numberArrayLiteral(c.newOrders.map((o) => feeRateText(o.makerFee))),
+    numberArrayLiteral(c.newOrders.map((o) => feeRateText(o.takerFee))),
     numberArrayLiteral(c.orderUpdates.map((u) => u.id)),
     numberArrayLiteral(c.orderUpdates.map((u) => sharesText(u.open))),
+    numberArrayLiteral(c.orderReshapes.map((r) => r.id)),
+    numberArrayLiteral(c.orderReshapes.map((r) => sharesText(r.open))),
+    numberArrayLiteral(c.orderReshapes.map((r) => priceText(r.limit))),
+    nullableNumberArrayLiteral(c.orderReshapes.map((r) => r.triggeredAt)),
+    numberArrayLiteral(c.orderReshapes.map((r) => r.priority)),
     textArrayLiteral(c.executions.map((e) => e.sym)),
     numberArrayLiteral(c.executions.map((e) => e.buyOrderId)),
     numberArrayLiteral(c.executions.map((e) => e.sellOrderId)),
     numberArrayLiteral(c.executions.map((e) => sharesText(e.shares))),
     numberArrayLiteral(c.executions.map((e) => priceText(e.price))),
     numberArrayLiteral(c.executions.map((e) => e.time)),
+    nullableNumberArrayLiteral(c.executions.map((e) => nullableCash(e.buyFee))),
+    nullableNumberArrayLiteral(c.executions.map((e) => nullableCash(e.sellFee))),
     numberArrayLiteral(c.cancels.map((x) => x.orderId)),
     numberArrayLiteral(c.cancels.map((x) => sharesText(x.shares))),
     numberArrayLiteral(c.cancels.map((x) => x.time)),
+    numberArrayLiteral(c.amendments.map((a) => a.orderId)),
+    numberArrayLiteral(c.amendments.map((a) => sharesText(a.open))),
+    numberArrayLiteral(c.amendments.map((a) => priceText(a.limit))),
+    numberArrayLiteral(c.amendments.map((a) => a.time)),
   ];
 }
 

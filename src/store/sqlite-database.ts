@@ -9,6 +9,7 @@ import Database from 'better-sqlite3';
 import type { ChangeSet, OrderRow, Snapshot } from '../engine/changes.js';
 import {
   cashText,
+  feeRateText,
   liveSnapshotQueries,
   orderFromRow,
   type Row,
@@ -28,8 +29,10 @@ interface Statements {
   upsertPosition: Database.Statement;
   insertOrder: Database.Statement;
   updateOrder: Database.Statement;
+  reshapeOrder: Database.Statement;
   insertExecution: Database.Statement;
   insertCancel: Database.Statement;
+  insertAmendment: Database.Statement;
 }
 
 // The file lock already keeps a second engine out: nothing more to wait for.
@@ -111,23 +114,31 @@ export class SqliteDatabase {
           'ON CONFLICT (id) DO UPDATE SET balance = excluded.balance',
       ),
       upsertSymbol: db.prepare(
-        'INSERT INTO symbols (symbol, granted) VALUES (?, ?) ON CONFLICT (symbol) DO UPDATE SET granted = excluded.granted',
+        'INSERT INTO symbols (symbol, granted, seq) VALUES (?, ?, ?) ' +
+          'ON CONFLICT (symbol) DO UPDATE SET granted = excluded.granted, seq = excluded.seq',
       ),
       upsertPosition: db.prepare(
         'INSERT INTO positions (account_id, symbol, shares) VALUES (?, ?, ?) ' +
           'ON CONFLICT (account_id, symbol) DO UPDATE SET shares = excluded.shares',
       ),
       insertOrder: db.prepare(
-        'INSERT INTO orders (id, account_id, symbol, side, shares, limit_price, open_shares, created_at) ' +
-          'VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+        'INSERT INTO orders (id, account_id, symbol, side, shares, limit_price, open_shares, created_at, ' +
+          'order_type, tif, stop_price, stp, triggered_at, priority, maker_fee, taker_fee) ' +
+          'VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
       ),
       updateOrder: db.prepare('UPDATE orders SET open_shares = ? WHERE id = ?'),
+      reshapeOrder: db.prepare(
+        'UPDATE orders SET open_shares = ?, limit_price = ?, triggered_at = ?, priority = ? WHERE id = ?',
+      ),
       insertExecution: db.prepare(
-        'INSERT INTO executions (symbol, buy_order_id, sell_order_id, shares, price, executed_at) ' +
-          'VALUES (?, ?, ?, ?, ?, ?)',
+        'INSERT INTO executions (symbol, buy_order_id, sell_order_id, shares, price, executed_at, buy_fee, sell_fee) ' +
+          'VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
       ),
       insertCancel: db.prepare(
         'INSERT INTO cancels (order_id, shares, canceled_at) VALUES (?, ?, ?)',
+      ),
+      insertAmendment: db.prepare(
+        'INSERT INTO amendments (order_id, open_shares, limit_price, amended_at) VALUES (?, ?, ?, ?)',
       ),
     };
     this.writeBatch = db.transaction((changes: ChangeSet) => this.write(changes));
@@ -135,7 +146,9 @@ export class SqliteDatabase {
 
   private write(changes: ChangeSet): void {
     const s = this.statements;
-    for (const sym of changes.symbols) s.upsertSymbol.run(sym.sym, sharesText(sym.granted));
+    for (const sym of changes.symbols) {
+      s.upsertSymbol.run(sym.sym, sharesText(sym.granted), sym.seq);
+    }
     for (const a of changes.accounts)
       s.upsertAccount.run(a.id, cashText(a.cash), cashText(a.deposited));
     for (const p of changes.positions) s.upsertPosition.run(p.account, p.sym, sharesText(p.shares));
@@ -149,9 +162,20 @@ export class SqliteDatabase {
         priceText(o.limit),
         sharesText(o.open),
         o.time,
+        o.type,
+        o.tif,
+        o.stop === null ? null : priceText(o.stop),
+        o.stp,
+        o.triggeredAt,
+        o.priority,
+        feeRateText(o.makerFee),
+        feeRateText(o.takerFee),
       );
     }
     for (const u of changes.orderUpdates) s.updateOrder.run(sharesText(u.open), u.id);
+    for (const r of changes.orderReshapes) {
+      s.reshapeOrder.run(sharesText(r.open), priceText(r.limit), r.triggeredAt, r.priority, r.id);
+    }
     for (const e of changes.executions) {
       s.insertExecution.run(
         e.sym,
@@ -160,9 +184,14 @@ export class SqliteDatabase {
         sharesText(e.shares),
         priceText(e.price),
         e.time,
+        e.buyFee === null ? null : cashText(e.buyFee),
+        e.sellFee === null ? null : cashText(e.sellFee),
       );
     }
     for (const c of changes.cancels) s.insertCancel.run(c.orderId, sharesText(c.shares), c.time);
+    for (const a of changes.amendments) {
+      s.insertAmendment.run(a.orderId, sharesText(a.open), priceText(a.limit), a.time);
+    }
   }
 
   commit(changes: ChangeSet): void {
@@ -194,6 +223,7 @@ export function readSqliteSnapshot(db: Database.Database, scope: 'all' | 'live' 
     positions: read(q.positions),
     executions: read(q.executions),
     cancels: read(q.cancels),
+    amendments: read(q.amendments),
   });
   if (scope === 'all') {
     return db.transaction(() => snapshotFromRows({ ...tables(), orders: read(q.orders) }))();

@@ -4,19 +4,25 @@
 
 import type Database from 'better-sqlite3';
 import type { ArchivedOrder } from '../engine/archive.js';
-import { archivedOrderFromRows, selectArchivedOrder, type StoredOrderRows } from './rows.js';
+import {
+  archivedOrderFromRows,
+  selectArchivedAmendments,
+  selectArchivedFills,
+  selectArchivedOrder,
+  type StoredOrderRows,
+} from './rows.js';
 
 export class SqliteOrderReader {
   private readonly selectOrder: Database.Statement;
   private readonly selectFills: Database.Statement;
   private readonly selectCancel: Database.Statement;
+  private readonly selectAmendments: Database.Statement;
 
   constructor(db: Database.Database) {
     this.selectOrder = db.prepare(selectArchivedOrder('?'));
-    this.selectFills = db.prepare(
-      'SELECT shares, price, executed_at FROM executions WHERE buy_order_id = ? OR sell_order_id = ? ORDER BY id',
-    );
+    this.selectFills = db.prepare(selectArchivedFills('?'));
     this.selectCancel = db.prepare('SELECT shares, canceled_at FROM cancels WHERE order_id = ?');
+    this.selectAmendments = db.prepare(selectArchivedAmendments('?'));
   }
 
   load(id: number): ArchivedOrder | null {
@@ -26,6 +32,7 @@ export class SqliteOrderReader {
       order,
       fills: this.selectFills.all(id, id) as StoredOrderRows['fills'],
       cancel: this.selectCancel.get(id) as StoredOrderRows['cancel'],
+      amendments: this.selectAmendments.all(id) as StoredOrderRows['amendments'],
     });
   }
 }

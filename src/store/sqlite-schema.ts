@@ -50,4 +50,38 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
     canceled_at  INTEGER NOT NULL
   );
   `,
+  // 2. The extensions (docs/extensions.md): order terms and fee rates, stop triggers, queue
+  // priority, fees paid,
+  // the book's market-data sequence and the amend journal. Orders from before it were all
+  // plain GTC limit orders, and their arrival order was their queue order: priority = id.
+  `
+  ALTER TABLE orders ADD COLUMN order_type TEXT NOT NULL DEFAULT 'limit'
+    CHECK (order_type IN ('limit', 'market'));
+  ALTER TABLE orders ADD COLUMN tif TEXT NOT NULL DEFAULT 'GTC' CHECK (tif IN ('GTC', 'IOC', 'FOK'));
+  ALTER TABLE orders ADD COLUMN stop_price TEXT;
+  ALTER TABLE orders ADD COLUMN stp TEXT
+    CHECK (stp IN ('cancel-resting', 'cancel-incoming', 'cancel-both'));
+  ALTER TABLE orders ADD COLUMN triggered_at INTEGER;
+  ALTER TABLE orders ADD COLUMN priority INTEGER NOT NULL DEFAULT 0;
+  UPDATE orders SET priority = id;
+  -- Fee rates (FEE_SCALE) the order was accepted with and pays: none before fees existed.
+  ALTER TABLE orders ADD COLUMN maker_fee TEXT NOT NULL DEFAULT '0';
+  ALTER TABLE orders ADD COLUMN taker_fee TEXT NOT NULL DEFAULT '0';
+
+  -- Fees paid by each side, CASH_SCALE; NULL when fees were off.
+  ALTER TABLE executions ADD COLUMN buy_fee TEXT;
+  ALTER TABLE executions ADD COLUMN sell_fee TEXT;
+
+  ALTER TABLE symbols ADD COLUMN seq INTEGER NOT NULL DEFAULT 0;
+
+  -- id is the amend order: an order's amends are read back in it.
+  CREATE TABLE amendments (
+    id           INTEGER PRIMARY KEY,
+    order_id     INTEGER NOT NULL REFERENCES orders(id),
+    open_shares  TEXT NOT NULL,
+    limit_price  TEXT NOT NULL,
+    amended_at   INTEGER NOT NULL
+  );
+  CREATE INDEX amendments_order ON amendments(order_id);
+  `,
 ];

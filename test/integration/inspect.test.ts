@@ -46,6 +46,8 @@ function assertHealthyReport(stdout: string): void {
   assert.match(stdout, /cash 955 \+ reserved by open buys 55 = 1010; deposited 1010/);
   assert.match(stdout, /SPY: held 98 \+ reserved by open sells 2 = 100; granted 100/);
   assert.match(stdout, /invariants: all hold/);
+  // Two orders opened, one matched, the rest of the sell opened: the book's fourth event.
+  assert.match(stdout, /^books \(1\)\nsymbol {2}seq {2}waiting stops\nSPY {5}4 {4}0$/m);
 }
 
 test('SQLite: a report beside the running server; a tampered balance fails with exit code 1', async (t) => {
@@ -96,6 +98,26 @@ test(
     assert.match(dangling.stdout, /references BROKEN \(1\):\n {2}cancel names unknown order 999/);
   },
 );
+
+test('SQLite: waiting stops and amends are reported, and their reservations add up', async (t) => {
+  const path = join(dir.path, 'inspect-extensions.db');
+  const db = `sqlite:${path}`;
+  const stop = await trade(t, db);
+  await stop();
+  const server = await startChildServer(['--db', db, '--framed-port', 'off'], { owner: t });
+  await classicRequest(
+    server.port,
+    '<transactions id="1"><order sym="SPY" amount="1" limit="13" stop="14"/><amend id="2" amount="3"/></transactions>',
+  );
+  await server.stop();
+  const report = inspect(db);
+  assert.equal(report.status, 0, report.stderr + report.stdout);
+  assert.match(report.stdout, /^2 .* 3 +11 +\d+ +amended 1x$/m);
+  assert.match(report.stdout, /^4 .* 1 +13 +\d+ +stop 14 waiting$/m);
+  // The amend is the fifth event: the seq went on from the stored one after the restart.
+  assert.match(report.stdout, /^SPY +5 +1$/m);
+  assert.match(report.stdout, /invariants: all hold/);
+});
 
 test('a store that cannot be read is an error, exit code 2', () => {
   const r = inspect(`sqlite:${join(dir.path, 'missing.db')}`);

@@ -11,7 +11,12 @@ import { POSTGRES_MIGRATIONS } from '../../src/store/postgres-schema.js';
 import { Fenced } from '../../src/errors/failures.js';
 import { PostgresStore, readOrders } from '../../src/store/postgres-store.js';
 import { SNAPSHOT_QUERIES } from '../../src/store/rows.js';
-import { numberArrayLiteral, textArrayLiteral } from '../../src/store/postgres-writer.js';
+import {
+  nullableNumberArrayLiteral,
+  nullableTextArrayLiteral,
+  numberArrayLiteral,
+  textArrayLiteral,
+} from '../../src/store/postgres-writer.js';
 import { freshPostgresUrl } from '../support/databases.js';
 import { pgBaseUrl, PG_SKIP_REASON } from '../../harness/postgres.js';
 
@@ -83,6 +88,94 @@ test(
   },
 );
 
+test(
+  'migrations: a database from before the extensions (version 3) with data reads as before, priority = id',
+  { skip },
+  async () => {
+    const url = await freshPostgresUrl();
+    await withClient(url, async (c) => {
+      await c.query(
+        'CREATE TABLE schema_migrations (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())',
+      );
+      for (const [i, sql] of POSTGRES_MIGRATIONS.slice(0, 3).entries()) {
+        await c.query(sql);
+        await c.query('INSERT INTO schema_migrations (version) VALUES ($1)', [i + 1]);
+      }
+      // Account 1 bought 2 of order 1's 5 shares at 10 (order 3); order 2 was canceled.
+      await c.query(`
+        INSERT INTO accounts VALUES ('1', 980, 1000), ('2', 20, 0);
+        INSERT INTO symbols VALUES ('X', 10);
+        INSERT INTO positions VALUES ('1', 'X', 2), ('2', 'X', 5);
+        INSERT INTO orders VALUES (1, '2', 'X', 'sell', 5, 10, 3, 100),
+                                  (2, '1', 'X', 'buy', 1, 9, 0, 101),
+                                  (3, '1', 'X', 'buy', 2, 10, 0, 102);
+        INSERT INTO executions (symbol, buy_order_id, sell_order_id, shares, price, executed_at)
+          VALUES ('X', 3, 1, 2, 10, 102);
+        INSERT INTO cancels VALUES (2, 1, 103);
+      `);
+    });
+    const store = new PostgresStore(url);
+    const live = await store.load();
+    const e8 = 10n ** 8n;
+    assert.deepEqual(live.symbols, [{ sym: 'X', granted: 10n * e8, seq: 0 }]);
+    assert.deepEqual(
+      [...live.orders],
+      [
+        {
+          id: 1,
+          account: '2',
+          sym: 'X',
+          isBuy: false,
+          shares: 5n * e8,
+          limit: 10n * e8,
+          open: 3n * e8,
+          time: 100,
+          type: 'limit',
+          tif: 'GTC',
+          stop: null,
+          stp: null,
+          triggeredAt: null,
+          priority: 1,
+          makerFee: 0n,
+          takerFee: 0n,
+        },
+      ],
+    );
+    assert.deepEqual(live.executions, [
+      {
+        sym: 'X',
+        buyOrderId: 3,
+        sellOrderId: 1,
+        shares: 2n * e8,
+        price: 10n * e8,
+        time: 102,
+        buyFee: null,
+        sellFee: null,
+      },
+    ]);
+    assert.deepEqual(live.amendments, []);
+    assert.deepEqual((await store.loadOrder(2))?.status, {
+      open: 0n,
+      canceled: { shares: e8, time: 103 },
+      fills: [],
+    });
+    await store.close();
+    assert.deepEqual(
+      await versions(url),
+      POSTGRES_MIGRATIONS.map((_, i) => i + 1),
+    );
+    const priorities = await withClient(
+      url,
+      async (c) => (await c.query('SELECT id::int, priority::int FROM orders ORDER BY id')).rows,
+    );
+    assert.deepEqual(priorities, [
+      { id: 1, priority: 1 },
+      { id: 2, priority: 2 },
+      { id: 3, priority: 3 },
+    ]);
+  },
+);
+
 test('array literals read back element for element', { skip }, async () => {
   const url = await freshPostgresUrl();
   const texts = ['plain', 'quote"d', 'back\\slash', 'com,ma', '{brace}', ' spaced ', 'NULL', ''];
@@ -99,6 +192,20 @@ test('array literals read back element for element', { skip }, async () => {
   );
   assert.deepEqual(rows, [{ t: texts, n: numbers }]);
   assert.equal(textArrayLiteral([]), '{}');
+  // Nullable columns: a null is SQL NULL, never the text "NULL" nor an empty element.
+  const nullableTexts = ['NULL', null, 'a"b', null];
+  const nullableNumbers = [null, '1.5', 7, null];
+  const nullable = await withClient(
+    url,
+    async (c) =>
+      (
+        await c.query<{ t: (string | null)[]; n: (string | null)[] }>(
+          'SELECT $1::text[] AS t, $2::numeric[]::text[] AS n',
+          [nullableTextArrayLiteral(nullableTexts), nullableNumberArrayLiteral(nullableNumbers)],
+        )
+      ).rows,
+  );
+  assert.deepEqual(nullable, [{ t: nullableTexts, n: [null, '1.5', '7', null] }]);
 });
 
 test('orders are read page by page, every one once, in id order', { skip }, async () => {

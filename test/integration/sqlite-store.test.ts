@@ -13,6 +13,9 @@ import {
   validateOrder,
   validateOrderRef,
 } from '../../src/engine/validate.js';
+import { inspectionReport } from '../../src/app/inspect.js';
+import { readSqliteSnapshot } from '../../src/store/sqlite-database.js';
+import { SQLITE_MIGRATIONS } from '../../src/store/sqlite-schema.js';
 import { SqliteStore } from '../../src/store/sqlite-store.js';
 import { tempDir } from '../support/server.js';
 
@@ -122,7 +125,10 @@ test('reopening runs no migration twice and several batches commit as one', asyn
   await (await reopen(path)).accounts.get('2');
   const db = new Database(path, { readonly: true });
   try {
-    assert.deepEqual(db.prepare('SELECT version FROM schema_migrations').pluck().all(), [1]);
+    assert.deepEqual(
+      db.prepare('SELECT version FROM schema_migrations ORDER BY version').pluck().all(),
+      SQLITE_MIGRATIONS.map((_, i) => i + 1),
+    );
     assert.deepEqual(db.prepare('SELECT id, balance, deposited FROM accounts ORDER BY id').all(), [
       { id: '1', balance: '5', deposited: '5' },
       { id: '2', balance: '6', deposited: '6' },
@@ -138,4 +144,96 @@ test('an unusable path fails clearly at load', async () => {
   const store = new SqliteStore(join(file, 'x.db'));
   await assert.rejects(store.load(), /ENOTDIR|EEXIST|not a directory|unable to open/i);
   await store.close().catch(() => {});
+});
+
+test('a database from before the extensions migrates, and its rows read as before (priority = id)', async () => {
+  const path = freshPath();
+  const old = new Database(path);
+  old.exec(
+    'CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)',
+  );
+  old.exec(SQLITE_MIGRATIONS[0]!);
+  old.prepare("INSERT INTO schema_migrations VALUES (1, '2026-01-01T00:00:00.000Z')").run();
+  // Account 1 bought 2 of order 1's 5 shares at 10 (order 3); order 2 was canceled.
+  old.exec(`
+    INSERT INTO accounts VALUES ('1', '980', '1000'), ('2', '20', '0');
+    INSERT INTO symbols VALUES ('X', '10');
+    INSERT INTO positions VALUES ('1', 'X', '2'), ('2', 'X', '5');
+    INSERT INTO orders VALUES (1, '2', 'X', 'sell', '5', '10', '3', 100),
+                              (2, '1', 'X', 'buy', '1', '9', '0', 101),
+                              (3, '1', 'X', 'buy', '2', '10', '0', 102);
+    INSERT INTO executions (symbol, buy_order_id, sell_order_id, shares, price, executed_at)
+      VALUES ('X', 3, 1, '2', '10', 102);
+    INSERT INTO cancels VALUES (2, '1', 103);
+  `);
+  old.close();
+
+  const store = new SqliteStore(path);
+  const live = await store.load();
+  const plainTerms = { type: 'limit', tif: 'GTC', stop: null, stp: null, triggeredAt: null };
+  assert.deepEqual(live.symbols, [{ sym: 'X', granted: 10n * 10n ** 8n, seq: 0 }]);
+  assert.deepEqual(
+    [...live.orders].map((o) => ({ ...o })),
+    [
+      {
+        id: 1,
+        account: '2',
+        sym: 'X',
+        isBuy: false,
+        shares: 5n * 10n ** 8n,
+        limit: 10n * 10n ** 8n,
+        open: 3n * 10n ** 8n,
+        time: 100,
+        ...plainTerms,
+        priority: 1,
+        makerFee: 0n,
+        takerFee: 0n,
+      },
+    ],
+  );
+  assert.deepEqual(live.executions, [
+    {
+      sym: 'X',
+      buyOrderId: 3,
+      sellOrderId: 1,
+      shares: 2n * 10n ** 8n,
+      price: 10n * 10n ** 8n,
+      time: 102,
+      buyFee: null,
+      sellFee: null,
+    },
+  ]);
+  assert.deepEqual(live.amendments, []);
+  assert.deepEqual(await store.loadOrder(3), {
+    account: '1',
+    sym: 'X',
+    isBuy: true,
+    shares: 2n * 10n ** 8n,
+    limit: 10n * 10n ** 8n,
+    time: 102,
+    type: 'limit',
+    tif: 'GTC',
+    stop: null,
+    stp: null,
+    status: {
+      open: 0n,
+      canceled: null,
+      fills: [{ shares: 2n * 10n ** 8n, price: 10n * 10n ** 8n, time: 102 }],
+    },
+  });
+  await store.close();
+
+  const db = new Database(path, { readonly: true });
+  try {
+    assert.deepEqual(db.prepare('SELECT id, priority FROM orders ORDER BY id').all(), [
+      { id: 1, priority: 1 },
+      { id: 2, priority: 2 },
+      { id: 3, priority: 3 },
+    ]);
+    // `exchange inspect` reads the migrated store, and its books still add up.
+    const report = inspectionReport(`sqlite:${path}`, readSqliteSnapshot(db));
+    assert.equal(report.ok, true, report.text);
+  } finally {
+    db.close();
+  }
 });

@@ -115,11 +115,11 @@ export function record(xml: string, reply: string, acked: Acked): boolean {
     acked.mine.set(account, [...(acked.mine.get(account) ?? []), id]);
   }
   for (const m of reply.matchAll(/<canceled id="(\d+)">/g)) acked.canceled.add(Number(m[1]));
-  for (const [element] of reply.matchAll(/<amended [^>]*\/>/g)) {
+  for (const [element] of reply.matchAll(/<amended id="[^>]*\/>/g)) {
     const id = Number(attribute(element, 'id'));
     acked.amended.set(id, [...(acked.amended.get(id) ?? []), attribute(element, 'limit')!]);
   }
-  const any = /<opened|<canceled|<amended/.test(reply);
+  const any = /<opened|<canceled id|<amended id/.test(reply);
   if (any) acked.lastAckAt = performance.now();
   return any;
 }

@@ -45,14 +45,21 @@ export function dumpState(ex: Exchange, orders: 'all' | 'open' = 'all'): unknown
         open: o.open,
         fills: o.fills,
         canceled: o.canceled,
+        terms: o.terms,
+        waiting: o.waiting,
+        triggeredAt: o.triggeredAt,
+        priority: o.priority,
+        amendments: o.amendments,
       })),
     books: [...ex.books.entries()]
       .sort(([a], [b]) => (a < b ? -1 : 1))
       .map(([sym, b]) => ({
         sym,
         granted: b.granted,
+        seq: b.seq,
         bids: levelOrders(b.bids),
         asks: levelOrders(b.asks),
+        stops: b.stops.all().map((o) => o.id),
       })),
   };
 }

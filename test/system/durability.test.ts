@@ -13,6 +13,7 @@ import { readSnapshot } from '../../src/app/inspect.js';
 import { openStore } from '../../src/store/open-store.js';
 import {
   assertStoreHoldsAcked,
+  type Acked,
   createAccountsRequest,
   newAcked,
   streamClassic,
@@ -61,6 +62,8 @@ const SETUPS: Setup[] = [
     workers: 1,
   },
 ];
+
+const stops = (acked: Acked): number => [...acked.opened.values()].filter((o) => o.stop).length;
 
 /** SIGKILL to the server and every process it started, at the same instant. */
 function killEveryProcess(server: ChildServer): void {
@@ -121,7 +124,7 @@ for (const kind of SETUPS) {
       }
       assert.ok(acked.opened.size > 50, `only ${acked.opened.size} orders were acknowledged`);
       t.diagnostic(
-        `${acked.opened.size} orders and ${acked.canceled.size} cancels acknowledged across ${CYCLES} kills`,
+        `${acked.opened.size} orders (${stops(acked)} stop-limit), ${acked.amended.size} amended and ${acked.canceled.size} canceled, acknowledged across ${CYCLES} kills`,
       );
       server.process.kill('SIGTERM');
       assert.equal(await server.exited, 0);
