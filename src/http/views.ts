@@ -9,7 +9,7 @@ import { buyReservation } from '../engine/fees.js';
 import type { OrderStatus } from '../engine/commands.js';
 import type { ExchangeView } from '../engine/exchange-view.js';
 import type { OrderBook } from '../engine/order-book.js';
-import { LIMIT_GTC, type Order, type OrderTerms } from '../engine/order.js';
+import type { Order, OrderTerms } from '../engine/order.js';
 import type { PriceLevel } from '../engine/price-levels.js';
 import type { TradeTape } from '../market/trade-tape.js';
 import type { BookEvent } from '../engine/book-events.js';
@@ -195,20 +195,10 @@ export function orderView(order: Order): OrderView {
   return viewOf(order.id, order.account.id, order, order.terms, order.status());
 }
 
-const MARKET_TERMS: ShownTerms = { type: 'market', tif: 'IOC', stop: null, stp: null };
-
-/**
- * An archived order's terms. ArchivedOrder does not carry them yet (the store's order rows
- * do): until it does, a limit of 0, which only a market order has, and a market order's one
- * time in force are exact; any other order is shown as a plain limit order.
- */
-function archivedTerms(order: ArchivedOrder & { readonly terms?: ShownTerms }): ShownTerms {
-  return order.terms ?? (order.limit === 0n ? MARKET_TERMS : LIMIT_GTC);
-}
-
 /** An order the engine no longer holds, as the store answered for it. */
 export function archivedOrderView(id: number, order: ArchivedOrder): OrderView {
-  return viewOf(id, order.account, order, archivedTerms(order), order.status);
+  // The store keeps the terms in the archived order's own fields.
+  return viewOf(id, order.account, order, order, order.status);
 }
 
 export function accountView(account: Account): AccountView {

@@ -615,6 +615,30 @@ test('an order the engine evicted is answered from the store, the same as in mem
   });
   const cancel = await call(base, '/api/orders/1', { method: 'DELETE' });
   assert.deepEqual([cancel.status, cancel.body.error.code], [409, 'ORDER_NOT_OPEN']);
+  const amend = await call(base, '/api/orders/1', { method: 'PATCH', json: { amount: '1' } });
+  assert.deepEqual([amend.status, amend.body.error.code], [409, 'NOTHING_TO_AMEND']);
+
+  // The extensions' fields come back from the store too: terms, amends.
+  const ask = (
+    await call(base, '/api/accounts/1/orders', {
+      method: 'POST',
+      json: { symbol: 'SPY', amount: '-5', limit: '3', stp: 'cancel-both' },
+    })
+  ).body as OrderView;
+  const amended = (
+    await call(base, `/api/orders/${ask.id}`, { method: 'PATCH', json: { amount: '3' } })
+  ).body as OrderView;
+  await call(base, '/api/accounts/2/orders', {
+    method: 'POST',
+    json: { symbol: 'SPY', amount: '3', limit: '3', tif: 'IOC' },
+  });
+  assert.equal(server.engine.orders.get(ask.id), undefined);
+  assert.deepEqual((await call(base, `/api/orders/${ask.id}`)).body, {
+    ...amended,
+    open: '0',
+    status: 'executed',
+    fills: [{ shares: '3', price: '3', time: NOW }],
+  });
 });
 
 test('the trades tape survives a restart: it starts from the store', async () => {
