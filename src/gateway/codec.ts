@@ -11,7 +11,6 @@ import type {
   Fill,
   OrderStatus,
   OrderType,
-  PlaceOrder,
   Request,
   Result,
   SelfTradePrevention,
@@ -19,6 +18,7 @@ import type {
   TransactionChild,
 } from '../engine/commands.js';
 import type { ErrorCode, ExchangeError } from '../engine/errors.js';
+import { isPlainLimit } from '../engine/order.js';
 import {
   FAILURE_MESSAGES,
   failureCode,
@@ -58,10 +58,6 @@ function encodeCreateChild(c: CreateChild): Wire {
     case 'invalid':
       return ['i', flatEcho(c.echo), c.error.code, c.error.message];
   }
-}
-
-function isPlainLimit(o: PlaceOrder): boolean {
-  return o.type === 'limit' && o.tif === 'GTC' && o.stop === null && o.stp === null;
 }
 
 function encodeTransactionChild(c: TransactionChild): Wire {
