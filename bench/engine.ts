@@ -1,7 +1,7 @@
 // Engine throughput in process: the mixed flow (55% orders, about half crossing; 25%
 // queries; 20% cancels), applied in batches of 100 with the batch's changes taken and closed
 // orders beyond the history cache let go, as the sequencer does. Requests are built before
-// timing; only apply + takeChanges + evictClosed are timed.
+// timing; only apply + takeChanges + takeEvents + evictClosed are timed.
 
 import type { Request } from '../src/engine/commands.js';
 import { Exchange } from '../src/engine/exchange.js';
@@ -112,6 +112,7 @@ export function benchEngine(
       for (let j = i; j < end; j++) engine.apply(requests[j]!, 1);
       const batch = engine.currentBatch;
       engine.takeChanges();
+      engine.takeEvents();
       engine.evictClosed(batch, historyCache);
     }
     const seconds = Number(process.hrtime.bigint() - start) / 1e9;
