@@ -19,4 +19,6 @@ export interface ExchangeView {
   readonly symbolCount: number;
   /** Orders in memory (open, or closed and not yet evicted). */
   readonly orderCount: number;
+  /** Keep book events for the feeds from now on (a switch, not a change of the state). */
+  recordBookEvents(): void;
 }

@@ -40,6 +40,8 @@ const formatShares = (v: bigint): string => formatDecimal(v, SHARE_SCALE);
 export interface ExchangeOptions {
   /** Maker and taker fees; none by default. */
   readonly fees?: FeeSchedule;
+  /** Record book events from the start (see recordBookEvents). */
+  readonly bookEvents?: boolean;
 }
 
 export class Exchange implements ExchangeView {
@@ -69,12 +71,14 @@ export class Exchange implements ExchangeView {
   private cancels: CancelRow[] = [];
   private amendmentRows: AmendmentRow[] = [];
   private events: BookEvent[] = [];
+  private recording: boolean;
   /** Number of the batch being built; takeChanges() closes it. */
   private batch = 1;
   /** Closed orders (fully executed or canceled) in closing order, for eviction. */
   private readonly closed = new ClosedOrders();
 
   constructor(readonly options: ExchangeOptions = {}) {
+    this.recording = options.bookEvents ?? false;
     this.fees = options.fees ?? NO_FEES;
     this.feesCharged = feesOn(this.fees);
     this.plainTerms = this.feesCharged
@@ -270,16 +274,18 @@ export class Exchange implements ExchangeView {
       if (mayRest) {
         order.priority = this.nextPriority++;
         book.rest(order);
-        this.event(book, {
-          type: 'opened',
-          sym: book.sym,
-          seq: 0,
-          time: now,
-          orderId: order.id,
-          side: order.isBuy ? 'buy' : 'sell',
-          price: order.limit,
-          shares: order.open,
-        });
+        if (this.recording)
+          this.event(book, {
+            type: 'opened',
+            sym: book.sym,
+            seq: 0,
+            time: now,
+            orderId: order.id,
+            side: order.isBuy ? 'buy' : 'sell',
+            price: order.limit,
+            shares: order.open,
+          });
+        else this.advance(book);
         return;
       }
       this.cancelOpen(order, now);
@@ -300,15 +306,17 @@ export class Exchange implements ExchangeView {
       stop.reshaped = true;
       stop.account.removeResting(stop);
       this.dirtyOrders.mark(stop);
-      this.event(book, {
-        type: 'triggered',
-        sym: book.sym,
-        seq: 0,
-        time: now,
-        orderId: stop.id,
-        side: stop.isBuy ? 'buy' : 'sell',
-        stop: stop.terms.stop!,
-      });
+      if (this.recording)
+        this.event(book, {
+          type: 'triggered',
+          sym: book.sym,
+          seq: 0,
+          time: now,
+          orderId: stop.id,
+          side: stop.isBuy ? 'buy' : 'sell',
+          stop: stop.terms.stop!,
+        });
+      else this.advance(book);
       this.traded = false;
       this.submit(book, stop, now);
       if (this.traded) queue.push(...book.stops.takeTriggered(this.tradeLow, this.tradeHigh));
@@ -444,7 +452,7 @@ export class Exchange implements ExchangeView {
       buyer.cash += released - value - (buyFee ?? 0n);
       this.dirtyAccounts.mark(buyer);
     }
-    sell.account.cash += value - (sellFee ?? 0n);
+    sell.account.cash += sellFee === null ? value : value - sellFee;
     this.dirtyAccounts.mark(sell.account);
     if (buyFee !== null) this.creditFee(buyFee + sellFee!);
 
@@ -455,17 +463,19 @@ export class Exchange implements ExchangeView {
       this.tradeLow = this.tradeHigh = price;
     } else if (price < this.tradeLow) this.tradeLow = price;
     else if (price > this.tradeHigh) this.tradeHigh = price;
-    this.event(book, {
-      type: 'matched',
-      sym: book.sym,
-      seq: 0,
-      time: now,
-      restingId: resting.id,
-      incomingId: incoming.id,
-      side: resting.isBuy ? 'buy' : 'sell',
-      price,
-      shares,
-    });
+    if (this.recording)
+      this.event(book, {
+        type: 'matched',
+        sym: book.sym,
+        seq: 0,
+        time: now,
+        restingId: resting.id,
+        incomingId: incoming.id,
+        side: resting.isBuy ? 'buy' : 'sell',
+        price,
+        shares,
+      });
+    else this.advance(book);
   }
 
   private creditFee(fee: bigint): void {
@@ -481,9 +491,29 @@ export class Exchange implements ExchangeView {
 
   /** Gives an event the book's next sequence number and queues it for the batch. */
   private event(book: OrderBook, event: BookEvent): void {
-    (event as { seq: number }).seq = ++book.seq;
-    this.dirtyBooks.mark(book);
+    this.advance(book);
+    (event as { seq: number }).seq = book.seq;
     this.events.push(event);
+  }
+
+  /** A change of the book: its sequence moves on (and is stored) whether or not recorded. */
+  private advance(book: OrderBook): void {
+    ++book.seq;
+    this.dirtyBooks.mark(book);
+  }
+
+  /**
+   * From now on, keep each book change as an event for takeEvents(). Off until somebody
+   * follows the book feeds (building the events is a good part of the engine's work), and
+   * never off again; turned on between batches, so a snapshot taken after it plus the events
+   * after the snapshot's sequence number is the whole book.
+   */
+  recordBookEvents(): void {
+    this.recording = true;
+  }
+
+  get recordingBookEvents(): boolean {
+    return this.recording;
   }
 
   /** Refunds what an order's open shares hold back and records them canceled. */
@@ -511,16 +541,18 @@ export class Exchange implements ExchangeView {
   private cancelResting(book: OrderBook, order: Order, now: number): void {
     const shares = order.open;
     book.remove(order);
-    this.event(book, {
-      type: 'canceled',
-      sym: book.sym,
-      seq: 0,
-      time: now,
-      orderId: order.id,
-      side: order.isBuy ? 'buy' : 'sell',
-      price: order.limit,
-      shares,
-    });
+    if (this.recording)
+      this.event(book, {
+        type: 'canceled',
+        sym: book.sym,
+        seq: 0,
+        time: now,
+        orderId: order.id,
+        side: order.isBuy ? 'buy' : 'sell',
+        price: order.limit,
+        shares,
+      });
+    else this.advance(book);
     this.cancelOpen(order, now);
     this.closed.push(order, this.batch);
   }
@@ -619,17 +651,19 @@ export class Exchange implements ExchangeView {
     const amendment = { open, limit, time: now };
     (order.amendments ??= []).push(amendment);
     this.amendmentRows.push({ orderId: order.id, ...amendment });
-    this.event(book, {
-      type: 'amended',
-      sym: book.sym,
-      seq: 0,
-      time: now,
-      orderId: order.id,
-      side: order.isBuy ? 'buy' : 'sell',
-      price: limit,
-      shares: open,
-      requeued,
-    });
+    if (this.recording)
+      this.event(book, {
+        type: 'amended',
+        sym: book.sym,
+        seq: 0,
+        time: now,
+        orderId: order.id,
+        side: order.isBuy ? 'buy' : 'sell',
+        price: limit,
+        shares: open,
+        requeued,
+      });
+    else this.advance(book);
     // A new limit is a new arrival at that price: it may execute at once, as the taker.
     if (requeued) this.enter(book, order, now);
     return { ...amended, open: order.open, limit: order.limit };

@@ -59,6 +59,7 @@ export class BookFeed {
       this.watched.set(sym, watch);
     }
     watch[channel]++;
+    engine.recordBookEvents();
     if (channel === 'l2' && watch.shadow === null) watch.shadow = copyOf(engine, sym);
   }
 

@@ -310,7 +310,8 @@ export class Sequencer {
         if (this.closed) return;
         // A commit whose outcome was lost with the connection is in the snapshot or not:
         // either way the rebuilt engine agrees with the store, so nothing is doubled or lost.
-        this.engine = Exchange.restore(snapshot, this.engine.options);
+        const recording = this.engine.recordingBookEvents;
+        this.engine = Exchange.restore(snapshot, { ...this.engine.options, bookEvents: recording });
         this.lastCommit = Promise.resolve();
         this.failure = null;
         this.events.recovered(performance.now() - started);

@@ -633,7 +633,7 @@ function step(
 const stats = new Map<string, number>();
 
 async function runSequence(fees: ModelFees, cmds: GenCmd[], tail: GenCmd[]): Promise<void> {
-  const options = { fees: toFeeSchedule(fees) };
+  const options = { fees: toFeeSchedule(fees), bookEvents: true };
   const ex = new Exchange(options);
   const model = new ExtModel(fees);
   model.onKnownDivergence = (what) => {

@@ -54,7 +54,7 @@ function market(fees?: { maker: string; taker: string }): Exchange {
     fees === undefined
       ? undefined
       : { maker: rate(fees.maker), taker: rate(fees.taker), account: '9' };
-  const ex = new Exchange({ fees: schedule });
+  const ex = new Exchange({ fees: schedule, bookEvents: true });
   create(
     ex,
     account('1', '10000'),
@@ -382,5 +382,19 @@ describe('book events', () => {
     );
     assert.equal(ex.books.get('S')!.seq, 4);
     assert.deepEqual(ex.takeEvents(), []);
+  });
+
+  test('events are kept only once somebody follows them; the sequence moves on regardless', () => {
+    const ex = new Exchange();
+    create(ex, account('1', '100'), symbol('S', ['1', '10']));
+    place(ex, '1', buy('S', '1', '1'));
+    assert.deepEqual(ex.takeEvents(), []);
+    assert.equal(ex.books.get('S')!.seq, 1);
+    ex.recordBookEvents();
+    place(ex, '1', sell('S', '1', '2'));
+    assert.deepEqual(
+      ex.takeEvents().map((e) => [e.seq, e.type]),
+      [[2, 'opened']],
+    );
   });
 });

@@ -180,7 +180,7 @@ function recordingFeed(): { books: BookFeed; seen: Recorded } {
 
 /** An exchange with accounts 1-4 (cash and shares of SPY and QQQ) and a seeded generator. */
 function busyExchange(seed: number) {
-  const ex = new Exchange();
+  const ex = new Exchange({ bookEvents: true });
   const parties = ['1', '2', '3', '4'];
   create(
     ex,
