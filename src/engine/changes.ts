@@ -27,7 +27,33 @@ export interface PositionRow {
   readonly shares: bigint;
 }
 
-export interface OrderRow {
+/** What an order is beyond a plain limit order: all of it in a row, or none (a plain one). */
+export interface OrderRowTerms {
+  readonly type: OrderType;
+  readonly tif: TimeInForce;
+  /** Stop price (PRICE_SCALE) of a stop-limit order, else null. */
+  readonly stop: bigint | null;
+  readonly stp: SelfTradePrevention | null;
+  /** Fee rates (FEE_SCALE) the order was accepted with: it pays these (0: none). */
+  readonly makerFee: bigint;
+  readonly takerFee: bigint;
+}
+
+/** A plain limit order's terms, with no fees. */
+export const PLAIN_ROW_TERMS: OrderRowTerms = Object.freeze({
+  type: 'limit',
+  tif: 'GTC',
+  stop: null,
+  stp: null,
+  makerFee: 0n,
+  takerFee: 0n,
+});
+
+/**
+ * An order as the store keeps it. The engine leaves the terms out of a plain limit order's
+ * row (most rows, and a good part of a batch's allocation); stores read them back whole.
+ */
+export interface OrderRow extends Partial<OrderRowTerms> {
   readonly id: number;
   readonly account: string;
   readonly sym: string;
@@ -39,11 +65,6 @@ export interface OrderRow {
   /** Open shares now, SHARE_SCALE. */
   readonly open: bigint;
   readonly time: number;
-  readonly type: OrderType;
-  readonly tif: TimeInForce;
-  /** Stop price (PRICE_SCALE) of a stop-limit order, else null. */
-  readonly stop: bigint | null;
-  readonly stp: SelfTradePrevention | null;
   /** When a stop order was triggered; null while it waits, and for other orders. */
   readonly triggeredAt: number | null;
   /**
@@ -51,9 +72,11 @@ export interface OrderRow {
    * (again after an amend of its limit or a trigger); 0 for an order that never rested.
    */
   readonly priority: number;
-  /** Fee rates (FEE_SCALE) the order was accepted with: it pays these (0: none). */
-  readonly makerFee: bigint;
-  readonly takerFee: bigint;
+}
+
+/** A row's terms: its own, or a plain limit order's when it leaves them out. */
+export function termsOf(row: OrderRow): OrderRowTerms {
+  return row.type === undefined ? PLAIN_ROW_TERMS : (row as OrderRowTerms);
 }
 
 /** An order's open shares after executions: the common update. */

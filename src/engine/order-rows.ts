@@ -2,11 +2,11 @@
 // a restore builds from its row.
 
 import type { Account } from './account.js';
-import type { OrderRow } from './changes.js';
-import { Order, isPlainLimit, type OrderTerms } from './order.js';
+import { termsOf, type OrderRow } from './changes.js';
+import { LIMIT_GTC, Order, isPlainLimit, type OrderTerms } from './order.js';
 
 export function orderRow(o: Order): OrderRow {
-  return {
+  const row = {
     id: o.id,
     account: o.account.id,
     sym: o.sym,
@@ -15,29 +15,35 @@ export function orderRow(o: Order): OrderRow {
     limit: o.limit,
     open: o.open,
     time: o.time,
-    type: o.terms.type,
-    tif: o.terms.tif,
-    stop: o.terms.stop,
-    stp: o.terms.stp,
     triggeredAt: o.triggeredAt,
     priority: o.priority,
-    makerFee: o.terms.maker,
-    takerFee: o.terms.taker,
+  };
+  const t = o.terms;
+  if (t === LIMIT_GTC) return row;
+  return {
+    ...row,
+    type: t.type,
+    tif: t.tif,
+    stop: t.stop,
+    stp: t.stp,
+    makerFee: t.maker,
+    takerFee: t.taker,
   };
 }
 
 /** `plainTerms`: the engine's shared terms, used when the row's are the same. */
 export function orderFromRow(row: OrderRow, account: Account, plainTerms: OrderTerms): Order {
+  const t = termsOf(row);
   const terms: OrderTerms =
-    isPlainLimit(row) && row.makerFee === plainTerms.maker && row.takerFee === plainTerms.taker
+    isPlainLimit(t) && t.makerFee === plainTerms.maker && t.takerFee === plainTerms.taker
       ? plainTerms
       : {
-          type: row.type,
-          tif: row.tif,
-          stop: row.stop,
-          stp: row.stp,
-          maker: row.makerFee,
-          taker: row.takerFee,
+          type: t.type,
+          tif: t.tif,
+          stop: t.stop,
+          stp: t.stp,
+          maker: t.makerFee,
+          taker: t.takerFee,
         };
   const order = new Order(
     row.id,
@@ -53,6 +59,6 @@ export function orderFromRow(row: OrderRow, account: Account, plainTerms: OrderT
   order.stored = true;
   order.priority = row.priority;
   order.triggeredAt = row.triggeredAt;
-  order.waiting = row.stop !== null && row.triggeredAt === null && row.open > 0n;
+  order.waiting = t.stop !== null && row.triggeredAt === null && row.open > 0n;
   return order;
 }

@@ -4,7 +4,7 @@
 // leader's epoch. It runs in the store's worker thread (postgres-worker.ts).
 
 import type pg from 'pg';
-import type { ChangeSet } from '../engine/changes.js';
+import { termsOf, type ChangeSet } from '../engine/changes.js';
 import type { LeaderRecord, LeadershipMode } from './leadership.js';
 import { CommitOutcomeUnknown, Fenced, NotLeader } from '../errors/failures.js';
 import { connectPrimary, destroySession, withinTimeout } from './postgres-connection.js';
@@ -104,6 +104,7 @@ const nullableCash = (v: bigint | null): string | null => (v === null ? null : c
 
 /** The writes' parameters ($1-$47 of `commitStatement`) for one (merged) change set. */
 export function commitParameters(c: ChangeSet): string[] {
+  const terms = c.newOrders.map(termsOf);
   return [
     textArrayLiteral(c.symbols.map((s) => s.sym)),
     numberArrayLiteral(c.symbols.map((s) => sharesText(s.granted))),
@@ -122,14 +123,14 @@ export function commitParameters(c: ChangeSet): string[] {
     numberArrayLiteral(c.newOrders.map((o) => priceText(o.limit))),
     numberArrayLiteral(c.newOrders.map((o) => sharesText(o.open))),
     numberArrayLiteral(c.newOrders.map((o) => o.time)),
-    textArrayLiteral(c.newOrders.map((o) => o.type)),
-    textArrayLiteral(c.newOrders.map((o) => o.tif)),
-    nullableNumberArrayLiteral(c.newOrders.map((o) => nullablePrice(o.stop))),
-    nullableTextArrayLiteral(c.newOrders.map((o) => o.stp)),
+    textArrayLiteral(terms.map((t) => t.type)),
+    textArrayLiteral(terms.map((t) => t.tif)),
+    nullableNumberArrayLiteral(terms.map((t) => nullablePrice(t.stop))),
+    nullableTextArrayLiteral(terms.map((t) => t.stp)),
     nullableNumberArrayLiteral(c.newOrders.map((o) => o.triggeredAt)),
     numberArrayLiteral(c.newOrders.map((o) => o.priority)),
-    numberArrayLiteral(c.newOrders.map((o) => feeRateText(o.makerFee))),
-    numberArrayLiteral(c.newOrders.map((o) => feeRateText(o.takerFee))),
+    numberArrayLiteral(terms.map((t) => feeRateText(t.makerFee))),
+    numberArrayLiteral(terms.map((t) => feeRateText(t.takerFee))),
     numberArrayLiteral(c.orderUpdates.map((u) => u.id)),
     numberArrayLiteral(c.orderUpdates.map((u) => sharesText(u.open))),
     numberArrayLiteral(c.orderReshapes.map((r) => r.id)),

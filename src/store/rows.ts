@@ -2,7 +2,13 @@
 // quantity's own scale, read back exactly. Shared by every SQL store.
 
 import type { ArchivedOrder } from '../engine/archive.js';
-import type { AmendmentRow, ExecutionRow, OrderRow, Snapshot } from '../engine/changes.js';
+import {
+  termsOf,
+  type AmendmentRow,
+  type ExecutionRow,
+  type OrderRow,
+  type Snapshot,
+} from '../engine/changes.js';
 import type {
   Amendment,
   OrderStatus,
@@ -89,6 +95,7 @@ export function archivedOrder(
   cancel: { readonly shares: bigint; readonly time: number } | undefined,
   amendments: readonly Amendment[],
 ): ArchivedOrder {
+  const terms = termsOf(order);
   const status: { -readonly [K in keyof OrderStatus]: OrderStatus[K] } = {
     open: order.open,
     canceled: cancel === undefined ? null : { shares: cancel.shares, time: cancel.time },
@@ -98,8 +105,8 @@ export function archivedOrder(
     }),
   };
   // A stop not yet triggered that still has open shares is waiting: its status shows the stop.
-  if (order.stop !== null && order.triggeredAt === null && order.open > 0n) {
-    status.stop = order.stop;
+  if (terms.stop !== null && order.triggeredAt === null && order.open > 0n) {
+    status.stop = terms.stop;
   }
   if (amendments.length > 0) {
     status.amendments = amendments.map(({ open, limit, time }) => ({ open, limit, time }));
@@ -111,10 +118,10 @@ export function archivedOrder(
     shares: order.shares,
     limit: order.limit,
     time: order.time,
-    type: order.type,
-    tif: order.tif,
-    stop: order.stop,
-    stp: order.stp,
+    type: terms.type,
+    tif: terms.tif,
+    stop: terms.stop,
+    stp: terms.stp,
     status,
   };
 }

@@ -6,7 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import type { ChangeSet, OrderRow, Snapshot } from '../engine/changes.js';
+import { termsOf, type ChangeSet, type OrderRow, type Snapshot } from '../engine/changes.js';
 import {
   cashText,
   feeRateText,
@@ -153,6 +153,7 @@ export class SqliteDatabase {
       s.upsertAccount.run(a.id, cashText(a.cash), cashText(a.deposited));
     for (const p of changes.positions) s.upsertPosition.run(p.account, p.sym, sharesText(p.shares));
     for (const o of changes.newOrders) {
+      const t = termsOf(o);
       s.insertOrder.run(
         o.id,
         o.account,
@@ -162,14 +163,14 @@ export class SqliteDatabase {
         priceText(o.limit),
         sharesText(o.open),
         o.time,
-        o.type,
-        o.tif,
-        o.stop === null ? null : priceText(o.stop),
-        o.stp,
+        t.type,
+        t.tif,
+        t.stop === null ? null : priceText(t.stop),
+        t.stp,
         o.triggeredAt,
         o.priority,
-        feeRateText(o.makerFee),
-        feeRateText(o.takerFee),
+        feeRateText(t.makerFee),
+        feeRateText(t.takerFee),
       );
     }
     for (const u of changes.orderUpdates) s.updateOrder.run(sharesText(u.open), u.id);

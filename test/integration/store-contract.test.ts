@@ -9,13 +9,14 @@ import pg from 'pg';
 import { CASH_SCALE, PRICE_SCALE, SHARE_SCALE, parseDecimal } from '../../src/decimal/fixed.js';
 import { FEE_SCALE } from '../../src/engine/fees.js';
 import type { ArchivedOrder } from '../../src/engine/archive.js';
-import type {
-  AmendmentRow,
-  CancelRow,
-  ChangeSet,
-  ExecutionRow,
-  OrderRow,
-  Snapshot,
+import {
+  termsOf,
+  type AmendmentRow,
+  type CancelRow,
+  type ChangeSet,
+  type ExecutionRow,
+  type OrderRow,
+  type Snapshot,
 } from '../../src/engine/changes.js';
 import type { Request, TransactionChild } from '../../src/engine/commands.js';
 import { danglingReferences } from '../../src/engine/snapshot-references.js';
@@ -669,10 +670,10 @@ for (const kind of KINDS) {
             shares: o.shares,
             limit: o.limit,
             time: o.time,
-            type: o.type,
-            tif: o.tif,
-            stop: o.stop,
-            stp: o.stp,
+            type: termsOf(o).type,
+            tif: termsOf(o).tif,
+            stop: termsOf(o).stop,
+            stp: termsOf(o).stp,
             status: ARCHIVED[o.id]!,
           };
           assert.deepEqual(await reopened.loadOrder(o.id), archived, `order ${o.id}`);

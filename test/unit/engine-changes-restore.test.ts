@@ -81,16 +81,7 @@ class SnapshotBuilder {
 }
 
 /** The fields a plain limit order's row has beyond the base protocol's (never rested: 0). */
-const PLAIN_ORDER = {
-  type: 'limit',
-  tif: 'GTC',
-  stop: null,
-  stp: null,
-  triggeredAt: null,
-  priority: 0,
-  makerFee: 0n,
-  takerFee: 0n,
-} as const;
+const PLAIN_ORDER = { triggeredAt: null, priority: 0 } as const;
 const NO_FEES_CHARGED = { buyFee: null, sellFee: null } as const;
 
 function sortBy<T>(rows: T[], key: (row: T) => string): T[] {
