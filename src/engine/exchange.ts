@@ -368,16 +368,17 @@ export class Exchange implements ExchangeView {
           resting = next;
           continue;
         }
-        const wanted = minBig(incoming.open, resting.open);
-        let shares = wanted;
+        let shares = minBig(incoming.open, resting.open);
+        let cashRanOut = false;
         if (marketBuy) {
-          shares = minBig(
-            wanted,
-            affordableShares(budget, level.price, this.feesCharged ? incoming.terms.taker : 0n),
-          );
-          if (shares === 0n) return true;
-          const value = shares * level.price;
-          budget -= value + (this.feesCharged ? feeOn(value, incoming.terms.taker) : 0n);
+          const rate = this.feesCharged ? incoming.terms.taker : 0n;
+          const affordable = affordableShares(budget, level.price, rate);
+          if (affordable === 0n) return true;
+          if (affordable < shares) {
+            shares = affordable;
+            cashRanOut = true;
+          }
+          budget -= buyReservation(shares, level.price, rate);
         }
         this.execute(book, incoming, resting, shares, level.price, now);
         level.openShares -= shares;
@@ -385,8 +386,8 @@ export class Exchange implements ExchangeView {
           side.remove(resting);
           this.closed.push(resting, this.batch);
         }
-        // The cash ran out within this fill: nothing further is affordable.
-        if (shares < wanted) return true;
+        // Nothing further is affordable: the cash ran out within this fill.
+        if (cashRanOut) return true;
         resting = next;
       }
     }

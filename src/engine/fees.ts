@@ -44,7 +44,8 @@ export function feeOn(value: bigint, rate: bigint): bigint {
 /** Cash (CASH_SCALE) a buy of `shares` at `limit` holds back: the value and its taker fee. */
 export function buyReservation(shares: bigint, limit: bigint, takerRate: bigint): bigint {
   const value = shares * limit;
-  return value + feeOn(value, takerRate);
+  // Every bigint sum is a new heap number: none on the common path without fees.
+  return takerRate === 0n ? value : value + feeOn(value, takerRate);
 }
 
 /**
