@@ -23,6 +23,9 @@ async function instructions(tree: string, reps: number): Promise<number> {
       '--tool=callgrind',
       '--callgrind-out-file=/dev/null',
       process.execPath,
+      // No compiler or collector threads racing the main one: the same count run after run.
+      '--single-threaded',
+      '--predictable',
       '--import',
       'tsx',
       'bench/engine-apply.ts',
