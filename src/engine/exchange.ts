@@ -569,21 +569,8 @@ export class Exchange implements ExchangeView {
   }
 
   private cancel(account: Account, cmd: CancelOrder, now: number): Result {
-    const order = this.orders.get(cmd.orderId);
-    if (order === undefined && this.isArchived(cmd.orderId)) {
-      return {
-        kind: 'archived',
-        op: 'cancel',
-        orderId: cmd.orderId,
-        account: account.id,
-        echo: cmd.echo,
-      };
-    }
-    if (order === undefined)
-      return { kind: 'error', echo: cmd.echo, error: exchangeError('ORDER_NOT_FOUND') };
-    if (order.account !== account) {
-      return { kind: 'error', echo: cmd.echo, error: exchangeError('NOT_ORDER_OWNER') };
-    }
+    const order = this.ownOrder(account, cmd);
+    if (!(order instanceof Order)) return order;
     if (order.open === 0n) {
       return { kind: 'error', echo: cmd.echo, error: notOpenError(order.canceled !== null) };
     }
@@ -598,24 +585,30 @@ export class Exchange implements ExchangeView {
     return { kind: 'canceled', echo: cmd.echo, status: order.status() };
   }
 
-  private amend(account: Account, cmd: AmendOrder, now: number): Result {
+  /** The order a cancel or amend names when it is `account`'s; else the answer to give. */
+  private ownOrder(account: Account, cmd: CancelOrder | AmendOrder): Order | Result {
     const order = this.orders.get(cmd.orderId);
-    if (order === undefined && this.isArchived(cmd.orderId)) {
-      return {
-        kind: 'archived',
-        op: 'amend',
-        orderId: cmd.orderId,
-        account: account.id,
-        echo: cmd.echo,
-      };
+    if (order === undefined) {
+      if (!this.isArchived(cmd.orderId)) {
+        return { kind: 'error', echo: cmd.echo, error: exchangeError('ORDER_NOT_FOUND') };
+      }
+      const { orderId, echo } = cmd;
+      return { kind: 'archived', op: cmd.kind, orderId, account: account.id, echo };
     }
+    if (order.account !== account) {
+      return { kind: 'error', echo: cmd.echo, error: exchangeError('NOT_ORDER_OWNER') };
+    }
+    return order;
+  }
+
+  private amend(account: Account, cmd: AmendOrder, now: number): Result {
     const refuse = (code: ErrorCode, detail?: string): Result => ({
       kind: 'error',
       echo: cmd.echo,
       error: exchangeError(code, detail),
     });
-    if (order === undefined) return refuse('ORDER_NOT_FOUND');
-    if (order.account !== account) return refuse('NOT_ORDER_OWNER');
+    const order = this.ownOrder(account, cmd);
+    if (!(order instanceof Order)) return order;
     if (order.open === 0n) {
       return { kind: 'error', echo: cmd.echo, error: notAmendableError(order.canceled !== null) };
     }
