@@ -3,7 +3,7 @@
 
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { after, describe, test } from 'node:test';
+import { after, afterEach, describe, test } from 'node:test';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { CASH_SCALE, PRICE_SCALE, SHARE_SCALE, parseDecimal } from '../../src/decimal/fixed.js';
@@ -509,10 +509,35 @@ function sortedPositions(snapshot: Snapshot): Snapshot {
   };
 }
 
+/**
+ * Every store a test opens is closed after it, pass or fail: an open store's worker or pool
+ * would keep the test process alive after a failed assertion, hanging the run.
+ */
+function closedAfterEach(kind: StoreKind): StoreKind['fresh'] {
+  const opened: Store[] = [];
+  afterEach(async () => {
+    for (const store of opened.splice(0)) await store.close().catch(() => {});
+  });
+  return async () => {
+    const fresh = await kind.fresh();
+    const open = (): Store => {
+      const store = fresh.open();
+      const close = store.close.bind(store);
+      let closing: Promise<void> | null = null;
+      // Closed once, however often a test and the hook ask.
+      store.close = () => (closing ??= close());
+      opened.push(store);
+      return store;
+    };
+    return { ...fresh, open };
+  };
+}
+
 for (const kind of KINDS) {
   describe(`${kind.name} store`, { skip: kind.skip }, () => {
+    const fresh = closedAfterEach(kind);
     test('restores exactly what was committed, batches merged or not', async () => {
-      const { open } = await kind.fresh();
+      const { open } = await fresh();
       const store = open();
       const live = Exchange.restore(await store.load());
       const commits: Promise<void>[] = [];
@@ -552,7 +577,7 @@ for (const kind of KINDS) {
     });
 
     test("an engine's extensions state restores exactly, and goes on alike", async () => {
-      const { open } = await kind.fresh();
+      const { open } = await fresh();
       const store = open();
       const live = Exchange.restore(await store.load(), { fees: FEES });
       const commits: Promise<void>[] = [];
@@ -612,7 +637,7 @@ for (const kind of KINDS) {
     });
 
     test('loadOrder returns a committed order with its fills and cancel', async () => {
-      const { open } = await kind.fresh();
+      const { open } = await fresh();
       const store = open();
       const live = Exchange.restore(await store.load());
       for (const [i, request] of SCRIPT.entries()) live.apply(request, 2000 + i);
@@ -629,7 +654,7 @@ for (const kind of KINDS) {
     });
 
     test('recentExecutions gives the newest executions, oldest first', async () => {
-      const { open } = await kind.fresh();
+      const { open } = await fresh();
       const store = open();
       const live = Exchange.restore(await store.load());
       const executions = [];
@@ -647,7 +672,7 @@ for (const kind of KINDS) {
 
     for (const [how, deliver] of Object.entries(DELIVERIES)) {
       test(`the extensions' fields round-trip exactly (${how})`, async () => {
-        const { open, readAll } = await kind.fresh();
+        const { open, readAll } = await fresh();
         const store = open();
         await store.load();
         await deliver(store);
@@ -685,7 +710,7 @@ for (const kind of KINDS) {
 
     if (kind.exclusive) {
       test('a second engine on the same database is refused', async () => {
-        const { open } = await kind.fresh();
+        const { open } = await fresh();
         const first = open();
         await first.load();
         const second = open();
