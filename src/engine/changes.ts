@@ -162,6 +162,21 @@ export interface Snapshot {
   readonly nextOrderId?: number;
 }
 
+/** A batch that changed nothing, to build on. */
+export function emptyChangeSet(): ChangeSet {
+  return {
+    accounts: [],
+    symbols: [],
+    positions: [],
+    newOrders: [],
+    orderUpdates: [],
+    orderReshapes: [],
+    executions: [],
+    cancels: [],
+    amendments: [],
+  };
+}
+
 export function isEmptyChangeSet(c: ChangeSet): boolean {
   return (
     c.accounts.length === 0 &&

@@ -265,13 +265,12 @@ export class Exchange implements ExchangeView {
 
   private submit(book: OrderBook, order: Order, now: number): void {
     const tif = order.terms.tif;
-    const mayRest =
-      (tif !== 'FOK' || this.canFill(book, order)) &&
-      this.match(book, order, now) &&
-      tif === 'GTC' &&
-      order.terms.type === 'limit';
+    // A fill-or-kill that cannot fill in full does not match at all.
+    const killed = tif === 'FOK' && !this.canFill(book, order);
+    // Self-trade prevention may cancel what is left of the order, wherever it would rest.
+    const canceledBySelfTrade = !killed && !this.match(book, order, now);
     if (order.open > 0n) {
-      if (mayRest) {
+      if (!killed && !canceledBySelfTrade && tif === 'GTC' && order.terms.type === 'limit') {
         order.priority = this.nextPriority++;
         book.rest(order);
         if (this.recording)

@@ -13,6 +13,16 @@ import type { PriceLevel } from './price-levels.js';
 
 const NO_FILLS: readonly ExecutionRow[] = Object.freeze([]);
 
+/** An execution as one side's fill: its own facts and the fee that side paid, if any. */
+export function fillOf(
+  e: Pick<ExecutionRow, 'shares' | 'price' | 'time' | 'buyFee' | 'sellFee'>,
+  isBuy: boolean,
+): Fill {
+  const fee = isBuy ? e.buyFee : e.sellFee;
+  const { shares, price, time } = e;
+  return fee === null ? { shares, price, time } : { shares, price, time, fee };
+}
+
 /** What an order is beyond the base protocol's limit order; shared by most orders. */
 export interface OrderTerms {
   readonly type: OrderType;
@@ -84,10 +94,6 @@ export class Order {
     this.open = shares;
   }
 
-  get isMarket(): boolean {
-    return this.terms.type === 'market';
-  }
-
   addFill(fill: ExecutionRow): void {
     if (this.fills === NO_FILLS) this.fills = [fill];
     else (this.fills as ExecutionRow[]).push(fill);
@@ -95,15 +101,7 @@ export class Order {
 
   status(): OrderStatus {
     // Fills are shared with execution rows; a status reports just the fill's own facts.
-    const fills: Fill[] = [];
-    for (const e of this.fills) {
-      const fee = this.isBuy ? e.buyFee : e.sellFee;
-      fills.push(
-        fee === null
-          ? { shares: e.shares, price: e.price, time: e.time }
-          : { shares: e.shares, price: e.price, time: e.time, fee },
-      );
-    }
+    const fills = this.fills.map((e) => fillOf(e, this.isBuy));
     const status: { -readonly [K in keyof OrderStatus]: OrderStatus[K] } = {
       open: this.open,
       canceled: this.canceled,

@@ -5,13 +5,14 @@
 // PostgreSQL group commit writes them in one statement, whose parts cannot see each other's
 // rows, so an order named twice would be written by whichever part PostgreSQL ran last.
 
-import type {
-  AccountRow,
-  ChangeSet,
-  OrderReshape,
-  OrderRow,
-  PositionRow,
-  SymbolRow,
+import {
+  emptyChangeSet,
+  type AccountRow,
+  type ChangeSet,
+  type OrderReshape,
+  type OrderRow,
+  type PositionRow,
+  type SymbolRow,
 } from '../engine/changes.js';
 
 export function mergeChangeSets(batches: readonly ChangeSet[]): ChangeSet {
@@ -23,17 +24,7 @@ export function mergeChangeSets(batches: readonly ChangeSet[]): ChangeSet {
   const newOrders = new Map<number, OrderRow>();
   const updates = new Map<number, bigint>();
   const reshapes = new Map<number, OrderReshape>();
-  const merged: ChangeSet = {
-    accounts: [],
-    symbols: [],
-    positions: [],
-    newOrders: [],
-    orderUpdates: [],
-    orderReshapes: [],
-    executions: [],
-    cancels: [],
-    amendments: [],
-  };
+  const merged = emptyChangeSet();
   for (const b of batches) {
     for (const a of b.accounts) accounts.set(a.id, a);
     for (const s of b.symbols) symbols.set(s.sym, s);

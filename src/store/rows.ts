@@ -24,6 +24,7 @@ import {
   parseDecimal,
 } from '../decimal/fixed.js';
 import { FEE_SCALE } from '../engine/fees.js';
+import { fillOf } from '../engine/order.js';
 
 /** Stored totals may outgrow request limits (cash accumulates), so reading allows more. */
 const STORED_INTEGER_DIGITS = 60;
@@ -99,10 +100,7 @@ export function archivedOrder(
   const status: { -readonly [K in keyof OrderStatus]: OrderStatus[K] } = {
     open: order.open,
     canceled: cancel === undefined ? null : { shares: cancel.shares, time: cancel.time },
-    fills: fills.map(({ shares, price, time, buyFee, sellFee }) => {
-      const fee = order.isBuy ? buyFee : sellFee;
-      return fee === null ? { shares, price, time } : { shares, price, time, fee };
-    }),
+    fills: fills.map((f) => fillOf(f, order.isBuy)),
   };
   // A stop not yet triggered that still has open shares is waiting: its status shows the stop.
   if (terms.stop !== null && order.triggeredAt === null && order.open > 0n) {

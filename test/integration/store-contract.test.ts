@@ -9,7 +9,9 @@ import pg from 'pg';
 import { CASH_SCALE, PRICE_SCALE, SHARE_SCALE, parseDecimal } from '../../src/decimal/fixed.js';
 import { FEE_SCALE } from '../../src/engine/fees.js';
 import type { ArchivedOrder } from '../../src/engine/archive.js';
+import type { Order } from '../../src/engine/order.js';
 import {
+  emptyChangeSet,
   termsOf,
   type AmendmentRow,
   type CancelRow,
@@ -178,6 +180,23 @@ const EXTENSION_SCRIPT: Request[] = [
 ];
 
 /** What dumpState leaves out: the extensions' state of the open orders and the books. */
+/** A closed order of the engine as a store's loadOrder must give it back. */
+function archivedView(order: Order): ArchivedOrder {
+  return {
+    account: order.account.id,
+    sym: order.sym,
+    isBuy: order.isBuy,
+    shares: order.shares,
+    limit: order.limit,
+    time: order.time,
+    type: order.terms.type,
+    tif: order.terms.tif,
+    stop: order.terms.stop,
+    stp: order.terms.stp,
+    status: order.status(),
+  };
+}
+
 function dumpExtensions(ex: Exchange): unknown {
   return {
     orders: [...ex.orders.values()]
@@ -212,17 +231,7 @@ const px = num(PRICE_SCALE);
 const cash = num(CASH_SCALE);
 const rate = num(FEE_SCALE);
 
-const EMPTY: ChangeSet = {
-  accounts: [],
-  symbols: [],
-  positions: [],
-  newOrders: [],
-  orderUpdates: [],
-  orderReshapes: [],
-  executions: [],
-  cancels: [],
-  amendments: [],
-};
+const EMPTY: ChangeSet = emptyChangeSet();
 
 function orderRow(o: Partial<OrderRow> & Pick<OrderRow, 'id' | 'account' | 'isBuy'>): OrderRow {
   return {
@@ -559,19 +568,7 @@ for (const kind of KINDS) {
       for (const order of live.orders.values()) {
         if (order.open > 0n) continue;
         const stored = await reopened.loadOrder(order.id);
-        assert.deepEqual(stored, {
-          account: order.account.id,
-          sym: order.sym,
-          isBuy: order.isBuy,
-          shares: order.shares,
-          limit: order.limit,
-          time: order.time,
-          type: order.terms.type,
-          tif: order.terms.tif,
-          stop: order.terms.stop,
-          stp: order.terms.stp,
-          status: order.status(),
-        });
+        assert.deepEqual(stored, archivedView(order));
       }
       await reopened.close();
     });
@@ -598,19 +595,7 @@ for (const kind of KINDS) {
         if (order.open > 0n) continue;
         assert.deepEqual(
           await reopened.loadOrder(order.id),
-          {
-            account: order.account.id,
-            sym: order.sym,
-            isBuy: order.isBuy,
-            shares: order.shares,
-            limit: order.limit,
-            time: order.time,
-            type: order.terms.type,
-            tif: order.terms.tif,
-            stop: order.terms.stop,
-            stp: order.terms.stp,
-            status: order.status(),
-          },
+          archivedView(order),
           `order ${order.id}`,
         );
       }

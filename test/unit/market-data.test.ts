@@ -5,7 +5,7 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { ChangeSet, ExecutionRow } from '../../src/engine/changes.js';
+import { emptyChangeSet, type ChangeSet, type ExecutionRow } from '../../src/engine/changes.js';
 import { Exchange } from '../../src/engine/exchange.js';
 import { MarketFeed, PENDING_TRADES } from '../../src/market/market-feed.js';
 import { TradeTape } from '../../src/market/trade-tape.js';
@@ -34,17 +34,7 @@ const trade = (sym: string, n: number): ExecutionRow => ({
   sellFee: null,
 });
 
-const changes = (executions: ExecutionRow[]): ChangeSet => ({
-  accounts: [],
-  symbols: [],
-  positions: [],
-  newOrders: [],
-  orderUpdates: [],
-  orderReshapes: [],
-  executions,
-  cancels: [],
-  amendments: [],
-});
+const changes = (executions: ExecutionRow[]): ChangeSet => ({ ...emptyChangeSet(), executions });
 
 test('the tape keeps the newest trades per symbol, newest first, in bounded memory', () => {
   const tape = new TradeTape(3);
