@@ -15,6 +15,14 @@ import { Exchange } from '../../src/engine/exchange.js';
 
 export const ACCOUNTS = 8;
 
+/**
+ * An account the random load never uses, for the single orders a test sends to see the
+ * exchange serve: market buys can spend a load account's cash to the last unit.
+ */
+export const PROBE_ACCOUNT = String(ACCOUNTS + 1);
+/** A buy far below the market from the probe account: it rests, and costs 1 of its cash. */
+export const PROBE_ORDER = `<transactions id="${PROBE_ACCOUNT}"><order sym="S" amount="1" limit="1"/></transactions>`;
+
 export interface AckedOrder {
   account: string;
   amount: string;
@@ -52,6 +60,7 @@ export const newAcked = (): Acked => ({
 export function createAccountsRequest(): string {
   let create = '<create>';
   for (let a = 1; a <= ACCOUNTS; a++) create += `<account id="${a}" balance="1000000"/>`;
+  create += `<account id="${PROBE_ACCOUNT}" balance="1000000"/>`;
   create += '<symbol sym="S">';
   for (let a = 1; a <= ACCOUNTS; a++) create += `<account id="${a}">100000</account>`;
   return `${create}</symbol></create>`;

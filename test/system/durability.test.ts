@@ -16,6 +16,8 @@ import {
   type Acked,
   createAccountsRequest,
   newAcked,
+  PROBE_ACCOUNT,
+  PROBE_ORDER,
   streamClassic,
   streamFramed,
 } from '../support/acked-load.js';
@@ -113,14 +115,10 @@ for (const kind of SETUPS) {
 
         server = await start(t, db);
         // Ids continue after everything ever acknowledged.
-        const reply = await classicRequest(
-          server.port,
-          '<transactions id="1"><order sym="S" amount="1" limit="1"/></transactions>',
-        );
+        const reply = await classicRequest(server.port, PROBE_ORDER);
         const id = Number(/id="(\d+)"\/>/.exec(reply)?.[1]);
         assert.ok(id > Math.max(0, ...acked.opened.keys()), `id ${id} reused`);
-        acked.opened.set(id, { account: '1', amount: '1', limit: '1' });
-        acked.mine.set('1', [...(acked.mine.get('1') ?? []), id]);
+        acked.opened.set(id, { account: PROBE_ACCOUNT, amount: '1', limit: '1' });
       }
       assert.ok(acked.opened.size > 50, `only ${acked.opened.size} orders were acknowledged`);
       t.diagnostic(

@@ -13,6 +13,7 @@ import {
   assertStoreHoldsAcked,
   createAccountsRequest,
   newAcked,
+  PROBE_ORDER,
   record,
   loadUntilStopped,
   type Acked,
@@ -72,7 +73,7 @@ async function startCluster(t: TestContext): Promise<Cluster> {
 
 /** Milliseconds from `since` to the first order the gateway acknowledges (tried every 20 ms). */
 async function firstAcknowledgedOrder(gateway: ChildServer, acked: Acked, since: number) {
-  const xml = '<transactions id="1"><order sym="S" amount="1" limit="1"/></transactions>';
+  const xml = PROBE_ORDER;
   for (;;) {
     const reply = await classicRequest(gateway.port, xml, { timeoutMs: 5000 }).catch(() => '');
     if (record(xml, reply, acked)) return performance.now() - since;
@@ -174,7 +175,7 @@ test(
     await sleep(3_000);
     assert.match(await classicRequest(port, createAccountsRequest()), /<created sym="S" id="8"\/>/);
     const acked = newAcked();
-    const xml = '<transactions id="1"><order sym="S" amount="1" limit="1"/></transactions>';
+    const xml = PROBE_ORDER;
     assert.ok(record(xml, await classicRequest(port, xml), acked));
 
     const killed = performance.now();

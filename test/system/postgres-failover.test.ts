@@ -10,6 +10,7 @@ import {
   assertStoreHoldsAcked,
   createAccountsRequest,
   newAcked,
+  PROBE_ORDER,
   record,
   loadUntilStopped,
 } from '../support/acked-load.js';
@@ -40,7 +41,7 @@ test(
     await sleep(500);
     await pair.promoteReplica();
 
-    const xml = '<transactions id="1"><order sym="S" amount="1" limit="1"/></transactions>';
+    const xml = PROBE_ORDER;
     let refusals = 0;
     for (;;) {
       const reply = await classicRequest(server.port, xml, { timeoutMs: 5000 });
