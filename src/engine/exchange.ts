@@ -273,18 +273,7 @@ export class Exchange implements ExchangeView {
       if (!killed && !canceledBySelfTrade && tif === 'GTC' && order.terms.type === 'limit') {
         order.priority = this.nextPriority++;
         book.rest(order);
-        if (this.recording)
-          this.event(book, {
-            type: 'opened',
-            sym: book.sym,
-            seq: 0,
-            time: now,
-            orderId: order.id,
-            side: order.isBuy ? 'buy' : 'sell',
-            price: order.limit,
-            shares: order.open,
-          });
-        else this.advance(book);
+        this.orderEvent('opened', book, order, order.open, now);
         return;
       }
       this.cancelOpen(order, now);
@@ -489,6 +478,27 @@ export class Exchange implements ExchangeView {
     this.dirtyAccounts.mark(account);
   }
 
+  /** An order joins (`shares` open) or leaves the book at its limit. */
+  private orderEvent(
+    type: 'opened' | 'canceled',
+    book: OrderBook,
+    order: Order,
+    shares: bigint,
+    now: number,
+  ): void {
+    if (!this.recording) return this.advance(book);
+    this.event(book, {
+      type,
+      sym: book.sym,
+      seq: 0,
+      time: now,
+      orderId: order.id,
+      side: order.isBuy ? 'buy' : 'sell',
+      price: order.limit,
+      shares,
+    });
+  }
+
   /** Gives an event the book's next sequence number and queues it for the batch. */
   private event(book: OrderBook, event: BookEvent): void {
     this.advance(book);
@@ -541,18 +551,7 @@ export class Exchange implements ExchangeView {
   private cancelResting(book: OrderBook, order: Order, now: number): void {
     const shares = order.open;
     book.remove(order);
-    if (this.recording)
-      this.event(book, {
-        type: 'canceled',
-        sym: book.sym,
-        seq: 0,
-        time: now,
-        orderId: order.id,
-        side: order.isBuy ? 'buy' : 'sell',
-        price: order.limit,
-        shares,
-      });
-    else this.advance(book);
+    this.orderEvent('canceled', book, order, shares, now);
     this.cancelOpen(order, now);
     this.closed.push(order, this.batch);
   }
