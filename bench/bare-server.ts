@@ -45,6 +45,8 @@ function serveBare(): Promise<[number, number]> {
 if (workers === 0) {
   const [port, framedPort] = await serveBare();
   console.log(JSON.stringify({ msg: 'listening', port, framedPort }));
+  // An orderly exit, so that a profiler or callgrind wrapped around it writes its figures.
+  process.on('SIGTERM', () => process.exit(0));
 } else if (cluster.isPrimary) {
   cluster.schedulingPolicy = cluster.SCHED_NONE;
   let ready = 0;

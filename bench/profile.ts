@@ -9,6 +9,7 @@ interface ProfileNode {
   readonly id: number;
   readonly callFrame: { functionName: string; url: string };
   readonly hitCount?: number;
+  readonly children?: readonly number[];
 }
 
 interface CpuProfile {
@@ -63,6 +64,34 @@ export function summarizeProfile(profile: CpuProfile, topN = 12): ProfileSummary
     idle: total === 0 ? 0 : idle / total,
     top,
   };
+}
+
+/**
+ * Time including callees, by function: a sample counts once for every distinct function on
+ * its stack (recursion counted once).
+ */
+export function inclusiveProfile(profile: CpuProfile, topN = 30): ProfileEntry[] {
+  const parent = new Map<number, number>();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const counts = new Map<string, number>();
+  let busy = 0;
+  for (const id of profile.samples) {
+    const leaf = byId.get(id)!;
+    if (leaf.callFrame.functionName === '(idle)') continue;
+    busy++;
+    const seen = new Set<string>();
+    for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
+      const name = frameName(byId.get(at)!);
+      if (seen.has(name)) continue;
+      seen.add(name);
+      counts.set(name, (counts.get(name) ?? 0) + 1);
+    }
+  }
+  return [...counts]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, topN)
+    .map(([name, n]) => ({ name, share: n / Math.max(1, busy) }));
 }
 
 /**

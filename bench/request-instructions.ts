@@ -1,0 +1,160 @@
+// Instructions per request on the classic and framed ports, counted by valgrind's callgrind:
+// a figure that does not swing with the machine's load as requests/s do. Each server (the
+// bare floor, the exchange on memory and on SQLite, one process) runs under callgrind with
+// V8 single-threaded and predictable; a fixed, seeded sequence of requests is sent to it at
+// two lengths, and the difference of the two counts divided by the requests it adds is the
+// cost of one request (start-up and shutdown cancel out). Counted: every thread of the
+// server's process (the store's writer thread too), not the client.
+//   npm run bench:request-instructions -- [requests] [--json FILE]
+// Classic: one request per connection, sent one at a time. Framed: one connection, bursts of
+// 64 pipelined orders. The mixed flow's orders, queries and cancels (orders only, framed).
+
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { parseArgs } from 'node:util';
+import { classicRequest } from '../tools/client/classic-client.js';
+import { FramedClient } from '../tools/client/framed-client.js';
+import { MixedFlow } from '../tools/load/mixed-flow.js';
+import { openedId } from '../tools/load/workload.js';
+import { ROOT } from './processes.js';
+
+const { values: opts } = parseArgs({
+  options: {
+    requests: { type: 'string', default: '2000' },
+    servers: { type: 'string', default: 'bare,memory,sqlite' },
+    modes: { type: 'string', default: 'classic,framed' },
+    json: { type: 'string' },
+  },
+});
+
+type Mode = 'classic' | 'framed';
+type ServerKind = 'bare' | 'memory' | 'sqlite';
+const BURST = 64;
+const ACCOUNTS = 200;
+const SYMBOLS = 4;
+
+interface Counted {
+  readonly instructions: number;
+  readonly requests: number;
+}
+
+function serverArgs(kind: ServerKind, dir: string): string[] {
+  if (kind === 'bare') return ['--import', 'tsx', 'bench/bare-server.ts', '0'];
+  const db = kind === 'memory' ? 'memory:' : `sqlite:${join(dir, `i-${Date.now()}.db`)}`;
+  return [
+    '--max-semi-space-size=64',
+    'bin/exchange',
+    'serve',
+    ...['--host', '127.0.0.1', '--port', '0', '--framed-port', '0', '--http-port', 'off'],
+    ...['--db', db, '--workers', '0'],
+  ];
+}
+
+/** Runs one server under callgrind, sends `requests` requests, stops it; its instruction count. */
+async function count(
+  kind: ServerKind,
+  mode: Mode,
+  requests: number,
+  dir: string,
+): Promise<Counted> {
+  const child = spawn(
+    'valgrind',
+    [
+      '--tool=callgrind',
+      '--callgrind-out-file=/dev/null',
+      process.execPath,
+      // No compiler or collector threads racing the main one: the same count run after run.
+      '--single-threaded',
+      '--predictable',
+      ...serverArgs(kind, dir),
+    ],
+    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let stderr = '';
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  const exited = once(child, 'exit');
+  const ports = await new Promise<{ port: number; framedPort: number }>((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`server exited (${code}):\n${stderr}`)));
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      try {
+        const entry = JSON.parse(line) as { msg?: string; port: number; framedPort: number };
+        if (entry.msg === 'listening') resolve(entry);
+      } catch {
+        // not a log line
+      }
+    });
+  });
+  try {
+    const flow = new MixedFlow({ accounts: ACCOUNTS, symbols: SYMBOLS, seed: 7 });
+    if (kind !== 'bare') await classicRequest(ports.port, flow.setupXml());
+    if (mode === 'classic') await sendClassic(ports.port, flow, requests, kind === 'bare');
+    else await sendFramed(ports.framedPort, flow, requests, kind === 'bare');
+  } finally {
+    child.kill('SIGTERM');
+    await exited;
+  }
+  const m = /Collected : (\d+)/.exec(stderr);
+  if (m === null) throw new Error(`no instruction count from valgrind:\n${stderr}`);
+  return { instructions: Number(m[1]), requests };
+}
+
+function step(flow: MixedFlow, ordersOnly: boolean): ReturnType<MixedFlow['next']> {
+  let next = flow.next();
+  while (ordersOnly && next.kind !== 'order') next = flow.next();
+  return next;
+}
+
+async function sendClassic(port: number, flow: MixedFlow, n: number, bare: boolean): Promise<void> {
+  for (let i = 0; i < n; i++) {
+    const s = step(flow, false);
+    const reply = await classicRequest(port, MixedFlow.xml(s));
+    const id = !bare && s.kind === 'order' ? openedId(reply) : null;
+    if (id !== null) flow.opened(s.account, id);
+  }
+}
+
+async function sendFramed(port: number, flow: MixedFlow, n: number, bare: boolean): Promise<void> {
+  const client = await FramedClient.connect(port);
+  try {
+    for (let sent = 0; sent < n;) {
+      const burst: Promise<unknown>[] = [];
+      for (let i = 0; i < BURST && sent < n; i++, sent++) {
+        const s = step(flow, true);
+        burst.push(
+          client.request(MixedFlow.xml(s)).then((reply) => {
+            const id = !bare && s.kind === 'order' ? openedId(reply) : null;
+            if (id !== null) flow.opened(s.account, id);
+          }),
+        );
+      }
+      await Promise.all(burst);
+    }
+  } finally {
+    client.close();
+  }
+}
+
+const list = (s: string): string[] => s.split(',').filter((w) => w !== '');
+const REQUESTS = Number(opts.requests);
+const dir = mkdtempSync(join(tmpdir(), 'request-instructions-'));
+const rows: { server: ServerKind; mode: Mode; perRequest: number }[] = [];
+try {
+  for (const mode of list(opts.modes!) as Mode[]) {
+    for (const kind of list(opts.servers!) as ServerKind[]) {
+      const low = await count(kind, mode, REQUESTS / 4, dir);
+      const high = await count(kind, mode, REQUESTS, dir);
+      const perRequest = (high.instructions - low.instructions) / (high.requests - low.requests);
+      rows.push({ server: kind, mode, perRequest });
+      console.log(
+        `${mode} ${kind}: ${Math.round(perRequest).toLocaleString('en-US')} instructions/request`,
+      );
+    }
+  }
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
+if (opts.json !== undefined) writeFileSync(opts.json, JSON.stringify(rows, null, 2) + '\n');
