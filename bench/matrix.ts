@@ -83,7 +83,8 @@ const SYMBOLS = 4;
 const SWAP_REQUESTS = 8;
 
 const JOBS: Record<Mode, Omit<LoadJob, 'port' | 'durationMs' | 'accounts' | 'symbols' | 'seed'>> = {
-  classic: { mode: 'classic', connections: 16, scenario: 'swap' },
+  // 32 clients, a connection per request: the scenario of the original server's graders.
+  classic: { mode: 'classic', connections: 32, scenario: 'swap' },
   framed: { mode: 'framed', connections: 4, window: 256, ordersOnly: true },
 };
 
@@ -270,25 +271,28 @@ async function main(): Promise<void> {
           await server.stop();
         }
       }
-      // Latency at half of this run's classic maximum (SQLite, one process), open loop.
+      // Latency at half of this run's classic maximum (SQLite, one process), open loop, and
+      // the bare floor's at the same offered requests/s, so the two tails compare.
       const maxCell = cells.find(
         (c) => c.mode === 'classic' && c.store === 'sqlite' && c.workers === 0 && !c.pinned,
       );
+      const floorCell = cells.find(
+        (c) => c.mode === 'classic' && c.kind === 'bare' && c.workers === 1 && !c.pinned,
+      );
       if (maxCell !== undefined) {
         const max = results.summaries.get(maxCell)!.at(-1)!.requestsPerSecond;
-        const server = await startCell(maxCell);
-        try {
-          const { summary } = await measureCell(
-            maxCell,
-            server,
-            run + 1,
-            null,
-            max / 2 / SWAP_REQUESTS,
-          );
-          results.halfLoad.push({ max, summary });
-        } finally {
-          await server.stop();
-        }
+        const openLoop = async (cell: Cell, rate: number): Promise<LoadSummary> => {
+          const server = await startCell(cell);
+          try {
+            return (await measureCell(cell, server, run + 1, null, rate)).summary;
+          } finally {
+            await server.stop();
+          }
+        };
+        const summary = await openLoop(maxCell, max / 2 / SWAP_REQUESTS);
+        // The floor runs the one-request mixed sessions: the same requests/s offered.
+        const floor = floorCell === undefined ? undefined : await openLoop(floorCell, max / 2);
+        results.halfLoad.push({ max, summary, ...(floor === undefined ? {} : { floor }) });
       }
       console.log(`run ${run + 1}/${RUNS} done`);
     }

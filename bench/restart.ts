@@ -3,15 +3,16 @@
 // SQLite and, with DATABASE_URL set, PostgreSQL, and the server's resident memory with that
 // book loaded.
 //   node --import tsx bench/restart.ts [N]
+// Writes bench/report/restart.json, which the matrix's report reads for its memory target.
 
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { SqliteDatabase } from '../src/store/sqlite-database.js';
 import { bookSeedStatements, seedPostgresBook } from './postgres-book.js';
 import { createTestDatabase, pgBaseUrl } from '../harness/postgres.js';
-import { spawnExchange } from './processes.js';
+import { ROOT, spawnExchange } from './processes.js';
 import { median } from './stats.js';
 
 const ORDERS = Number(process.argv[2] ?? 1_000_000);
@@ -45,8 +46,25 @@ async function timeStarts(db: string): Promise<Start[]> {
   return starts;
 }
 
+/** Per store, the median start: what the matrix's report reads. */
+export interface RestartFigures {
+  readonly date: string;
+  readonly orders: number;
+  readonly stores: Record<string, { readonly seconds: number; readonly rssMiB: number }>;
+}
+
+const figures: RestartFigures = {
+  date: new Date().toISOString().slice(0, 10),
+  orders: ORDERS,
+  stores: {},
+};
+
 function report(name: string, starts: Start[]): void {
   const seconds = starts.map((s) => s.seconds);
+  figures.stores[name] = {
+    seconds: median(seconds),
+    rssMiB: median(starts.map((s) => s.rssMiB)),
+  };
   console.log(
     `  ${name}: ${median(seconds).toFixed(2)} s to listening (starts: ${seconds.map((s) => s.toFixed(2)).join(', ')}); ` +
       `RSS once listening ${median(starts.map((s) => s.rssMiB)).toFixed(0)} MiB`,
@@ -90,3 +108,5 @@ if (pgBaseUrl() !== null) {
     await database.drop();
   }
 }
+
+writeFileSync(join(ROOT, 'bench/report/restart.json'), JSON.stringify(figures, null, 2) + '\n');
