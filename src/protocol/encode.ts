@@ -96,8 +96,10 @@ export function encodeRequestError(error: ExchangeError): string {
   return `<results>\n  <error>${escapeText(error.message)}</error>\n</results>\n`;
 }
 
-/** A reply as the framed listener sends it: its byte length on a line, then the document. */
-export function frameReply(xml: string): Buffer {
-  const body = Buffer.from(xml, 'utf8');
-  return Buffer.concat([Buffer.from(`${body.length}\n`, 'ascii'), body]);
+/**
+ * A reply as the framed listener sends it: its byte length on a line, then the document. Text,
+ * not a Buffer: the socket encodes it once on its way out, with no copies in between.
+ */
+export function frameReply(xml: string): string {
+  return `${Buffer.byteLength(xml, 'utf8')}\n${xml}`;
 }

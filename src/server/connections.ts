@@ -226,7 +226,7 @@ export class ClassicConnection extends BaseConnection {
 }
 
 interface Slot {
-  reply: Buffer | null;
+  reply: string | null;
 }
 
 /** Persistent and pipelined: replies leave in request order, each as soon as it can. */
