@@ -45,9 +45,13 @@ export const readCash = (text: string): bigint => read(text, CASH_SCALE, 'cash')
 export const readShares = (text: string): bigint => read(text, SHARE_SCALE, 'shares');
 export const readPrice = (text: string): bigint => read(text, PRICE_SCALE, 'price');
 
-const ORDER_COLUMNS =
-  'id, account_id, symbol, side, shares, limit_price, open_shares, created_at, ' +
-  'order_type, tif, stop_price, stp, triggered_at, priority, maker_fee, taker_fee';
+/** The orders table's columns that make an order row, in the order the snapshot reads them. */
+export const ORDER_COLUMN_NAMES = [
+  ...['id', 'account_id', 'symbol', 'side', 'shares', 'limit_price', 'open_shares', 'created_at'],
+  ...['order_type', 'tif', 'stop_price', 'stp', 'triggered_at', 'priority', 'maker_fee'],
+  'taker_fee',
+] as const;
+const ORDER_COLUMNS = ORDER_COLUMN_NAMES.join(', ');
 const EXECUTION_COLUMNS =
   'symbol, buy_order_id, sell_order_id, shares, price, executed_at, buy_fee, sell_fee';
 const AMENDMENT_COLUMNS = 'order_id, open_shares, limit_price, amended_at';

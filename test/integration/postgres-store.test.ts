@@ -224,7 +224,7 @@ test('orders are read page by page, every one once, in id order', { skip }, asyn
       `${SNAPSHOT_QUERIES.orders.replace(' ORDER BY id', '')} WHERE open_shares > 0 ORDER BY id`,
       2,
     );
-    return { all: all.map((o) => o.id), open: open.map((o) => o.id) };
+    return { all: [...all].map((o) => o.id), open: [...open].map((o) => o.id) };
   });
   assert.deepEqual(ids, { all: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10], open: [1, 3, 5, 7, 9] });
 });
