@@ -40,6 +40,7 @@ import {
 } from './processes.js';
 import { mainThreadProfile, summarizeProfile, type ProfileSummary } from './profile.js';
 import { readResults, writeReport, type MatrixResults } from './matrix-report.js';
+import { fdatasyncMs } from './disk-sync.js';
 
 const { values: opts } = parseArgs({
   options: {
@@ -255,6 +256,7 @@ async function main(): Promise<void> {
     engine: null,
     profiles: new Map(),
     date: new Date().toISOString().slice(0, 10),
+    fdatasyncMs: fdatasyncMs(dir),
   };
   try {
     for (let run = 0; run < RUNS; run++) {
