@@ -39,6 +39,27 @@ const isNameStart = (c: number): boolean => c < 128 && (nameClass[c]! & NAME_STA
 const isNameChar = (c: number): boolean => c < 128 && (nameClass[c]! & NAME_CHAR) !== 0;
 const isSpace = (c: number): boolean => c === SPACE || c === LF || c === TAB || c === CR;
 
+// The protocol's names come back as the same constant strings each time: no new string per
+// element or attribute, and attribute keys V8 has already internalised.
+const KNOWN_NAMES = [
+  ...['create', 'account', 'symbol', 'transactions', 'order', 'query', 'cancel', 'amend'],
+  ...['id', 'balance', 'sym', 'amount', 'limit', 'type', 'stop', 'tif', 'stp'],
+];
+const knownNames: (string[] | undefined)[] = [];
+for (const name of KNOWN_NAMES) {
+  (knownNames[(name.length << 7) | name.charCodeAt(0)] ??= []).push(name);
+}
+
+/** The name from `start` to `end` (ASCII name characters, `start` < `end`). */
+function nameAt(src: string, start: number, end: number): string {
+  const known =
+    end - start < 16 ? knownNames[((end - start) << 7) | src.charCodeAt(start)] : undefined;
+  if (known !== undefined) {
+    for (const name of known) if (src.startsWith(name, start)) return name;
+  }
+  return src.slice(start, end);
+}
+
 interface Element {
   name: string;
   attributes: Record<string, string>;
@@ -247,13 +268,16 @@ function declarationEnd(src: string): number {
   return src.charCodeAt(i) === QUESTION && src.charCodeAt(i + 1) === GT ? i + 2 : -1;
 }
 
+const COMMON_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>';
+
 /**
  * The tree saxes would build from `src` (the decoded body) within `limits`, or undefined
  * when this parser is not sure of it.
  */
 export function parseStrictXml(src: string, limits: XmlLimits): XmlElement | undefined {
   let i = 0;
-  if (src.startsWith('<?xml')) {
+  if (src.startsWith(COMMON_DECLARATION)) i = COMMON_DECLARATION.length;
+  else if (src.startsWith('<?xml')) {
     i = declarationEnd(src);
     if (i < 0) return undefined;
   }
@@ -281,7 +305,7 @@ export function parseStrictXml(src: string, limits: XmlLimits): XmlElement | und
       while (isNameChar(src.charCodeAt(j))) j++;
       if (++elements > maxElements || stack.length >= maxDepth) return undefined;
       const element: Element = {
-        name: src.slice(i + 1, j),
+        name: nameAt(src, i + 1, j),
         attributes: Object.create(null) as Record<string, string>,
         children: [],
         text: '',
@@ -308,7 +332,7 @@ export function parseStrictXml(src: string, limits: XmlLimits): XmlElement | und
         const nameStart = j;
         j++;
         while (isNameChar(src.charCodeAt(j))) j++;
-        const name = src.slice(nameStart, j);
+        const name = nameAt(src, nameStart, j);
         j = skipSpace(src, j);
         if (src.charCodeAt(j) !== EQ) return undefined;
         j = skipSpace(src, j + 1);
