@@ -3,7 +3,7 @@
 // document under valgrind's callgrind, counted as bench/engine-instructions.ts counts the
 // engine: the same work at two repetition counts, the difference over the documents it adds.
 //   node --import tsx bench/xml-decode.ts                 both figures; writes
-//                                                         bench/report/xml-decode.{json,md}
+//                                                         bench/report/xml-decode.json
 //   node --import tsx bench/xml-decode.ts time            documents per second alone
 //   node --import tsx bench/xml-decode.ts count PATH REPS the counted work alone (saxes|strict)
 
@@ -18,23 +18,8 @@ import {
   type TreeResult,
 } from '../src/protocol/xml-tree.js';
 import { median } from './stats.js';
+import { DOCUMENTS } from './xml-documents.js';
 
-const DOCUMENTS: Record<string, string> = {
-  create:
-    '<?xml version="1.0" encoding="UTF-8"?>\n<create>\n  <account id="123456" balance="1000"/>\n' +
-    '  <account id="123457" balance="250000.5"/>\n  <symbol sym="SPY">\n' +
-    '    <account id="123456">100000</account>\n    <account id="123457">50</account>\n' +
-    '  </symbol>\n</create>\n',
-  'one order':
-    '<transactions id="123456"><order sym="SPY" amount="100" limit="145.67"/></transactions>',
-  mixed:
-    '<?xml version="1.0" encoding="UTF-8"?>\n<transactions id="123456">\n' +
-    '  <order sym="SPY" amount="100" limit="145.67"/>\n' +
-    '  <order sym="SPY" amount="-50" limit="146"/>\n' +
-    '  <order sym="BTC" amount="0.25" limit="64000.5"/>\n' +
-    '  <query id="17"/>\n  <query id="18"/>\n  <cancel id="19"/>\n  <cancel id="20"/>\n' +
-    '</transactions>\n',
-};
 const bodies = Object.values(DOCUMENTS).map((doc) => Buffer.from(doc, 'utf8'));
 const PATHS: Record<string, typeof parseXmlTree> = {
   saxes: parseXmlTreeWithSaxes,
