@@ -338,6 +338,25 @@ export const documentBytes = fc
   )
   .map(([text, mutations]) => mutations.reduce(mutate, Buffer.from(text, 'utf8')));
 
+/**
+ * Every single change of a few kinds at every position of `doc`: each token and each ASCII
+ * byte inserted, each byte deleted, each byte replaced by each ASCII byte, and every prefix.
+ */
+export function* everySmallChange(doc: string): Generator<Buffer> {
+  const bytes = Buffer.from(doc, 'utf8');
+  const at = (i: number, insert: Uint8Array, skip: number): Buffer =>
+    Buffer.concat([bytes.subarray(0, i), insert, bytes.subarray(i + skip)]);
+  for (let i = 0; i <= bytes.length; i++) {
+    yield bytes.subarray(0, i);
+    for (const token of tokens) yield at(i, token, 0);
+    for (let b = 0; b < 128; b++) {
+      yield at(i, Buffer.of(b), 0);
+      if (i < bytes.length) yield at(i, Buffer.of(b), 1);
+    }
+    if (i < bytes.length) yield at(i, Buffer.alloc(0), 1);
+  }
+}
+
 /** Mostly the server's limits; sometimes ones small enough for the documents to reach. */
 export const limits: fc.Arbitrary<XmlLimits> = fc.oneof(
   { weight: 4, arbitrary: fc.constant(DEFAULT_XML_LIMITS) },
