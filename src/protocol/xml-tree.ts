@@ -1,10 +1,12 @@
 // Parses one request document into a small element tree with saxes, a strict
 // non-validating parser. No DTD is ever processed: a DOCTYPE is refused outright, so
 // entity expansion (billion laughs) and external entities (XXE) cannot happen, and
-// depth and element counts are capped before the tree can grow large.
+// depth and element counts are capped before the tree can grow large. Plain documents are
+// first tried by the faster strict parser, which only ever accepts; saxes decides the rest.
 
 import { SaxesParser } from 'saxes';
 import { exchangeError, type ExchangeError } from '../engine/errors.js';
+import { parseStrictXml } from './strict-xml.js';
 
 export interface XmlElement {
   readonly name: string;
@@ -56,12 +58,31 @@ export function isCutShortXml(body: Uint8Array): boolean {
 }
 
 export function parseXmlTree(body: Uint8Array, limits: XmlLimits = DEFAULT_XML_LIMITS): TreeResult {
-  let text: string;
+  const text = decodeUtf8(body);
+  if (text === undefined) return { ok: false, error: exchangeError('INVALID_UTF8') };
+  const root = parseStrictXml(text, limits);
+  return root !== undefined ? { ok: true, root } : parseWithSaxes(text, limits);
+}
+
+/** parseXmlTree without the strict parser: what it must always agree with. */
+export function parseXmlTreeWithSaxes(
+  body: Uint8Array,
+  limits: XmlLimits = DEFAULT_XML_LIMITS,
+): TreeResult {
+  const text = decodeUtf8(body);
+  if (text === undefined) return { ok: false, error: exchangeError('INVALID_UTF8') };
+  return parseWithSaxes(text, limits);
+}
+
+function decodeUtf8(body: Uint8Array): string | undefined {
   try {
-    text = utf8.decode(body);
+    return utf8.decode(body);
   } catch {
-    return { ok: false, error: exchangeError('INVALID_UTF8') };
+    return undefined;
   }
+}
+
+function parseWithSaxes(text: string, limits: XmlLimits): TreeResult {
   const parser = new SaxesParser<{ position: false; xmlns: false }>({
     position: false,
     xmlns: false,
