@@ -20,7 +20,8 @@ export class BucketHistogram<L extends string> {
     registry: Registry,
     private readonly name: string,
     help: string,
-    private readonly labelName: string,
+    /** null: one series, no label (`observe('', value)`). */
+    private readonly labelName: string | null,
     labelValues: readonly L[],
     /** Upper bounds, ascending. */
     private readonly bounds: readonly number[],
@@ -69,30 +70,24 @@ export class BucketHistogram<L extends string> {
   }[] {
     const out = [];
     for (const [label, series] of this.series) {
+      const labels: Record<string, string> =
+        this.labelName === null ? {} : { [this.labelName]: label };
       let cumulative = 0;
       this.bounds.forEach((bound, i) => {
         cumulative += series.counts[i]!;
         out.push({
-          labels: { le: bound, [this.labelName]: label },
+          labels: { le: bound, ...labels },
           value: cumulative,
           metricName: `${this.name}_bucket`,
         });
       });
       out.push({
-        labels: { le: '+Inf', [this.labelName]: label },
+        labels: { le: '+Inf', ...labels },
         value: series.count,
         metricName: `${this.name}_bucket`,
       });
-      out.push({
-        labels: { [this.labelName]: label },
-        value: series.sum,
-        metricName: `${this.name}_sum`,
-      });
-      out.push({
-        labels: { [this.labelName]: label },
-        value: series.count,
-        metricName: `${this.name}_count`,
-      });
+      out.push({ labels, value: series.sum, metricName: `${this.name}_sum` });
+      out.push({ labels, value: series.count, metricName: `${this.name}_count` });
     }
     return out;
   }

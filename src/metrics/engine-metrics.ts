@@ -1,29 +1,36 @@
 // What the engine's process measures: batches, commit latency and the size of the state.
 // Registered on the process's registry; read by /metrics and the stats sampler.
 
-import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { Counter, Gauge, type Registry } from 'prom-client';
 import type { ExchangeView } from '../engine/exchange-view.js';
 import type { BatchObserver, BatchSource, DurableBatch } from '../engine/batch-observer.js';
+import { BucketHistogram } from './bucket-histogram.js';
 import { LATENCY_BUCKETS } from './listener-metrics.js';
 
 export class EngineMetrics implements BatchObserver {
-  private readonly batchSize: Histogram;
-  private readonly commitSeconds: Histogram;
+  // Observed once per batch, which with connection-per-request clients is once per request
+  // or two: the cheap histogram, not prom-client's.
+  private readonly batchSize: BucketHistogram<''>;
+  private readonly commitSeconds: BucketHistogram<''>;
 
   constructor(registry: Registry, sequencer: BatchSource) {
     const registers = [registry];
-    this.batchSize = new Histogram({
-      name: 'exchange_batch_requests',
-      help: 'Requests per batch the engine applied and handed to the store together.',
-      buckets: Array.from({ length: 14 }, (_, i) => 2 ** i),
-      registers,
-    });
-    this.commitSeconds = new Histogram({
-      name: 'exchange_commit_duration_seconds',
-      help: 'From a batch handed to the store to durable (group commit: batches may share one).',
-      buckets: LATENCY_BUCKETS,
-      registers,
-    });
+    this.batchSize = new BucketHistogram(
+      registry,
+      'exchange_batch_requests',
+      'Requests per batch the engine applied and handed to the store together.',
+      null,
+      [''],
+      Array.from({ length: 14 }, (_, i) => 2 ** i),
+    );
+    this.commitSeconds = new BucketHistogram(
+      registry,
+      'exchange_commit_duration_seconds',
+      'From a batch handed to the store to durable (group commit: batches may share one).',
+      null,
+      [''],
+      LATENCY_BUCKETS,
+    );
     const engine = (): ExchangeView => sequencer.currentEngine;
     new Gauge({
       name: 'exchange_open_orders',
@@ -72,7 +79,7 @@ export class EngineMetrics implements BatchObserver {
   }
 
   batchDurable({ requests, commitMs }: DurableBatch): void {
-    this.batchSize.observe(requests);
-    this.commitSeconds.observe(commitMs / 1000);
+    this.batchSize.observe('', requests);
+    this.commitSeconds.observe('', commitMs / 1000);
   }
 }

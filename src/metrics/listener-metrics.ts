@@ -23,7 +23,8 @@ export class ListenerMetrics {
    */
   private readonly counts = new Map<string, number>();
   private readonly latency: BucketHistogram<ListenerKind>;
-  private readonly connections: Gauge<'listener'>;
+  /** Open connections per listener, handed to prom-client when scraped (one per request, classic). */
+  private readonly open: Record<ListenerKind, number> = { classic: 0, framed: 0 };
 
   constructor(registry: Registry) {
     const counts = this.counts;
@@ -48,20 +49,25 @@ export class ListenerMetrics {
       ['classic', 'framed'],
       LATENCY_BUCKETS,
     );
-    this.connections = new Gauge({
+    const open = this.open;
+    new Gauge({
       name: 'exchange_connections',
       help: 'Open client connections on the XML listeners.',
       labelNames: ['listener'] as const,
       registers: [registry],
+      collect() {
+        for (const listener of ['classic', 'framed'] as const)
+          this.set({ listener }, open[listener]);
+      },
     });
   }
 
   connectionOpened(listener: ListenerKind): void {
-    this.connections.inc({ listener });
+    this.open[listener]++;
   }
 
   connectionClosed(listener: ListenerKind): void {
-    this.connections.dec({ listener });
+    this.open[listener]--;
   }
 
   /** One request answered: its elements' outcomes, and how long it took. */
