@@ -20,8 +20,12 @@ import {
 } from './rows.js';
 import { runMigrations, type MigrationTarget } from './migrations.js';
 import { SQLITE_MIGRATIONS } from './sqlite-schema.js';
+import { passiveCheckpoint } from './sqlite-checkpointer.js';
 
 export type SyncMode = 'full' | 'normal';
+
+/** SQLite's own: a commit that leaves this many pages in the WAL checkpoints it. */
+const DEFAULT_AUTOCHECKPOINT = 1000;
 
 /**
  * One multi-row statement per table and row count, prepared on first use: a group's rows of a
@@ -168,7 +172,7 @@ export class SqliteDatabase {
       db.pragma(`synchronous = ${sync === 'full' ? 'FULL' : 'NORMAL'}`);
       db.pragma('busy_timeout = 5000');
       await runMigrations(sqliteMigrationTarget(db), SQLITE_MIGRATIONS);
-      return new SqliteDatabase(db, lock);
+      return new SqliteDatabase(db, lock, path);
     } catch (error) {
       db?.close();
       lock?.close();
@@ -176,7 +180,11 @@ export class SqliteDatabase {
     }
   }
 
-  private constructor(db: Database.Database, lock: Database.Database | null) {
+  private constructor(
+    db: Database.Database,
+    lock: Database.Database | null,
+    readonly path: string,
+  ) {
     this.db = db;
     this.lock = lock;
     this.statements = {
@@ -278,6 +286,24 @@ export class SqliteDatabase {
 
   commit(changes: ChangeSet): void {
     this.writeBatch(changes);
+  }
+
+  /**
+   * Leaves checkpoints to another connection (sqlite-checkpointer.ts): a commit no longer
+   * copies the WAL into the database file in line. Back on with `false`.
+   */
+  checkpointElsewhere(elsewhere: boolean): void {
+    this.db.pragma(`wal_autocheckpoint = ${elsewhere ? 0 : DEFAULT_AUTOCHECKPOINT}`);
+  }
+
+  /**
+   * Copies what is left of the WAL into the database file, so that the next transaction
+   * starts the WAL over; true when nothing was left (or there is no WAL).
+   */
+  checkpointTail(): boolean {
+    if (this.path === ':memory:') return true;
+    const { busy, log, checkpointed } = passiveCheckpoint(this.db);
+    return busy === 0 && checkpointed === log;
   }
 
   close(): void {
