@@ -85,13 +85,7 @@ async function postgres(size: number, synchronous: 'on' | 'off', count: number) 
     const client = new pg.Client({ connectionString: test.url });
     await client.connect();
     await client.query(`SET synchronous_commit = ${synchronous}`);
-    for (const setting of [
-      'plan_cache_mode = force_generic_plan',
-      'enable_seqscan = off',
-      'enable_hashjoin = off',
-      'enable_mergejoin = off',
-    ])
-      await client.query(`SET ${setting}`);
+    await client.query('SET plan_cache_mode = force_custom_plan');
     await client.query('SET random_page_cost = 1.1');
     const text = commitStatement(false);
     const { setup, sets } = groups(size, count);

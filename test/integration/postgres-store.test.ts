@@ -231,7 +231,7 @@ test('orders are read page by page, every one once, in id order', { skip }, asyn
 });
 
 test(
-  'the group commit is planned once on an empty table and still finds orders by key as the table grows',
+  'group commits find orders by key, never by scanning the orders table, as it grows from empty',
   { skip },
   async () => {
     const url = await freshPostgresUrl();
