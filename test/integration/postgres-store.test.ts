@@ -6,7 +6,6 @@ import { test } from 'node:test';
 import pg from 'pg';
 import type { ChangeSet } from '../../src/engine/changes.js';
 import { Exchange } from '../../src/engine/exchange.js';
-import { validateCreateAccount, validateGrant, validateOrder } from '../../src/engine/validate.js';
 import type { LeaderRecord } from '../../src/store/leadership.js';
 import { POSTGRES_MIGRATIONS } from '../../src/store/postgres-schema.js';
 import { Fenced } from '../../src/errors/failures.js';
@@ -229,54 +228,6 @@ test('orders are read page by page, every one once, in id order', { skip }, asyn
   });
   assert.deepEqual(ids, { all: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10], open: [1, 3, 5, 7, 9] });
 });
-
-test(
-  'group commits find orders by key, never by scanning the orders table, as it grows from empty',
-  { skip },
-  async () => {
-    const url = await freshPostgresUrl();
-    const store = new PostgresStore(url);
-    // A session's counters reach the statistics at most once a second: wait for them.
-    const scans = (): Promise<number> =>
-      withClient(url, async (c) => {
-        await new Promise((resolve) => setTimeout(resolve, 1_500));
-        const { rows } = await c.query<{ n: string }>(
-          "SELECT seq_scan AS n FROM pg_stat_user_tables WHERE relname = 'orders'",
-        );
-        return Number(rows[0]!.n);
-      });
-    try {
-      await store.load();
-      const engine = new Exchange();
-      const ids = Array.from({ length: 20 }, (_, i) => String(i));
-      engine.apply(
-        {
-          kind: 'create',
-          children: [
-            ...ids.map((id) => validateCreateAccount(id, '1000000000')),
-            { kind: 'symbol', sym: 'X' },
-            ...ids.map((id) => validateGrant('X', id, '1000000')),
-          ],
-        },
-        1,
-      );
-      await store.commit(engine.takeChanges());
-      const before = await scans();
-      // Resting orders, then crossing ones that fill them: open-share updates of older rows.
-      for (let round = 0; round < 30; round++) {
-        for (let i = 0; i < 50; i++) {
-          const child = validateOrder('X', round % 2 === 0 ? '1' : '-1', '100');
-          engine.apply({ kind: 'transactions', account: ids[i % 20]!, children: [child] }, 1);
-        }
-        await store.commit(engine.takeChanges());
-        engine.takeEvents();
-      }
-      assert.equal(await scans(), before, 'no commit scanned the orders table');
-    } finally {
-      await store.close();
-    }
-  },
-);
 
 /** A change set that opens one account: enough to tell whether a commit wrote. */
 function accountChanges(id: string): ChangeSet {
