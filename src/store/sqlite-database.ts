@@ -58,8 +58,9 @@ const SQL = {
     'ON CONFLICT (account_id, symbol) DO UPDATE SET shares = excluded.shares',
   orders: (n: number) =>
     `INSERT INTO orders (${ORDER_INSERT_COLUMNS}) VALUES ${placeholders(16, n)}`,
-  // UPDATE … FROM a VALUES list: one statement for many orders, each found by its key.
-  // One order: by its key. Several: UPDATE … FROM a VALUES list, each found by its key.
+  // One order: by its key. Several: UPDATE … FROM a VALUES list, each found by its key. A
+  // change set names each order once (the engine's dirty lists, mergeChangeSets), as the
+  // PostgreSQL statement needs too: with an id twice, which row wins would be arbitrary.
   updates: (n: number) =>
     n === 1
       ? 'UPDATE orders SET open_shares = ? WHERE id = ?'
