@@ -20,19 +20,95 @@ import {
 } from './rows.js';
 import { runMigrations, type MigrationTarget } from './migrations.js';
 import { SQLITE_MIGRATIONS } from './sqlite-schema.js';
+import { passiveCheckpoint } from './sqlite-checkpointer.js';
 
 export type SyncMode = 'full' | 'normal';
 
+/** SQLite's own: a commit that leaves this many pages in the WAL checkpoints it. */
+const DEFAULT_AUTOCHECKPOINT = 1000;
+
+/**
+ * One multi-row statement per table and row count, prepared on first use: a group's rows of a
+ * table go in statements of up to ROWS_PER_STATEMENT rows (one bind and one step for many
+ * rows, instead of a run() per row).
+ */
+const ROWS_PER_STATEMENT = 64;
+
+/** A statement over `rows` rows: its SQL from the rows' placeholders. */
+type MultiRowSql = (rows: number) => string;
+
+const placeholders = (columns: number, rows: number): string => {
+  const row = `(${Array.from({ length: columns }, () => '?').join(', ')})`;
+  return Array.from({ length: rows }, () => row).join(', ');
+};
+
+const ORDER_INSERT_COLUMNS =
+  'id, account_id, symbol, side, shares, limit_price, open_shares, created_at, ' +
+  'order_type, tif, stop_price, stp, triggered_at, priority, maker_fee, taker_fee';
+
+const SQL = {
+  symbols: (n: number) =>
+    `INSERT INTO symbols (symbol, granted, seq) VALUES ${placeholders(3, n)} ` +
+    'ON CONFLICT (symbol) DO UPDATE SET granted = excluded.granted, seq = excluded.seq',
+  accounts: (n: number) =>
+    `INSERT INTO accounts (id, balance, deposited) VALUES ${placeholders(3, n)} ` +
+    'ON CONFLICT (id) DO UPDATE SET balance = excluded.balance',
+  positions: (n: number) =>
+    `INSERT INTO positions (account_id, symbol, shares) VALUES ${placeholders(3, n)} ` +
+    'ON CONFLICT (account_id, symbol) DO UPDATE SET shares = excluded.shares',
+  orders: (n: number) =>
+    `INSERT INTO orders (${ORDER_INSERT_COLUMNS}) VALUES ${placeholders(16, n)}`,
+  // One order: by its key. Several: UPDATE … FROM a VALUES list, each found by its key. A
+  // change set names each order once (the engine's dirty lists, mergeChangeSets), as the
+  // PostgreSQL statement needs too: with an id twice, which row wins would be arbitrary.
+  updates: (n: number) =>
+    n === 1
+      ? 'UPDATE orders SET open_shares = ? WHERE id = ?'
+      : `UPDATE orders SET open_shares = u.column1 FROM (VALUES ${placeholders(2, n)}) AS u ` +
+        'WHERE orders.id = u.column2',
+  executions: (n: number) =>
+    'INSERT INTO executions (symbol, buy_order_id, sell_order_id, shares, price, executed_at, buy_fee, sell_fee) ' +
+    `VALUES ${placeholders(8, n)}`,
+  cancels: (n: number) =>
+    `INSERT INTO cancels (order_id, shares, canceled_at) VALUES ${placeholders(3, n)}`,
+  amendments: (n: number) =>
+    `INSERT INTO amendments (order_id, open_shares, limit_price, amended_at) VALUES ${placeholders(4, n)}`,
+} satisfies Record<string, MultiRowSql>;
+
+/** A table's multi-row statements, by row count. */
+class MultiRow {
+  private readonly statements: (Database.Statement | undefined)[] = [];
+
+  constructor(
+    private readonly db: Database.Database,
+    private readonly sql: MultiRowSql,
+    /** Values per row. */
+    private readonly columns: number,
+  ) {}
+
+  /** Writes rows whose values are laid out one after another in `values`. */
+  run(values: unknown[]): void {
+    const rows = values.length / this.columns;
+    for (let first = 0; first < rows; first += ROWS_PER_STATEMENT) {
+      const n = Math.min(ROWS_PER_STATEMENT, rows - first);
+      const statement = (this.statements[n] ??= this.db.prepare(this.sql(n)));
+      statement.run(
+        n === rows ? values : values.slice(first * this.columns, (first + n) * this.columns),
+      );
+    }
+  }
+}
+
 interface Statements {
-  upsertAccount: Database.Statement;
-  upsertSymbol: Database.Statement;
-  upsertPosition: Database.Statement;
-  insertOrder: Database.Statement;
-  updateOrder: Database.Statement;
+  upsertAccount: MultiRow;
+  upsertSymbol: MultiRow;
+  upsertPosition: MultiRow;
+  insertOrder: MultiRow;
+  updateOrder: MultiRow;
   reshapeOrder: Database.Statement;
-  insertExecution: Database.Statement;
-  insertCancel: Database.Statement;
-  insertAmendment: Database.Statement;
+  insertExecution: MultiRow;
+  insertCancel: MultiRow;
+  insertAmendment: MultiRow;
 }
 
 // The file lock already keeps a second engine out: nothing more to wait for.
@@ -97,7 +173,7 @@ export class SqliteDatabase {
       db.pragma(`synchronous = ${sync === 'full' ? 'FULL' : 'NORMAL'}`);
       db.pragma('busy_timeout = 5000');
       await runMigrations(sqliteMigrationTarget(db), SQLITE_MIGRATIONS);
-      return new SqliteDatabase(db, lock);
+      return new SqliteDatabase(db, lock, path);
     } catch (error) {
       db?.close();
       lock?.close();
@@ -105,98 +181,130 @@ export class SqliteDatabase {
     }
   }
 
-  private constructor(db: Database.Database, lock: Database.Database | null) {
+  private constructor(
+    db: Database.Database,
+    lock: Database.Database | null,
+    readonly path: string,
+  ) {
     this.db = db;
     this.lock = lock;
     this.statements = {
-      upsertAccount: db.prepare(
-        'INSERT INTO accounts (id, balance, deposited) VALUES (?, ?, ?) ' +
-          'ON CONFLICT (id) DO UPDATE SET balance = excluded.balance',
-      ),
-      upsertSymbol: db.prepare(
-        'INSERT INTO symbols (symbol, granted, seq) VALUES (?, ?, ?) ' +
-          'ON CONFLICT (symbol) DO UPDATE SET granted = excluded.granted, seq = excluded.seq',
-      ),
-      upsertPosition: db.prepare(
-        'INSERT INTO positions (account_id, symbol, shares) VALUES (?, ?, ?) ' +
-          'ON CONFLICT (account_id, symbol) DO UPDATE SET shares = excluded.shares',
-      ),
-      insertOrder: db.prepare(
-        'INSERT INTO orders (id, account_id, symbol, side, shares, limit_price, open_shares, created_at, ' +
-          'order_type, tif, stop_price, stp, triggered_at, priority, maker_fee, taker_fee) ' +
-          'VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-      ),
-      updateOrder: db.prepare('UPDATE orders SET open_shares = ? WHERE id = ?'),
+      upsertSymbol: new MultiRow(db, SQL.symbols, 3),
+      upsertAccount: new MultiRow(db, SQL.accounts, 3),
+      upsertPosition: new MultiRow(db, SQL.positions, 3),
+      insertOrder: new MultiRow(db, SQL.orders, 16),
+      updateOrder: new MultiRow(db, SQL.updates, 2),
       reshapeOrder: db.prepare(
         'UPDATE orders SET open_shares = ?, limit_price = ?, triggered_at = ?, priority = ? WHERE id = ?',
       ),
-      insertExecution: db.prepare(
-        'INSERT INTO executions (symbol, buy_order_id, sell_order_id, shares, price, executed_at, buy_fee, sell_fee) ' +
-          'VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-      ),
-      insertCancel: db.prepare(
-        'INSERT INTO cancels (order_id, shares, canceled_at) VALUES (?, ?, ?)',
-      ),
-      insertAmendment: db.prepare(
-        'INSERT INTO amendments (order_id, open_shares, limit_price, amended_at) VALUES (?, ?, ?, ?)',
-      ),
+      insertExecution: new MultiRow(db, SQL.executions, 8),
+      insertCancel: new MultiRow(db, SQL.cancels, 3),
+      insertAmendment: new MultiRow(db, SQL.amendments, 4),
     };
     this.writeBatch = db.transaction((changes: ChangeSet) => this.write(changes));
   }
 
+  /** Each table's rows of the group in as few statements as its row count allows. */
   private write(changes: ChangeSet): void {
     const s = this.statements;
-    for (const sym of changes.symbols) {
-      s.upsertSymbol.run(sym.sym, sharesText(sym.granted), sym.seq);
+    if (changes.symbols.length > 0) {
+      const v: unknown[] = [];
+      for (const sym of changes.symbols) v.push(sym.sym, sharesText(sym.granted), sym.seq);
+      s.upsertSymbol.run(v);
     }
-    for (const a of changes.accounts)
-      s.upsertAccount.run(a.id, cashText(a.cash), cashText(a.deposited));
-    for (const p of changes.positions) s.upsertPosition.run(p.account, p.sym, sharesText(p.shares));
-    for (const o of changes.newOrders) {
-      const t = termsOf(o);
-      s.insertOrder.run(
-        o.id,
-        o.account,
-        o.sym,
-        o.isBuy ? 'buy' : 'sell',
-        sharesText(o.shares),
-        priceText(o.limit),
-        sharesText(o.open),
-        o.time,
-        t.type,
-        t.tif,
-        t.stop === null ? null : priceText(t.stop),
-        t.stp,
-        o.triggeredAt,
-        o.priority,
-        feeRateText(t.makerFee),
-        feeRateText(t.takerFee),
-      );
+    if (changes.accounts.length > 0) {
+      const v: unknown[] = [];
+      for (const a of changes.accounts) v.push(a.id, cashText(a.cash), cashText(a.deposited));
+      s.upsertAccount.run(v);
     }
-    for (const u of changes.orderUpdates) s.updateOrder.run(sharesText(u.open), u.id);
+    if (changes.positions.length > 0) {
+      const v: unknown[] = [];
+      for (const p of changes.positions) v.push(p.account, p.sym, sharesText(p.shares));
+      s.upsertPosition.run(v);
+    }
+    if (changes.newOrders.length > 0) {
+      const v: unknown[] = [];
+      for (const o of changes.newOrders) {
+        const t = termsOf(o);
+        v.push(
+          o.id,
+          o.account,
+          o.sym,
+          o.isBuy ? 'buy' : 'sell',
+          sharesText(o.shares),
+          priceText(o.limit),
+          sharesText(o.open),
+          o.time,
+          t.type,
+          t.tif,
+          t.stop === null ? null : priceText(t.stop),
+          t.stp,
+          o.triggeredAt,
+          o.priority,
+          feeRateText(t.makerFee),
+          feeRateText(t.takerFee),
+        );
+      }
+      s.insertOrder.run(v);
+    }
+    if (changes.orderUpdates.length > 0) {
+      const v: unknown[] = [];
+      for (const u of changes.orderUpdates) v.push(sharesText(u.open), u.id);
+      s.updateOrder.run(v);
+    }
     for (const r of changes.orderReshapes) {
       s.reshapeOrder.run(sharesText(r.open), priceText(r.limit), r.triggeredAt, r.priority, r.id);
     }
-    for (const e of changes.executions) {
-      s.insertExecution.run(
-        e.sym,
-        e.buyOrderId,
-        e.sellOrderId,
-        sharesText(e.shares),
-        priceText(e.price),
-        e.time,
-        e.buyFee === null ? null : cashText(e.buyFee),
-        e.sellFee === null ? null : cashText(e.sellFee),
-      );
+    if (changes.executions.length > 0) {
+      const v: unknown[] = [];
+      for (const e of changes.executions) {
+        v.push(
+          e.sym,
+          e.buyOrderId,
+          e.sellOrderId,
+          sharesText(e.shares),
+          priceText(e.price),
+          e.time,
+          e.buyFee === null ? null : cashText(e.buyFee),
+          e.sellFee === null ? null : cashText(e.sellFee),
+        );
+      }
+      s.insertExecution.run(v);
     }
-    for (const c of changes.cancels) s.insertCancel.run(c.orderId, sharesText(c.shares), c.time);
-    for (const a of changes.amendments) {
-      s.insertAmendment.run(a.orderId, sharesText(a.open), priceText(a.limit), a.time);
+    if (changes.cancels.length > 0) {
+      const v: unknown[] = [];
+      for (const c of changes.cancels) v.push(c.orderId, sharesText(c.shares), c.time);
+      s.insertCancel.run(v);
+    }
+    if (changes.amendments.length > 0) {
+      const v: unknown[] = [];
+      for (const a of changes.amendments) {
+        v.push(a.orderId, sharesText(a.open), priceText(a.limit), a.time);
+      }
+      s.insertAmendment.run(v);
     }
   }
 
   commit(changes: ChangeSet): void {
     this.writeBatch(changes);
+  }
+
+  /**
+   * Leaves checkpoints to another connection (sqlite-checkpointer.ts): a commit no longer
+   * copies the WAL into the database file in line. Back on with `false`.
+   */
+  checkpointElsewhere(elsewhere: boolean): void {
+    this.db.pragma(`wal_autocheckpoint = ${elsewhere ? 0 : DEFAULT_AUTOCHECKPOINT}`);
+  }
+
+  /**
+   * Copies what is left of the WAL into the database file, so that the next transaction
+   * starts the WAL over; true when nothing was left (or there is no WAL).
+   */
+  checkpointTail(): boolean {
+    if (this.path === ':memory:') return true;
+    const { busy, log, checkpointed } = passiveCheckpoint(this.db);
+    return busy === 0 && checkpointed === log;
   }
 
   close(): void {

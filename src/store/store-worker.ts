@@ -103,7 +103,7 @@ export class StoreWorker {
 
 // Built, the worker is a .js file beside this one. Run from source under tsx (tests), it is
 // .ts and the worker thread must register tsx itself before importing it.
-function startWorker(name: string, workerData: unknown): Worker {
+export function startWorker(name: string, workerData: unknown): Worker {
   if (!import.meta.url.endsWith('.ts')) {
     return new Worker(new URL(`./${name}.js`, import.meta.url), { workerData });
   }

@@ -1,7 +1,7 @@
 // The SQLite store: exact round trips, restart with time priority, reopening and merging.
 
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import Database from 'better-sqlite3';
@@ -133,6 +133,47 @@ test('reopening runs no migration twice and several batches commit as one', asyn
       { id: '1', balance: '5', deposited: '5' },
       { id: '2', balance: '6', deposited: '6' },
     ]);
+  } finally {
+    db.close();
+  }
+});
+
+test('checkpoints happen beside the writer, many rows per statement, and a clean stop leaves the whole truth in the file', async () => {
+  const path = freshPath();
+  const store = new SqliteStore(path);
+  const engine = Exchange.restore(await store.load());
+  const ids = Array.from({ length: 10 }, (_, i) => String(i));
+  engine.apply(
+    create(
+      ...ids.map((id) => validateCreateAccount(id, '1000000')),
+      { kind: 'symbol', sym: 'X' },
+      ...ids.map((id) => validateGrant('X', id, '100000')),
+    ),
+    1,
+  );
+  await store.commit(engine.takeChanges());
+  const fileSize = (): number => statSync(path).size;
+  const before = fileSize();
+  // Groups of 150 orders (more than one statement's 64 rows), half of them filling the rest.
+  for (let group = 0; group < 10; group++) {
+    for (let i = 0; i < 150; i++) engine.apply(order(ids[i % 10]!, i % 2 ? '-1' : '1', '10'), 2);
+    await store.commit(engine.takeChanges());
+  }
+  // The writer does not checkpoint; the checkpointer copies the WAL within ~100 ms.
+  for (let waited = 0; fileSize() === before && waited < 5_000; waited += 50) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  assert.ok(fileSize() > before, 'the checkpointer copied committed pages into the file');
+  await store.close();
+  assert.equal(existsSync(`${path}-wal`), false, 'a clean stop checkpoints and removes the WAL');
+  const db = new Database(path, { readonly: true });
+  try {
+    const count = (sql: string): number => db.prepare(sql).pluck().get() as number;
+    assert.equal(count('SELECT count(*) FROM orders'), 1500);
+    assert.equal(count('SELECT count(*) FROM executions'), 750);
+    assert.equal(count("SELECT count(*) FROM orders WHERE open_shares <> '0'"), 0);
+    const report = inspectionReport(`sqlite:${path}`, readSqliteSnapshot(db));
+    assert.ok(report.ok, report.text);
   } finally {
     db.close();
   }
