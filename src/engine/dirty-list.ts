@@ -6,21 +6,37 @@ export interface Trackable {
 /**
  * The objects changed in the current batch, each once. A flag on the object and an array
  * beat a Set here: no hashing on the hot path, and no identity hash added to every object.
+ * The array is kept from batch to batch, so it does not grow again from empty each time.
  */
 export class DirtyList<T extends Trackable> {
-  private items: T[] = [];
+  private readonly items: (T | undefined)[] = [];
+  private size = 0;
 
   mark(item: T): void {
     if (item.dirty) return;
     item.dirty = true;
-    this.items.push(item);
+    this.items[this.size++] = item;
   }
 
-  /** The changed objects, flags cleared; the list starts empty again. */
-  drain(): T[] {
+  /** Each changed object, in the order first changed; flags cleared, the list empty again. */
+  drain(each: (item: T) => void): void {
     const items = this.items;
-    this.items = [];
-    for (const item of items) item.dirty = false;
-    return items;
+    const n = this.size;
+    this.size = 0;
+    for (let i = 0; i < n; i++) {
+      const item = items[i]!;
+      // Let go of it: a closed order may be evicted before the next batch refills the slot.
+      items[i] = undefined;
+      item.dirty = false;
+      each(item);
+    }
+  }
+
+  /** The changed objects as rows, in the order first changed; as drain(). */
+  rows<R>(row: (item: T) => R): R[] {
+    const rows = new Array<R>(this.size);
+    let i = 0;
+    this.drain((item) => (rows[i++] = row(item)));
+    return rows;
   }
 }

@@ -188,7 +188,7 @@ export class Exchange implements ExchangeView {
         const book = this.ensureBook(child.sym);
         book.granted += child.shares;
         this.dirtyBooks.mark(book);
-        const position = this.position(account, child.sym);
+        const position = this.position(account, book);
         position.shares += child.shares;
         this.dirtyPositions.mark(position);
         return { kind: 'granted', sym: child.sym, id: child.id };
@@ -230,7 +230,7 @@ export class Exchange implements ExchangeView {
         this.dirtyAccounts.mark(account);
       }
     } else {
-      const position = account.positions.get(cmd.sym);
+      const position = this.heldPosition(account, book);
       if (position === undefined || position.shares < shares) {
         return this.refuse(cmd, 'INSUFFICIENT_SHARES');
       }
@@ -286,7 +286,7 @@ export class Exchange implements ExchangeView {
         this.orderEvent('opened', book, order, order.open, now);
         return;
       }
-      this.cancelOpen(order, now);
+      this.cancelOpen(book, order, now);
     }
     this.closed.push(order, this.batch);
   }
@@ -430,7 +430,7 @@ export class Exchange implements ExchangeView {
     sell.addFill(execution);
 
     const buyer = buy.account;
-    const position = this.position(buyer, buy.sym);
+    const position = this.position(buyer, book);
     position.shares += shares;
     this.dirtyPositions.mark(position);
     if (buy.terms.type === 'market') {
@@ -537,7 +537,7 @@ export class Exchange implements ExchangeView {
   }
 
   /** Refunds what an order's open shares hold back and records them canceled. */
-  private cancelOpen(order: Order, now: number): void {
+  private cancelOpen(book: OrderBook, order: Order, now: number): void {
     const shares = order.open;
     const account = order.account;
     if (order.isBuy) {
@@ -547,7 +547,7 @@ export class Exchange implements ExchangeView {
         this.dirtyAccounts.mark(account);
       }
     } else {
-      const position = this.position(account, order.sym);
+      const position = this.position(account, book);
       position.shares += shares;
       this.dirtyPositions.mark(position);
     }
@@ -562,7 +562,7 @@ export class Exchange implements ExchangeView {
     const shares = order.open;
     book.remove(order);
     this.orderEvent('canceled', book, order, shares, now);
-    this.cancelOpen(order, now);
+    this.cancelOpen(book, order, now);
     this.closed.push(order, this.batch);
   }
 
@@ -587,7 +587,7 @@ export class Exchange implements ExchangeView {
       book.stops.remove(order);
       order.account.removeResting(order);
       order.waiting = false;
-      this.cancelOpen(order, now);
+      this.cancelOpen(book, order, now);
       this.closed.push(order, this.batch);
     } else this.cancelResting(book, order, now);
     return { kind: 'canceled', echo: cmd.echo, status: order.status() };
@@ -630,6 +630,7 @@ export class Exchange implements ExchangeView {
     if (open === order.open && limit === order.limit) {
       return { ...amended, open: order.open, limit: order.limit };
     }
+    const book = this.books.get(order.sym)!;
     if (order.isBuy) {
       const rate = order.terms.taker;
       const more =
@@ -638,11 +639,10 @@ export class Exchange implements ExchangeView {
       account.cash -= more;
       this.dirtyAccounts.mark(account);
     } else {
-      const position = this.position(account, order.sym);
+      const position = this.position(account, book);
       position.shares += order.open - open;
       this.dirtyPositions.mark(position);
     }
-    const book = this.books.get(order.sym)!;
     const requeued = limit !== order.limit;
     if (requeued) book.remove(order);
     else order.level!.openShares -= order.open - open;
@@ -703,19 +703,38 @@ export class Exchange implements ExchangeView {
     let book = this.books.get(sym);
     if (book === undefined) {
       book = new OrderBook(sym);
+      book.number = this.books.size;
       this.books.set(sym, book);
       this.dirtyBooks.mark(book);
     }
     return book;
   }
 
-  private position(account: Account, sym: string): Position {
-    let position = account.positions.get(sym);
+  /** The account's position in the book's symbol, made (with no shares) if it has none. */
+  private position(account: Account, book: OrderBook): Position {
+    let position = this.heldPosition(account, book);
     if (position === undefined) {
-      position = new Position(account, sym, 0n);
-      account.positions.set(sym, position);
+      position = new Position(account, book.sym, 0n);
+      account.positions.set(book.sym, position);
+      this.remember(account, book, position);
     }
     return position;
+  }
+
+  /** The account's position in the book's symbol, if it has one. */
+  private heldPosition(account: Account, book: OrderBook): Position | undefined {
+    const position = account.byBook[book.number];
+    if (position !== undefined) return position;
+    const held = account.positions.get(book.sym);
+    if (held !== undefined) this.remember(account, book, held);
+    return held;
+  }
+
+  private remember(account: Account, book: OrderBook, position: Position): void {
+    const byBook = account.byBook;
+    // Filling any gap keeps the array packed (holes would make it a slow dictionary).
+    while (byBook.length < book.number) byBook.push(undefined);
+    byBook[book.number] = position;
   }
 
   /** The number takeChanges() will give the batch being built now. */
@@ -727,13 +746,13 @@ export class Exchange implements ExchangeView {
   takeChanges(): ChangeSet {
     this.batch++;
     const changes: ChangeSet = {
-      accounts: this.dirtyAccounts.drain().map((a) => ({
+      accounts: this.dirtyAccounts.rows((a) => ({
         id: a.id,
         cash: a.cash,
         deposited: a.deposited,
       })),
-      symbols: this.dirtyBooks.drain().map((b) => ({ sym: b.sym, granted: b.granted, seq: b.seq })),
-      positions: this.dirtyPositions.drain().map((p) => ({
+      symbols: this.dirtyBooks.rows((b) => ({ sym: b.sym, granted: b.granted, seq: b.seq })),
+      positions: this.dirtyPositions.rows((p) => ({
         account: p.account.id,
         sym: p.sym,
         shares: p.shares,
@@ -745,7 +764,7 @@ export class Exchange implements ExchangeView {
       cancels: this.cancels,
       amendments: this.amendmentRows,
     };
-    for (const o of this.dirtyOrders.drain()) {
+    this.dirtyOrders.drain((o) => {
       if (!o.stored) {
         changes.newOrders.push(orderRow(o));
         o.stored = true;
@@ -759,7 +778,7 @@ export class Exchange implements ExchangeView {
         });
       } else changes.orderUpdates.push({ id: o.id, open: o.open });
       o.reshaped = false;
-    }
+    });
     this.executions = [];
     this.cancels = [];
     this.amendmentRows = [];
@@ -779,8 +798,11 @@ export class Exchange implements ExchangeView {
     // the whole state is refused, never half-loaded, if any reference dangles.
     const check = referenceCheck(snapshot);
     const exchange = new Exchange(options);
-    for (const row of snapshot.symbols)
-      exchange.books.set(row.sym, new OrderBook(row.sym, row.granted, row.seq));
+    for (const row of snapshot.symbols) {
+      const book = new OrderBook(row.sym, row.granted, row.seq);
+      book.number = exchange.books.size;
+      exchange.books.set(row.sym, book);
+    }
     for (const row of snapshot.accounts) {
       exchange.accounts.set(row.id, new Account(row.id, row.cash, row.deposited));
     }
