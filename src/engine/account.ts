@@ -1,3 +1,4 @@
+import { objectArray } from './object-array.js';
 import type { Order } from './order.js';
 
 export class Position {
@@ -18,7 +19,7 @@ export class Account {
    * The same positions by book number (OrderBook.number), filled in from the map as they
    * are used: the trading path finds one by index, with no hashing of the symbol.
    */
-  readonly byBook: (Position | undefined)[] = [];
+  readonly byBook: (Position | undefined)[] = objectArray();
   /** Resting orders of this account, oldest first, as an intrusive list (O(1) in and out). */
   private openHead: Order | null = null;
   private openTail: Order | null = null;

@@ -1,3 +1,5 @@
+import { objectArray } from './object-array.js';
+
 /** Something whose changes since the last batch must be written. */
 export interface Trackable {
   dirty: boolean;
@@ -9,7 +11,7 @@ export interface Trackable {
  * The array is kept from batch to batch, so it does not grow again from empty each time.
  */
 export class DirtyList<T extends Trackable> {
-  private readonly items: (T | undefined)[] = [];
+  private readonly items: (T | undefined)[] = objectArray();
   private size = 0;
 
   mark(item: T): void {

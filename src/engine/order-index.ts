@@ -1,3 +1,4 @@
+import { objectArray } from './object-array.js';
 import type { Order } from './order.js';
 
 const PAGE_BITS = 10;
@@ -12,7 +13,7 @@ const PAGE_MASK = PAGE_SIZE - 1;
  * is evicted (orders are evicted roughly in id order).
  */
 export class OrderIndex {
-  private readonly pages: ((Order | undefined)[] | undefined)[] = [];
+  private readonly pages: ((Order | undefined)[] | undefined)[] = objectArray();
   /** Orders held in each page. */
   private readonly held: number[] = [];
   private count = 0;
