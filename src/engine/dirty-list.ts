@@ -20,25 +20,17 @@ export class DirtyList<T extends Trackable> {
     this.items[this.size++] = item;
   }
 
-  /** Each changed object, in the order first changed; flags cleared, the list empty again. */
-  drain(each: (item: T) => void): void {
+  /** The changed objects, in the order first changed; flags cleared, the list empty again. */
+  drain(): T[] {
     const items = this.items;
     const n = this.size;
+    const drained = items.slice(0, n) as T[];
     this.size = 0;
     for (let i = 0; i < n; i++) {
-      const item = items[i]!;
+      drained[i]!.dirty = false;
       // Let go of it: a closed order may be evicted before the next batch refills the slot.
       items[i] = undefined;
-      item.dirty = false;
-      each(item);
     }
-  }
-
-  /** The changed objects as rows, in the order first changed; as drain(). */
-  rows<R>(row: (item: T) => R): R[] {
-    const rows = new Array<R>(this.size);
-    let i = 0;
-    this.drain((item) => (rows[i++] = row(item)));
-    return rows;
+    return drained;
   }
 }

@@ -15,7 +15,16 @@ import type {
   Result,
   TransactionChild,
 } from './commands.js';
-import type { AmendmentRow, CancelRow, ChangeSet, ExecutionRow, Snapshot } from './changes.js';
+import type {
+  AccountRow,
+  AmendmentRow,
+  CancelRow,
+  ChangeSet,
+  ExecutionRow,
+  PositionRow,
+  Snapshot,
+  SymbolRow,
+} from './changes.js';
 import { exchangeError, type ErrorCode } from './errors.js';
 import type { ExchangeView } from './exchange-view.js';
 import { LIMIT_GTC, Order, isPlainLimit, type OrderTerms } from './order.js';
@@ -745,18 +754,29 @@ export class Exchange implements ExchangeView {
   /** Closes the current batch: everything changed since the last call, as plain values. */
   takeChanges(): ChangeSet {
     this.batch++;
+    // Plain loops over the drained lists: each row is built where the engine knows its type.
+    const accounts = this.dirtyAccounts.drain();
+    const accountRows = new Array<AccountRow>(accounts.length);
+    for (let i = 0; i < accounts.length; i++) {
+      const a = accounts[i]!;
+      accountRows[i] = { id: a.id, cash: a.cash, deposited: a.deposited };
+    }
+    const books = this.dirtyBooks.drain();
+    const symbolRows = new Array<SymbolRow>(books.length);
+    for (let i = 0; i < books.length; i++) {
+      const b = books[i]!;
+      symbolRows[i] = { sym: b.sym, granted: b.granted, seq: b.seq };
+    }
+    const positions = this.dirtyPositions.drain();
+    const positionRows = new Array<PositionRow>(positions.length);
+    for (let i = 0; i < positions.length; i++) {
+      const p = positions[i]!;
+      positionRows[i] = { account: p.account.id, sym: p.sym, shares: p.shares };
+    }
     const changes: ChangeSet = {
-      accounts: this.dirtyAccounts.rows((a) => ({
-        id: a.id,
-        cash: a.cash,
-        deposited: a.deposited,
-      })),
-      symbols: this.dirtyBooks.rows((b) => ({ sym: b.sym, granted: b.granted, seq: b.seq })),
-      positions: this.dirtyPositions.rows((p) => ({
-        account: p.account.id,
-        sym: p.sym,
-        shares: p.shares,
-      })),
+      accounts: accountRows,
+      symbols: symbolRows,
+      positions: positionRows,
       newOrders: [],
       orderUpdates: [],
       orderReshapes: [],
@@ -764,7 +784,9 @@ export class Exchange implements ExchangeView {
       cancels: this.cancels,
       amendments: this.amendmentRows,
     };
-    this.dirtyOrders.drain((o) => {
+    const orders = this.dirtyOrders.drain();
+    for (let i = 0; i < orders.length; i++) {
+      const o = orders[i]!;
       if (!o.stored) {
         changes.newOrders.push(orderRow(o));
         o.stored = true;
@@ -778,7 +800,7 @@ export class Exchange implements ExchangeView {
         });
       } else changes.orderUpdates.push({ id: o.id, open: o.open });
       o.reshaped = false;
-    });
+    }
     this.executions = [];
     this.cancels = [];
     this.amendmentRows = [];
