@@ -33,20 +33,24 @@ export interface ArchivedOrder {
 
 export type ArchivedRequest = Extract<Result, { kind: 'archived' }>;
 
+// Cancels of orders that already traded away are common in a busy market: built once.
+const NOT_OPEN = {
+  canceled: Object.freeze(exchangeError('ORDER_NOT_OPEN', 'it was already canceled')),
+  executed: Object.freeze(exchangeError('ORDER_NOT_OPEN', 'it is fully executed')),
+};
+const NOT_AMENDABLE = {
+  canceled: Object.freeze(exchangeError('NOTHING_TO_AMEND', 'it was already canceled')),
+  executed: Object.freeze(exchangeError('NOTHING_TO_AMEND', 'it is fully executed')),
+};
+
 /** The refusal for cancelling an order with nothing open, in one wording everywhere. */
 export function notOpenError(canceled: boolean): ExchangeError {
-  return exchangeError(
-    'ORDER_NOT_OPEN',
-    canceled ? 'it was already canceled' : 'it is fully executed',
-  );
+  return canceled ? NOT_OPEN.canceled : NOT_OPEN.executed;
 }
 
 /** The refusal for amending an order with nothing open. */
 export function notAmendableError(canceled: boolean): ExchangeError {
-  return exchangeError(
-    'NOTHING_TO_AMEND',
-    canceled ? 'it was already canceled' : 'it is fully executed',
-  );
+  return canceled ? NOT_AMENDABLE.canceled : NOT_AMENDABLE.executed;
 }
 
 function error(echo: Echo, e: ExchangeError): Result {

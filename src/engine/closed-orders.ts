@@ -1,8 +1,9 @@
+import { objectArray } from './object-array.js';
 import type { Order } from './order.js';
 
 /** Closed orders in the order they closed, with the batch each closed in: a FIFO queue. */
 export class ClosedOrders {
-  private orders: Order[] = [];
+  private orders: Order[] = objectArray();
   private batches: number[] = [];
   private head = 0;
 

@@ -63,8 +63,18 @@ export interface ExchangeError {
   readonly message: string;
 }
 
+// Without a detail an error is the same value every time: one frozen object per code, so a
+// refusal on the hot path (an order too big for its account) builds nothing.
+const PLAIN_ERRORS = new Map<ErrorCode, ExchangeError>();
+
 /** An error with the catalogue wording, optionally followed by a specific detail. */
 export function exchangeError(code: ErrorCode, detail?: string): ExchangeError {
   const base = ERROR_MESSAGES[code];
-  return { code, message: detail === undefined ? base : `${base}: ${detail}` };
+  if (detail !== undefined) return { code, message: `${base}: ${detail}` };
+  let error = PLAIN_ERRORS.get(code);
+  if (error === undefined) {
+    error = Object.freeze({ code, message: base });
+    PLAIN_ERRORS.set(code, error);
+  }
+  return error;
 }

@@ -12,6 +12,7 @@ import type { ExecutionRow } from './changes.js';
 import type { PriceLevel } from './price-levels.js';
 
 const NO_FILLS: readonly ExecutionRow[] = Object.freeze([]);
+const NO_STATUS_FILLS: readonly Fill[] = Object.freeze([]);
 
 /** An execution as one side's fill: its own facts and the fee that side paid, if any. */
 export function fillOf(
@@ -56,8 +57,10 @@ export function isPlainLimit(terms: Omit<OrderTerms, 'maker' | 'taker'>): boolea
 export class Order {
   /** Shares (SHARE_SCALE) not yet executed or canceled. */
   open: bigint;
-  /** Executions, oldest first; none is the shared empty list (most orders never fill). */
-  fills: readonly ExecutionRow[] = NO_FILLS;
+  // Executions, oldest first: most orders fill once or never, so the first is held alone and
+  // only a second one makes a list (one object fewer per filled order to collect or promote).
+  private firstFill: ExecutionRow | null = null;
+  private moreFills: ExecutionRow[] | null = null;
   canceled: CancelRecord | null = null;
   /** Intrusive FIFO links inside its price level while resting. */
   prev: Order | null = null;
@@ -94,14 +97,30 @@ export class Order {
     this.open = shares;
   }
 
+  /** Executions, oldest first; a new list each time (for views, audits and restores). */
+  get fills(): readonly ExecutionRow[] {
+    const first = this.firstFill;
+    if (first === null) return NO_FILLS;
+    const more = this.moreFills;
+    return more === null ? [first] : [first, ...more];
+  }
+
   addFill(fill: ExecutionRow): void {
-    if (this.fills === NO_FILLS) this.fills = [fill];
-    else (this.fills as ExecutionRow[]).push(fill);
+    if (this.firstFill === null) this.firstFill = fill;
+    else if (this.moreFills === null) this.moreFills = [fill];
+    else this.moreFills.push(fill);
   }
 
   status(): OrderStatus {
     // Fills are shared with execution rows; a status reports just the fill's own facts.
-    const fills = this.fills.map((e) => fillOf(e, this.isBuy));
+    let fills = NO_STATUS_FILLS;
+    const first = this.firstFill;
+    if (first !== null) {
+      const list = [fillOf(first, this.isBuy)];
+      const more = this.moreFills;
+      if (more !== null) for (const e of more) list.push(fillOf(e, this.isBuy));
+      fills = list;
+    }
     const status: { -readonly [K in keyof OrderStatus]: OrderStatus[K] } = {
       open: this.open,
       canceled: this.canceled,
