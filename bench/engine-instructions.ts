@@ -26,6 +26,7 @@ async function instructions(tree: string, reps: number): Promise<number> {
       // No compiler or collector threads racing the main one: the same count run after run.
       '--single-threaded',
       '--predictable',
+      '--predictable-gc-schedule',
       '--import',
       'tsx',
       'bench/engine-apply.ts',

@@ -1,19 +1,14 @@
 // The strict XML parser held to saxes over many generated request documents, well-formed and
-// broken (test/support/xml-differential.ts), in batches of fixed seeds so that a run repeats:
+// broken (bench/xml-differential-cases.ts), in batches of fixed seeds so that a run repeats:
 //   node --import tsx bench/xml-differential.ts [documents] [first seed]
-// Then every small change (test/support/xml-differential.ts everySmallChange) of the
+// Then every small change (bench/xml-differential-cases.ts everySmallChange) of the
 // documents bench/xml-decode.ts decodes. Prints how many the strict parser decided, how many
 // went to saxes (accepted or refused there), and the first mismatches, if any; exits 1 on a
 // mismatch.
 
 import fc from 'fast-check';
 import { DEFAULT_XML_LIMITS, type XmlLimits } from '../src/protocol/xml-tree.js';
-import {
-  differential,
-  documentBytes,
-  everySmallChange,
-  limits,
-} from '../test/support/xml-differential.js';
+import { differential, documentBytes, everySmallChange, limits } from './xml-differential-cases.js';
 import { DOCUMENTS } from './xml-documents.js';
 
 const total = Number(process.argv[2] ?? 1_000_000);

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { parseStrictXml } from '../../src/protocol/strict-xml.js';
 import { DEFAULT_XML_LIMITS, type XmlLimits } from '../../src/protocol/xml-tree.js';
-import { differential, documentBytes, limits } from '../support/xml-differential.js';
+import { differential, documentBytes, limits } from '../../bench/xml-differential-cases.js';
 
 const bytes = (text: string): Buffer => Buffer.from(text, 'utf8');
 

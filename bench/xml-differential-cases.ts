@@ -5,13 +5,13 @@
 import assert from 'node:assert/strict';
 import { isDeepStrictEqual } from 'node:util';
 import fc from 'fast-check';
-import { parseStrictXml } from '../../src/protocol/strict-xml.js';
+import { parseStrictXml } from '../src/protocol/strict-xml.js';
 import {
   DEFAULT_XML_LIMITS,
   parseXmlTree,
   parseXmlTreeWithSaxes,
   type XmlLimits,
-} from '../../src/protocol/xml-tree.js';
+} from '../src/protocol/xml-tree.js';
 
 // Two families: clean documents, which the strict parser should take, with only what the
 // protocol's clients send (and which saxes accepts); awkward ones, where every part may be
