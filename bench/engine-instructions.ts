@@ -5,39 +5,20 @@
 //   npm run bench:engine-instructions -- [other checkout] [commands]
 // Writes bench/report/engine-instructions.json and .md.
 
-import { execFile } from 'node:child_process';
 import { copyFileSync, existsSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { promisify } from 'node:util';
+import { countInstructions } from './callgrind.js';
 
-const run = promisify(execFile);
 const here = resolve(import.meta.dirname, '..');
 const other = process.argv[2];
 const commands = Number(process.argv[3] ?? 50_000);
 const [LOW, HIGH] = [1, 3];
 
-async function instructions(tree: string, reps: number): Promise<number> {
-  const { stderr } = await run(
-    'valgrind',
-    [
-      '--tool=callgrind',
-      '--callgrind-out-file=/dev/null',
-      process.execPath,
-      // No compiler or collector threads racing the main one: the same count run after run.
-      '--single-threaded',
-      '--predictable',
-      '--predictable-gc-schedule',
-      '--import',
-      'tsx',
-      'bench/engine-apply.ts',
-      String(commands),
-      String(reps),
-    ],
-    { cwd: tree, maxBuffer: 1 << 24 },
+function instructions(tree: string, reps: number): Promise<number> {
+  return countInstructions(
+    ['--import', 'tsx', 'bench/engine-apply.ts', String(commands), String(reps)],
+    tree,
   );
-  const m = /Collected : (\d+)/.exec(stderr);
-  if (m === null) throw new Error(`no instruction count from valgrind in ${tree}:\n${stderr}`);
-  return Number(m[1]);
 }
 
 /** Instructions per command in `tree`: both counts run at once, one per core. */

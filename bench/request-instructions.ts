@@ -20,6 +20,7 @@ import { classicRequest } from '../tools/client/classic-client.js';
 import { FramedClient } from '../tools/client/framed-client.js';
 import { MixedFlow } from '../tools/load/mixed-flow.js';
 import { openedId } from '../tools/load/workload.js';
+import { callgrindArgs, collectedInstructions } from './callgrind.js';
 import { ROOT } from './processes.js';
 
 const { values: opts } = parseArgs({
@@ -61,19 +62,10 @@ async function count(
   requests: number,
   dir: string,
 ): Promise<Counted> {
-  const child = spawn(
-    'valgrind',
-    [
-      '--tool=callgrind',
-      '--callgrind-out-file=/dev/null',
-      process.execPath,
-      // No compiler or collector threads racing the main one: the same count run after run.
-      '--single-threaded',
-      '--predictable',
-      ...serverArgs(kind, dir),
-    ],
-    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
+  const child = spawn('valgrind', callgrindArgs(serverArgs(kind, dir)), {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
   const exited = once(child, 'exit');
@@ -97,9 +89,7 @@ async function count(
     child.kill('SIGTERM');
     await exited;
   }
-  const m = /Collected : (\d+)/.exec(stderr);
-  if (m === null) throw new Error(`no instruction count from valgrind:\n${stderr}`);
-  return { instructions: Number(m[1]), requests };
+  return { instructions: collectedInstructions(stderr), requests };
 }
 
 function step(flow: MixedFlow, ordersOnly: boolean): ReturnType<MixedFlow['next']> {

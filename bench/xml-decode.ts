@@ -7,16 +7,15 @@
 //   node --import tsx bench/xml-decode.ts time            documents per second alone
 //   node --import tsx bench/xml-decode.ts count PATH REPS the counted work alone (saxes|strict)
 
-import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { promisify } from 'node:util';
 import {
   DEFAULT_XML_LIMITS,
   parseXmlTree,
   parseXmlTreeWithSaxes,
   type TreeResult,
 } from '../src/protocol/xml-tree.js';
+import { countInstructions } from './callgrind.js';
 import { median } from './stats.js';
 import { DOCUMENTS } from './xml-documents.js';
 
@@ -117,26 +116,9 @@ function timed(): Record<string, { median: number; runs: number[] }> {
   );
 }
 
-async function instructions(tree: string, path: string, reps: number): Promise<number> {
-  const { stderr } = await promisify(execFile)(
-    'valgrind',
-    [
-      '--tool=callgrind',
-      '--callgrind-out-file=/dev/null',
-      process.execPath,
-      // No compiler or collector threads racing the main one: the same count run after run.
-      '--single-threaded',
-      '--predictable',
-      '--import',
-      'tsx',
-      'bench/xml-decode.ts',
-      'count',
-      path,
-      String(reps),
-    ],
-    { cwd: tree, maxBuffer: 1 << 24 },
+function instructions(tree: string, path: string, reps: number): Promise<number> {
+  return countInstructions(
+    ['--import', 'tsx', 'bench/xml-decode.ts', 'count', path, String(reps)],
+    tree,
   );
-  const m = /Collected : (\d+)/.exec(stderr);
-  if (m === null) throw new Error(`no instruction count from valgrind:\n${stderr}`);
-  return Number(m[1]);
 }
