@@ -431,6 +431,49 @@ function instructionsOf(side: SideFigures, mode: Mode, server: string): number {
   return row?.perRequest ?? NaN;
 }
 
+/**
+ * What the ratio targets ask of the server's instructions, on a machine where the server and
+ * the load generator share the cores. If both are CPU-bound, a request costs the generator G
+ * instructions and the server S, and requests/s ∝ 1 / (G + S); the floor's S is known, so
+ * the memory store's measured ratio gives G, and a target ratio t gives the S it allows:
+ * (G + S_floor) / t − G.
+ */
+function cpuBudgets(f: Figures, side: SideFigures): string[] {
+  const items: string[] = [];
+  const targets: Record<Mode, [string, number][]> = {
+    classic: [
+      ['memory', 0.9],
+      ['sqlite', 0.8],
+    ],
+    framed: [
+      ['sqlite', 0.75],
+      ['postgres', 0.6],
+    ],
+  };
+  for (const mode of ['classic', 'framed'] as const) {
+    const floor = instructionsOf(side, mode, 'bare');
+    const memory = instructionsOf(side, mode, 'memory');
+    const cell = f.find({ mode, kind: 'exchange', store: 'memory', workers: 0, pinned: false });
+    if (!Number.isFinite(floor) || !Number.isFinite(memory) || cell === undefined) continue;
+    const ratio = f.ratio(cell).median;
+    const generator = (memory - floor / ratio) / (1 / ratio - 1);
+    if (!(generator > 0)) continue;
+    const budgets = targets[mode].map(([store, t]) => {
+      const now = instructionsOf(side, mode, store);
+      const allowed = (generator + floor) / t - generator;
+      return `${store} ${t}× allows ${fmt(allowed)}${Number.isFinite(now) ? ` (now ${fmt(now)})` : ''}`;
+    });
+    items.push(
+      `**${mode === 'classic' ? 'Classic' : 'Framed'}, the CPU budget:** a request costs the floor ` +
+        `${fmt(floor)} instructions and the exchange on the memory store ${fmt(memory)}; with the memory ` +
+        `store at ${x2(ratio)} the floor, the load generator's share comes out at about ${fmt(generator)} ` +
+        `a request, if both are CPU-bound on the shared cores. The targets then allow the server, per ` +
+        `request: ${budgets.join('; ')}.`,
+    );
+  }
+  return items;
+}
+
 function reading(r: MatrixResults, f: Figures, side: SideFigures): Block[] {
   const items: string[] = [];
   const classic = (store: string): Cell | undefined =>
@@ -450,44 +493,25 @@ function reading(r: MatrixResults, f: Figures, side: SideFigures): Block[] {
         "The rest of the gap to the floor is the memory store's own (below).",
     );
   }
-  const memoryClassic = memoryCell;
   const classicProfile = [...r.profiles].find(([name]) => name.startsWith('exchange classic'));
-  const bareClassic = instructionsOf(side, 'classic', 'bare');
-  const memClassic = instructionsOf(side, 'classic', 'memory');
-  if (memoryClassic !== undefined) {
+  if (memoryCell !== undefined && classicProfile !== undefined) {
     items.push(
-      `**Classic, memory store:** ${x2(f.ratio(memoryClassic).median)} the floor. ` +
-        (Number.isFinite(memClassic)
-          ? `A request costs ${fmt(memClassic)} instructions against the floor's ${fmt(bareClassic)} ` +
-            `(${x2(bareClassic / memClassic)}): accepting and closing a connection per request is most of both. `
-          : '') +
-        (classicProfile !== undefined
-          ? `The one-process server's main thread was idle ${pct(classicProfile[1].idle)} of the time under the ` +
-            'SQLite classic load: the load generator, on the same two cores, opens a connection per request ' +
-            'and is the other half of every round trip.'
-          : ''),
+      `**Classic, memory store:** ${x2(f.ratio(memoryCell).median)} the floor. The one-process server's ` +
+        `main thread was idle ${pct(classicProfile[1].idle)} of the time under the SQLite classic load: the ` +
+        'load generator, on the same two cores, opens a connection per request and is the other half of ' +
+        'every round trip.',
     );
   }
-  const bareFramed = instructionsOf(side, 'framed', 'bare');
-  const memFramed = instructionsOf(side, 'framed', 'memory');
-  const sqlFramed = instructionsOf(side, 'framed', 'sqlite');
-  if (Number.isFinite(memFramed)) {
-    items.push(
-      `**Framed:** the floor reads a frame and writes a fixed reply: ${fmt(bareFramed)} instructions a request. ` +
-        `The exchange decodes the XML, applies the order, encodes the reply and commits: ${fmt(memFramed)} on ` +
-        `the memory store, ${fmt(sqlFramed)} on SQLite (the writer thread's row writes and the copy of each ` +
-        `batch to it). On two cores shared with the load generator the framed port is CPU-bound, so its ` +
-        `ratio to the floor cannot pass the ratio of the instructions (${x2(bareFramed / memFramed)} in ` +
-        `memory, ${x2(bareFramed / sqlFramed)} on SQLite); a ratio of 0.75 would need a request in ` +
-        `${fmt(bareFramed / 0.75)} instructions.`,
-    );
-  }
+  items.push(...cpuBudgets(f, side));
   if (side.engineInstructions !== null) {
     items.push(
       `**Engine:** ${fmt(side.engineInstructions.here)} instructions a command. Where they go (callgrind with ` +
         "V8's perf map): the match path's optimized code about half; garbage collection (orders that " +
         'outlive a batch are copied and promoted) and bigint arithmetic (each operation a call and an ' +
-        'allocation) most of the rest; then map lookups. 2M commands/s on this VM needs about 2.5× fewer. ' +
+        'allocation) most of the rest; then map lookups. ' +
+        (r.engine === null
+          ? ''
+          : `2M commands/s needs about ${(ENGINE_TARGET / r.engine.empty.commandsPerSecond).toFixed(1)}× fewer at this machine's speed. `) +
         'A number fast path for shares and prices saves 5-8% only: cash has 16 decimals, so one execution ' +
         'of 100 shares at $100 is 10^20 units, past 2^53 and past 64 bits for balances, so cash stays exact ' +
         'in bigint; the rest needs orders as arrays of fields and column-shaped change sets, which the ' +

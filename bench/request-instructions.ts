@@ -147,4 +147,7 @@ try {
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
-if (opts.json !== undefined) writeFileSync(opts.json, JSON.stringify(rows, null, 2) + '\n');
+if (opts.json !== undefined) {
+  const date = new Date().toISOString().slice(0, 10);
+  writeFileSync(opts.json, JSON.stringify({ date, requests: REQUESTS, rows }, null, 2) + '\n');
+}
