@@ -84,7 +84,7 @@ const SYMBOLS = 4;
 const SWAP_REQUESTS = 8;
 
 const JOBS: Record<Mode, Omit<LoadJob, 'port' | 'durationMs' | 'accounts' | 'symbols' | 'seed'>> = {
-  // 32 clients, a connection per request: the scenario of the original server's graders.
+  // 32 clients, a connection per request: the load the original server was measured under.
   classic: { mode: 'classic', connections: 32, scenario: 'swap' },
   framed: { mode: 'framed', connections: 4, window: 256, ordersOnly: true },
 };
