@@ -51,10 +51,10 @@ export const ORDER_COLUMN_NAMES = [
   ...['order_type', 'tif', 'stop_price', 'stp', 'triggered_at', 'priority', 'maker_fee'],
   'taker_fee',
 ] as const;
-const ORDER_COLUMNS = ORDER_COLUMN_NAMES.join(', ');
-const EXECUTION_COLUMNS =
+export const ORDER_COLUMNS = ORDER_COLUMN_NAMES.join(', ');
+export const EXECUTION_COLUMNS =
   'symbol, buy_order_id, sell_order_id, shares, price, executed_at, buy_fee, sell_fee';
-const AMENDMENT_COLUMNS = 'order_id, open_shares, limit_price, amended_at';
+export const AMENDMENT_COLUMNS = 'order_id, open_shares, limit_price, amended_at';
 
 /** An order's rows as SQL stores return them (numbers as text), as an archived order. */
 export interface StoredOrderRows {

@@ -8,9 +8,13 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { termsOf, type ChangeSet, type OrderRow, type Snapshot } from '../engine/changes.js';
 import {
+  AMENDMENT_COLUMNS,
   cashText,
+  EXECUTION_COLUMNS,
   feeRateText,
   liveSnapshotQueries,
+  ORDER_COLUMN_NAMES,
+  ORDER_COLUMNS,
   orderFromRow,
   type Row,
   priceText,
@@ -42,10 +46,6 @@ const placeholders = (columns: number, rows: number): string => {
   return Array.from({ length: rows }, () => row).join(', ');
 };
 
-const ORDER_INSERT_COLUMNS =
-  'id, account_id, symbol, side, shares, limit_price, open_shares, created_at, ' +
-  'order_type, tif, stop_price, stp, triggered_at, priority, maker_fee, taker_fee';
-
 const SQL = {
   symbols: (n: number) =>
     `INSERT INTO symbols (symbol, granted, seq) VALUES ${placeholders(3, n)} ` +
@@ -57,7 +57,7 @@ const SQL = {
     `INSERT INTO positions (account_id, symbol, shares) VALUES ${placeholders(3, n)} ` +
     'ON CONFLICT (account_id, symbol) DO UPDATE SET shares = excluded.shares',
   orders: (n: number) =>
-    `INSERT INTO orders (${ORDER_INSERT_COLUMNS}) VALUES ${placeholders(16, n)}`,
+    `INSERT INTO orders (${ORDER_COLUMNS}) VALUES ${placeholders(ORDER_COLUMN_NAMES.length, n)}`,
   // One order: by its key. Several: UPDATE … FROM a VALUES list, each found by its key. A
   // change set names each order once (the engine's dirty lists, mergeChangeSets), as the
   // PostgreSQL statement needs too: with an id twice, which row wins would be arbitrary.
@@ -67,12 +67,11 @@ const SQL = {
       : `UPDATE orders SET open_shares = u.column1 FROM (VALUES ${placeholders(2, n)}) AS u ` +
         'WHERE orders.id = u.column2',
   executions: (n: number) =>
-    'INSERT INTO executions (symbol, buy_order_id, sell_order_id, shares, price, executed_at, buy_fee, sell_fee) ' +
-    `VALUES ${placeholders(8, n)}`,
+    `INSERT INTO executions (${EXECUTION_COLUMNS}) VALUES ${placeholders(8, n)}`,
   cancels: (n: number) =>
     `INSERT INTO cancels (order_id, shares, canceled_at) VALUES ${placeholders(3, n)}`,
   amendments: (n: number) =>
-    `INSERT INTO amendments (order_id, open_shares, limit_price, amended_at) VALUES ${placeholders(4, n)}`,
+    `INSERT INTO amendments (${AMENDMENT_COLUMNS}) VALUES ${placeholders(4, n)}`,
 } satisfies Record<string, MultiRowSql>;
 
 /** A table's multi-row statements, by row count. */
@@ -192,7 +191,7 @@ export class SqliteDatabase {
       upsertSymbol: new MultiRow(db, SQL.symbols, 3),
       upsertAccount: new MultiRow(db, SQL.accounts, 3),
       upsertPosition: new MultiRow(db, SQL.positions, 3),
-      insertOrder: new MultiRow(db, SQL.orders, 16),
+      insertOrder: new MultiRow(db, SQL.orders, ORDER_COLUMN_NAMES.length),
       updateOrder: new MultiRow(db, SQL.updates, 2),
       reshapeOrder: db.prepare(
         'UPDATE orders SET open_shares = ?, limit_price = ?, triggered_at = ?, priority = ? WHERE id = ?',
