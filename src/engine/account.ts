@@ -1,4 +1,3 @@
-import { objectArray } from './object-array.js';
 import type { Order } from './order.js';
 
 export class Position {
@@ -15,11 +14,6 @@ export class Position {
 export class Account {
   dirty = false;
   readonly positions = new Map<string, Position>();
-  /**
-   * The same positions by book number (OrderBook.number), filled in from the map as they
-   * are used: the trading path finds one by index, with no hashing of the symbol.
-   */
-  readonly byBook: (Position | undefined)[] = objectArray();
   /** Resting orders of this account, oldest first, as an intrusive list (O(1) in and out). */
   private openHead: Order | null = null;
   private openTail: Order | null = null;

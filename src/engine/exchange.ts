@@ -239,7 +239,7 @@ export class Exchange implements ExchangeView {
         this.dirtyAccounts.mark(account);
       }
     } else {
-      const position = this.heldPosition(account, book);
+      const position = account.positions.get(book.sym);
       if (position === undefined || position.shares < shares) {
         return this.refuse(cmd, 'INSUFFICIENT_SHARES');
       }
@@ -712,7 +712,6 @@ export class Exchange implements ExchangeView {
     let book = this.books.get(sym);
     if (book === undefined) {
       book = new OrderBook(sym);
-      book.number = this.books.size;
       this.books.set(sym, book);
       this.dirtyBooks.mark(book);
     }
@@ -721,29 +720,12 @@ export class Exchange implements ExchangeView {
 
   /** The account's position in the book's symbol, made (with no shares) if it has none. */
   private position(account: Account, book: OrderBook): Position {
-    let position = this.heldPosition(account, book);
+    let position = account.positions.get(book.sym);
     if (position === undefined) {
       position = new Position(account, book.sym, 0n);
       account.positions.set(book.sym, position);
-      this.remember(account, book, position);
     }
     return position;
-  }
-
-  /** The account's position in the book's symbol, if it has one. */
-  private heldPosition(account: Account, book: OrderBook): Position | undefined {
-    const position = account.byBook[book.number];
-    if (position !== undefined) return position;
-    const held = account.positions.get(book.sym);
-    if (held !== undefined) this.remember(account, book, held);
-    return held;
-  }
-
-  private remember(account: Account, book: OrderBook, position: Position): void {
-    const byBook = account.byBook;
-    // Filling any gap keeps the array packed (holes would make it a slow dictionary).
-    while (byBook.length < book.number) byBook.push(undefined);
-    byBook[book.number] = position;
   }
 
   /** The number takeChanges() will give the batch being built now. */
@@ -820,11 +802,8 @@ export class Exchange implements ExchangeView {
     // the whole state is refused, never half-loaded, if any reference dangles.
     const check = referenceCheck(snapshot);
     const exchange = new Exchange(options);
-    for (const row of snapshot.symbols) {
-      const book = new OrderBook(row.sym, row.granted, row.seq);
-      book.number = exchange.books.size;
-      exchange.books.set(row.sym, book);
-    }
+    for (const row of snapshot.symbols)
+      exchange.books.set(row.sym, new OrderBook(row.sym, row.granted, row.seq));
     for (const row of snapshot.accounts) {
       exchange.accounts.set(row.id, new Account(row.id, row.cash, row.deposited));
     }

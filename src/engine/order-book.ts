@@ -9,8 +9,6 @@ export class OrderBook {
   /** Stop orders of this symbol waiting for their trigger (outside the book). */
   readonly stops = new WaitingStops();
   dirty = false;
-  /** Its place among the engine's books, from 0 in creation order (see Account.byBook). */
-  number = 0;
 
   constructor(
     readonly sym: string,
