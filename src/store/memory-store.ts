@@ -15,12 +15,29 @@ import type {
 import { archivedOrder } from './rows.js';
 import type { Store } from './store.js';
 
+/**
+ * An order as first committed, with the fields later batches change held beside it: an
+ * update then sets a field instead of copying the row, whose shape varies with its terms.
+ */
+interface KeptOrder {
+  readonly row: OrderRow;
+  open: bigint;
+  limit: bigint;
+  triggeredAt: number | null;
+  priority: number;
+}
+
+function currentRow(kept: KeptOrder): OrderRow {
+  const { row, open, limit, triggeredAt, priority } = kept;
+  return { ...row, open, limit, triggeredAt, priority };
+}
+
 export class MemoryStore implements Store {
   readonly description = 'memory';
   private readonly accounts = new Map<string, AccountRow>();
   private readonly symbols = new Map<string, SymbolRow>();
   private readonly positions = new Map<string, { account: string; sym: string; shares: bigint }>();
-  private readonly orders = new Map<number, OrderRow>();
+  private readonly orders = new Map<number, KeptOrder>();
   private readonly executions: ExecutionRow[] = [];
   private readonly cancels: CancelRow[] = [];
   private readonly fillsByOrder = new Map<number, ExecutionRow[]>();
@@ -35,7 +52,7 @@ export class MemoryStore implements Store {
       accounts: [...this.accounts.values()],
       symbols: [...this.symbols.values()],
       positions: [...this.positions.values()],
-      orders: [...this.orders.values()].sort((a, b) => a.id - b.id),
+      orders: [...this.orders.values()].map(currentRow).sort((a, b) => a.id - b.id),
       executions: [...this.executions],
       cancels: [...this.cancels],
       amendments: [...this.amendments],
@@ -46,25 +63,22 @@ export class MemoryStore implements Store {
     for (const a of changes.accounts) this.accounts.set(a.id, a);
     for (const s of changes.symbols) this.symbols.set(s.sym, s);
     for (const p of changes.positions) this.positions.set(`${p.account}\u0000${p.sym}`, p);
-    for (const o of changes.newOrders) this.orders.set(o.id, o);
-    for (const u of changes.orderUpdates) {
-      const order = this.orders.get(u.id);
-      if (order === undefined) throw new Error(`update of unknown order ${u.id}`);
-      this.orders.set(u.id, { ...order, open: u.open });
+    for (const o of changes.newOrders) {
+      const { open, limit, triggeredAt, priority } = o;
+      this.orders.set(o.id, { row: o, open, limit, triggeredAt, priority });
     }
+    for (const u of changes.orderUpdates) this.kept(u.id).open = u.open;
     for (const r of changes.orderReshapes) {
-      const order = this.orders.get(r.id);
-      if (order === undefined) throw new Error(`reshape of unknown order ${r.id}`);
-      const { open, limit, triggeredAt, priority } = r;
-      this.orders.set(r.id, { ...order, open, limit, triggeredAt, priority });
+      const kept = this.kept(r.id);
+      kept.open = r.open;
+      kept.limit = r.limit;
+      kept.triggeredAt = r.triggeredAt;
+      kept.priority = r.priority;
     }
     for (const e of changes.executions) {
       this.executions.push(e);
-      for (const id of [e.buyOrderId, e.sellOrderId]) {
-        const fills = this.fillsByOrder.get(id);
-        if (fills === undefined) this.fillsByOrder.set(id, [e]);
-        else fills.push(e);
-      }
+      this.addFill(e.buyOrderId, e);
+      this.addFill(e.sellOrderId, e);
     }
     for (const c of changes.cancels) {
       this.cancels.push(c);
@@ -79,11 +93,23 @@ export class MemoryStore implements Store {
     this.commits++;
   }
 
+  private addFill(id: number, e: ExecutionRow): void {
+    const fills = this.fillsByOrder.get(id);
+    if (fills === undefined) this.fillsByOrder.set(id, [e]);
+    else fills.push(e);
+  }
+
+  private kept(id: number): KeptOrder {
+    const kept = this.orders.get(id);
+    if (kept === undefined) throw new Error(`change to unknown order ${id}`);
+    return kept;
+  }
+
   async loadOrder(id: number): Promise<ArchivedOrder | null> {
-    const order = this.orders.get(id);
-    if (order === undefined) return null;
+    const kept = this.orders.get(id);
+    if (kept === undefined) return null;
     return archivedOrder(
-      order,
+      currentRow(kept),
       this.fillsByOrder.get(id) ?? [],
       this.cancelByOrder.get(id),
       this.amendmentsByOrder.get(id) ?? [],
