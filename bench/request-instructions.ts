@@ -1,11 +1,13 @@
 // Instructions per request on the classic and framed ports, counted by valgrind's callgrind:
 // a figure that does not swing with the machine's load as requests/s do. Each server (the
 // bare floor, the exchange on memory and on SQLite, one process) runs under callgrind with
-// V8 single-threaded and predictable; a fixed, seeded sequence of requests is sent to it at
-// two lengths, and the difference of the two counts divided by the requests it adds is the
-// cost of one request (start-up and shutdown cancel out). Counted: every thread of the
-// server's process (the store's writer thread too), not the client.
-//   npm run bench:request-instructions -- [requests] [--json FILE]
+// V8 single-threaded and predictable. A fixed, seeded sequence of requests warms it up first
+// (V8 compiles the hot code meanwhile: counted from the start, a few thousand requests cost
+// up to twice what they cost warm, and more so for the exchange, which has more code to
+// compile than the floor); then the counters are zeroed, the requests to count are sent, and
+// the counters are dumped. Counted: every thread of the server's process (the store's writer
+// and checkpointer threads too), not the client.
+//   npm run bench:request-instructions -- [--requests N] [--warmup W] [--json FILE]
 // Classic: one request per connection, sent one at a time. Framed: one connection, bursts of
 // 64 pipelined orders. The mixed flow's orders, queries and cancels (orders only, framed).
 
@@ -20,12 +22,13 @@ import { classicRequest } from '../tools/client/classic-client.js';
 import { FramedClient } from '../tools/client/framed-client.js';
 import { MixedFlow } from '../tools/load/mixed-flow.js';
 import { openedId } from '../tools/load/workload.js';
-import { callgrindArgs, collectedInstructions } from './callgrind.js';
+import { callgrindArgs, dumpCounts, zeroCounts } from './callgrind.js';
 import { ROOT } from './processes.js';
 
 const { values: opts } = parseArgs({
   options: {
-    requests: { type: 'string', default: '2000' },
+    requests: { type: 'string', default: '4000' },
+    warmup: { type: 'string', default: '16000' },
     servers: { type: 'string', default: 'bare,memory,sqlite' },
     modes: { type: 'string', default: 'classic,framed' },
     json: { type: 'string' },
@@ -37,11 +40,6 @@ type ServerKind = 'bare' | 'memory' | 'sqlite';
 const BURST = 64;
 const ACCOUNTS = 200;
 const SYMBOLS = 4;
-
-interface Counted {
-  readonly instructions: number;
-  readonly requests: number;
-}
 
 function serverArgs(kind: ServerKind, dir: string): string[] {
   if (kind === 'bare') return ['--import', 'tsx', 'bench/bare-server.ts', '0'];
@@ -55,14 +53,16 @@ function serverArgs(kind: ServerKind, dir: string): string[] {
   ];
 }
 
-/** Runs one server under callgrind, sends `requests` requests, stops it; its instruction count. */
-async function count(
+/** Runs one server under callgrind, warms it up, counts `requests`; instructions a request. */
+async function perRequest(
   kind: ServerKind,
   mode: Mode,
+  warmup: number,
   requests: number,
   dir: string,
-): Promise<Counted> {
-  const child = spawn('valgrind', callgrindArgs(serverArgs(kind, dir)), {
+): Promise<number> {
+  const outFile = join(dir, `callgrind-${kind}-${mode}.out`);
+  const child = spawn('valgrind', callgrindArgs(serverArgs(kind, dir), outFile), {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -82,14 +82,18 @@ async function count(
   });
   try {
     const flow = new MixedFlow({ accounts: ACCOUNTS, symbols: SYMBOLS, seed: 7 });
-    if (kind !== 'bare') await classicRequest(ports.port, flow.setupXml());
-    if (mode === 'classic') await sendClassic(ports.port, flow, requests, kind === 'bare');
-    else await sendFramed(ports.framedPort, flow, requests, kind === 'bare');
+    const bare = kind === 'bare';
+    if (!bare) await classicRequest(ports.port, flow.setupXml());
+    const send = mode === 'classic' ? sendClassic : sendFramed;
+    const port = mode === 'classic' ? ports.port : ports.framedPort;
+    await send(port, flow, warmup, bare);
+    await zeroCounts(child.pid!);
+    await send(port, flow, requests, bare);
+    return (await dumpCounts(child.pid!, outFile, 1)) / requests;
   } finally {
     child.kill('SIGTERM');
     await exited;
   }
-  return { instructions: collectedInstructions(stderr), requests };
 }
 
 function step(flow: MixedFlow, ordersOnly: boolean): ReturnType<MixedFlow['next']> {
@@ -130,17 +134,16 @@ async function sendFramed(port: number, flow: MixedFlow, n: number, bare: boolea
 
 const list = (s: string): string[] => s.split(',').filter((w) => w !== '');
 const REQUESTS = Number(opts.requests);
+const WARMUP = Number(opts.warmup);
 const dir = mkdtempSync(join(tmpdir(), 'request-instructions-'));
 const rows: { server: ServerKind; mode: Mode; perRequest: number }[] = [];
 try {
   for (const mode of list(opts.modes!) as Mode[]) {
     for (const kind of list(opts.servers!) as ServerKind[]) {
-      const low = await count(kind, mode, REQUESTS / 4, dir);
-      const high = await count(kind, mode, REQUESTS, dir);
-      const perRequest = (high.instructions - low.instructions) / (high.requests - low.requests);
-      rows.push({ server: kind, mode, perRequest });
+      const counted = await perRequest(kind, mode, WARMUP, REQUESTS, dir);
+      rows.push({ server: kind, mode, perRequest: counted });
       console.log(
-        `${mode} ${kind}: ${Math.round(perRequest).toLocaleString('en-US')} instructions/request`,
+        `${mode} ${kind}: ${Math.round(counted).toLocaleString('en-US')} instructions/request`,
       );
     }
   }
@@ -149,5 +152,8 @@ try {
 }
 if (opts.json !== undefined) {
   const date = new Date().toISOString().slice(0, 10);
-  writeFileSync(opts.json, JSON.stringify({ date, requests: REQUESTS, rows }, null, 2) + '\n');
+  writeFileSync(
+    opts.json,
+    JSON.stringify({ date, warmup: WARMUP, requests: REQUESTS, rows }, null, 2) + '\n',
+  );
 }
