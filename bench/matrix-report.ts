@@ -533,13 +533,14 @@ function reading(r: MatrixResults, f: Figures, side: SideFigures): Block[] {
           : '.'),
     );
   }
-  if (side.restart !== null) {
+  if (side.restart !== null && Object.values(side.restart.stores).some((s) => s.rssMiB > 512)) {
     items.push(
-      '**Memory once restarted:** the book of a million orders takes about 300 MiB of heap; the young ' +
-        'generation the server runs with (`--max-semi-space-size=64`, two 64 MiB semi-spaces, worth ' +
-        'about 8% of framed throughput) is resident once the restore has filled it, and Node itself ' +
-        'about 60 MiB. PostgreSQL now reads the orders as pages of text built into orders one at a time ' +
-        '(before: as whole row objects, 973 MiB).',
+      '**Memory once restarted:** the book of a million orders takes about 230 MiB of heap and Node ' +
+        'itself about 60 MiB. The young generation the server runs with (`--max-semi-space-size=64`, ' +
+        'two 64 MiB semi-spaces, worth about 8% of framed throughput) fills during the restore; the ' +
+        'server gives it back before listening with a memory-reducing collection ' +
+        '(`src/app/restore-memory.ts`). `node --import tsx bench/restart-memory.ts` shows where the ' +
+        'memory is.',
     );
   }
   return [

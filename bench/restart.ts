@@ -8,9 +8,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
-import { SqliteDatabase } from '../src/store/sqlite-database.js';
-import { bookSeedStatements, seedPostgresBook } from './postgres-book.js';
+import { seedPostgresBook, seedSqliteBook } from './postgres-book.js';
 import { createTestDatabase, pgBaseUrl } from '../harness/postgres.js';
 import { ROOT, spawnExchange } from './processes.js';
 import { median } from './stats.js';
@@ -76,24 +74,7 @@ console.log(`restart with ${ORDERS.toLocaleString('en-US')} open orders, median 
 const dir = mkdtempSync(join(tmpdir(), 'exchange-restart-'));
 try {
   const path = join(dir, 'deep.db');
-  (await SqliteDatabase.open(path)).close();
-  const db = new Database(path);
-  db.transaction(() => {
-    for (const sql of bookSeedStatements(ORDERS)) db.exec(sql);
-    const insert = db.prepare(
-      "INSERT INTO orders (id, account_id, symbol, side, shares, limit_price, open_shares, created_at) VALUES (?, ?, 'DEEP', ?, '1', ?, '1', 0)",
-    );
-    for (let id = 1; id <= ORDERS; id++) {
-      const buy = id % 2 === 1;
-      insert.run(
-        id,
-        buy ? '1' : '2',
-        buy ? 'buy' : 'sell',
-        String(buy ? 1 + (id % 50) : 101 + (id % 50)),
-      );
-    }
-  })();
-  db.close();
+  await seedSqliteBook(path, ORDERS);
   report('SQLite', await timeStarts(`sqlite:${path}`));
 } finally {
   rmSync(dir, { recursive: true, force: true });

@@ -16,6 +16,7 @@ import { EngineMetrics } from '../metrics/engine-metrics.js';
 import { MetricsHub } from '../metrics/metrics-hub.js';
 import { EngineEvents, TAPE_SEED } from './engine-events.js';
 import { startFrontEnds } from './front-ends.js';
+import { releaseRestoreMemory } from './restore-memory.js';
 
 export interface ExchangeServerOptions extends ListenerOptions {
   readonly store: Store;
@@ -66,6 +67,8 @@ const wallClock = (): number => Math.floor(Date.now() / 1000);
 async function loadEngine(store: Store, log: Logger, fees?: FeeSchedule): Promise<Exchange> {
   const started = Date.now();
   const engine = Exchange.restore(await store.load(), { fees });
+  const restored = Date.now();
+  const released = await releaseRestoreMemory();
   log.info(
     {
       store: store.description,
@@ -73,6 +76,7 @@ async function loadEngine(store: Store, log: Logger, fees?: FeeSchedule): Promis
       accounts: engine.accountCount,
       openOrders: engine.orderCount,
       ms: Date.now() - started,
+      ...(released ? { releaseMs: Date.now() - restored } : {}),
     },
     'state loaded',
   );

@@ -41,7 +41,7 @@ import { OrderIndex } from './order-index.js';
 import { DirtyList } from './dirty-list.js';
 import { ClosedOrders } from './closed-orders.js';
 import { notAmendableError, notOpenError } from './archive.js';
-import { orderFromRow, orderRow } from './order-rows.js';
+import { SharedValues, orderFromRow, orderRow } from './order-rows.js';
 import { referenceCheck } from './snapshot-references.js';
 
 const formatShares = (v: bigint): string => formatDecimal(v, SHARE_SCALE);
@@ -815,14 +815,16 @@ export class Exchange implements ExchangeView {
     const byId = exchange.orders;
     /** Orders that exist but were not built (their own references dangle). */
     const unbuilt = new Set<number>();
+    const shared = new SharedValues();
     for (const row of snapshot.orders) {
       check.order(row);
       const account = exchange.accounts.get(row.account);
-      if (account === undefined || !exchange.books.has(row.sym)) {
+      const book = exchange.books.get(row.sym);
+      if (account === undefined || book === undefined) {
         unbuilt.add(row.id);
         continue;
       }
-      const order = orderFromRow(row, account, exchange.plainTerms);
+      const order = orderFromRow(row, account, exchange.plainTerms, book.sym, shared);
       byId.add(order);
       exchange.nextOrderId = Math.max(exchange.nextOrderId, order.id + 1);
       exchange.nextPriority = Math.max(exchange.nextPriority, order.priority + 1);

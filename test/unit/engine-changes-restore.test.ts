@@ -333,6 +333,21 @@ describe('restore', () => {
     assert.deepEqual(dumpState(restored), dumpState(live));
   });
 
+  test('more distinct sizes and prices than a restore shares come back as they were', async () => {
+    const store = new MemoryStore();
+    const live = new Exchange();
+    create(live, account('1', '100000000000'), account('2', '0'), symbol('S', ['2', '100000000']));
+    // Every order its own size and price, some partly filled: past the values a restore
+    // keeps one of each, and with open shares other than the size.
+    for (let i = 1; i <= 5000; i++) place(live, '2', sell('S', String(i), String(1000 + i)), T0);
+    for (let i = 1; i <= 50; i++) place(live, '1', buy('S', String(i), String(1000 + i * 99)), T0);
+    for (let i = 1; i <= 3000; i++) place(live, '1', buy('S', String(i), String(i)), T0);
+    await store.commit(live.takeChanges());
+    const restored = Exchange.restore(await store.load());
+    assert.deepEqual(dumpState(restored), dumpState(live));
+    assert.deepEqual(book(restored, 'S'), book(live, 'S'));
+  });
+
   test('an empty snapshot restores an empty exchange', () => {
     const ex = Exchange.restore({
       accounts: [],
