@@ -10,7 +10,7 @@ import {
   type MessagePort,
   type Worker,
 } from 'node:worker_threads';
-import type { ChangeSet } from '../engine/changes.js';
+import { unpackChangeSet, type PackedChangeSet } from './change-set-codec.js';
 import { mergeChangeSets } from './merge.js';
 import { SqliteDatabase, type SyncMode } from './sqlite-database.js';
 import { CHECKPOINT_FLAG_BYTES, COMMITS, RESTART_WANTED } from './sqlite-checkpointer.js';
@@ -62,15 +62,15 @@ function afterCommit(): void {
   }
 }
 
-function commitMerged(first: ChangeSet): void {
-  const batches = [first];
+function commitMerged(first: PackedChangeSet): void {
+  const batches = [unpackChangeSet(first)];
   let next: WorkerRequest | undefined;
   for (;;) {
     const queued = receiveMessageOnPort(port);
     if (queued === undefined) break;
     next = queued.message as WorkerRequest;
     if (next.type !== 'commit') break;
-    batches.push(next.changes);
+    batches.push(unpackChangeSet(next.changes));
     next = undefined;
   }
   try {

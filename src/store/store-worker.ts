@@ -4,7 +4,7 @@
 // runs the engine, and never hold it up.
 
 import { Worker } from 'node:worker_threads';
-import type { ChangeSet } from '../engine/changes.js';
+import type { PackedChangeSet } from './change-set-codec.js';
 import type { LeaderRecord, LeadershipMode } from './leadership.js';
 import { failureFromCode } from '../errors/failures.js';
 
@@ -14,7 +14,7 @@ export type WorkerRequest =
    * the store has one); a standby's waits until then.
    */
   | { readonly type: 'ready'; readonly mode?: LeadershipMode }
-  | { readonly type: 'commit'; readonly changes: ChangeSet }
+  | { readonly type: 'commit'; readonly changes: PackedChangeSet }
   /** Drops a failed connection and forgets the failure; the next `ready` reconnects. */
   | { readonly type: 'reset' }
   | { readonly type: 'close' };

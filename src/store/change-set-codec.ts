@@ -1,0 +1,175 @@
+// A batch's changes on their way to a store's thread: one flat array of plain values per
+// table, each row its fields in a fixed order. postMessage clones what it sends, and a batch
+// is mostly small objects: cloned as objects, each is written with its property names and
+// rebuilt on the other side property by property, which cost more than the store's own
+// writing of the rows (see bench/report/report.md). Flat arrays of numbers, strings and
+// bigints clone at a fraction of that, and the receiving thread builds the rows again in
+// compiled code, every row of a table with the same shape.
+
+import type {
+  AccountRow,
+  AmendmentRow,
+  CancelRow,
+  ChangeSet,
+  ExecutionRow,
+  OrderOpenUpdate,
+  OrderReshape,
+  OrderRow,
+  PositionRow,
+  SymbolRow,
+} from '../engine/changes.js';
+
+/** A ChangeSet packed: its nine tables in ChangeSet's order, each one flat array. */
+export type PackedChangeSet = readonly [
+  accounts: unknown[],
+  symbols: unknown[],
+  positions: unknown[],
+  newOrders: unknown[],
+  orderUpdates: unknown[],
+  orderReshapes: unknown[],
+  executions: unknown[],
+  cancels: unknown[],
+  amendments: unknown[],
+];
+
+/** Values per packed row, by table. */
+const ACCOUNT = 3;
+const SYMBOL = 3;
+const POSITION = 3;
+/** An order's ten own fields, then its six terms (all null for a plain limit order). */
+const ORDER = 16;
+const UPDATE = 2;
+const RESHAPE = 5;
+const EXECUTION = 8;
+const CANCEL = 3;
+const AMENDMENT = 4;
+
+export function packChangeSet(c: ChangeSet): PackedChangeSet {
+  const accounts: unknown[] = [];
+  for (const a of c.accounts) accounts.push(a.id, a.cash, a.deposited);
+  const symbols: unknown[] = [];
+  for (const s of c.symbols) symbols.push(s.sym, s.granted, s.seq);
+  const positions: unknown[] = [];
+  for (const p of c.positions) positions.push(p.account, p.sym, p.shares);
+  const orders: unknown[] = [];
+  for (const o of c.newOrders) {
+    orders.push(o.id, o.account, o.sym, o.isBuy, o.shares, o.limit, o.open, o.time);
+    orders.push(o.triggeredAt, o.priority);
+    if (o.type === undefined) orders.push(null, null, null, null, null, null);
+    else orders.push(o.type, o.tif, o.stop, o.stp, o.makerFee, o.takerFee);
+  }
+  const updates: unknown[] = [];
+  for (const u of c.orderUpdates) updates.push(u.id, u.open);
+  const reshapes: unknown[] = [];
+  for (const r of c.orderReshapes) reshapes.push(r.id, r.open, r.limit, r.triggeredAt, r.priority);
+  const executions: unknown[] = [];
+  for (const e of c.executions) {
+    executions.push(e.sym, e.buyOrderId, e.sellOrderId, e.shares, e.price, e.time);
+    executions.push(e.buyFee, e.sellFee);
+  }
+  const cancels: unknown[] = [];
+  for (const x of c.cancels) cancels.push(x.orderId, x.shares, x.time);
+  const amendments: unknown[] = [];
+  for (const a of c.amendments) amendments.push(a.orderId, a.open, a.limit, a.time);
+  return [accounts, symbols, positions, orders, updates, reshapes, executions, cancels, amendments];
+}
+
+/** The ChangeSet `packChangeSet` packed, row for row. */
+export function unpackChangeSet(p: PackedChangeSet): ChangeSet {
+  const [a, s, pos, o, u, r, e, x, am] = p;
+  const accounts: AccountRow[] = [];
+  for (let i = 0; i < a.length; i += ACCOUNT) {
+    accounts.push({ id: a[i] as string, cash: a[i + 1] as bigint, deposited: a[i + 2] as bigint });
+  }
+  const symbols: SymbolRow[] = [];
+  for (let i = 0; i < s.length; i += SYMBOL) {
+    symbols.push({ sym: s[i] as string, granted: s[i + 1] as bigint, seq: s[i + 2] as number });
+  }
+  const positions: PositionRow[] = [];
+  for (let i = 0; i < pos.length; i += POSITION) {
+    positions.push({
+      account: pos[i] as string,
+      sym: pos[i + 1] as string,
+      shares: pos[i + 2] as bigint,
+    });
+  }
+  const newOrders: OrderRow[] = [];
+  for (let i = 0; i < o.length; i += ORDER) newOrders.push(unpackOrder(o, i));
+  const orderUpdates: OrderOpenUpdate[] = [];
+  for (let i = 0; i < u.length; i += UPDATE) {
+    orderUpdates.push({ id: u[i] as number, open: u[i + 1] as bigint });
+  }
+  const orderReshapes: OrderReshape[] = [];
+  for (let i = 0; i < r.length; i += RESHAPE) {
+    orderReshapes.push({
+      id: r[i] as number,
+      open: r[i + 1] as bigint,
+      limit: r[i + 2] as bigint,
+      triggeredAt: r[i + 3] as number | null,
+      priority: r[i + 4] as number,
+    });
+  }
+  const executions: ExecutionRow[] = [];
+  for (let i = 0; i < e.length; i += EXECUTION) {
+    executions.push({
+      sym: e[i] as string,
+      buyOrderId: e[i + 1] as number,
+      sellOrderId: e[i + 2] as number,
+      shares: e[i + 3] as bigint,
+      price: e[i + 4] as bigint,
+      time: e[i + 5] as number,
+      buyFee: e[i + 6] as bigint | null,
+      sellFee: e[i + 7] as bigint | null,
+    });
+  }
+  const cancels: CancelRow[] = [];
+  for (let i = 0; i < x.length; i += CANCEL) {
+    cancels.push({ orderId: x[i] as number, shares: x[i + 1] as bigint, time: x[i + 2] as number });
+  }
+  const amendments: AmendmentRow[] = [];
+  for (let i = 0; i < am.length; i += AMENDMENT) {
+    amendments.push({
+      orderId: am[i] as number,
+      open: am[i + 1] as bigint,
+      limit: am[i + 2] as bigint,
+      time: am[i + 3] as number,
+    });
+  }
+  return {
+    accounts,
+    symbols,
+    positions,
+    newOrders,
+    orderUpdates,
+    orderReshapes,
+    executions,
+    cancels,
+    amendments,
+  };
+}
+
+function unpackOrder(o: readonly unknown[], i: number): OrderRow {
+  const row = {
+    id: o[i] as number,
+    account: o[i + 1] as string,
+    sym: o[i + 2] as string,
+    isBuy: o[i + 3] as boolean,
+    shares: o[i + 4] as bigint,
+    limit: o[i + 5] as bigint,
+    open: o[i + 6] as bigint,
+    time: o[i + 7] as number,
+    triggeredAt: o[i + 8] as number | null,
+    priority: o[i + 9] as number,
+  };
+  const type = o[i + 10] as OrderRow['type'] | null;
+  if (type === null) return row;
+  return {
+    ...row,
+    type,
+    tif: o[i + 11] as NonNullable<OrderRow['tif']>,
+    stop: o[i + 12] as bigint | null,
+    stp: o[i + 13] as NonNullable<OrderRow['stp']> | null,
+    makerFee: o[i + 14] as bigint,
+    takerFee: o[i + 15] as bigint,
+  };
+}
