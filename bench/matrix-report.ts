@@ -4,6 +4,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LoadSummary } from './load-worker.js';
+import type { CpuPerRequest, CpuSplitFigures } from './cpu-split.js';
 import { cellName, type Cell, type EngineResults, type Mode } from './matrix-cells.js';
 import type { CoreLayout } from './pinning.js';
 import type { ProfileSummary } from './profile.js';
@@ -15,6 +16,8 @@ export interface MatrixResults {
   readonly machine: string;
   readonly runs: number;
   readonly seconds: number;
+  /** Unmeasured load on each fresh server before its measured run (older runs: none). */
+  readonly warmupSeconds?: number;
   readonly layout: CoreLayout | null;
   readonly cells: readonly Cell[];
   /** Per cell, one summary per run, in run order. */
@@ -132,8 +135,12 @@ interface SideFigures {
   /** `npm run bench:request-instructions`. */
   readonly requestInstructions: {
     date: string;
+    warmup?: number;
+    requests: number;
     rows: { server: string; mode: string; perRequest: number }[];
   } | null;
+  /** `npm run bench:cpu-split`: CPU time per request, server and load generator. */
+  readonly cpuSplit: CpuSplitFigures | null;
   /** `npm run bench:engine-instructions`. */
   readonly engineInstructions: { here: number; commands: number } | null;
 }
@@ -147,6 +154,7 @@ export function readSideFigures(out: string): SideFigures {
   return {
     restart: readSide(out, 'restart.json'),
     requestInstructions: readSide(out, 'request-instructions.json'),
+    cpuSplit: readSide(out, 'cpu-split.json'),
     engineInstructions: readSide(out, 'engine-instructions.json'),
   };
 }
@@ -254,11 +262,12 @@ function instructionBlocks(side: SideFigures): Block[] {
     {
       kind: 'p',
       text:
-        'Counted with `valgrind --tool=callgrind`, V8 single-threaded and predictable, as the difference of ' +
-        'two runs of different lengths (start-up cancels out): repeatable where times swing ±30%. ' +
-        'Per request: every thread of the server process, the client not counted ' +
-        `(\`npm run bench:request-instructions\`${side.requestInstructions === null ? '' : `, ${side.requestInstructions.date}`}); ` +
-        'per engine command: `npm run bench:engine-instructions`.',
+        'Counted with `valgrind --tool=callgrind`, V8 single-threaded and predictable: repeatable where ' +
+        'times swing ±30%. Per request: the server warmed up first, then the requests counted alone ' +
+        `(${requestWindow(side)}), every thread of the server process, the client not counted, ` +
+        "user-space instructions only (the kernel's work for the sockets and the disk is not in them: " +
+        'see the CPU time below); per engine command: `npm run bench:engine-instructions`, the difference ' +
+        'of two runs of different lengths.',
     },
     { kind: 'table', head: ['what', 'per', 'instructions'], rows },
   ];
@@ -425,21 +434,66 @@ function profileBlocks(r: MatrixResults): Block[] {
   return blocks;
 }
 
-/** Per request on one port, from `bench:request-instructions`; NaN where not counted. */
-function instructionsOf(side: SideFigures, mode: Mode, server: string): number {
-  const row = side.requestInstructions?.rows.find((x) => x.mode === mode && x.server === server);
-  return row?.perRequest ?? NaN;
+function requestWindow(side: SideFigures): string {
+  const r = side.requestInstructions;
+  if (r === null) return '`npm run bench:request-instructions`';
+  const warm = r.warmup === undefined ? '' : `${fmt(r.warmup)} requests of warm-up, `;
+  return `${warm}${fmt(r.requests)} counted; \`npm run bench:request-instructions\`, ${r.date}`;
 }
 
+/** The CPU time a request takes, server and load generator: a table from cpu-split.json. */
+function cpuSplitBlocks(side: SideFigures): Block[] {
+  const split = side.cpuSplit;
+  if (split === null) return [];
+  const us = (n: number): string => n.toFixed(1);
+  return [
+    { kind: 'h2', text: 'CPU time per request (server and load generator)' },
+    {
+      kind: 'p',
+      text:
+        'The load generator shares the two cores with the server. `npm run bench:cpu-split` ' +
+        `(${split.date}, ${split.rounds} interleaved rounds of ${split.seconds} s, medians) reads the CPU ` +
+        "time of the server's process (every thread, from /proc) and of the load generator's, user " +
+        "and system (kernel) apart, under the loads above. Cores busy: both processes' CPU seconds per " +
+        'second; 2 is both cores full, where requests/s is cores over CPU time per request.',
+    },
+    {
+      kind: 'table',
+      head: [
+        'load',
+        'server',
+        'requests/s',
+        'server user µs',
+        'server system µs',
+        'generator user µs',
+        'generator system µs',
+        'cores busy',
+      ],
+      rows: split.rows.map((r) => [
+        r.mode,
+        r.server === 'bare' ? 'bare floor' : `exchange, ${r.server}`,
+        fmt(r.requestsPerSecond),
+        us(r.serverCpu.user),
+        us(r.serverCpu.system),
+        us(r.generatorCpu.user),
+        us(r.generatorCpu.system),
+        r.coresBusy.toFixed(2),
+      ]),
+    },
+  ];
+}
+
+const cpuOf = (c: CpuPerRequest): number => c.user + c.system;
+
 /**
- * What the ratio targets ask of the server's instructions, on a machine where the server and
- * the load generator share the cores. If both are CPU-bound, a request costs the generator G
- * instructions and the server S, and requests/s ∝ 1 / (G + S); the floor's S is known, so
- * the memory store's measured ratio gives G, and a target ratio t gives the S it allows:
- * (G + S_floor) / t − G.
+ * What the ratio targets ask of the server's CPU time, where the server and the load
+ * generator share the cores: when both are busy, requests/s = cores / (server + generator
+ * CPU per request), so a target ratio t to the floor allows the server
+ * (floor server + floor generator) / t − generator, per request.
  */
-function cpuBudgets(f: Figures, side: SideFigures): string[] {
-  const items: string[] = [];
+function cpuBudgets(side: SideFigures): string[] {
+  const split = side.cpuSplit;
+  if (split === null) return [];
   const targets: Record<Mode, [string, number][]> = {
     classic: [
       ['memory', 0.9],
@@ -450,25 +504,29 @@ function cpuBudgets(f: Figures, side: SideFigures): string[] {
       ['postgres', 0.6],
     ],
   };
+  const items: string[] = [];
   for (const mode of ['classic', 'framed'] as const) {
-    const floor = instructionsOf(side, mode, 'bare');
-    const memory = instructionsOf(side, mode, 'memory');
-    const cell = f.find({ mode, kind: 'exchange', store: 'memory', workers: 0, pinned: false });
-    if (!Number.isFinite(floor) || !Number.isFinite(memory) || cell === undefined) continue;
-    const ratio = f.ratio(cell).median;
-    const generator = (memory - floor / ratio) / (1 / ratio - 1);
-    if (!(generator > 0)) continue;
-    const budgets = targets[mode].map(([store, t]) => {
-      const now = instructionsOf(side, mode, store);
-      const allowed = (generator + floor) / t - generator;
-      return `${store} ${t}× allows ${fmt(allowed)}${Number.isFinite(now) ? ` (now ${fmt(now)})` : ''}`;
-    });
+    const row = (server: string) => split.rows.find((r) => r.mode === mode && r.server === server);
+    const floor = row('bare');
+    if (floor === undefined) continue;
+    const floorTotal = cpuOf(floor.serverCpu) + cpuOf(floor.generatorCpu);
+    const budgets: string[] = [];
+    for (const [store, t] of targets[mode]) {
+      const cell = row(store);
+      if (cell === undefined) continue;
+      const allowed = floorTotal / t - cpuOf(cell.generatorCpu);
+      budgets.push(
+        `${store} ${t}× allows the server ${allowed.toFixed(1)} µs (it takes ${cpuOf(cell.serverCpu).toFixed(1)}, ` +
+          `${x2(floorTotal / (cpuOf(cell.serverCpu) + cpuOf(cell.generatorCpu)))} predicted, ` +
+          `${x2(cell.requestsPerSecond / floor.requestsPerSecond)} measured there)`,
+      );
+    }
     items.push(
-      `**${mode === 'classic' ? 'Classic' : 'Framed'}, the CPU budget:** a request costs the floor ` +
-        `${fmt(floor)} instructions and the exchange on the memory store ${fmt(memory)}; with the memory ` +
-        `store at ${x2(ratio)} the floor, the load generator's share comes out at about ${fmt(generator)} ` +
-        `a request, if both are CPU-bound on the shared cores. The targets then allow the server, per ` +
-        `request: ${budgets.join('; ')}.`,
+      `**${mode === 'classic' ? 'Classic' : 'Framed'}, the CPU budget:** a request costs the floor's server ` +
+        `${cpuOf(floor.serverCpu).toFixed(1)} µs of CPU and the load generator ${cpuOf(floor.generatorCpu).toFixed(1)} µs ` +
+        `(${pct(floor.serverCpu.system / cpuOf(floor.serverCpu))} and ${pct(floor.generatorCpu.system / cpuOf(floor.generatorCpu))} ` +
+        `of it in the kernel); both processes keep ${floor.coresBusy.toFixed(2)} cores busy. If both are CPU-bound, ` +
+        `the targets allow, per request: ${budgets.join('; ')}.`,
     );
   }
   return items;
@@ -502,7 +560,7 @@ function reading(r: MatrixResults, f: Figures, side: SideFigures): Block[] {
         'every round trip.',
     );
   }
-  items.push(...cpuBudgets(f, side));
+  items.push(...cpuBudgets(side));
   if (side.engineInstructions !== null) {
     items.push(
       `**Engine:** ${fmt(side.engineInstructions.here)} instructions a command. Where they go (callgrind with ` +
@@ -600,6 +658,9 @@ export function writeReport(r: MatrixResults, out: string, pdf: boolean): string
       text:
         `Machine: ${r.machine}. Generated by \`npm run bench\` (\`exchange bench\`) on ` +
         `${r.date}: ${r.runs} runs of ${r.seconds} s per cell, every cell once per run, ` +
+        (r.warmupSeconds === undefined || r.warmupSeconds === 0
+          ? 'each server measured cold from its start, '
+          : `each server started afresh and warmed up by ${r.warmupSeconds} s of the same load, unmeasured, before its run, `) +
         'cells interleaved; medians with min-max. The load generator is one more process on the same cores. ' +
         `Pinning: ${r.layout === null ? 'off (--no-pin, no taskset or one core)' : `engine on cpu ${r.layout.engine}, gateways and load generator on cpu ${r.layout.others} (cells marked pinned)`}.` +
         (r.fdatasyncMs === undefined
@@ -618,6 +679,7 @@ export function writeReport(r: MatrixResults, out: string, pdf: boolean): string
     { kind: 'h2', text: 'Targets' },
     targetsTable(r, f, side),
     ...instructionBlocks(side),
+    ...cpuSplitBlocks(side),
     { kind: 'h2', text: 'All cells' },
     cellsTable(r, f),
     ...charts(r, f, out),

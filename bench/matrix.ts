@@ -46,6 +46,7 @@ const { values: opts } = parseArgs({
   options: {
     runs: { type: 'string', default: process.env.BENCH_RUNS ?? '5' },
     seconds: { type: 'string', default: process.env.BENCH_SECONDS ?? '3' },
+    warmup: { type: 'string', default: process.env.BENCH_WARMUP ?? '2' },
     stores: { type: 'string', default: process.env.BENCH_STORES },
     workers: { type: 'string', default: process.env.BENCH_WORKERS },
     modes: { type: 'string', default: process.env.BENCH_MODES ?? 'classic,framed' },
@@ -62,6 +63,7 @@ const { values: opts } = parseArgs({
 
 const RUNS = Number(opts.runs);
 const SECONDS = Number(opts.seconds);
+const WARMUP_SECONDS = Number(opts.warmup);
 const CORES = cpus().length;
 const list = (s: string): string[] =>
   s
@@ -153,20 +155,26 @@ async function measureCell(
 ): Promise<{ summary: LoadSummary; engineUs: number | null }> {
   if (cell.kind === 'exchange') await fundMixedFlow(server);
   if (cell.pinned && layout !== null) pinServer(server.pid, layout);
+  const job = (durationMs: number, seed: number) => ({
+    ...JOBS[cell.mode],
+    // The bare server answers anything with a fixed document: no swap check there.
+    ...(cell.kind === 'bare' ? { scenario: 'mixed' as const } : {}),
+    port: cell.mode === 'classic' ? server.port : server.framedPort,
+    durationMs,
+    accounts: ACCOUNTS,
+    symbols: SYMBOLS,
+    seed,
+  });
+  const others = cell.pinned && layout !== null ? layout.others : undefined;
+  // Every server starts cold: V8 compiles its hot code during the first seconds of load, on
+  // the same two cores, and the exchange has far more code to compile than the floor. A
+  // server runs for hours; the figure is its throughput once warm, so the same closed-loop
+  // load runs first, unmeasured, for every cell alike.
+  if (WARMUP_SECONDS > 0) await runLoadWorker(job(WARMUP_SECONDS * 1000, seed + 1000), others);
   const cpuBefore = mainThreadCpuSeconds(server.pid);
   const summary = await runLoadWorker(
-    {
-      ...JOBS[cell.mode],
-      // The bare server answers anything with a fixed document: no swap check there.
-      ...(cell.kind === 'bare' ? { scenario: 'mixed' as const } : {}),
-      port: cell.mode === 'classic' ? server.port : server.framedPort,
-      durationMs: SECONDS * 1000,
-      accounts: ACCOUNTS,
-      symbols: SYMBOLS,
-      seed,
-      ...(rate === undefined ? {} : { rate }),
-    },
-    cell.pinned && layout !== null ? layout.others : undefined,
+    { ...job(SECONDS * 1000, seed), ...(rate === undefined ? {} : { rate }) },
+    others,
   );
   const cpuAfter = mainThreadCpuSeconds(server.pid);
   const served = summary.requests + summary.checkRequests;
@@ -241,13 +249,14 @@ async function main(): Promise<void> {
   const cells = buildCells(layout);
   console.log(`machine: ${machine}`);
   console.log(
-    `${cells.length} cells × ${RUNS} runs of ${SECONDS} s; pinning: ${layout === null ? 'off' : `engine cpu ${layout.engine}, others cpu ${layout.others}`}`,
+    `${cells.length} cells × ${RUNS} runs of ${SECONDS} s (after ${WARMUP_SECONDS} s of warm-up); pinning: ${layout === null ? 'off' : `engine cpu ${layout.engine}, others cpu ${layout.others}`}`,
   );
 
   const results: MatrixResults = {
     machine,
     runs: RUNS,
     seconds: SECONDS,
+    warmupSeconds: WARMUP_SECONDS,
     layout,
     cells,
     summaries: new Map(cells.map((c) => [c, []])),

@@ -6,7 +6,7 @@ import { once } from 'node:events';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import type { LoadJob, LoadSummary } from './load-worker.js';
+import type { GeneratorCpu, LoadJob, LoadSummary } from './load-worker.js';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -34,13 +34,23 @@ export function processCpuSeconds(pid: number): number | null {
   return cpuSecondsFrom(`/proc/${pid}/stat`);
 }
 
+/** CPU seconds a whole process used so far, every thread, in user and system mode. */
+export function processCpuSplit(pid: number): { user: number; system: number } | null {
+  return cpuSplitFrom(`/proc/${pid}/stat`);
+}
+
 /** utime + stime of a /proc stat file, in seconds; null when it cannot be read. */
 function cpuSecondsFrom(statFile: string): number | null {
+  const split = cpuSplitFrom(statFile);
+  return split === null ? null : split.user + split.system;
+}
+
+function cpuSplitFrom(statFile: string): { user: number; system: number } | null {
   try {
     const stat = readFileSync(statFile, 'utf8');
     // Fields after the command name (which may hold spaces) start after the last ')'.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100;
+    return { user: Number(fields[11]) / 100, system: Number(fields[12]) / 100 };
   } catch {
     return null;
   }
@@ -167,9 +177,12 @@ export function framedOrdersJob(
 }
 
 /** One load run in its own process; pinned to `cpuList` (taskset -c syntax) when given. */
-export async function runLoadWorker(job: LoadJob, cpuList?: string): Promise<LoadSummary> {
+export async function runLoadWorker(
+  job: LoadJob,
+  cpuList?: string,
+): Promise<LoadSummary & GeneratorCpu> {
   const out = await runNode(['--import', 'tsx', 'bench/load-worker.ts', JSON.stringify(job)], {
     cpuList,
   });
-  return JSON.parse(out.trim().split('\n').pop()!) as LoadSummary;
+  return JSON.parse(out.trim().split('\n').pop()!) as LoadSummary & GeneratorCpu;
 }
