@@ -1,9 +1,6 @@
 // Reads one committed order with its history. The store uses it on a read-only connection in
 // the engine's thread: a read of a few indexed rows is cheaper than a hop to the writer
 // thread and back, and WAL lets it see every committed transaction without blocking writes.
-// The order's four statements run in one read transaction: outside one, each statement
-// opens its own, and the first after a commit throws the connection's page cache away
-// (the WAL has changed), so under load most statements read their pages anew.
 
 import type Database from 'better-sqlite3';
 import type { ArchivedOrder } from '../engine/archive.js';
@@ -20,21 +17,15 @@ export class SqliteOrderReader {
   private readonly selectFills: Database.Statement;
   private readonly selectCancel: Database.Statement;
   private readonly selectAmendments: Database.Statement;
-  private readonly read: (id: number) => ArchivedOrder | null;
 
   constructor(db: Database.Database) {
     this.selectOrder = db.prepare(selectArchivedOrder('?'));
     this.selectFills = db.prepare(selectArchivedFills('?'));
     this.selectCancel = db.prepare('SELECT shares, canceled_at FROM cancels WHERE order_id = ?');
     this.selectAmendments = db.prepare(selectArchivedAmendments('?'));
-    this.read = db.transaction((id: number) => this.readRows(id));
   }
 
   load(id: number): ArchivedOrder | null {
-    return this.read(id);
-  }
-
-  private readRows(id: number): ArchivedOrder | null {
     const order = this.selectOrder.get(id) as StoredOrderRows['order'] | undefined;
     if (order === undefined) return null;
     return archivedOrderFromRows({
