@@ -4,8 +4,8 @@
 // CPU time per request of the server (every thread, from /proc) and of the load generator
 // (its own process.cpuUsage), each split into user and system (kernel) time. Callgrind counts
 // user-space instructions only; here the kernel's share (TCP on loopback, a connection per
-// classic request, the disk's sync) is in.
-//   node --import tsx bench/cpu-split.ts [--seconds S] [--rounds R] [--modes classic,framed]
+// classic request, the disk's sync) is in. Each server is warmed up first, as in the matrix.
+//   npm run bench:cpu-split -- [--seconds S] [--warmup W] [--rounds R] [--modes classic,framed]
 // Writes bench/report/cpu-split.json, which the matrix's report reads.
 
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -28,6 +28,7 @@ import { median } from './stats.js';
 const { values: opts } = parseArgs({
   options: {
     seconds: { type: 'string', default: '8' },
+    warmup: { type: 'string', default: '2' },
     rounds: { type: 'string', default: '3' },
     modes: { type: 'string', default: 'classic,framed' },
     json: { type: 'string', default: join(ROOT, 'bench/report/cpu-split.json') },
@@ -59,6 +60,7 @@ export interface CpuSplitRow {
 export interface CpuSplitFigures {
   readonly date: string;
   readonly seconds: number;
+  readonly warmupSeconds: number;
   readonly rounds: number;
   readonly rows: CpuSplitRow[];
 }
@@ -91,8 +93,7 @@ async function measure(kind: ServerKind, mode: Mode, seed: number): Promise<Roun
         new MixedFlow({ accounts: ACCOUNTS, symbols: SYMBOLS }).setupXml(),
       );
     }
-    const before = processCpuSplit(server.pid);
-    const summary = await runLoadWorker({
+    const job = (seconds: number, seed: number) => ({
       mode,
       port: mode === 'classic' ? server.port : server.framedPort,
       // The matrix's loads: 32 classic clients with a connection per request; 4 framed
@@ -100,11 +101,15 @@ async function measure(kind: ServerKind, mode: Mode, seed: number): Promise<Roun
       ...(mode === 'classic'
         ? { connections: 32, scenario: kind === 'bare' ? ('mixed' as const) : ('swap' as const) }
         : { connections: 4, window: 256, ordersOnly: true }),
-      durationMs: Number(opts.seconds) * 1000,
+      durationMs: seconds * 1000,
       accounts: ACCOUNTS,
       symbols: SYMBOLS,
       seed,
     });
+    // As in the matrix: measured warm, V8's compiling of the hot code done.
+    if (Number(opts.warmup) > 0) await runLoadWorker(job(Number(opts.warmup), seed + 1000));
+    const before = processCpuSplit(server.pid);
+    const summary = await runLoadWorker(job(Number(opts.seconds), seed));
     const after = processCpuSplit(server.pid);
     if (before === null || after === null) throw new Error('no /proc: CPU times unknown');
     const served = summary.requests + summary.checkRequests;
@@ -187,6 +192,7 @@ try {
 const figures: CpuSplitFigures = {
   date: new Date().toISOString().slice(0, 10),
   seconds: Number(opts.seconds),
+  warmupSeconds: Number(opts.warmup),
   rounds: Number(opts.rounds),
   rows,
 };
