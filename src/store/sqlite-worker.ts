@@ -63,18 +63,18 @@ function afterCommit(): void {
 }
 
 function commitMerged(first: PackedChangeSet): void {
-  const batches = [unpackChangeSet(first)];
+  const batches = [first];
   let next: WorkerRequest | undefined;
   for (;;) {
     const queued = receiveMessageOnPort(port);
     if (queued === undefined) break;
     next = queued.message as WorkerRequest;
     if (next.type !== 'commit') break;
-    batches.push(unpackChangeSet(next.changes));
+    batches.push(next.changes);
     next = undefined;
   }
   try {
-    db.commit(mergeChangeSets(batches));
+    db.commit(mergeChangeSets(batches.map(unpackChangeSet)));
     port.postMessage({ ok: true, count: batches.length } satisfies WorkerReply);
     afterCommit();
   } catch (error) {
