@@ -91,8 +91,10 @@ class MultiRow {
     for (let first = 0; first < rows; first += ROWS_PER_STATEMENT) {
       const n = Math.min(ROWS_PER_STATEMENT, rows - first);
       const statement = (this.statements[n] ??= this.db.prepare(this.sql(n)));
+      // Spread, not the array: better-sqlite3 takes each argument as it is, but fetches an
+      // array's elements one by one through V8's API (bench/sqlite-bind.ts).
       statement.run(
-        n === rows ? values : values.slice(first * this.columns, (first + n) * this.columns),
+        ...(n === rows ? values : values.slice(first * this.columns, (first + n) * this.columns)),
       );
     }
   }
