@@ -14,12 +14,12 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { classicRequest } from '../tools/client/classic-client.js';
 import { MixedFlow } from '../tools/load/mixed-flow.js';
-import { createTestDatabase, pgBaseUrl } from '../harness/postgres.js';
+import { pgBaseUrl } from '../harness/postgres.js';
 import {
   ROOT,
   processCpuSplit,
   runLoadWorker,
-  spawnExchange,
+  spawnExchangeOnStore,
   spawnServer,
   type BenchServer,
 } from './processes.js';
@@ -67,14 +67,9 @@ export interface CpuSplitFigures {
 
 const dir = mkdtempSync(join(tmpdir(), 'cpu-split-'));
 
-async function start(kind: ServerKind): Promise<BenchServer> {
+function start(kind: ServerKind): Promise<BenchServer> {
   if (kind === 'bare') return spawnServer(['--import', 'tsx', 'bench/bare-server.ts', '0']);
-  if (kind === 'postgres') {
-    const db = await createTestDatabase();
-    const server = await spawnExchange(db.url);
-    return { ...server, stop: () => server.stop().then(() => db.drop()) };
-  }
-  return spawnExchange(kind === 'memory' ? 'memory:' : `sqlite:${join(dir, `c-${Date.now()}.db`)}`);
+  return spawnExchangeOnStore(kind, dir);
 }
 
 interface Round {

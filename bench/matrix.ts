@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { classicRequest } from '../tools/client/classic-client.js';
 import { MixedFlow } from '../tools/load/mixed-flow.js';
-import { createTestDatabase, pgBaseUrl } from '../harness/postgres.js';
+import { pgBaseUrl } from '../harness/postgres.js';
 import {
   cellName,
   type Cell,
@@ -34,7 +34,7 @@ import {
   ROOT,
   runLoadWorker,
   runNode,
-  spawnExchange,
+  spawnExchangeOnStore,
   spawnServer,
   type BenchServer,
 } from './processes.js';
@@ -116,21 +116,8 @@ function buildCells(layout: CoreLayout | null): Cell[] {
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'exchange-bench-'));
-let dbCounter = 0;
-
-async function startExchange(
-  store: StoreKind,
-  workers: number,
-  nodeFlags: readonly string[] = [],
-): Promise<BenchServer> {
-  if (store === 'postgres') {
-    const db = await createTestDatabase();
-    const server = await spawnExchange(db.url, '0', workers, nodeFlags);
-    return { ...server, stop: () => server.stop().then(() => db.drop()) };
-  }
-  const spec = store === 'memory' ? 'memory:' : `sqlite:${join(dir, `m-${dbCounter++}.db`)}`;
-  return spawnExchange(spec, '0', workers, nodeFlags);
-}
+const startExchange = (store: StoreKind, workers: number, nodeFlags: readonly string[] = []) =>
+  spawnExchangeOnStore(store, dir, workers, nodeFlags);
 
 function startCell(cell: Cell): Promise<BenchServer> {
   if (cell.kind === 'exchange') return startExchange(cell.store!, cell.workers);

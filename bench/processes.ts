@@ -6,7 +6,9 @@ import { once } from 'node:events';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { createTestDatabase } from '../harness/postgres.js';
 import type { GeneratorCpu, LoadJob, LoadSummary } from './load-worker.js';
+import type { StoreKind } from './matrix-cells.js';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -132,6 +134,27 @@ export function spawnExchange(
         process.execPath,
         workers,
       );
+}
+
+let sqliteFiles = 0;
+
+/**
+ * The built exchange on a fresh store of `store`'s kind: memory, a new SQLite file in `dir`,
+ * or a new PostgreSQL database (DATABASE_URL), dropped when the server is stopped.
+ */
+export async function spawnExchangeOnStore(
+  store: StoreKind,
+  dir: string,
+  workers = 0,
+  nodeFlags: readonly string[] = [],
+): Promise<BenchServer> {
+  if (store === 'postgres') {
+    const db = await createTestDatabase();
+    const server = await spawnExchange(db.url, '0', workers, nodeFlags);
+    return { ...server, stop: () => server.stop().then(() => db.drop()) };
+  }
+  const spec = store === 'memory' ? 'memory:' : `sqlite:${join(dir, `s-${sqliteFiles++}.db`)}`;
+  return spawnExchange(spec, '0', workers, nodeFlags);
 }
 
 /**
