@@ -205,85 +205,72 @@ export class SqliteDatabase {
     this.writeBatch = db.transaction((changes: ChangeSet) => this.write(changes));
   }
 
-  /** Each table's rows of the group in as few statements as its row count allows. */
+  /**
+   * Each table's rows of the group in as few statements as its row count allows (a table
+   * with no rows runs none).
+   */
   private write(changes: ChangeSet): void {
     const s = this.statements;
-    if (changes.symbols.length > 0) {
-      const v: unknown[] = [];
-      for (const sym of changes.symbols) v.push(sym.sym, sharesText(sym.granted), sym.seq);
-      s.upsertSymbol.run(v);
+    const symbols: unknown[] = [];
+    for (const sym of changes.symbols) symbols.push(sym.sym, sharesText(sym.granted), sym.seq);
+    s.upsertSymbol.run(symbols);
+    const accounts: unknown[] = [];
+    for (const a of changes.accounts) accounts.push(a.id, cashText(a.cash), cashText(a.deposited));
+    s.upsertAccount.run(accounts);
+    const positions: unknown[] = [];
+    for (const p of changes.positions) positions.push(p.account, p.sym, sharesText(p.shares));
+    s.upsertPosition.run(positions);
+    const orders: unknown[] = [];
+    for (const o of changes.newOrders) {
+      const t = termsOf(o);
+      orders.push(
+        o.id,
+        o.account,
+        o.sym,
+        o.isBuy ? 'buy' : 'sell',
+        sharesText(o.shares),
+        priceText(o.limit),
+        sharesText(o.open),
+        o.time,
+        t.type,
+        t.tif,
+        t.stop === null ? null : priceText(t.stop),
+        t.stp,
+        o.triggeredAt,
+        o.priority,
+        feeRateText(t.makerFee),
+        feeRateText(t.takerFee),
+      );
     }
-    if (changes.accounts.length > 0) {
-      const v: unknown[] = [];
-      for (const a of changes.accounts) v.push(a.id, cashText(a.cash), cashText(a.deposited));
-      s.upsertAccount.run(v);
-    }
-    if (changes.positions.length > 0) {
-      const v: unknown[] = [];
-      for (const p of changes.positions) v.push(p.account, p.sym, sharesText(p.shares));
-      s.upsertPosition.run(v);
-    }
-    if (changes.newOrders.length > 0) {
-      const v: unknown[] = [];
-      for (const o of changes.newOrders) {
-        const t = termsOf(o);
-        v.push(
-          o.id,
-          o.account,
-          o.sym,
-          o.isBuy ? 'buy' : 'sell',
-          sharesText(o.shares),
-          priceText(o.limit),
-          sharesText(o.open),
-          o.time,
-          t.type,
-          t.tif,
-          t.stop === null ? null : priceText(t.stop),
-          t.stp,
-          o.triggeredAt,
-          o.priority,
-          feeRateText(t.makerFee),
-          feeRateText(t.takerFee),
-        );
-      }
-      s.insertOrder.run(v);
-    }
-    if (changes.orderUpdates.length > 0) {
-      const v: unknown[] = [];
-      for (const u of changes.orderUpdates) v.push(sharesText(u.open), u.id);
-      s.updateOrder.run(v);
-    }
+    s.insertOrder.run(orders);
+    const updates: unknown[] = [];
+    for (const u of changes.orderUpdates) updates.push(sharesText(u.open), u.id);
+    s.updateOrder.run(updates);
     for (const r of changes.orderReshapes) {
       s.reshapeOrder.run(sharesText(r.open), priceText(r.limit), r.triggeredAt, r.priority, r.id);
     }
-    if (changes.executions.length > 0) {
-      const v: unknown[] = [];
-      for (const e of changes.executions) {
-        v.push(
-          e.sym,
-          e.buyOrderId,
-          e.sellOrderId,
-          sharesText(e.shares),
-          priceText(e.price),
-          e.time,
-          e.buyFee === null ? null : cashText(e.buyFee),
-          e.sellFee === null ? null : cashText(e.sellFee),
-        );
-      }
-      s.insertExecution.run(v);
+    const executions: unknown[] = [];
+    for (const e of changes.executions) {
+      executions.push(
+        e.sym,
+        e.buyOrderId,
+        e.sellOrderId,
+        sharesText(e.shares),
+        priceText(e.price),
+        e.time,
+        e.buyFee === null ? null : cashText(e.buyFee),
+        e.sellFee === null ? null : cashText(e.sellFee),
+      );
     }
-    if (changes.cancels.length > 0) {
-      const v: unknown[] = [];
-      for (const c of changes.cancels) v.push(c.orderId, sharesText(c.shares), c.time);
-      s.insertCancel.run(v);
+    s.insertExecution.run(executions);
+    const cancels: unknown[] = [];
+    for (const c of changes.cancels) cancels.push(c.orderId, sharesText(c.shares), c.time);
+    s.insertCancel.run(cancels);
+    const amendments: unknown[] = [];
+    for (const a of changes.amendments) {
+      amendments.push(a.orderId, sharesText(a.open), priceText(a.limit), a.time);
     }
-    if (changes.amendments.length > 0) {
-      const v: unknown[] = [];
-      for (const a of changes.amendments) {
-        v.push(a.orderId, sharesText(a.open), priceText(a.limit), a.time);
-      }
-      s.insertAmendment.run(v);
-    }
+    s.insertAmendment.run(amendments);
   }
 
   commit(changes: ChangeSet): void {
