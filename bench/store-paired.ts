@@ -1,7 +1,7 @@
 // Two builds of the exchange side by side on the durable stores: the same cells (store ×
 // port) run for each build in turn, the builds' order alternating from run to run, so the
 // machine's drifts hit both alike. Prints medians and the new/old ratio per cell.
-//   node --import tsx bench/store-paired.ts --base /tmp/old-tree [--runs 5] [--seconds 3]
+//   node --import tsx bench/store-paired.ts --base /tmp/old-tree [--runs 5] [--seconds 3] [--warmup 2]
 //     [--stores memory,sqlite,postgres] [--modes classic,framed]
 // A tree is a directory holding bin/exchange and its dist/ (this worktree after `npm run
 // build`, or a copy of an earlier build with node_modules beside it).
@@ -23,6 +23,8 @@ const { values: opts } = parseArgs({
     new: { type: 'string', default: ROOT },
     runs: { type: 'string', default: '5' },
     seconds: { type: 'string', default: '3' },
+    /** Seconds of the same load, unmeasured, before each measured run (V8 compiles meanwhile). */
+    warmup: { type: 'string', default: '2' },
     stores: { type: 'string', default: pgBaseUrl() !== null ? 'sqlite,postgres' : 'sqlite' },
     modes: { type: 'string', default: 'classic,framed' },
   },
@@ -59,7 +61,6 @@ async function run(tree: string, store: string, mode: 'classic' | 'framed', seed
       server.port,
       new MixedFlow({ accounts: ACCOUNTS, symbols: SYMBOLS }).setupXml(),
     );
-    const cpu0 = processCpuSeconds(server.pid) ?? 0;
     const job: LoadJob = {
       ...JOBS[mode],
       port: mode === 'classic' ? server.port : server.framedPort,
@@ -68,6 +69,10 @@ async function run(tree: string, store: string, mode: 'classic' | 'framed', seed
       symbols: SYMBOLS,
       seed,
     };
+    if (Number(opts.warmup) > 0) {
+      await runLoadWorker({ ...job, durationMs: Number(opts.warmup) * 1000, seed: seed + 1000 });
+    }
+    const cpu0 = processCpuSeconds(server.pid) ?? 0;
     const summary: LoadSummary = await runLoadWorker(job);
     const cpu = (processCpuSeconds(server.pid) ?? 0) - cpu0;
     const served = summary.requests + summary.checkRequests;
