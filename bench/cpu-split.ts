@@ -36,7 +36,7 @@ const { values: opts } = parseArgs({
 });
 
 type Mode = 'classic' | 'framed';
-type ServerKind = 'bare' | 'memory' | 'sqlite' | 'postgres';
+type ServerKind = 'bare' | 'memory' | 'sqlite' | 'sqlite-rows' | 'postgres';
 const ACCOUNTS = 200;
 const SYMBOLS = 4;
 
@@ -144,6 +144,7 @@ const kinds: ServerKind[] = [
   'bare',
   'memory',
   'sqlite',
+  'sqlite-rows',
   ...(pgBaseUrl() !== null ? (['postgres'] as const) : []),
 ];
 const rows: CpuSplitRow[] = [];

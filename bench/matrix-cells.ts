@@ -3,7 +3,8 @@
 import type { EngineFigures } from './engine.js';
 
 export type Mode = 'classic' | 'framed';
-export type StoreKind = 'memory' | 'sqlite' | 'postgres';
+/** `sqlite-rows`: SQLite with `--sqlite-commit rows` (no change journal), for comparison. */
+export type StoreKind = 'memory' | 'sqlite' | 'sqlite-rows' | 'postgres';
 
 export interface Cell {
   readonly mode: Mode;

@@ -14,7 +14,11 @@ export type WorkerRequest =
    * the store has one); a standby's waits until then.
    */
   | { readonly type: 'ready'; readonly mode?: LeadershipMode }
-  | { readonly type: 'commit'; readonly changes: PackedChangeSet }
+  /** Packed; serialized (v8) where the store journals it, as the journal keeps it. */
+  | {
+      readonly type: 'commit';
+      readonly changes: PackedChangeSet | Uint8Array;
+    }
   /** Drops a failed connection and forgets the failure; the next `ready` reconnects. */
   | { readonly type: 'reset' }
   | { readonly type: 'close' };
