@@ -36,7 +36,7 @@ const { values: opts } = parseArgs({
 });
 
 type Mode = 'classic' | 'framed';
-type ServerKind = 'bare' | 'memory' | 'sqlite' | 'sqlite-rows' | 'postgres';
+type ServerKind = 'bare' | 'memory' | 'sqlite' | 'postgres';
 const ACCOUNTS = 200;
 const SYMBOLS = 4;
 
@@ -144,7 +144,6 @@ const kinds: ServerKind[] = [
   'bare',
   'memory',
   'sqlite',
-  'sqlite-rows',
   ...(pgBaseUrl() !== null ? (['postgres'] as const) : []),
 ];
 const rows: CpuSplitRow[] = [];

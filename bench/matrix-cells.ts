@@ -3,8 +3,7 @@
 import type { EngineFigures } from './engine.js';
 
 export type Mode = 'classic' | 'framed';
-/** `sqlite-rows`: SQLite with `--sqlite-commit rows` (no change journal), for comparison. */
-export type StoreKind = 'memory' | 'sqlite' | 'sqlite-rows' | 'postgres';
+export type StoreKind = 'memory' | 'sqlite' | 'postgres';
 
 export interface Cell {
   readonly mode: Mode;

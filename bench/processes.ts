@@ -121,12 +121,10 @@ export function spawnExchange(
   nodeFlags: readonly string[] = [],
   /** The HTTP side (API, feed, dashboard): off unless a benchmark measures it. */
   httpPort: '0' | 'off' = 'off',
-  /** More options of `serve`. */
-  serveArgs: readonly string[] = [],
 ): Promise<BenchServer> {
   const args = ['serve', '--host', '127.0.0.1', '--port', '0', '--framed-port', framedPort];
   args.push('--http-port', httpPort);
-  const all = [...args, '--db', db, '--workers', String(workers), ...serveArgs];
+  const all = [...args, '--db', db, '--workers', String(workers)];
   const bin = join(ROOT, 'bin/exchange');
   return nodeFlags.length === 0
     ? spawnServer(all, bin, workers)
@@ -141,8 +139,7 @@ export function spawnExchange(
 let sqliteFiles = 0;
 
 /**
- * The built exchange on a fresh store of `store`'s kind: memory, a new SQLite file in `dir`
- * (with or without the change journal),
+ * The built exchange on a fresh store of `store`'s kind: memory, a new SQLite file in `dir`,
  * or a new PostgreSQL database (DATABASE_URL), dropped when the server is stopped.
  */
 export async function spawnExchangeOnStore(
@@ -156,10 +153,8 @@ export async function spawnExchangeOnStore(
     const server = await spawnExchange(db.url, '0', workers, nodeFlags);
     return { ...server, stop: () => server.stop().then(() => db.drop()) };
   }
-  if (store === 'memory') return spawnExchange('memory:', '0', workers, nodeFlags);
-  const spec = `sqlite:${join(dir, `s-${sqliteFiles++}.db`)}`;
-  const serveArgs = store === 'sqlite-rows' ? ['--sqlite-commit', 'rows'] : [];
-  return spawnExchange(spec, '0', workers, nodeFlags, 'off', serveArgs);
+  const spec = store === 'memory' ? 'memory:' : `sqlite:${join(dir, `s-${sqliteFiles++}.db`)}`;
+  return spawnExchange(spec, '0', workers, nodeFlags);
 }
 
 /**

@@ -92,14 +92,6 @@ function withEngineOptions(command: Command): Command {
         .choices(['full', 'normal'])
         .default('full'),
     )
-    .addOption(
-      new Option(
-        '--sqlite-commit <how>',
-        'SQLite: what a reply waits for. journal: one append to the change journal beside the database (the rows are written behind it, and again from the journal after a crash); rows: the fsynced transaction of the rows themselves',
-      )
-        .choices(['journal', 'rows'])
-        .default('journal'),
-    )
     .option(
       '--history-cache <n>',
       'closed orders kept in memory; queries of older closed orders are answered from the store',

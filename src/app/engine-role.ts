@@ -8,7 +8,7 @@ import type { Logger } from 'pino';
 import { MetricsHub } from '../metrics/metrics-hub.js';
 import type { LeadershipMode } from '../store/leadership.js';
 import { openStore } from '../store/open-store.js';
-import type { CommitMode, SyncMode } from '../store/sqlite-store.js';
+import type { SyncMode } from '../store/sqlite-store.js';
 import {
   startExchangeServer,
   type ExchangeServerOptions,
@@ -22,7 +22,6 @@ export interface EngineOptions {
   apiToken?: string;
   db: string;
   sync: SyncMode;
-  sqliteCommit: CommitMode;
   historyCache: number;
   maxPending: number;
   logLevel: string;
@@ -57,7 +56,6 @@ async function startEngine(
   const fees = feeSchedule(opts);
   const store = openStore(opts.db, {
     sync: opts.sync,
-    commitMode: opts.sqliteCommit,
     mode,
     onWaiting: (leader) =>
       log.info({ leader }, 'standby: another engine leads; waiting to take over'),

@@ -3,7 +3,7 @@
 
 import { MemoryStore } from './memory-store.js';
 import { PostgresStore, type PostgresStoreOptions } from './postgres-store.js';
-import { SqliteStore, type CommitMode, type SyncMode } from './sqlite-store.js';
+import { SqliteStore, type SyncMode } from './sqlite-store.js';
 import type { Store } from './store.js';
 
 export const DEFAULT_DB = 'sqlite:data/exchange.db';
@@ -15,8 +15,6 @@ export function defaultDbSpec(env: NodeJS.ProcessEnv = process.env): string {
 
 export interface StoreOptions extends PostgresStoreOptions {
   readonly sync?: SyncMode;
-  /** SQLite: whether a reply waits for the change journal (the default) or the rows. */
-  readonly commitMode?: CommitMode;
 }
 
 export function openStore(spec: string, options: StoreOptions = {}): Store {
@@ -30,7 +28,7 @@ export function openStore(spec: string, options: StoreOptions = {}): Store {
   if (spec.startsWith('sqlite:')) {
     const path = spec.slice('sqlite:'.length);
     if (path === '') throw new Error('sqlite: needs a file path, as in sqlite:data/exchange.db');
-    return new SqliteStore(path, options.sync, options.commitMode);
+    return new SqliteStore(path, options.sync);
   }
   if (postgres) return new PostgresStore(spec, options);
   throw new Error(

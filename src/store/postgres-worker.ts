@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { failureCode } from '../errors/failures.js';
-import { unpackChangeSet, type PackedChangeSet } from './change-set-codec.js';
+import { unpackChangeSet } from './change-set-codec.js';
 import { mergeChangeSets } from './merge.js';
 import { LEASE_MS } from './leadership.js';
 import { HEARTBEAT_MS } from './postgres-leadership.js';
@@ -84,9 +84,7 @@ async function commitGroup(): Promise<WorkerReply> {
   const group = queue.splice(0, count) as Extract<WorkerRequest, { type: 'commit' }>[];
   if (failed !== null) return { ok: false, count, ...failed };
   try {
-    await writer.write(
-      mergeChangeSets(group.map((r) => unpackChangeSet(r.changes as PackedChangeSet))),
-    );
+    await writer.write(mergeChangeSets(group.map((r) => unpackChangeSet(r.changes))));
     lastWrite = Date.now();
     return { ok: true, count };
   } catch (error) {

@@ -28,13 +28,6 @@ import { passiveCheckpoint } from './sqlite-checkpointer.js';
 
 export type SyncMode = 'full' | 'normal';
 
-/**
- * How a commit is made durable. `journal`: its changes are appended to the change journal
- * and fdatasynced, and the rows written behind without an fsync of their own
- * (change-journal.ts). `rows`: the rows' transaction is fsynced itself (the WAL).
- */
-export type CommitMode = 'journal' | 'rows';
-
 /** SQLite's own: a commit that leaves this many pages in the WAL checkpoints it. */
 const DEFAULT_AUTOCHECKPOINT = 1000;
 
@@ -168,35 +161,20 @@ export class SqliteDatabase {
   private readonly statements: Statements;
   /** Held for the life of this connection: one engine per database file. */
   private readonly lock: Database.Database | null;
-  private readonly writeBatch: (changes: ChangeSet, journalSeq: number | null) => void;
-  private readonly saveJournalSeq: Database.Statement;
-  /** The synchronous level of commits that must be durable by themselves. */
-  private readonly durableLevel: string;
-  /** The level of the rest (`rows`: the same; `journal`: NORMAL, the journal is durable). */
-  private readonly everydayLevel: string;
+  private readonly writeBatch: (changes: ChangeSet) => void;
 
-  /**
-   * Opens (creating it if need be) the database at `path` and brings its schema up to date.
-   * With `journal`, commits are not fsynced unless asked (`commit(…, durable)`).
-   */
-  static async open(
-    path: string,
-    sync: SyncMode = 'full',
-    mode: CommitMode = 'rows',
-  ): Promise<SqliteDatabase> {
+  /** Opens (creating it if need be) the database at `path` and brings its schema up to date. */
+  static async open(path: string, sync: SyncMode = 'full'): Promise<SqliteDatabase> {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     const lock = path === ':memory:' ? null : lockExclusively(`${path}.lock`, path);
     let db: Database.Database | null = null;
     try {
       db = new Database(path);
       db.pragma('journal_mode = WAL');
-      const durableLevel = sync === 'full' ? 'FULL' : 'NORMAL';
-      db.pragma(`synchronous = ${durableLevel}`);
+      db.pragma(`synchronous = ${sync === 'full' ? 'FULL' : 'NORMAL'}`);
       db.pragma('busy_timeout = 5000');
       await runMigrations(sqliteMigrationTarget(db), SQLITE_MIGRATIONS);
-      const everydayLevel = mode === 'journal' ? 'NORMAL' : durableLevel;
-      db.pragma(`synchronous = ${everydayLevel}`);
-      return new SqliteDatabase(db, lock, path, durableLevel, everydayLevel);
+      return new SqliteDatabase(db, lock, path);
     } catch (error) {
       db?.close();
       lock?.close();
@@ -208,14 +186,9 @@ export class SqliteDatabase {
     db: Database.Database,
     lock: Database.Database | null,
     readonly path: string,
-    durableLevel: string,
-    everydayLevel: string,
   ) {
     this.db = db;
     this.lock = lock;
-    this.durableLevel = durableLevel;
-    this.everydayLevel = everydayLevel;
-    this.saveJournalSeq = db.prepare('UPDATE journal_state SET seq = ? WHERE id = 1');
     this.statements = {
       upsertSymbol: new MultiRow(db, SQL.symbols, 3),
       upsertAccount: new MultiRow(db, SQL.accounts, 3),
@@ -229,15 +202,7 @@ export class SqliteDatabase {
       insertCancel: new MultiRow(db, SQL.cancels, 3),
       insertAmendment: new MultiRow(db, SQL.amendments, 4),
     };
-    this.writeBatch = db.transaction((changes: ChangeSet, journalSeq: number | null) => {
-      this.write(changes);
-      if (journalSeq !== null) this.saveJournalSeq.run(journalSeq);
-    });
-  }
-
-  /** The number of the last journal record whose rows are here (0: none). */
-  journalSeq(): number {
-    return this.db.prepare('SELECT seq FROM journal_state WHERE id = 1').pluck().get() as number;
+    this.writeBatch = db.transaction((changes: ChangeSet) => this.write(changes));
   }
 
   /**
@@ -308,22 +273,8 @@ export class SqliteDatabase {
     s.insertAmendment.run(amendments);
   }
 
-  /**
-   * Writes one group's rows in one transaction; `journalSeq` is the number of its last journal
-   * record. `durable`: fsynced even when the journal is what makes commits durable (the WAL is
-   * synced whole, so every commit before it is durable too).
-   */
-  commit(changes: ChangeSet, journalSeq: number | null = null, durable = false): void {
-    if (!durable || this.durableLevel === this.everydayLevel) {
-      this.writeBatch(changes, journalSeq);
-      return;
-    }
-    this.db.pragma(`synchronous = ${this.durableLevel}`);
-    try {
-      this.writeBatch(changes, journalSeq);
-    } finally {
-      this.db.pragma(`synchronous = ${this.everydayLevel}`);
-    }
+  commit(changes: ChangeSet): void {
+    this.writeBatch(changes);
   }
 
   /**

@@ -84,13 +84,4 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX amendments_order ON amendments(order_id);
   `,
-  // 3. The change journal (change-journal.ts): the number of its last record whose rows are
-  // here. Records after it are written again at start.
-  `
-  CREATE TABLE journal_state (
-    id   INTEGER PRIMARY KEY CHECK (id = 1),
-    seq  INTEGER NOT NULL
-  );
-  INSERT INTO journal_state (id, seq) VALUES (1, 0);
-  `,
 ];

@@ -1,20 +1,17 @@
 // The SQLite store of record, run in a worker thread: the engine's thread hands it a batch
-// and goes on applying the next requests while the batch is made durable. With the change
-// journal (the default) that is one append to the journal, and the rows follow behind the
-// reply (change-journal.ts); without it, the rows' own fsynced transaction.
+// and goes on applying the next requests while the batch is written and fsynced.
 
 import type { ArchivedOrder } from '../engine/archive.js';
 import type { ChangeSet, ExecutionRow, Snapshot } from '../engine/changes.js';
-import { serialize } from 'node:v8';
 import Database from 'better-sqlite3';
-import { readSqliteSnapshot, type CommitMode, type SyncMode } from './sqlite-database.js';
+import { readSqliteSnapshot, type SyncMode } from './sqlite-database.js';
 import { SqliteOrderReader } from './sqlite-order-reader.js';
 import { executionFromRow, selectRecentExecutions, type Row } from './rows.js';
 import type { Store } from './store.js';
 import { packChangeSet } from './change-set-codec.js';
 import { StoreWorker } from './store-worker.js';
 
-export type { CommitMode, SyncMode } from './sqlite-database.js';
+export type { SyncMode } from './sqlite-database.js';
 
 export class SqliteStore implements Store {
   readonly description: string;
@@ -24,18 +21,12 @@ export class SqliteStore implements Store {
   private readerDb: Database.Database | null = null;
   private reader: SqliteOrderReader | null = null;
 
-  /** Commits go to the change journal, serialized here once, as the journal keeps them. */
-  private readonly journaled: boolean;
-
   constructor(
     private readonly path: string,
     sync: SyncMode = 'full',
-    commitMode: CommitMode = 'journal',
   ) {
-    this.journaled = commitMode === 'journal' && path !== ':memory:';
-    const commits = this.journaled ? 'change journal' : 'rows fsynced';
-    this.description = `sqlite:${path} (synchronous=${sync}, ${commits})`;
-    this.worker = new StoreWorker('sqlite-worker', { path, sync, commitMode });
+    this.description = `sqlite:${path} (synchronous=${sync})`;
+    this.worker = new StoreWorker('sqlite-worker', { path, sync });
   }
 
   /**
@@ -49,20 +40,15 @@ export class SqliteStore implements Store {
   }
 
   commit(changes: ChangeSet): Promise<void> {
-    const packed = packChangeSet(changes);
-    const bytes = this.journaled ? serialize(packed) : packed;
-    return this.worker.call({ type: 'commit', changes: bytes }) as Promise<void>;
+    return this.worker.call({ type: 'commit', changes: packChangeSet(changes) }) as Promise<void>;
   }
 
   async loadOrder(id: number): Promise<ArchivedOrder | null> {
-    // A batch is acknowledged before its rows are written: the ones it needs may be coming.
-    if (this.journaled) await this.worker.call({ type: 'ready' });
     this.reader ??= new SqliteOrderReader(this.readOnly());
     return this.reader.load(id);
   }
 
   async recentExecutions(limit: number): Promise<ExecutionRow[]> {
-    if (this.journaled) await this.worker.call({ type: 'ready' });
     const rows = this.readOnly().prepare(selectRecentExecutions('?')).all(limit) as Row[];
     return rows.map(executionFromRow).reverse();
   }
@@ -72,7 +58,6 @@ export class SqliteStore implements Store {
     return this.readerDb;
   }
 
-  /** A clean close leaves no journal: the worker writes and syncs every row, then removes it. */
   async close(): Promise<void> {
     this.readerDb?.close();
     await this.worker.close();

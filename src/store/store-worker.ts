@@ -14,11 +14,7 @@ export type WorkerRequest =
    * the store has one); a standby's waits until then.
    */
   | { readonly type: 'ready'; readonly mode?: LeadershipMode }
-  /** Packed; serialized (v8) where the store journals it, as the journal keeps it. */
-  | {
-      readonly type: 'commit';
-      readonly changes: PackedChangeSet | Uint8Array;
-    }
+  | { readonly type: 'commit'; readonly changes: PackedChangeSet }
   /** Drops a failed connection and forgets the failure; the next `ready` reconnects. */
   | { readonly type: 'reset' }
   | { readonly type: 'close' };
