@@ -9,6 +9,7 @@ import type {
   ChangeSet,
   ExecutionRow,
   OrderRow,
+  PositionRow,
   Snapshot,
   SymbolRow,
 } from '../engine/changes.js';
@@ -16,8 +17,9 @@ import { archivedOrder } from './rows.js';
 import type { Store } from './store.js';
 
 /**
- * An order as first committed, with the fields later batches change held beside it: an
- * update then sets a field instead of copying the row, whose shape varies with its terms.
+ * An order as first committed, with the fields later batches change held beside it (an update
+ * then sets a field instead of copying the row, whose shape varies with its terms), and its
+ * history: what a query of it once evicted from the engine answers.
  */
 interface KeptOrder {
   readonly row: OrderRow;
@@ -25,6 +27,9 @@ interface KeptOrder {
   limit: bigint;
   triggeredAt: number | null;
   priority: number;
+  fills: ExecutionRow[] | null;
+  cancel: CancelRow | undefined;
+  amendments: AmendmentRow[] | null;
 }
 
 function currentRow(kept: KeptOrder): OrderRow {
@@ -32,27 +37,35 @@ function currentRow(kept: KeptOrder): OrderRow {
   return { ...row, open, limit, triggeredAt, priority };
 }
 
+/**
+ * It keeps every order and execution for as long as it lives, so under load it holds millions,
+ * and commits run on the engine's thread: orders sit in an array by id (ids are dense, from 1)
+ * with their history on them, positions in a map per account. Maps keyed by order id, and by
+ * account and symbol joined in a new string for every row, made this commit the busiest
+ * function of the engine's thread under a framed load (README, Benchmarks).
+ */
 export class MemoryStore implements Store {
   readonly description = 'memory';
   private readonly accounts = new Map<string, AccountRow>();
   private readonly symbols = new Map<string, SymbolRow>();
-  private readonly positions = new Map<string, { account: string; sym: string; shares: bigint }>();
-  private readonly orders = new Map<number, KeptOrder>();
+  private readonly positions = new Map<string, Map<string, PositionRow>>();
+  private readonly orders: (KeptOrder | undefined)[] = [];
   private readonly executions: ExecutionRow[] = [];
   private readonly cancels: CancelRow[] = [];
-  private readonly fillsByOrder = new Map<number, ExecutionRow[]>();
-  private readonly cancelByOrder = new Map<number, CancelRow>();
   private readonly amendments: AmendmentRow[] = [];
-  private readonly amendmentsByOrder = new Map<number, AmendmentRow[]>();
   /** Batches committed so far. */
   commits = 0;
 
   async load(): Promise<Snapshot> {
+    const orders: OrderRow[] = [];
+    for (const kept of this.orders) if (kept !== undefined) orders.push(currentRow(kept));
+    const positions: PositionRow[] = [];
+    for (const held of this.positions.values()) positions.push(...held.values());
     return {
       accounts: [...this.accounts.values()],
       symbols: [...this.symbols.values()],
-      positions: [...this.positions.values()],
-      orders: [...this.orders.values()].map(currentRow).sort((a, b) => a.id - b.id),
+      positions,
+      orders,
       executions: [...this.executions],
       cancels: [...this.cancels],
       amendments: [...this.amendments],
@@ -62,10 +75,23 @@ export class MemoryStore implements Store {
   async commit(changes: ChangeSet): Promise<void> {
     for (const a of changes.accounts) this.accounts.set(a.id, a);
     for (const s of changes.symbols) this.symbols.set(s.sym, s);
-    for (const p of changes.positions) this.positions.set(`${p.account}\u0000${p.sym}`, p);
+    for (const p of changes.positions) {
+      const held = this.positions.get(p.account);
+      if (held === undefined) this.positions.set(p.account, new Map([[p.sym, p]]));
+      else held.set(p.sym, p);
+    }
     for (const o of changes.newOrders) {
       const { open, limit, triggeredAt, priority } = o;
-      this.orders.set(o.id, { row: o, open, limit, triggeredAt, priority });
+      this.orders[o.id] = {
+        row: o,
+        open,
+        limit,
+        triggeredAt,
+        priority,
+        fills: null,
+        cancel: undefined,
+        amendments: null,
+      };
     }
     for (const u of changes.orderUpdates) this.kept(u.id).open = u.open;
     for (const r of changes.orderReshapes) {
@@ -77,43 +103,32 @@ export class MemoryStore implements Store {
     }
     for (const e of changes.executions) {
       this.executions.push(e);
-      this.addFill(e.buyOrderId, e);
-      this.addFill(e.sellOrderId, e);
+      addFill(this.kept(e.buyOrderId), e);
+      addFill(this.kept(e.sellOrderId), e);
     }
     for (const c of changes.cancels) {
       this.cancels.push(c);
-      this.cancelByOrder.set(c.orderId, c);
+      this.kept(c.orderId).cancel = c;
     }
     for (const a of changes.amendments) {
       this.amendments.push(a);
-      const list = this.amendmentsByOrder.get(a.orderId);
-      if (list === undefined) this.amendmentsByOrder.set(a.orderId, [a]);
-      else list.push(a);
+      const kept = this.kept(a.orderId);
+      if (kept.amendments === null) kept.amendments = [a];
+      else kept.amendments.push(a);
     }
     this.commits++;
   }
 
-  private addFill(id: number, e: ExecutionRow): void {
-    const fills = this.fillsByOrder.get(id);
-    if (fills === undefined) this.fillsByOrder.set(id, [e]);
-    else fills.push(e);
-  }
-
   private kept(id: number): KeptOrder {
-    const kept = this.orders.get(id);
+    const kept = this.orders[id];
     if (kept === undefined) throw new Error(`change to unknown order ${id}`);
     return kept;
   }
 
   async loadOrder(id: number): Promise<ArchivedOrder | null> {
-    const kept = this.orders.get(id);
+    const kept = this.orders[id];
     if (kept === undefined) return null;
-    return archivedOrder(
-      currentRow(kept),
-      this.fillsByOrder.get(id) ?? [],
-      this.cancelByOrder.get(id),
-      this.amendmentsByOrder.get(id) ?? [],
-    );
+    return archivedOrder(currentRow(kept), kept.fills ?? [], kept.cancel, kept.amendments ?? []);
   }
 
   async recentExecutions(limit: number): Promise<ExecutionRow[]> {
@@ -121,4 +136,9 @@ export class MemoryStore implements Store {
   }
 
   async close(): Promise<void> {}
+}
+
+function addFill(kept: KeptOrder, e: ExecutionRow): void {
+  if (kept.fills === null) kept.fills = [e];
+  else kept.fills.push(e);
 }
