@@ -24,6 +24,7 @@ import {
   type BenchServer,
 } from './processes.js';
 import { median } from './stats.js';
+import { ACCOUNTS, LOADS, SYMBOLS, type Mode, type StoreKind } from './matrix-cells.js';
 
 const { values: opts } = parseArgs({
   options: {
@@ -35,10 +36,7 @@ const { values: opts } = parseArgs({
   },
 });
 
-type Mode = 'classic' | 'framed';
-type ServerKind = 'bare' | 'memory' | 'sqlite' | 'postgres';
-const ACCOUNTS = 200;
-const SYMBOLS = 4;
+type ServerKind = 'bare' | StoreKind;
 
 /** CPU µs per request, user and system. */
 export interface CpuPerRequest {
@@ -89,13 +87,10 @@ async function measure(kind: ServerKind, mode: Mode, seed: number): Promise<Roun
       );
     }
     const job = (seconds: number, seed: number) => ({
-      mode,
+      ...LOADS[mode],
+      // The bare server answers anything with a fixed document: no swap check there.
+      ...(kind === 'bare' ? { scenario: 'mixed' as const } : {}),
       port: mode === 'classic' ? server.port : server.framedPort,
-      // The matrix's loads: 32 classic clients with a connection per request; 4 framed
-      // connections with 256 orders in flight each.
-      ...(mode === 'classic'
-        ? { connections: 32, scenario: kind === 'bare' ? ('mixed' as const) : ('swap' as const) }
-        : { connections: 4, window: 256, ordersOnly: true }),
       durationMs: seconds * 1000,
       accounts: ACCOUNTS,
       symbols: SYMBOLS,

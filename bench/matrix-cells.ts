@@ -1,9 +1,24 @@
 // What the benchmark matrix measures: its cells, and the engine's in-process figures.
 
 import type { EngineFigures } from './engine.js';
+import type { LoadJob } from './load-worker.js';
 
 export type Mode = 'classic' | 'framed';
 export type StoreKind = 'memory' | 'sqlite' | 'postgres';
+
+/** The mixed flow's accounts and symbols, funded on each exchange before its load. */
+export const ACCOUNTS = 200;
+export const SYMBOLS = 4;
+
+/** The load of each mode, less where it goes, for how long and its seed. */
+export const LOADS: Record<
+  Mode,
+  Omit<LoadJob, 'port' | 'durationMs' | 'accounts' | 'symbols' | 'seed'>
+> = {
+  // 32 clients, a connection per request: the load the original server was measured under.
+  classic: { mode: 'classic', connections: 32, scenario: 'swap' },
+  framed: { mode: 'framed', connections: 4, window: 256, ordersOnly: true },
+};
 
 export interface Cell {
   readonly mode: Mode;

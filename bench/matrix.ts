@@ -21,13 +21,16 @@ import { classicRequest } from '../tools/client/classic-client.js';
 import { MixedFlow } from '../tools/load/mixed-flow.js';
 import { pgBaseUrl } from '../harness/postgres.js';
 import {
+  ACCOUNTS,
   cellName,
+  LOADS,
+  SYMBOLS,
   type Cell,
   type EngineResults,
   type Mode,
   type StoreKind,
 } from './matrix-cells.js';
-import type { LoadJob, LoadSummary } from './load-worker.js';
+import type { LoadSummary } from './load-worker.js';
 import { coreLayout, pinServer, type CoreLayout } from './pinning.js';
 import {
   mainThreadCpuSeconds,
@@ -80,16 +83,8 @@ const WORKERS =
     ? list(opts.workers).map(Number)
     : Array.from({ length: CORES + 1 }, (_, i) => i);
 const MODES = list(opts.modes!) as Mode[];
-const ACCOUNTS = 200;
-const SYMBOLS = 4;
 /** Requests per swap session (a pair of users: 6 + 2), for the open-loop rate. */
 const SWAP_REQUESTS = 8;
-
-const JOBS: Record<Mode, Omit<LoadJob, 'port' | 'durationMs' | 'accounts' | 'symbols' | 'seed'>> = {
-  // 32 clients, a connection per request: the load the original server was measured under.
-  classic: { mode: 'classic', connections: 32, scenario: 'swap' },
-  framed: { mode: 'framed', connections: 4, window: 256, ordersOnly: true },
-};
 
 function buildCells(layout: CoreLayout | null): Cell[] {
   const cells: Cell[] = [];
@@ -143,7 +138,7 @@ async function measureCell(
   if (cell.kind === 'exchange') await fundMixedFlow(server);
   if (cell.pinned && layout !== null) pinServer(server.pid, layout);
   const job = (durationMs: number, seed: number) => ({
-    ...JOBS[cell.mode],
+    ...LOADS[cell.mode],
     // The bare server answers anything with a fixed document: no swap check there.
     ...(cell.kind === 'bare' ? { scenario: 'mixed' as const } : {}),
     port: cell.mode === 'classic' ? server.port : server.framedPort,
