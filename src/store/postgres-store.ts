@@ -31,7 +31,6 @@ import {
 } from './rows.js';
 import { HEARTBEAT_MS } from './postgres-leadership.js';
 import type { Store } from './store.js';
-import { packChangeSet } from './change-set-codec.js';
 import { StoreWorker } from './store-worker.js';
 
 export { describePostgresUrl };
@@ -120,7 +119,7 @@ export class PostgresStore implements Store {
   }
 
   commit(changes: ChangeSet): Promise<void> {
-    return this.worker.call({ type: 'commit', changes: packChangeSet(changes) }) as Promise<void>;
+    return this.worker.commit(changes);
   }
 
   watch(lost: (error: Error) => void): void {

@@ -8,7 +8,6 @@ import { readSqliteSnapshot, type SyncMode } from './sqlite-database.js';
 import { SqliteOrderReader } from './sqlite-order-reader.js';
 import { executionFromRow, selectRecentExecutions, type Row } from './rows.js';
 import type { Store } from './store.js';
-import { packChangeSet } from './change-set-codec.js';
 import { StoreWorker } from './store-worker.js';
 
 export type { SyncMode } from './sqlite-database.js';
@@ -40,7 +39,7 @@ export class SqliteStore implements Store {
   }
 
   commit(changes: ChangeSet): Promise<void> {
-    return this.worker.call({ type: 'commit', changes: packChangeSet(changes) }) as Promise<void>;
+    return this.worker.commit(changes);
   }
 
   async loadOrder(id: number): Promise<ArchivedOrder | null> {

@@ -4,7 +4,8 @@
 // runs the engine, and never hold it up.
 
 import { Worker } from 'node:worker_threads';
-import type { PackedChangeSet } from './change-set-codec.js';
+import type { ChangeSet } from '../engine/changes.js';
+import { packChangeSet, type PackedChangeSet } from './change-set-codec.js';
 import type { LeaderRecord, LeadershipMode } from './leadership.js';
 import { failureFromCode } from '../errors/failures.js';
 
@@ -92,6 +93,11 @@ export class StoreWorker {
       this.calls.push({ resolve, reject });
       this.worker.postMessage(request);
     });
+  }
+
+  /** Hands one batch's changes to the writer, packed (change-set-codec.ts). */
+  commit(changes: ChangeSet): Promise<void> {
+    return this.call({ type: 'commit', changes: packChangeSet(changes) }) as Promise<void>;
   }
 
   /** Asks the worker to close, then ends the thread. */
