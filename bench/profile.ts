@@ -99,15 +99,21 @@ export function inclusiveProfile(profile: CpuProfile, topN = 30): ProfileEntry[]
  * pid and thread id: CPU.<date>.<time>.<pid>.<tid>.<seq>.cpuprofile; the main thread is 0).
  */
 export function mainThreadProfile(dir: string, pid?: number): CpuProfile | null {
-  const file = readdirSync(dir).find((f) => {
-    const parts = f.split('.');
-    return (
-      f.endsWith('.cpuprofile') &&
-      parts[4] === '0' &&
-      (pid === undefined || parts[3] === String(pid))
-    );
-  });
-  return file === undefined
-    ? null
-    : (JSON.parse(readFileSync(join(dir, file), 'utf8')) as CpuProfile);
+  return threadProfiles(dir, pid).find((t) => t.thread === 0)?.profile ?? null;
+}
+
+/** Every thread's profile in a --cpu-prof-dir written by one process, by thread id. */
+export function threadProfiles(
+  dir: string,
+  pid?: number,
+): { readonly thread: number; readonly profile: CpuProfile }[] {
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.cpuprofile'))
+    .map((f) => ({ f, parts: f.split('.') }))
+    .filter(({ parts }) => pid === undefined || parts[3] === String(pid))
+    .map(({ f, parts }) => ({
+      thread: Number(parts[4]),
+      profile: JSON.parse(readFileSync(join(dir, f), 'utf8')) as CpuProfile,
+    }))
+    .sort((a, b) => a.thread - b.thread);
 }

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { classicRequest } from '../tools/client/classic-client.js';
 import { MixedFlow } from '../tools/load/mixed-flow.js';
 import { runLoadWorker, spawnExchange } from './processes.js';
-import { mainThreadProfile, summarizeProfile, inclusiveProfile } from './profile.js';
+import { summarizeProfile, inclusiveProfile, threadProfiles } from './profile.js';
 
 const mode = (process.argv[2] ?? 'classic') as 'classic' | 'framed';
 const store = process.argv[3] ?? 'memory';
@@ -36,8 +36,9 @@ try {
   } finally {
     await server.stop();
   }
-  const profile = mainThreadProfile(dir, server.pid);
-  if (profile === null) throw new Error('no profile written');
+  const threads = threadProfiles(dir, server.pid);
+  const profile = threads.find((t) => t.thread === 0)?.profile;
+  if (profile === undefined) throw new Error('no profile written');
   const self = summarizeProfile(profile, 30);
   console.log(`idle ${(self.idle * 100).toFixed(1)}%, gc ${(self.gc * 100).toFixed(1)}% of busy`);
   console.log('\nself time, share of busy:');
@@ -45,6 +46,14 @@ try {
   console.log('\nincluding callees, share of busy:');
   for (const e of inclusiveProfile(profile, 40))
     console.log(`  ${(e.share * 100).toFixed(1).padStart(5)}%  ${e.name}`);
+  // The store's writer and checkpointer threads: their CPU is on the same two cores.
+  for (const { thread, profile: other } of threads) {
+    if (thread === 0) continue;
+    const summary = summarizeProfile(other, 20);
+    console.log(`\nthread ${thread}: idle ${(summary.idle * 100).toFixed(1)}%, self time:`);
+    for (const e of summary.top)
+      console.log(`  ${(e.share * 100).toFixed(1).padStart(5)}%  ${e.name}`);
+  }
   console.log(`\n${served} requests served`);
 } finally {
   rmSync(dir, { recursive: true, force: true });
