@@ -56,3 +56,74 @@ export async function dumpCounts(pid: number, outFile: string, n: number): Promi
   if (m === null) throw new Error(`no summary in callgrind's dump ${outFile}.${n}`);
   return Number(m[1]);
 }
+
+/** Instructions by function, self only, in a callgrind profile. */
+export interface FunctionCount {
+  readonly name: string;
+  readonly instructions: number;
+}
+
+/**
+ * The functions that took the most instructions in a callgrind profile, self only. Code V8
+ * compiled has no symbols for valgrind: those addresses are named from the process's perf
+ * map (`node --perf-basic-prof` writes /tmp/perf-<pid>.map), when it is there.
+ */
+export async function topFunctions(
+  profile: string,
+  perfMap: string,
+  n: number,
+): Promise<FunctionCount[]> {
+  const { stdout } = await run(
+    'callgrind_annotate',
+    ['--inclusive=no', '--auto=no', '--threshold=100', '--show-percs=no', profile],
+    { maxBuffer: 1 << 28 },
+  );
+  const jit = readPerfMap(perfMap);
+  const totals = new Map<string, number>();
+  for (const line of stdout.split('\n')) {
+    const m = /^\s*([\d,]+)\s+(?:\([^)]*\)\s+)?(\S.*)$/.exec(line);
+    if (m === null) continue;
+    const count = Number(m[1]!.replaceAll(',', ''));
+    const where = m[2]!.replace(/ \[[^\]]*\]$/, '');
+    const address = /0x([0-9a-f]+)$/i.exec(where);
+    const name = address === null ? where : (jit(parseInt(address[1]!, 16)) ?? 'JIT code, unnamed');
+    if (!Number.isFinite(count) || where.includes('PROGRAM TOTALS')) continue;
+    totals.set(name, (totals.get(name) ?? 0) + count);
+  }
+  // A dump taken while the program runs charges the frames still on the stack (main, the
+  // event loop, the JIT's entry code) with all of it: those are left out.
+  const total = Math.max(...totals.values());
+  return [...totals]
+    .filter(([, instructions]) => instructions < total / 2)
+    .map(([name, instructions]) => ({ name, instructions }))
+    .sort((a, b) => b.instructions - a.instructions)
+    .slice(0, n);
+}
+
+/** Looks an address up in a perf map ("start size name" per line, hex), or undefined. */
+function readPerfMap(path: string): (address: number) => string | undefined {
+  let text = '';
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    return () => undefined;
+  }
+  const ranges = text
+    .split('\n')
+    .map((line) => /^([0-9a-f]+) ([0-9a-f]+) (.*)$/i.exec(line))
+    .filter((m) => m !== null)
+    .map((m) => ({ start: parseInt(m[1]!, 16), size: parseInt(m[2]!, 16), name: m[3]! }))
+    .sort((a, b) => a.start - b.start);
+  return (address) => {
+    let lo = 0;
+    let hi = ranges.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const r = ranges[mid]!;
+      if (address < r.start) hi = mid - 1;
+      else if (address >= r.start + r.size) lo = mid + 1;
+      else return r.name;
+    }
+    return undefined;
+  };
+}

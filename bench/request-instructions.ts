@@ -22,7 +22,7 @@ import { classicRequest } from '../tools/client/classic-client.js';
 import { FramedClient } from '../tools/client/framed-client.js';
 import { MixedFlow } from '../tools/load/mixed-flow.js';
 import { openedId } from '../tools/load/workload.js';
-import { callgrindArgs, dumpCounts, zeroCounts } from './callgrind.js';
+import { callgrindArgs, dumpCounts, topFunctions, zeroCounts } from './callgrind.js';
 import { ROOT } from './processes.js';
 
 const { values: opts } = parseArgs({
@@ -32,9 +32,12 @@ const { values: opts } = parseArgs({
     servers: { type: 'string', default: 'bare,memory,sqlite' },
     modes: { type: 'string', default: 'classic,framed' },
     json: { type: 'string' },
+    /** Also print the N functions that took the most of the counted instructions. */
+    functions: { type: 'string', default: '0' },
   },
 });
 
+const FUNCTIONS = Number(opts.functions);
 type Mode = 'classic' | 'framed';
 type ServerKind = 'bare' | 'memory' | 'sqlite';
 const BURST = 64;
@@ -42,9 +45,16 @@ const ACCOUNTS = 200;
 const SYMBOLS = 4;
 
 function serverArgs(kind: ServerKind, dir: string): string[] {
-  if (kind === 'bare') return ['--import', 'tsx', 'bench/bare-server.ts', '0'];
+  // V8's map of its compiled code, for naming the JIT's addresses in callgrind's profile.
+  // (Its log goes to the temporary folder, not one file per isolate in the working one.)
+  const perfMap =
+    FUNCTIONS > 0
+      ? ['--perf-basic-prof', `--logfile=${join(dir, 'v8.log')}`, '--no-logfile-per-isolate']
+      : [];
+  if (kind === 'bare') return [...perfMap, '--import', 'tsx', 'bench/bare-server.ts', '0'];
   const db = kind === 'memory' ? 'memory:' : `sqlite:${join(dir, `i-${Date.now()}.db`)}`;
   return [
+    ...perfMap,
     '--max-semi-space-size=64',
     'bin/exchange',
     'serve',
@@ -89,7 +99,18 @@ async function perRequest(
     await send(port, flow, warmup, bare);
     await zeroCounts(child.pid!);
     await send(port, flow, requests, bare);
-    return (await dumpCounts(child.pid!, outFile, 1)) / requests;
+    const counted = (await dumpCounts(child.pid!, outFile, 1)) / requests;
+    if (FUNCTIONS > 0) {
+      console.log(`${mode} ${kind}, instructions per request by function:`);
+      const perfMap = `/tmp/perf-${child.pid!}.map`;
+      const top = await topFunctions(`${outFile}.1`, perfMap, FUNCTIONS);
+      rmSync(perfMap, { force: true });
+      for (const f of top) {
+        const perRequest = Math.round(f.instructions / requests).toLocaleString('en-US');
+        console.log(`  ${perRequest.padStart(8)}  ${f.name}`);
+      }
+    }
+    return counted;
   } finally {
     child.kill('SIGTERM');
     await exited;
