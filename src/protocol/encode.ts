@@ -16,10 +16,20 @@ const ESCAPES: Record<string, string> = {
   '\t': '&#9;',
 };
 const NEEDS_ESCAPE = /[&<>"'\n\r\t]/g;
+/** By character code, the characters NEEDS_ESCAPE matches (all of them below '?'). */
+const ESCAPED_CODES = new Uint8Array(0x3f);
+for (const c of Object.keys(ESCAPES)) ESCAPED_CODES[c.charCodeAt(0)] = 1;
 
 /** For attribute values. */
 export function escapeXml(text: string): string {
-  return text.replace(NEEDS_ESCAPE, (c) => ESCAPES[c]!);
+  // Echoed values are nearly always plain: one look over them is cheaper than a replace.
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x3f && ESCAPED_CODES[c] === 1) {
+      return text.replace(NEEDS_ESCAPE, (m) => ESCAPES[m]!);
+    }
+  }
+  return text;
 }
 
 /** For character data: quotes and white space need no escape there. */

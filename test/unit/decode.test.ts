@@ -877,6 +877,8 @@ describe('encodeResults and encodeRequestError', () => {
     assert.equal(escapeXml(`a&b<c>d"e'f`), 'a&amp;b&lt;c&gt;d&quot;e&apos;f');
     assert.equal(escapeText(`a&b<c>d"e'f\n`), `a&amp;b&lt;c&gt;d"e'f\n`);
     assert.equal(escapeXml('plain €'), 'plain €');
+    assert.equal(escapeXml('a\tb\nc\rd?'), 'a&#9;b&#10;c&#13;d?');
+    assert.equal(escapeXml('-100.5'), '-100.5');
   });
 
   test('echoed attributes survive a round trip through a real XML parser', () => {
