@@ -64,40 +64,61 @@ export interface FunctionCount {
 }
 
 /**
- * The functions that took the most instructions in a callgrind profile, self only. Code V8
- * compiled has no symbols for valgrind: those addresses are named from the process's perf
- * map (`node --perf-basic-prof` writes /tmp/perf-<pid>.map), when it is there.
+ * Self instructions by function in a callgrind profile. Code V8 compiled has no symbols for
+ * valgrind: those addresses are named from the process's perf map (`node --perf-basic-prof`
+ * writes /tmp/perf-<pid>.map), when there is one.
  */
-export async function topFunctions(
-  profile: string,
-  perfMap: string,
-  n: number,
-): Promise<FunctionCount[]> {
+async function functionCounts(profile: string, perfMap?: string): Promise<Map<string, number>> {
   const { stdout } = await run(
     'callgrind_annotate',
     ['--inclusive=no', '--auto=no', '--threshold=100', '--show-percs=no', profile],
     { maxBuffer: 1 << 28 },
   );
-  const jit = readPerfMap(perfMap);
+  const jit = perfMap === undefined ? () => undefined : readPerfMap(perfMap);
   const totals = new Map<string, number>();
   for (const line of stdout.split('\n')) {
     const m = /^\s*([\d,]+)\s+(?:\([^)]*\)\s+)?(\S.*)$/.exec(line);
     if (m === null) continue;
     const count = Number(m[1]!.replaceAll(',', ''));
     const where = m[2]!.replace(/ \[[^\]]*\]$/, '');
+    if (!Number.isFinite(count) || where.includes('PROGRAM TOTALS')) continue;
     const address = /0x([0-9a-f]+)$/i.exec(where);
     const name = address === null ? where : (jit(parseInt(address[1]!, 16)) ?? 'JIT code, unnamed');
-    if (!Number.isFinite(count) || where.includes('PROGRAM TOTALS')) continue;
     totals.set(name, (totals.get(name) ?? 0) + count);
   }
   // A dump taken while the program runs charges the frames still on the stack (main, the
   // event loop, the JIT's entry code) with all of it: those are left out.
-  const total = Math.max(...totals.values());
-  return [...totals]
-    .filter(([, instructions]) => instructions < total / 2)
+  const total = Math.max(0, ...totals.values());
+  for (const [name, instructions] of totals) if (instructions >= total / 2) totals.delete(name);
+  return totals;
+}
+
+/** The functions that took the most instructions in a callgrind profile, self only. */
+export async function topFunctions(
+  profile: string,
+  perfMap: string,
+  n: number,
+): Promise<FunctionCount[]> {
+  return [...(await functionCounts(profile, perfMap))]
     .map(([name, instructions]) => ({ name, instructions }))
     .sort((a, b) => b.instructions - a.instructions)
     .slice(0, n);
+}
+
+/** V8's compilers: TurboFan, Maglev, Sparkplug, the bytecode generator, lazy compilation. */
+const COMPILER =
+  /v8::internal::(compiler|maglev|baseline|interpreter)::|v8::internal::Compiler::|CompileLazy/;
+
+/**
+ * The instructions V8's compilers took in a callgrind profile. A server still optimizing
+ * its code when the count starts pays them in the window; a server that has run for a while
+ * no longer does, so they are counted apart.
+ */
+export async function compilerInstructions(profile: string): Promise<number> {
+  let sum = 0;
+  for (const [name, instructions] of await functionCounts(profile))
+    if (COMPILER.test(name)) sum += instructions;
+  return sum;
 }
 
 /** Looks an address up in a perf map ("start size name" per line, hex), or undefined. */

@@ -6,7 +6,9 @@
 // up to twice what they cost warm, and more so for the exchange, which has more code to
 // compile than the floor); then the counters are zeroed, the requests to count are sent, and
 // the counters are dumped. Counted: every thread of the server's process (the store's writer
-// and checkpointer threads too), not the client.
+// and checkpointer threads too), not the client. Under valgrind the exchange is still
+// optimizing code after the warm-up (a server run natively hardly is, after a few seconds:
+// --trace-opt shows a few small compilations then), so the compilers' share is given apart.
 //   npm run bench:request-instructions -- [--requests N] [--warmup W] [--json FILE]
 // Classic: one request per connection, sent one at a time. Framed: one connection, bursts of
 // 64 pipelined orders. The mixed flow's orders, queries and cancels (orders only, framed).
@@ -22,7 +24,13 @@ import { classicRequest } from '../tools/client/classic-client.js';
 import { FramedClient } from '../tools/client/framed-client.js';
 import { MixedFlow } from '../tools/load/mixed-flow.js';
 import { openedId } from '../tools/load/workload.js';
-import { callgrindArgs, dumpCounts, topFunctions, zeroCounts } from './callgrind.js';
+import {
+  callgrindArgs,
+  compilerInstructions,
+  dumpCounts,
+  topFunctions,
+  zeroCounts,
+} from './callgrind.js';
 import { ROOT } from './processes.js';
 
 const { values: opts } = parseArgs({
@@ -63,14 +71,20 @@ function serverArgs(kind: ServerKind, dir: string): string[] {
   ];
 }
 
-/** Runs one server under callgrind, warms it up, counts `requests`; instructions a request. */
+/** Instructions a request, and how many of them V8's compilers took. */
+interface Counted {
+  readonly perRequest: number;
+  readonly compilerPerRequest: number;
+}
+
+/** Runs one server under callgrind, warms it up, counts `requests`. */
 async function perRequest(
   kind: ServerKind,
   mode: Mode,
   warmup: number,
   requests: number,
   dir: string,
-): Promise<number> {
+): Promise<Counted> {
   const outFile = join(dir, `callgrind-${kind}-${mode}.out`);
   const child = spawn('valgrind', callgrindArgs(serverArgs(kind, dir), outFile), {
     cwd: ROOT,
@@ -100,6 +114,7 @@ async function perRequest(
     await zeroCounts(child.pid!);
     await send(port, flow, requests, bare);
     const counted = (await dumpCounts(child.pid!, outFile, 1)) / requests;
+    const compiler = (await compilerInstructions(`${outFile}.1`)) / requests;
     if (FUNCTIONS > 0) {
       console.log(`${mode} ${kind}, instructions per request by function:`);
       const perfMap = `/tmp/perf-${child.pid!}.map`;
@@ -110,7 +125,7 @@ async function perRequest(
         console.log(`  ${perRequest.padStart(8)}  ${f.name}`);
       }
     }
-    return counted;
+    return { perRequest: counted, compilerPerRequest: compiler };
   } finally {
     child.kill('SIGTERM');
     await exited;
@@ -157,14 +172,16 @@ const list = (s: string): string[] => s.split(',').filter((w) => w !== '');
 const REQUESTS = Number(opts.requests);
 const WARMUP = Number(opts.warmup);
 const dir = mkdtempSync(join(tmpdir(), 'request-instructions-'));
-const rows: { server: ServerKind; mode: Mode; perRequest: number }[] = [];
+const rows: ({ server: ServerKind; mode: Mode } & Counted)[] = [];
+const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
 try {
   for (const mode of list(opts.modes!) as Mode[]) {
     for (const kind of list(opts.servers!) as ServerKind[]) {
       const counted = await perRequest(kind, mode, WARMUP, REQUESTS, dir);
-      rows.push({ server: kind, mode, perRequest: counted });
+      rows.push({ server: kind, mode, ...counted });
       console.log(
-        `${mode} ${kind}: ${Math.round(counted).toLocaleString('en-US')} instructions/request`,
+        `${mode} ${kind}: ${fmt(counted.perRequest)} instructions/request, ` +
+          `${fmt(counted.compilerPerRequest)} of them V8's compilers'`,
       );
     }
   }
