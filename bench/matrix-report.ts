@@ -615,7 +615,8 @@ function reading(r: MatrixResults, f: Figures, side: SideFigures): Block[] {
         'a commit. The floor never waits for a disk or a thread' +
         (Number.isFinite(memoryP99)
           ? `; even the memory store's closed-loop p99 at its maximum is ${ms(memoryP99)} ms.`
-          : '.'),
+          : '.') +
+        ' `bench/report/request-path.md` takes the tail apart: the memory store alone, the commit, the collector.',
     );
   }
   if (side.restart !== null && Object.values(side.restart.stores).some((s) => s.rssMiB > 512)) {
