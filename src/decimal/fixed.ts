@@ -30,8 +30,8 @@ const POW10_NUMBER: number[] = [];
 for (let i = 0, p = 1; i <= 15; i++, p *= 10) POW10_NUMBER.push(p);
 
 /**
- * Digits, integer and fraction together at the scale, below which the units are a safe
- * integer (10^15 < 2^53): summed exactly in a double, then made a bigint once.
+ * At most this many digits, the integer part's and the scale's together: the units are then
+ * below 10^15 < 2^53, summed exactly in a double and made a bigint once.
  */
 const SAFE_DIGITS = 15;
 
