@@ -123,10 +123,30 @@ describe('connection limits', () => {
     assert.ok(received < (requests * replyBytes) / 2, `${received} bytes arrived: not cut off`);
   });
 
+  /**
+   * `n` framed clients, each answered once: the earlier tests' connections may still count
+   * towards the limit for a moment after their clients saw them close (the server lets go
+   * of a socket when its own side closes), so a set with one refused is tried again.
+   */
+  async function answeredClients(n: number): Promise<FramedClient[]> {
+    const deadline = performance.now() + 5000;
+    for (;;) {
+      const clients = await Promise.all(
+        Array.from({ length: n }, () => FramedClient.connect(server.framedPort)),
+      );
+      try {
+        await Promise.all(clients.map((client) => client.request(QUERY)));
+        return clients;
+      } catch (error) {
+        for (const client of clients) client.close();
+        if (performance.now() > deadline) throw error;
+        await sleep(100);
+      }
+    }
+  }
+
   test('beyond the connection limit new connections are closed; existing ones go on', async () => {
-    const clients = await Promise.all(
-      Array.from({ length: 20 }, () => FramedClient.connect(server.framedPort)),
-    );
+    const clients = await answeredClients(20);
     try {
       // The 21st is accepted by the kernel and closed by the server without a byte.
       const { text } = await untilClosed(await open(server.framedPort));
