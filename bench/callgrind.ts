@@ -76,20 +76,21 @@ async function functionCounts(profile: string, perfMap?: string): Promise<Map<st
   );
   const jit = perfMap === undefined ? () => undefined : readPerfMap(perfMap);
   const totals = new Map<string, number>();
+  let program = Infinity;
   for (const line of stdout.split('\n')) {
     const m = /^\s*([\d,]+)\s+(?:\([^)]*\)\s+)?(\S.*)$/.exec(line);
     if (m === null) continue;
     const count = Number(m[1]!.replaceAll(',', ''));
     const where = m[2]!.replace(/ \[[^\]]*\]$/, '');
+    if (where.includes('PROGRAM TOTALS')) program = count;
     if (!Number.isFinite(count) || where.includes('PROGRAM TOTALS')) continue;
     const address = /0x([0-9a-f]+)$/i.exec(where);
     const name = address === null ? where : (jit(parseInt(address[1]!, 16)) ?? 'JIT code, unnamed');
     totals.set(name, (totals.get(name) ?? 0) + count);
   }
   // A dump taken while the program runs charges the frames still on the stack (main, the
-  // event loop, the JIT's entry code) with all of it: those are left out.
-  const total = Math.max(0, ...totals.values());
-  for (const [name, instructions] of totals) if (instructions >= total / 2) totals.delete(name);
+  // event loop, the JIT's entry code) with nearly all of it: those are left out.
+  for (const [name, instructions] of totals) if (instructions > program / 2) totals.delete(name);
   return totals;
 }
 
