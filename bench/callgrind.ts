@@ -68,7 +68,10 @@ export interface FunctionCount {
  * valgrind: those addresses are named from the process's perf map (`node --perf-basic-prof`
  * writes /tmp/perf-<pid>.map), when there is one.
  */
-async function functionCounts(profile: string, perfMap?: string): Promise<Map<string, number>> {
+export async function functionCounts(
+  profile: string,
+  perfMap?: string,
+): Promise<Map<string, number>> {
   const { stdout } = await run(
     'callgrind_annotate',
     ['--inclusive=no', '--auto=no', '--threshold=100', '--show-percs=no', profile],
@@ -94,13 +97,9 @@ async function functionCounts(profile: string, perfMap?: string): Promise<Map<st
   return totals;
 }
 
-/** The functions that took the most instructions in a callgrind profile, self only. */
-export async function topFunctions(
-  profile: string,
-  perfMap: string,
-  n: number,
-): Promise<FunctionCount[]> {
-  return [...(await functionCounts(profile, perfMap))]
+/** The `n` functions that took the most of `counts` (from `functionCounts`). */
+export function topFunctions(counts: ReadonlyMap<string, number>, n: number): FunctionCount[] {
+  return [...counts]
     .map(([name, instructions]) => ({ name, instructions }))
     .sort((a, b) => b.instructions - a.instructions)
     .slice(0, n);
@@ -111,14 +110,13 @@ const COMPILER =
   /v8::internal::(compiler|maglev|baseline|interpreter)::|v8::internal::Compiler::|CompileLazy/;
 
 /**
- * The instructions V8's compilers took in a callgrind profile. A server still optimizing
- * its code when the count starts pays them in the window; a server that has run for a while
- * no longer does, so they are counted apart.
+ * The instructions V8's compilers took, of `counts` (from `functionCounts`). A server still
+ * optimizing its code when the count starts pays them in the window; a server that has run
+ * for a while no longer does, so they are counted apart.
  */
-export async function compilerInstructions(profile: string): Promise<number> {
+export function compilerInstructions(counts: ReadonlyMap<string, number>): number {
   let sum = 0;
-  for (const [name, instructions] of await functionCounts(profile))
-    if (COMPILER.test(name)) sum += instructions;
+  for (const [name, instructions] of counts) if (COMPILER.test(name)) sum += instructions;
   return sum;
 }
 

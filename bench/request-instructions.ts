@@ -28,9 +28,11 @@ import {
   callgrindArgs,
   compilerInstructions,
   dumpCounts,
+  functionCounts,
   topFunctions,
   zeroCounts,
 } from './callgrind.js';
+import { ACCOUNTS, SYMBOLS } from './matrix-cells.js';
 import { ROOT } from './processes.js';
 
 const { values: opts } = parseArgs({
@@ -49,8 +51,6 @@ const FUNCTIONS = Number(opts.functions);
 type Mode = 'classic' | 'framed';
 type ServerKind = 'bare' | 'memory' | 'sqlite';
 const BURST = 64;
-const ACCOUNTS = 200;
-const SYMBOLS = 4;
 
 function serverArgs(kind: ServerKind, dir: string): string[] {
   // V8's map of its compiled code, for naming the JIT's addresses in callgrind's profile.
@@ -114,13 +114,13 @@ async function perRequest(
     await zeroCounts(child.pid!);
     await send(port, flow, requests, bare);
     const counted = (await dumpCounts(child.pid!, outFile, 1)) / requests;
-    const compiler = (await compilerInstructions(`${outFile}.1`)) / requests;
+    const perfMap = `/tmp/perf-${child.pid!}.map`;
+    const counts = await functionCounts(`${outFile}.1`, FUNCTIONS > 0 ? perfMap : undefined);
+    rmSync(perfMap, { force: true });
+    const compiler = compilerInstructions(counts) / requests;
     if (FUNCTIONS > 0) {
       console.log(`${mode} ${kind}, instructions per request by function:`);
-      const perfMap = `/tmp/perf-${child.pid!}.map`;
-      const top = await topFunctions(`${outFile}.1`, perfMap, FUNCTIONS);
-      rmSync(perfMap, { force: true });
-      for (const f of top) {
+      for (const f of topFunctions(counts, FUNCTIONS)) {
         const perRequest = Math.round(f.instructions / requests).toLocaleString('en-US');
         console.log(`  ${perRequest.padStart(8)}  ${f.name}`);
       }

@@ -16,6 +16,7 @@ import { createTestDatabase, pgBaseUrl } from '../harness/postgres.js';
 import type { LoadJob, LoadSummary } from './load-worker.js';
 import { processCpuSeconds, ROOT, runLoadWorker, spawnServer } from './processes.js';
 import { median } from './stats.js';
+import { ACCOUNTS, SYMBOLS } from './matrix-cells.js';
 
 const { values: opts } = parseArgs({
   options: {
@@ -33,8 +34,6 @@ if (opts.base === undefined) throw new Error('--base <tree> is required');
 const TREES = { old: opts.base, new: opts.new! };
 const STORES = opts.stores!.split(',');
 const MODES = opts.modes!.split(',') as ('classic' | 'framed')[];
-const ACCOUNTS = 200;
-const SYMBOLS = 4;
 const JOBS = {
   classic: { mode: 'classic', connections: 16, scenario: 'swap' },
   framed: { mode: 'framed', connections: 4, window: 256, ordersOnly: true },
