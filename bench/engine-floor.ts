@@ -1,0 +1,538 @@
+// The engine's floor: the mixed flow's commands matched by the least a price-time engine can
+// do in this runtime, beside the real engine, each in a fresh process, interleaved round by
+// round (the order rotates), on the same recorded flow:
+//   node --import tsx bench/engine-floor.ts [--rounds 5] [--commands 1000000] [--json FILE]
+//     [--instructions 50000]   (also count each subject's instructions per command)
+// The floor keeps orders in typed arrays (no object per order for the collector to copy) and
+// returns nothing: no result objects, no change rows, no fills kept for queries, no batches,
+// no eviction, no market data. It matches with its money in one of two representations:
+// - `bigint`: exact, at the engine's own scales (shares and prices 10^-8, cash 10^-16), as
+//   the engine keeps it;
+// - `number`: doubles in whole shares and dollars, which are exact for this flow only (its
+//   amounts and prices are whole; 8-decimal shares times 8-decimal prices are not).
+// What the floor leaves out is what the engine's features cost; the gap between the two
+// floors is what exact money in bigints costs. A run checks that every subject made the same
+// executions and left the same resting orders, so all did the same matching.
+
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import type { Request } from '../src/engine/commands.js';
+import { Exchange } from '../src/engine/exchange.js';
+import { DEFAULT_HISTORY_CACHE } from '../src/sequencer/sequencer.js';
+import { countInstructions } from './callgrind.js';
+import { recordMixedFlow } from './engine.js';
+import { median } from './stats.js';
+
+const BATCH = 100;
+const [LOW_REPS, HIGH_REPS] = [1, 3];
+const ORDER = 0;
+const QUERY = 1;
+const CANCEL = 2;
+
+/** Amount arithmetic over one representation (bigint or number). */
+interface Money<T> {
+  readonly name: string;
+  readonly zero: T;
+  /** Shares or a price given at 10^-8 units. */
+  units(value: bigint): T;
+  /** An account's starting cash and a position's starting shares. */
+  readonly startCash: T;
+  readonly startShares: T;
+  array(length: number): { [i: number]: T; fill(value: T): unknown };
+  add(a: T, b: T): T;
+  sub(a: T, b: T): T;
+  mul(a: T, b: T): T;
+  less(a: T, b: T): boolean;
+}
+
+const BIGINT_MONEY: Money<bigint> = {
+  name: 'bigint',
+  zero: 0n,
+  units: (value) => value,
+  startCash: 10n ** 12n * 10n ** 16n,
+  startShares: 10n ** 9n * 10n ** 8n,
+  array: (length) => new Array<bigint>(length).fill(0n),
+  add: (a, b) => a + b,
+  sub: (a, b) => a - b,
+  mul: (a, b) => a * b,
+  less: (a, b) => a < b,
+};
+
+const NUMBER_MONEY: Money<number> = {
+  name: 'number',
+  zero: 0,
+  units: (value) => Number(value) / 1e8,
+  startCash: 1e12,
+  startShares: 1e9,
+  array: (length) => new Float64Array(length),
+  add: (a, b) => a + b,
+  sub: (a, b) => a - b,
+  mul: (a, b) => a * b,
+  less: (a, b) => a < b,
+};
+
+/** The flow as flat arrays: what the floor reads per command. */
+interface FlatFlow<T> {
+  readonly count: number;
+  readonly kind: Uint8Array;
+  readonly account: Int32Array;
+  readonly sym: Int32Array;
+  /** Orders: shares (positive), whether a buy and the limit; queries and cancels: the id. */
+  readonly shares: { [i: number]: T };
+  readonly buy: Uint8Array;
+  readonly limit: { [i: number]: T };
+  /** The limit as a double, to key price levels by. */
+  readonly limitKey: Float64Array;
+  readonly orderId: Int32Array;
+  readonly accounts: number;
+  readonly symbols: number;
+  readonly orders: number;
+}
+
+function flatten<T>(requests: readonly Request[], money: Money<T>): FlatFlow<T> {
+  const count = requests.length;
+  const flow = {
+    count,
+    kind: new Uint8Array(count),
+    account: new Int32Array(count),
+    sym: new Int32Array(count),
+    shares: money.array(count),
+    buy: new Uint8Array(count),
+    limit: money.array(count),
+    limitKey: new Float64Array(count),
+    orderId: new Int32Array(count),
+  };
+  const accounts = new Map<string, number>();
+  const symbols = new Map<string, number>();
+  const index = (map: Map<string, number>, key: string): number => {
+    let i = map.get(key);
+    if (i === undefined) map.set(key, (i = map.size));
+    return i;
+  };
+  let orders = 0;
+  for (let i = 0; i < count; i++) {
+    const request = requests[i]!;
+    if (request.kind !== 'transactions') throw new Error('the flow has transactions only');
+    const child = request.children[0]!;
+    flow.account[i] = index(accounts, request.account);
+    if (child.kind === 'order') {
+      flow.kind[i] = ORDER;
+      flow.sym[i] = index(symbols, child.sym);
+      flow.buy[i] = child.amount > 0n ? 1 : 0;
+      flow.shares[i] = money.units(child.amount > 0n ? child.amount : -child.amount);
+      flow.limit[i] = money.units(child.limit!);
+      flow.limitKey[i] = Number(child.limit!);
+      orders++;
+    } else if (child.kind === 'query' || child.kind === 'cancel') {
+      flow.kind[i] = child.kind === 'query' ? QUERY : CANCEL;
+      flow.orderId[i] = child.orderId;
+    } else throw new Error(`unexpected ${child.kind}`);
+  }
+  return { ...flow, accounts: accounts.size, symbols: symbols.size, orders };
+}
+
+/** One side of one book: levels by price key, the best on top of a binary heap. */
+class Side {
+  readonly byPrice = new Map<number, number>();
+  readonly heap: number[] = [];
+
+  constructor(
+    private readonly bids: boolean,
+    private readonly key: Float64Array,
+  ) {}
+
+  private better(a: number, b: number): boolean {
+    return this.bids ? this.key[a]! > this.key[b]! : this.key[a]! < this.key[b]!;
+  }
+
+  push(level: number): void {
+    this.heap.push(level);
+    this.siftUp(this.heap.length - 1);
+  }
+
+  remove(level: number): void {
+    const heap = this.heap;
+    const at = heap.indexOf(level);
+    const last = heap.pop()!;
+    if (at === heap.length) return;
+    heap[at] = last;
+    this.siftDown(this.siftUp(at));
+  }
+
+  private siftUp(i: number): number {
+    const heap = this.heap;
+    while (i > 0 && this.better(heap[i]!, heap[(i - 1) >> 1]!)) {
+      const parent = (i - 1) >> 1;
+      [heap[i], heap[parent]] = [heap[parent]!, heap[i]!];
+      i = parent;
+    }
+    return i;
+  }
+
+  private siftDown(i: number): void {
+    const heap = this.heap;
+    for (;;) {
+      const left = 2 * i + 1;
+      if (left >= heap.length) return;
+      let child = left;
+      if (left + 1 < heap.length && this.better(heap[left + 1]!, heap[left]!)) child = left + 1;
+      if (!this.better(heap[child]!, heap[i]!)) return;
+      [heap[i], heap[child]] = [heap[child]!, heap[i]!];
+      i = child;
+    }
+  }
+}
+
+/** The floor engine: its whole state in arrays sized for the flow, orders by id from 1. */
+class FloorEngine<T> {
+  private readonly open;
+  private readonly filled;
+  private readonly limit;
+  private readonly owner: Int32Array;
+  private readonly sym: Int32Array;
+  private readonly buy: Uint8Array;
+  private readonly next: Int32Array;
+  private readonly prev: Int32Array;
+  private readonly level: Int32Array;
+  // Price levels from a pool; a level's price is its order's limit, its key a double.
+  private readonly levelKey: Float64Array;
+  private readonly levelPrice;
+  private readonly levelOpen;
+  private readonly levelHead: Int32Array;
+  private readonly levelTail: Int32Array;
+  private readonly freeLevels: number[] = [];
+  private levelsUsed = 0;
+  private readonly sides: Side[] = [];
+  private readonly cash;
+  private readonly shares;
+  private nextId = 1;
+  executions = 0;
+  /** What queries read, counted so that the reads are not optimized away. */
+  queried = 0;
+
+  constructor(
+    private readonly flow: FlatFlow<T>,
+    private readonly money: Money<T>,
+  ) {
+    const n = flow.orders + 1;
+    this.open = money.array(n);
+    this.filled = money.array(n);
+    this.limit = money.array(n);
+    this.owner = new Int32Array(n);
+    this.sym = new Int32Array(n);
+    this.buy = new Uint8Array(n);
+    this.next = new Int32Array(n);
+    this.prev = new Int32Array(n);
+    this.level = new Int32Array(n).fill(-1);
+    this.levelKey = new Float64Array(n);
+    this.levelPrice = money.array(n);
+    this.levelOpen = money.array(n);
+    this.levelHead = new Int32Array(n);
+    this.levelTail = new Int32Array(n);
+    for (let s = 0; s < flow.symbols; s++) {
+      this.sides.push(new Side(true, this.levelKey), new Side(false, this.levelKey));
+    }
+    this.cash = money.array(flow.accounts);
+    this.cash.fill(money.startCash);
+    this.shares = money.array(flow.accounts * flow.symbols);
+    this.shares.fill(money.startShares);
+  }
+
+  run(): void {
+    const flow = this.flow;
+    for (let i = 0; i < flow.count; i++) {
+      const kind = flow.kind[i]!;
+      if (kind === ORDER) this.place(i);
+      else if (kind === QUERY) this.query(flow.orderId[i]!);
+      else this.cancel(flow.account[i]!, flow.orderId[i]!);
+    }
+  }
+
+  private place(i: number): void {
+    const { flow, money } = this;
+    const account = flow.account[i]!;
+    const sym = flow.sym[i]!;
+    const isBuy = flow.buy[i] === 1;
+    const shares = flow.shares[i]!;
+    const limit = flow.limit[i]!;
+    const position = account * flow.symbols + sym;
+    if (isBuy) {
+      const cost = money.mul(shares, limit);
+      if (money.less(this.cash[account]!, cost)) return;
+      this.cash[account] = money.sub(this.cash[account]!, cost);
+    } else {
+      if (money.less(this.shares[position]!, shares)) return;
+      this.shares[position] = money.sub(this.shares[position]!, shares);
+    }
+    const id = this.nextId++;
+    this.open[id] = shares;
+    this.limit[id] = limit;
+    this.owner[id] = account;
+    this.sym[id] = sym;
+    this.buy[id] = isBuy ? 1 : 0;
+    const opposite = this.sides[2 * sym + (isBuy ? 1 : 0)]!;
+    while (money.less(money.zero, this.open[id]!) && opposite.heap.length > 0) {
+      const best = opposite.heap[0]!;
+      const price = this.levelPrice[best]!;
+      if (isBuy ? money.less(limit, price) : money.less(price, limit)) break;
+      const resting = this.levelHead[best]!;
+      const fill = money.less(this.open[id]!, this.open[resting]!)
+        ? this.open[id]!
+        : this.open[resting]!;
+      this.open[id] = money.sub(this.open[id]!, fill);
+      this.open[resting] = money.sub(this.open[resting]!, fill);
+      this.filled[id] = money.add(this.filled[id]!, fill);
+      this.filled[resting] = money.add(this.filled[resting]!, fill);
+      this.levelOpen[best] = money.sub(this.levelOpen[best]!, fill);
+      const seller = isBuy ? this.owner[resting]! : account;
+      const buyer = isBuy ? account : this.owner[resting]!;
+      const bought = buyer * flow.symbols + sym;
+      this.shares[bought] = money.add(this.shares[bought]!, fill);
+      this.cash[seller] = money.add(this.cash[seller]!, money.mul(fill, price));
+      // The buyer reserved its limit; it pays the resting order's price.
+      const buyLimit = isBuy ? limit : price;
+      if (buyLimit !== price) {
+        this.cash[buyer] = money.add(
+          this.cash[buyer]!,
+          money.mul(fill, money.sub(buyLimit, price)),
+        );
+      }
+      this.executions++;
+      if (this.open[resting] === money.zero) this.unlink(resting);
+    }
+    if (money.less(money.zero, this.open[id]!)) this.rest(id, flow.limitKey[i]!);
+  }
+
+  private rest(id: number, key: number): void {
+    const side = this.sides[2 * this.sym[id]! + (this.buy[id] === 1 ? 0 : 1)]!;
+    let level = side.byPrice.get(key);
+    if (level === undefined) {
+      level = this.freeLevels.pop() ?? this.levelsUsed++;
+      this.levelKey[level] = key;
+      this.levelPrice[level] = this.limit[id]!;
+      this.levelOpen[level] = this.money.zero;
+      this.levelHead[level] = 0;
+      this.levelTail[level] = 0;
+      side.byPrice.set(key, level);
+      side.push(level);
+    }
+    const tail = this.levelTail[level]!;
+    this.prev[id] = tail;
+    this.next[id] = 0;
+    if (tail === 0) this.levelHead[level] = id;
+    else this.next[tail] = id;
+    this.levelTail[level] = id;
+    this.levelOpen[level] = this.money.add(this.levelOpen[level]!, this.open[id]!);
+    this.level[id] = level;
+  }
+
+  private unlink(id: number): void {
+    const level = this.level[id]!;
+    const prev = this.prev[id]!;
+    const next = this.next[id]!;
+    if (prev === 0) this.levelHead[level] = next;
+    else this.next[prev] = next;
+    if (next === 0) this.levelTail[level] = prev;
+    else this.prev[next] = prev;
+    this.level[id] = -1;
+    if (this.levelHead[level] === 0) {
+      const side = this.sides[2 * this.sym[id]! + (this.buy[id] === 1 ? 0 : 1)]!;
+      side.byPrice.delete(this.levelKey[level]!);
+      side.remove(level);
+      this.freeLevels.push(level);
+    }
+  }
+
+  private query(id: number): void {
+    if (this.money.less(this.money.zero, this.money.add(this.open[id]!, this.filled[id]!))) {
+      this.queried++;
+    }
+  }
+
+  private cancel(account: number, id: number): void {
+    if (this.owner[id] !== account || this.level[id] === -1) return;
+    const { money } = this;
+    const shares = this.open[id]!;
+    this.levelOpen[this.level[id]!] = money.sub(this.levelOpen[this.level[id]!]!, shares);
+    this.unlink(id);
+    this.open[id] = money.zero;
+    if (this.buy[id] === 1) {
+      this.cash[account] = money.add(this.cash[account]!, money.mul(shares, this.limit[id]!));
+    } else {
+      const position = account * this.flow.symbols + this.sym[id]!;
+      this.shares[position] = money.add(this.shares[position]!, shares);
+    }
+  }
+
+  get resting(): number {
+    let count = 0;
+    for (let id = 1; id < this.nextId; id++) if (this.level[id] !== -1) count++;
+    return count;
+  }
+}
+
+export type Subject = 'engine' | 'bigint' | 'number';
+const SUBJECTS: readonly Subject[] = ['engine', 'bigint', 'number'];
+
+export interface SubjectRun {
+  readonly commandsPerSecond: number;
+  readonly executions: number;
+  readonly resting: number;
+}
+
+function timeFloor<T>(requests: readonly Request[], money: Money<T>): () => SubjectRun {
+  const flow = flatten(requests, money);
+  return () => {
+    const floor = new FloorEngine(flow, money);
+    const start = process.hrtime.bigint();
+    floor.run();
+    const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+    return {
+      commandsPerSecond: flow.count / seconds,
+      executions: floor.executions,
+      resting: floor.resting,
+    };
+  };
+}
+
+/** The engine over the same requests, timed as bench/engine.ts times it. */
+function timeEngine(setup: Request, requests: readonly Request[]): () => SubjectRun {
+  return () => {
+    const engine = new Exchange();
+    engine.apply(setup, 0);
+    engine.takeChanges();
+    let executions = 0;
+    const start = process.hrtime.bigint();
+    for (let i = 0; i < requests.length; i += BATCH) {
+      const end = Math.min(i + BATCH, requests.length);
+      for (let j = i; j < end; j++) engine.apply(requests[j]!, 1);
+      const batch = engine.currentBatch;
+      executions += engine.takeChanges().executions.length;
+      engine.takeEvents();
+      engine.evictClosed(batch, DEFAULT_HISTORY_CACHE);
+    }
+    const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+    let resting = 0;
+    for (const book of engine.symbolBooks()) {
+      resting += book.bids.orderCount + book.asks.orderCount;
+    }
+    return { commandsPerSecond: requests.length / seconds, executions, resting };
+  };
+}
+
+/** In a child process: one subject run `reps` times (the first warms up); the last run. */
+export function runSubject(subject: Subject, commands: number, reps: number): SubjectRun {
+  const { setup, requests } = recordMixedFlow(commands);
+  const time =
+    subject === 'engine'
+      ? timeEngine(setup, requests)
+      : subject === 'bigint'
+        ? timeFloor(requests, BIGINT_MONEY)
+        : timeFloor(requests, NUMBER_MONEY);
+  let last = time();
+  for (let rep = 1; rep < reps; rep++) last = time();
+  return last;
+}
+
+/**
+ * Instructions per command of each subject, counted by callgrind: the subject run once and
+ * three times, the difference over the commands it adds (recording the flow cancels out).
+ */
+async function countPerCommand(commands: number): Promise<Record<Subject, number>> {
+  const counts = {} as Record<Subject, number>;
+  for (const subject of SUBJECTS) {
+    const args = (reps: number): string[] => [
+      '--max-semi-space-size=64',
+      '--import',
+      'tsx',
+      import.meta.filename,
+      ...['--subject', subject, '--commands', String(commands), '--reps', String(reps)],
+    ];
+    const [low, high] = await Promise.all([
+      countInstructions(args(LOW_REPS), process.cwd()),
+      countInstructions(args(HIGH_REPS), process.cwd()),
+    ]);
+    counts[subject] = (high - low) / ((HIGH_REPS - LOW_REPS) * commands);
+  }
+  return counts;
+}
+
+async function main(): Promise<void> {
+  const { values: opts } = parseArgs({
+    options: {
+      rounds: { type: 'string', default: '5' },
+      commands: { type: 'string', default: '1000000' },
+      subject: { type: 'string' },
+      reps: { type: 'string', default: '2' },
+      instructions: { type: 'string' },
+      json: { type: 'string' },
+    },
+  });
+  const commands = Number(opts.commands);
+
+  if (opts.subject !== undefined) {
+    const run = runSubject(opts.subject as Subject, commands, Number(opts.reps));
+    process.stdout.write(JSON.stringify(run) + '\n');
+  } else {
+    const rates = new Map<Subject, number[]>(SUBJECTS.map((s) => [s, []]));
+    const ratios = { engineToBigint: [] as number[], bigintToNumber: [] as number[] };
+    for (let round = 0; round < Number(opts.rounds); round++) {
+      const got = new Map<Subject, SubjectRun>();
+      for (let k = 0; k < SUBJECTS.length; k++) {
+        // The order rotates, so no subject always runs first on a cooler machine.
+        const subject = SUBJECTS[(round + k) % SUBJECTS.length]!;
+        const out = execFileSync(
+          process.execPath,
+          [
+            // The young generation the server runs with (bin/exchange).
+            '--max-semi-space-size=64',
+            '--import',
+            'tsx',
+            import.meta.filename,
+            '--subject',
+            subject,
+            '--commands',
+            String(commands),
+          ],
+          { encoding: 'utf8' },
+        );
+        got.set(subject, JSON.parse(out.trim().split('\n').pop()!) as SubjectRun);
+      }
+      const engine = got.get('engine')!;
+      for (const [subject, run] of got) {
+        if (run.executions !== engine.executions || run.resting !== engine.resting) {
+          throw new Error(
+            `${subject} did not match as the engine did: ${run.executions} executions and ` +
+              `${run.resting} resting orders against ${engine.executions} and ${engine.resting}`,
+          );
+        }
+        rates.get(subject)!.push(run.commandsPerSecond);
+      }
+      const bigint = got.get('bigint')!.commandsPerSecond;
+      ratios.engineToBigint.push(engine.commandsPerSecond / bigint);
+      ratios.bigintToNumber.push(bigint / got.get('number')!.commandsPerSecond);
+      console.error(
+        `round ${round + 1}: ` +
+          SUBJECTS.map((s) => `${s} ${Math.round(got.get(s)!.commandsPerSecond)}`).join(', '),
+      );
+    }
+    const summary = {
+      date: new Date().toISOString().slice(0, 10),
+      commands,
+      rounds: Number(opts.rounds),
+      commandsPerSecond: Object.fromEntries(SUBJECTS.map((s) => [s, median(rates.get(s)!)])),
+      runs: Object.fromEntries(SUBJECTS.map((s) => [s, rates.get(s)!.map(Math.round)])),
+      engineToBigintFloor: median(ratios.engineToBigint),
+      bigintToNumberFloor: median(ratios.bigintToNumber),
+      // Counted on fewer commands: valgrind runs some 50 times slower.
+      instructionsPerCommand:
+        opts.instructions === undefined ? null : await countPerCommand(Number(opts.instructions)),
+    };
+    const text = JSON.stringify(summary, null, 2) + '\n';
+    if (opts.json !== undefined) writeFileSync(opts.json, text);
+    process.stdout.write(text);
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await main();
