@@ -4,7 +4,9 @@
 // up first, zero the counters after a warm-up and dump them after the work to count.
 
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
@@ -39,6 +41,37 @@ export async function countInstructions(nodeArgs: readonly string[], cwd: string
     maxBuffer: 1 << 24,
   });
   return collectedInstructions(stderr);
+}
+
+/**
+ * Like `countInstructions`, and the program's self instructions by function besides (see
+ * `functionCounts`), V8's compiled code named from the perf map it writes.
+ */
+export async function countByFunction(
+  nodeArgs: readonly string[],
+  cwd: string,
+): Promise<{ total: number; counts: Map<string, number> }> {
+  const dir = mkdtempSync(join(tmpdir(), 'callgrind-'));
+  const profile = join(dir, 'callgrind.out');
+  // (V8's log, if any, goes to the temporary folder, not one file per isolate in `cwd`.)
+  const v8Flags = [
+    '--perf-basic-prof',
+    `--logfile=${join(dir, 'v8.log')}`,
+    '--no-logfile-per-isolate',
+  ];
+  const pending = run('valgrind', callgrindArgs([...v8Flags, ...nodeArgs], profile), {
+    cwd,
+    maxBuffer: 1 << 24,
+  });
+  // valgrind runs the program in its own process: the perf map is named by this pid.
+  const perfMap = `/tmp/perf-${pending.child.pid!}.map`;
+  try {
+    const { stderr } = await pending;
+    return { total: collectedInstructions(stderr), counts: await functionCounts(profile, perfMap) };
+  } finally {
+    rmSync(perfMap, { force: true });
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** Sets the counters of the callgrind run with this pid to zero. */
