@@ -144,6 +144,21 @@ interface SideFigures {
   readonly cpuSplit: CpuSplitFigures | null;
   /** `npm run bench:engine-instructions`. */
   readonly engineInstructions: { here: number; commands: number } | null;
+  /** `npm run bench:engine-floor`: the engine beside floors that only match. */
+  readonly engineFloor: EngineFloorFigures | null;
+}
+
+type FloorSubject = 'engine' | 'bigint' | 'number';
+
+interface EngineFloorFigures {
+  readonly date?: string;
+  readonly commands: number;
+  readonly rounds: number;
+  readonly commandsPerSecond: Record<FloorSubject, number>;
+  readonly runs: Record<FloorSubject, number[]>;
+  readonly engineToBigintFloor: number;
+  readonly bigintToNumberFloor: number;
+  readonly instructionsPerCommand: Record<FloorSubject, number> | null;
 }
 
 function readSide<T>(out: string, name: string): T | null {
@@ -157,6 +172,7 @@ export function readSideFigures(out: string): SideFigures {
     requestInstructions: readSide(out, 'request-instructions.json'),
     cpuSplit: readSide(out, 'cpu-split.json'),
     engineInstructions: readSide(out, 'engine-instructions.json'),
+    engineFloor: readSide(out, 'engine-floor.json'),
   };
 }
 
@@ -384,7 +400,7 @@ function charts(r: MatrixResults, f: Figures, out: string): Block[] {
   return blocks;
 }
 
-function engineBlocks(r: MatrixResults): Block[] {
+function engineBlocks(r: MatrixResults, side: SideFigures): Block[] {
   if (r.engine === null) return [];
   const { empty, deep, depth, heapMiB, resting } = r.engine;
   const runs = (e: { runs: number[] }): string => e.runs.map(fmt).join(', ');
@@ -418,6 +434,70 @@ function engineBlocks(r: MatrixResults): Block[] {
           },
         ]
       : []),
+    ...engineFloorBlocks(side.engineFloor),
+  ];
+}
+
+/** What the engine's floor says about the 2M target, for the reading. */
+function floorReading(floor: EngineFloorFigures | null): string {
+  if (floor === null) return '';
+  const { engine, bigint, number } = floor.commandsPerSecond;
+  const counts = floor.instructionsPerCommand;
+  return (
+    ` **The floor settles how:** a floor that only matches, with the engine's bigint money, ran at ` +
+    `${fmt(bigint)} commands/s (${(bigint / ENGINE_TARGET).toFixed(2)} of the target), so no change to ` +
+    `the engine's code reaches 2M while its money is bigint. With doubles the same floor ran at ` +
+    `${fmt(number)}: money in doubles, kept exact (two limbs of base 10^15, say, hold 16-decimal cash ` +
+    'to about 9×10^30, with bigint only beyond), is the first step, and orders as arrays of fields the ' +
+    'second. ' +
+    // Only worth saying when the counts are close while the times are not.
+    (counts === null || counts.bigint * 1.5 < counts.engine
+      ? ''
+      : `Instructions do not show the second: the bigint floor counts ${fmt(counts.bigint)} a command ` +
+        `against the engine's ${fmt(counts.engine)}, yet runs ${(bigint / engine).toFixed(1)}× faster. ` +
+        "The engine's orders are objects, which the collector copies (each resting one twice) and the " +
+        'match path reaches through pointers; the floor reads flat arrays (`bench/report/engine-path.md`).')
+  );
+}
+
+function engineFloorBlocks(floor: EngineFloorFigures | null): Block[] {
+  if (floor === null) return [];
+  const counts = floor.instructionsPerCommand;
+  const row = (name: string, subject: FloorSubject): string[] => [
+    name,
+    fmt(floor.commandsPerSecond[subject]),
+    floor.runs[subject].map(fmt).join(', '),
+    counts === null ? '' : fmt(counts[subject]),
+  ];
+  return [
+    {
+      kind: 'p',
+      text:
+        `**The engine against its floor** (\`npm run bench:engine-floor\`${floor.date === undefined ? '' : `, ${floor.date}`}): ` +
+        `the same recorded flow (${fmt(floor.commands)} commands) matched by a floor that does only the matching, ` +
+        'its orders in typed arrays, nothing returned, no change rows, fills, batches or eviction; each subject ' +
+        `in a fresh process, ${floor.rounds} interleaved rounds, medians. Every subject made the same executions ` +
+        'and left the same resting orders. The floor with bigint money keeps amounts as the engine does ' +
+        '(exact, shares and prices at 10^-8, cash at 10^-16); with number money it keeps doubles in whole ' +
+        "units, exact for this flow's whole shares and dollars only.",
+    },
+    {
+      kind: 'table',
+      head: ['subject', 'commands/s', 'runs', 'instructions a command'],
+      rows: [
+        row('engine', 'engine'),
+        row('floor, bigint money', 'bigint'),
+        row('floor, number money', 'number'),
+      ],
+    },
+    {
+      kind: 'p',
+      text:
+        `The engine runs at ${floor.engineToBigintFloor.toFixed(2)} of the bigint floor, and the bigint floor ` +
+        `at ${floor.bigintToNumberFloor.toFixed(2)} of the number floor (medians of the per-round ratios). ` +
+        `With money in bigints, the matching alone reaches ${fmt(floor.commandsPerSecond.bigint)} commands/s ` +
+        `against the target's ${fmt(ENGINE_TARGET)}.`,
+    },
   ];
 }
 
@@ -597,10 +677,9 @@ function reading(r: MatrixResults, f: Figures, side: SideFigures): Block[] {
         (r.engine === null
           ? ''
           : `2M commands/s needs about ${(ENGINE_TARGET / r.engine.empty.commandsPerSecond).toFixed(1)}× fewer at this machine's speed. `) +
-        'A number fast path for shares and prices saves 5-8% only: cash has 16 decimals, so one execution ' +
-        'of 100 shares at $100 is 10^20 units, past 2^53 and past 64 bits for balances, so cash stays exact ' +
-        'in bigint; the rest needs orders as arrays of fields and column-shaped change sets, which the ' +
-        'stores and the gateway codec read.',
+        'A number fast path for shares and prices alone saves 5-8%: cash has 16 decimals, so one execution ' +
+        'of 100 shares at $100 is 10^20 units, past 2^53 and past 64 bits for balances.' +
+        floorReading(side.engineFloor),
     );
   }
   const halves = r.halfLoad.filter((h) => h.floor !== undefined);
@@ -712,7 +791,7 @@ export function writeReport(r: MatrixResults, out: string, pdf: boolean): string
     cellsTable(r, f),
     ...charts(r, f, out),
     ...halfLoad,
-    ...engineBlocks(r),
+    ...engineBlocks(r, side),
     ...profileBlocks(r),
     ...reading(r, f, side),
   ];
