@@ -1,0 +1,63 @@
+// Exact integers held as the unevaluated sum of two doubles, hi + lo, with hi the double
+// nearest the integer and lo what is left (an integer too, at most half a unit in hi's last
+// place). Cash at 10^-16 passes 2^53 with one ordinary execution; a pair holds it exactly to
+// LIMIT (about 10^31) with no allocation, where a bigint is a heap object per value. Built on
+// the error-free transformations: TwoSum (Knuth) and TwoProduct (Dekker, Veltkamp's split).
+// The engine's floor (engine-floor.ts) keeps its cash and positions this way, to measure what
+// exact money in doubles would cost the engine; a property test holds it to bigint.
+//
+// A function returns the pair's high part and leaves its low part in `low` (read it before
+// the next call): two results without an object for them.
+
+/** Magnitudes below this add and compare exactly: lo stays within 2^51, so lo + lo is exact. */
+export const LIMIT = 2 ** 103;
+
+/** The low part of the last pair returned. */
+export let low = 0;
+
+/** Veltkamp's constant for splitting a double into two 26-bit halves: 2^27 + 1. */
+const SPLIT = 134_217_729;
+
+/** a + b exactly, as (returned) + low. */
+export function twoSum(a: number, b: number): number {
+  const s = a + b;
+  const bb = s - a;
+  low = a - (s - bb) + (b - bb);
+  return s;
+}
+
+/** a × b exactly, as (returned) + low; a and b integers below 2^53 in magnitude. */
+export function twoProduct(a: number, b: number): number {
+  const p = a * b;
+  let t = SPLIT * a;
+  const aHi = t - (t - a);
+  const aLo = a - aHi;
+  t = SPLIT * b;
+  const bHi = t - (t - b);
+  const bLo = b - bHi;
+  low = aHi * bHi - p + aHi * bLo + aLo * bHi + aLo * bLo;
+  return p;
+}
+
+/** (xHi + xLo) + (yHi + yLo) as a pair, both of them and the sum below LIMIT. */
+export function add(xHi: number, xLo: number, yHi: number, yLo: number): number {
+  const s = twoSum(xHi, yHi);
+  // |low| ≤ 2^51 and |xLo + yLo| ≤ 2^52: this sum of integers is exact.
+  return twoSum(s, low + (xLo + yLo));
+}
+
+/** Whether x < y, both pairs as this module makes them (hi the nearest double, so unique). */
+export function less(xHi: number, xLo: number, yHi: number, yLo: number): boolean {
+  return xHi < yHi || (xHi === yHi && xLo < yLo);
+}
+
+/** The pair of an integer below LIMIT. */
+export function fromBigInt(value: bigint): number {
+  const hi = Number(value);
+  low = Number(value - BigInt(hi));
+  return hi;
+}
+
+export function toBigInt(hi: number, lo: number): bigint {
+  return BigInt(hi) + BigInt(lo);
+}
