@@ -5,13 +5,15 @@
 //     [--instructions 50000]   (also count each subject's instructions per command)
 // The floor keeps orders in typed arrays (no object per order for the collector to copy) and
 // returns nothing: no result objects, no change rows, no fills kept for queries, no batches,
-// no eviction, no market data. It matches with its money in one of two representations:
+// no eviction, no market data. It matches with its money in one of three representations:
 // - `bigint`: exact, at the engine's own scales (shares and prices 10^-8, cash 10^-16), as
 //   the engine keeps it;
-// - `number`: doubles in whole shares and dollars, which are exact for this flow only (its
-//   amounts and prices are whole; 8-decimal shares times 8-decimal prices are not).
-// What the floor leaves out is what the engine's features cost; the gap between the two
-// floors is what exact money in bigints costs. A run checks that every subject made the same
+// - `pair`: exact at the same scales in doubles: shares and prices as safe integers, cash
+//   and positions as exact pairs of doubles (exact-pair.ts);
+// - `number`: plain doubles in whole shares and dollars, which are exact for this flow only
+//   (its amounts and prices are whole; 8-decimal shares times 8-decimal prices are not).
+// What the floor leaves out is what the engine's features cost; the gaps between the floors
+// are what each representation of money costs. A run checks that every subject made the same
 // executions and left the same resting orders, so all did the same matching.
 
 import { execFileSync } from 'node:child_process';
@@ -22,55 +24,146 @@ import { Exchange } from '../src/engine/exchange.js';
 import { DEFAULT_HISTORY_CACHE } from '../src/sequencer/sequencer.js';
 import { countInstructions } from './callgrind.js';
 import { recordMixedFlow } from './engine.js';
+import * as pair from './exact-pair.js';
 import { median } from './stats.js';
 
 const BATCH = 100;
 const [LOW_REPS, HIGH_REPS] = [1, 3];
+/** What the flow's setup gives every account: dollars, and shares of every symbol. */
+const STARTING_CASH = 10n ** 12n;
+const STARTING_SHARES = 10n ** 9n;
 const ORDER = 0;
 const QUERY = 1;
 const CANCEL = 2;
 
-/** Amount arithmetic over one representation (bigint or number). */
+/** Share and price arithmetic over one representation, and the ledger it keeps. */
 interface Money<T> {
-  readonly name: string;
   readonly zero: T;
   /** Shares or a price given at 10^-8 units. */
   units(value: bigint): T;
-  /** An account's starting cash and a position's starting shares. */
-  readonly startCash: T;
-  readonly startShares: T;
-  array(length: number): { [i: number]: T; fill(value: T): unknown };
+  array(length: number): { [i: number]: T };
   add(a: T, b: T): T;
   sub(a: T, b: T): T;
-  mul(a: T, b: T): T;
   less(a: T, b: T): boolean;
+  /** Cash and positions, each account's funded as the flow's setup funds it. */
+  ledger(accounts: number, symbols: number): Ledger<T>;
 }
 
+/** Accounts' cash (moved as shares × price) and positions (moved as shares). */
+interface Ledger<T> {
+  /** Whether the account's cash covers shares × price. */
+  coversCost(account: number, shares: T, price: T): boolean;
+  /** Adds shares × price to the account's cash, or takes it away (sign -1). */
+  moveCash(account: number, shares: T, price: T, sign: 1 | -1): void;
+  coversShares(position: number, shares: T): boolean;
+  moveShares(position: number, shares: T, sign: 1 | -1): void;
+}
+
+/** A ledger of one value per account and per position, in the money's own arithmetic. */
+function valueLedger<T>(
+  money: Money<T>,
+  mul: (a: T, b: T) => T,
+  start: { cash: T; shares: T },
+  accounts: number,
+  symbols: number,
+): Ledger<T> {
+  const cash = money.array(accounts);
+  const shares = money.array(accounts * symbols);
+  for (let i = 0; i < accounts; i++) cash[i] = start.cash;
+  for (let i = 0; i < accounts * symbols; i++) shares[i] = start.shares;
+  const move = (a: T, b: T, sign: 1 | -1): T => (sign === 1 ? money.add(a, b) : money.sub(a, b));
+  return {
+    coversCost: (account, n, price) => !money.less(cash[account]!, mul(n, price)),
+    moveCash: (account, n, price, sign) => {
+      cash[account] = move(cash[account]!, mul(n, price), sign);
+    },
+    coversShares: (position, n) => !money.less(shares[position]!, n),
+    moveShares: (position, n, sign) => {
+      shares[position] = move(shares[position]!, n, sign);
+    },
+  };
+}
+
+/** Exact, as the engine keeps it: shares and prices at 10^-8, cash at 10^-16. */
 const BIGINT_MONEY: Money<bigint> = {
-  name: 'bigint',
   zero: 0n,
   units: (value) => value,
-  startCash: 10n ** 12n * 10n ** 16n,
-  startShares: 10n ** 9n * 10n ** 8n,
   array: (length) => new Array<bigint>(length).fill(0n),
   add: (a, b) => a + b,
   sub: (a, b) => a - b,
-  mul: (a, b) => a * b,
   less: (a, b) => a < b,
+  ledger: (accounts, symbols) =>
+    valueLedger(
+      BIGINT_MONEY,
+      (a, b) => a * b,
+      { cash: STARTING_CASH * 10n ** 16n, shares: STARTING_SHARES * 10n ** 8n },
+      accounts,
+      symbols,
+    ),
 };
 
+/** Doubles in whole shares and dollars: exact for this flow only. */
 const NUMBER_MONEY: Money<number> = {
-  name: 'number',
   zero: 0,
   units: (value) => Number(value) / 1e8,
-  startCash: 1e12,
-  startShares: 1e9,
   array: (length) => new Float64Array(length),
   add: (a, b) => a + b,
   sub: (a, b) => a - b,
-  mul: (a, b) => a * b,
   less: (a, b) => a < b,
+  ledger: (accounts, symbols) =>
+    valueLedger(
+      NUMBER_MONEY,
+      (a, b) => a * b,
+      { cash: Number(STARTING_CASH), shares: Number(STARTING_SHARES) },
+      accounts,
+      symbols,
+    ),
 };
+
+/**
+ * Exact, in doubles: shares and prices at 10^-8 as safe integers (the flow's are), cash at
+ * 10^-16 and positions at 10^-8 as exact pairs of doubles (exact-pair.ts).
+ */
+const PAIR_MONEY: Money<number> = {
+  ...NUMBER_MONEY,
+  units: (value) => {
+    const n = Number(value);
+    if (!Number.isSafeInteger(n)) throw new RangeError(`${value} is past 2^53 units`);
+    return n;
+  },
+  ledger: (accounts, symbols) => pairLedger(accounts, symbols),
+};
+
+function pairLedger(accounts: number, symbols: number): Ledger<number> {
+  const cashHi = new Float64Array(accounts).fill(pair.fromBigInt(STARTING_CASH * 10n ** 16n));
+  const cashLo = new Float64Array(accounts).fill(pair.low);
+  const sharesHi = new Float64Array(accounts * symbols).fill(
+    pair.fromBigInt(STARTING_SHARES * 10n ** 8n),
+  );
+  const sharesLo = new Float64Array(accounts * symbols).fill(pair.low);
+  const check = (hi: number): void => {
+    if (!(Math.abs(hi) < pair.LIMIT)) throw new RangeError('a balance passed the exact range');
+  };
+  return {
+    coversCost: (account, n, price) => {
+      const hi = pair.twoProduct(n, price);
+      return !pair.less(cashHi[account]!, cashLo[account]!, hi, pair.low);
+    },
+    moveCash: (account, n, price, sign) => {
+      const hi = pair.twoProduct(n, price);
+      const lo = pair.low;
+      cashHi[account] = pair.add(cashHi[account]!, cashLo[account]!, sign * hi, sign * lo);
+      cashLo[account] = pair.low;
+      check(cashHi[account]!);
+    },
+    coversShares: (position, n) => !pair.less(sharesHi[position]!, sharesLo[position]!, n, 0),
+    moveShares: (position, n, sign) => {
+      sharesHi[position] = pair.add(sharesHi[position]!, sharesLo[position]!, sign * n, 0);
+      sharesLo[position] = pair.low;
+      check(sharesHi[position]!);
+    },
+  };
+}
 
 /** The flow as flat arrays: what the floor reads per command. */
 interface FlatFlow<T> {
@@ -204,8 +297,7 @@ class FloorEngine<T> {
   private readonly freeLevels: number[] = [];
   private levelsUsed = 0;
   private readonly sides: Side[] = [];
-  private readonly cash;
-  private readonly shares;
+  private readonly ledger: Ledger<T>;
   private nextId = 1;
   executions = 0;
   /** What queries read, counted so that the reads are not optimized away. */
@@ -233,10 +325,7 @@ class FloorEngine<T> {
     for (let s = 0; s < flow.symbols; s++) {
       this.sides.push(new Side(true, this.levelKey), new Side(false, this.levelKey));
     }
-    this.cash = money.array(flow.accounts);
-    this.cash.fill(money.startCash);
-    this.shares = money.array(flow.accounts * flow.symbols);
-    this.shares.fill(money.startShares);
+    this.ledger = money.ledger(flow.accounts, flow.symbols);
   }
 
   run(): void {
@@ -250,7 +339,7 @@ class FloorEngine<T> {
   }
 
   private place(i: number): void {
-    const { flow, money } = this;
+    const { flow, money, ledger } = this;
     const account = flow.account[i]!;
     const sym = flow.sym[i]!;
     const isBuy = flow.buy[i] === 1;
@@ -258,12 +347,11 @@ class FloorEngine<T> {
     const limit = flow.limit[i]!;
     const position = account * flow.symbols + sym;
     if (isBuy) {
-      const cost = money.mul(shares, limit);
-      if (money.less(this.cash[account]!, cost)) return;
-      this.cash[account] = money.sub(this.cash[account]!, cost);
+      if (!ledger.coversCost(account, shares, limit)) return;
+      ledger.moveCash(account, shares, limit, -1);
     } else {
-      if (money.less(this.shares[position]!, shares)) return;
-      this.shares[position] = money.sub(this.shares[position]!, shares);
+      if (!ledger.coversShares(position, shares)) return;
+      ledger.moveShares(position, shares, -1);
     }
     const id = this.nextId++;
     this.open[id] = shares;
@@ -287,17 +375,11 @@ class FloorEngine<T> {
       this.levelOpen[best] = money.sub(this.levelOpen[best]!, fill);
       const seller = isBuy ? this.owner[resting]! : account;
       const buyer = isBuy ? account : this.owner[resting]!;
-      const bought = buyer * flow.symbols + sym;
-      this.shares[bought] = money.add(this.shares[bought]!, fill);
-      this.cash[seller] = money.add(this.cash[seller]!, money.mul(fill, price));
+      ledger.moveShares(buyer * flow.symbols + sym, fill, 1);
+      ledger.moveCash(seller, fill, price, 1);
       // The buyer reserved its limit; it pays the resting order's price.
       const buyLimit = isBuy ? limit : price;
-      if (buyLimit !== price) {
-        this.cash[buyer] = money.add(
-          this.cash[buyer]!,
-          money.mul(fill, money.sub(buyLimit, price)),
-        );
-      }
+      if (buyLimit !== price) ledger.moveCash(buyer, fill, money.sub(buyLimit, price), 1);
       this.executions++;
       if (this.open[resting] === money.zero) this.unlink(resting);
     }
@@ -357,12 +439,8 @@ class FloorEngine<T> {
     this.levelOpen[this.level[id]!] = money.sub(this.levelOpen[this.level[id]!]!, shares);
     this.unlink(id);
     this.open[id] = money.zero;
-    if (this.buy[id] === 1) {
-      this.cash[account] = money.add(this.cash[account]!, money.mul(shares, this.limit[id]!));
-    } else {
-      const position = account * this.flow.symbols + this.sym[id]!;
-      this.shares[position] = money.add(this.shares[position]!, shares);
-    }
+    if (this.buy[id] === 1) this.ledger.moveCash(account, shares, this.limit[id]!, 1);
+    else this.ledger.moveShares(account * this.flow.symbols + this.sym[id]!, shares, 1);
   }
 
   get resting(): number {
@@ -372,8 +450,8 @@ class FloorEngine<T> {
   }
 }
 
-export type Subject = 'engine' | 'bigint' | 'number';
-const SUBJECTS: readonly Subject[] = ['engine', 'bigint', 'number'];
+export type Subject = 'engine' | 'bigint' | 'pair' | 'number';
+const SUBJECTS: readonly Subject[] = ['engine', 'bigint', 'pair', 'number'];
 
 export interface SubjectRun {
   readonly commandsPerSecond: number;
@@ -424,12 +502,13 @@ function timeEngine(setup: Request, requests: readonly Request[]): () => Subject
 /** In a child process: one subject run `reps` times (the first warms up); the last run. */
 export function runSubject(subject: Subject, commands: number, reps: number): SubjectRun {
   const { setup, requests } = recordMixedFlow(commands);
+  const floors = { bigint: BIGINT_MONEY, pair: PAIR_MONEY, number: NUMBER_MONEY };
   const time =
     subject === 'engine'
       ? timeEngine(setup, requests)
       : subject === 'bigint'
-        ? timeFloor(requests, BIGINT_MONEY)
-        : timeFloor(requests, NUMBER_MONEY);
+        ? timeFloor(requests, floors.bigint)
+        : timeFloor(requests, floors[subject]);
   let last = time();
   for (let rep = 1; rep < reps; rep++) last = time();
   return last;
@@ -476,7 +555,11 @@ async function main(): Promise<void> {
     process.stdout.write(JSON.stringify(run) + '\n');
   } else {
     const rates = new Map<Subject, number[]>(SUBJECTS.map((s) => [s, []]));
-    const ratios = { engineToBigint: [] as number[], bigintToNumber: [] as number[] };
+    const ratios = {
+      engineToBigint: [] as number[],
+      bigintToPair: [] as number[],
+      bigintToNumber: [] as number[],
+    };
     for (let round = 0; round < Number(opts.rounds); round++) {
       const got = new Map<Subject, SubjectRun>();
       for (let k = 0; k < SUBJECTS.length; k++) {
@@ -511,6 +594,7 @@ async function main(): Promise<void> {
       }
       const bigint = got.get('bigint')!.commandsPerSecond;
       ratios.engineToBigint.push(engine.commandsPerSecond / bigint);
+      ratios.bigintToPair.push(bigint / got.get('pair')!.commandsPerSecond);
       ratios.bigintToNumber.push(bigint / got.get('number')!.commandsPerSecond);
       console.error(
         `round ${round + 1}: ` +
@@ -524,6 +608,7 @@ async function main(): Promise<void> {
       commandsPerSecond: Object.fromEntries(SUBJECTS.map((s) => [s, median(rates.get(s)!)])),
       runs: Object.fromEntries(SUBJECTS.map((s) => [s, rates.get(s)!.map(Math.round)])),
       engineToBigintFloor: median(ratios.engineToBigint),
+      bigintToPairFloor: median(ratios.bigintToPair),
       bigintToNumberFloor: median(ratios.bigintToNumber),
       // Counted on fewer commands: valgrind runs some 50 times slower.
       instructionsPerCommand:

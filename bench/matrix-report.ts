@@ -148,7 +148,7 @@ interface SideFigures {
   readonly engineFloor: EngineFloorFigures | null;
 }
 
-type FloorSubject = 'engine' | 'bigint' | 'number';
+type FloorSubject = 'engine' | 'bigint' | 'pair' | 'number';
 
 interface EngineFloorFigures {
   readonly date?: string;
@@ -157,6 +157,7 @@ interface EngineFloorFigures {
   readonly commandsPerSecond: Record<FloorSubject, number>;
   readonly runs: Record<FloorSubject, number[]>;
   readonly engineToBigintFloor: number;
+  readonly bigintToPairFloor: number;
   readonly bigintToNumberFloor: number;
   readonly instructionsPerCommand: Record<FloorSubject, number> | null;
 }
@@ -441,14 +442,14 @@ function engineBlocks(r: MatrixResults, side: SideFigures): Block[] {
 /** What the engine's floor says about the 2M target, for the reading. */
 function floorReading(floor: EngineFloorFigures | null): string {
   if (floor === null) return '';
-  const { engine, bigint, number } = floor.commandsPerSecond;
+  const { engine, bigint, pair, number } = floor.commandsPerSecond;
   const counts = floor.instructionsPerCommand;
   return (
     ` **The floor settles how:** a floor that only matches, with the engine's bigint money, ran at ` +
     `${fmt(bigint)} commands/s (${(bigint / ENGINE_TARGET).toFixed(2)} of the target), so no change to ` +
-    `the engine's code reaches 2M while its money is bigint. With doubles the same floor ran at ` +
-    `${fmt(number)}: money in doubles, kept exact (two limbs of base 10^15, say, hold 16-decimal cash ` +
-    'to about 9×10^30, with bigint only beyond), is the first step, and orders as arrays of fields the ' +
+    `the engine's code reaches 2M while its money is bigint. Kept as exactly in doubles (cash and ` +
+    `positions as exact pairs of doubles) the same floor ran at ${fmt(pair)}, and at ${fmt(number)} ` +
+    'with plain doubles: exact money in doubles is the first step, and orders as arrays of fields the ' +
     'second. ' +
     // Only worth saying when the counts are close while the times are not.
     (counts === null || counts.bigint * 1.5 < counts.engine
@@ -478,8 +479,10 @@ function engineFloorBlocks(floor: EngineFloorFigures | null): Block[] {
         'its orders in typed arrays, nothing returned, no change rows, fills, batches or eviction; each subject ' +
         `in a fresh process, ${floor.rounds} interleaved rounds, medians. Every subject made the same executions ` +
         'and left the same resting orders. The floor with bigint money keeps amounts as the engine does ' +
-        '(exact, shares and prices at 10^-8, cash at 10^-16); with number money it keeps doubles in whole ' +
-        "units, exact for this flow's whole shares and dollars only.",
+        '(exact, shares and prices at 10^-8, cash at 10^-16); with pairs it keeps them as exactly in ' +
+        'doubles (shares and prices as safe integers, cash and positions as exact pairs of doubles, ' +
+        '`bench/exact-pair.ts`); with number money it keeps plain doubles in whole units, exact for ' +
+        "this flow's whole shares and dollars only.",
     },
     {
       kind: 'table',
@@ -487,6 +490,7 @@ function engineFloorBlocks(floor: EngineFloorFigures | null): Block[] {
       rows: [
         row('engine', 'engine'),
         row('floor, bigint money', 'bigint'),
+        row('floor, exact money in pairs of doubles', 'pair'),
         row('floor, number money', 'number'),
       ],
     },
@@ -494,7 +498,8 @@ function engineFloorBlocks(floor: EngineFloorFigures | null): Block[] {
       kind: 'p',
       text:
         `The engine runs at ${floor.engineToBigintFloor.toFixed(2)} of the bigint floor, and the bigint floor ` +
-        `at ${floor.bigintToNumberFloor.toFixed(2)} of the number floor (medians of the per-round ratios). ` +
+        `at ${floor.bigintToPairFloor.toFixed(2)} of the exact pairs' floor and ` +
+        `${floor.bigintToNumberFloor.toFixed(2)} of the number floor (medians of the per-round ratios). ` +
         `With money in bigints, the matching alone reaches ${fmt(floor.commandsPerSecond.bigint)} commands/s ` +
         `against the target's ${fmt(ENGINE_TARGET)}.`,
     },
