@@ -3,10 +3,12 @@
 // difference by what it adds, so that start-up cancels out; or, for a server that must warm
 // up first, zero the counters after a warm-up and dump them after the work to count.
 
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
@@ -44,31 +46,53 @@ export async function countInstructions(nodeArgs: readonly string[], cwd: string
 }
 
 /**
- * Like `countInstructions`, and the program's self instructions by function besides (see
- * `functionCounts`), V8's compiled code named from the perf map it writes.
+ * The instructions of one window of a program run under callgrind: the program (see
+ * window.ts) prints `ready` when its set-up and warm-up are done, the counters are zeroed, it
+ * does the work to count and prints `done`, and the counters are read. Start-up, building the
+ * input and warming up are left out, and so is their run-to-run spread (module loading
+ * through tsx's thread alone moves a whole run's count by about 2%). With it, the window's
+ * self instructions by function; with `byFunction`, V8's compiled code named in them from
+ * its perf map (which adds work of its own to the count).
  */
-export async function countByFunction(
+export async function countWindow(
   nodeArgs: readonly string[],
   cwd: string,
-): Promise<{ total: number; counts: Map<string, number> }> {
+  byFunction = false,
+): Promise<{ instructions: number; counts: Map<string, number> }> {
   const dir = mkdtempSync(join(tmpdir(), 'callgrind-'));
   const profile = join(dir, 'callgrind.out');
   // (V8's log, if any, goes to the temporary folder, not one file per isolate in `cwd`.)
-  const v8Flags = [
-    '--perf-basic-prof',
-    `--logfile=${join(dir, 'v8.log')}`,
-    '--no-logfile-per-isolate',
-  ];
-  const pending = run('valgrind', callgrindArgs([...v8Flags, ...nodeArgs], profile), {
+  const v8Flags = byFunction
+    ? ['--perf-basic-prof', `--logfile=${join(dir, 'v8.log')}`, '--no-logfile-per-isolate']
+    : [];
+  const child = spawn('valgrind', callgrindArgs([...v8Flags, ...nodeArgs], profile), {
     cwd,
-    maxBuffer: 1 << 24,
+    stdio: ['pipe', 'pipe', 'pipe'],
   });
-  // valgrind runs the program in its own process: the perf map is named by this pid.
-  const perfMap = `/tmp/perf-${pending.child.pid!}.map`;
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const exited = once(child, 'exit');
+  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+  const expect = async (line: string): Promise<void> => {
+    for (;;) {
+      const next = await lines.next();
+      if (next.done === true) throw new Error(`exited before "${line}":\n${stderr}`);
+      if (next.value === line) return;
+    }
+  };
+  const perfMap = `/tmp/perf-${child.pid!}.map`;
   try {
-    const { stderr } = await pending;
-    return { total: collectedInstructions(stderr), counts: await functionCounts(profile, perfMap) };
+    await expect('ready');
+    await zeroCounts(child.pid!);
+    child.stdin.write('go\n');
+    await expect('done');
+    const instructions = await dumpCounts(child.pid!, profile, 1);
+    const counts = await functionCounts(`${profile}.1`, byFunction ? perfMap : undefined);
+    child.stdin.end('exit\n');
+    await exited;
+    return { instructions, counts };
   } finally {
+    child.kill();
     rmSync(perfMap, { force: true });
     rmSync(dir, { recursive: true, force: true });
   }

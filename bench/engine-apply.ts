@@ -1,16 +1,23 @@
-// The engine's mixed flow applied `reps` times to a fresh engine, nothing timed: the work that
-// bench/engine-instructions.ts counts instructions of under valgrind (the difference of two
-// rep counts leaves out start-up and building the flow).
+// The engine's mixed flow applied `reps` times to a fresh engine each time, nothing timed: the
+// work that bench/engine-instructions.ts counts instructions of under valgrind. With
+// `--window`, one more run first warms the engine up, and the counted runs are framed by
+// callgrind's counting window (window.ts), so that start-up, recording the flow and the
+// compilers' first work are left out.
+//   node --import tsx bench/engine-apply.ts [commands] [reps] [--window]
 
 import { Exchange } from '../src/engine/exchange.js';
 import { DEFAULT_HISTORY_CACHE } from '../src/sequencer/sequencer.js';
 import { recordMixedFlow } from './engine.js';
+import { countedWindow } from './window.js';
 
 const BATCH = 100;
-const count = Number(process.argv[2] ?? 100_000);
-const reps = Number(process.argv[3] ?? 1);
-const { setup, requests } = recordMixedFlow(count);
-for (let rep = 0; rep < reps; rep++) {
+const [count, reps] = process.argv
+  .slice(2)
+  .filter((arg) => !arg.startsWith('--'))
+  .map(Number);
+const { setup, requests } = recordMixedFlow(count ?? 100_000);
+
+function applyFlow(): void {
   const engine = new Exchange();
   engine.apply(setup, 0);
   engine.takeChanges();
@@ -24,3 +31,13 @@ for (let rep = 0; rep < reps; rep++) {
     engine.evictClosed(batch, DEFAULT_HISTORY_CACHE);
   }
 }
+
+const applyAll = (): void => {
+  for (let rep = 0; rep < (reps ?? 1); rep++) applyFlow();
+};
+if (process.argv.includes('--window')) {
+  applyFlow();
+  // Each count starts from the same heap, whatever collections the warm-up left pending.
+  (globalThis as { gc?: () => void }).gc?.();
+  await countedWindow(applyAll);
+} else applyAll();

@@ -2,7 +2,8 @@
 // do in this runtime, beside the real engine, each in a fresh process, interleaved round by
 // round (the order rotates), on the same recorded flow:
 //   node --import tsx bench/engine-floor.ts [--rounds 5] [--commands 1000000] [--json FILE]
-//     [--instructions 50000]   (also count each subject's instructions per command)
+//     [--instructions 100000]   (also count each subject's instructions per command, in
+//     callgrind's window: 3 runs of that many commands after one that warms up)
 // The floor keeps orders in typed arrays (no object per order for the collector to copy) and
 // returns nothing: no result objects, no change rows, no fills kept for queries, no batches,
 // no eviction, no market data. It matches with its money in one of three representations:
@@ -22,13 +23,15 @@ import { parseArgs } from 'node:util';
 import type { Request } from '../src/engine/commands.js';
 import { Exchange } from '../src/engine/exchange.js';
 import { DEFAULT_HISTORY_CACHE } from '../src/sequencer/sequencer.js';
-import { countInstructions } from './callgrind.js';
+import { compilerInstructions, countWindow } from './callgrind.js';
 import { recordMixedFlow } from './engine.js';
 import * as pair from './exact-pair.js';
+import { countedWindow } from './window.js';
 import { median } from './stats.js';
 
 const BATCH = 100;
-const [LOW_REPS, HIGH_REPS] = [1, 3];
+/** Runs of the flow counted in callgrind's window, after one that warms up. */
+const COUNTED_REPS = 3;
 /** What the flow's setup gives every account: dollars, and shares of every symbol. */
 const STARTING_CASH = 10n ** 12n;
 const STARTING_SHARES = 10n ** 9n;
@@ -499,42 +502,53 @@ function timeEngine(setup: Request, requests: readonly Request[]): () => Subject
   };
 }
 
+/** A subject's timed run over a newly recorded flow of `commands`. */
+function subjectRun(subject: Subject, commands: number): () => SubjectRun {
+  const { setup, requests } = recordMixedFlow(commands);
+  if (subject === 'engine') return timeEngine(setup, requests);
+  if (subject === 'bigint') return timeFloor(requests, BIGINT_MONEY);
+  return timeFloor(requests, subject === 'pair' ? PAIR_MONEY : NUMBER_MONEY);
+}
+
 /** In a child process: one subject run `reps` times (the first warms up); the last run. */
 export function runSubject(subject: Subject, commands: number, reps: number): SubjectRun {
-  const { setup, requests } = recordMixedFlow(commands);
-  const floors = { bigint: BIGINT_MONEY, pair: PAIR_MONEY, number: NUMBER_MONEY };
-  const time =
-    subject === 'engine'
-      ? timeEngine(setup, requests)
-      : subject === 'bigint'
-        ? timeFloor(requests, floors.bigint)
-        : timeFloor(requests, floors[subject]);
+  const time = subjectRun(subject, commands);
   let last = time();
   for (let rep = 1; rep < reps; rep++) last = time();
   return last;
 }
 
 /**
- * Instructions per command of each subject, counted by callgrind: the subject run once and
- * three times, the difference over the commands it adds (recording the flow cancels out).
+ * Instructions per command of each subject, counted by callgrind: in a child warmed up by
+ * one run, `reps` more runs inside callgrind's counting window (callgrind.ts, countWindow),
+ * V8's compilers' part left out.
  */
-async function countPerCommand(commands: number): Promise<Record<Subject, number>> {
+async function countPerCommand(commands: number, reps: number): Promise<Record<Subject, number>> {
   const counts = {} as Record<Subject, number>;
   for (const subject of SUBJECTS) {
-    const args = (reps: number): string[] => [
-      '--max-semi-space-size=64',
-      '--import',
-      'tsx',
-      import.meta.filename,
-      ...['--subject', subject, '--commands', String(commands), '--reps', String(reps)],
-    ];
-    const [low, high] = await Promise.all([
-      countInstructions(args(LOW_REPS), process.cwd()),
-      countInstructions(args(HIGH_REPS), process.cwd()),
-    ]);
-    counts[subject] = (high - low) / ((HIGH_REPS - LOW_REPS) * commands);
+    const { instructions, counts: byFunction } = await countWindow(
+      [
+        ...['--max-semi-space-size=64', '--expose-gc', '--import', 'tsx', import.meta.filename],
+        ...['--subject', subject, '--commands', String(commands), '--reps', String(reps)],
+        '--window',
+      ],
+      process.cwd(),
+    );
+    // V8's compilers are still at work in the window; a native run hardly is.
+    counts[subject] = (instructions - compilerInstructions(byFunction)) / (commands * reps);
   }
   return counts;
+}
+
+/** In a child process under callgrind: warmed up, then `reps` runs in the counting window. */
+async function countedSubject(subject: Subject, commands: number, reps: number): Promise<void> {
+  const time = subjectRun(subject, commands);
+  time();
+  // Each count starts from the same heap, whatever collections the warm-up left pending.
+  (globalThis as { gc?: () => void }).gc?.();
+  await countedWindow(() => {
+    for (let rep = 0; rep < reps; rep++) time();
+  });
 }
 
 async function main(): Promise<void> {
@@ -545,12 +559,15 @@ async function main(): Promise<void> {
       subject: { type: 'string' },
       reps: { type: 'string', default: '2' },
       instructions: { type: 'string' },
+      window: { type: 'boolean', default: false },
       json: { type: 'string' },
     },
   });
   const commands = Number(opts.commands);
 
-  if (opts.subject !== undefined) {
+  if (opts.subject !== undefined && opts.window === true) {
+    await countedSubject(opts.subject as Subject, commands, Number(opts.reps));
+  } else if (opts.subject !== undefined) {
     const run = runSubject(opts.subject as Subject, commands, Number(opts.reps));
     process.stdout.write(JSON.stringify(run) + '\n');
   } else {
@@ -610,9 +627,11 @@ async function main(): Promise<void> {
       engineToBigintFloor: median(ratios.engineToBigint),
       bigintToPairFloor: median(ratios.bigintToPair),
       bigintToNumberFloor: median(ratios.bigintToNumber),
-      // Counted on fewer commands: valgrind runs some 50 times slower.
+      // Counted on fewer commands (valgrind runs some 50 times slower), 3 runs of them.
       instructionsPerCommand:
-        opts.instructions === undefined ? null : await countPerCommand(Number(opts.instructions)),
+        opts.instructions === undefined
+          ? null
+          : await countPerCommand(Number(opts.instructions), COUNTED_REPS),
     };
     const text = JSON.stringify(summary, null, 2) + '\n';
     if (opts.json !== undefined) writeFileSync(opts.json, text);

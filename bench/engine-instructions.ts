@@ -1,70 +1,103 @@
 // Instructions per engine command on the mixed flow, counted by valgrind's callgrind: a figure
-// that does not swing with the machine's load as times do. Counts `engine-apply.ts` at two
-// repetition counts and divides the difference by the commands it adds, here and, given
-// another checkout, there too (engine-apply.ts is copied into it if it lacks one):
-//   npm run bench:engine-instructions -- [other checkout] [commands] [--functions N]
+// that does not swing with the machine's load as times do. `engine-apply.ts` records the
+// flow, applies it once to warm the engine up, and then `reps` times inside callgrind's
+// counting window (callgrind.ts, countWindow); the window's count over the commands it
+// applied. Here and, given another checkout, there too (this checkout's engine-apply.ts and
+// window.ts are copied into it under other names for the count, and removed after):
+//   npm run bench:engine-instructions -- [other checkout] [--commands N] [--reps R]
+//     [--functions N]
 // Writes bench/report/engine-instructions.json and .md. With --functions, also prints the N
-// functions that take the most instructions a command here (the same difference, by function).
+// functions that take the most instructions a command here.
 
-import { copyFileSync, existsSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { countByFunction, countInstructions, topFunctions } from './callgrind.js';
+import { compilerInstructions, countWindow, topFunctions } from './callgrind.js';
 
 const here = resolve(import.meta.dirname, '..');
 const { values: opts, positionals } = parseArgs({
-  options: { functions: { type: 'string', default: '0' } },
+  options: {
+    commands: { type: 'string', default: '100000' },
+    reps: { type: 'string', default: '3' },
+    functions: { type: 'string', default: '0' },
+  },
   allowPositionals: true,
 });
 const other = positionals[0];
-const commands = Number(positionals[1] ?? 50_000);
+const commands = Number(opts.commands);
+const reps = Number(opts.reps);
 const FUNCTIONS = Number(opts.functions);
-const [LOW, HIGH] = [1, 3];
 
-function instructions(tree: string, reps: number): Promise<number> {
-  return countInstructions(
-    ['--import', 'tsx', 'bench/engine-apply.ts', String(commands), String(reps)],
-    tree,
-  );
-}
-
-/** Instructions per command in `tree`: both counts run at once, one per core. */
-async function perCommand(tree: string): Promise<number> {
-  if (!existsSync(resolve(tree, 'bench/engine-apply.ts'))) {
-    copyFileSync(resolve(here, 'bench/engine-apply.ts'), resolve(tree, 'bench/engine-apply.ts'));
+/** Instructions per command in `tree`, and by function when asked (here only). */
+async function perCommand(
+  tree: string,
+  byFunction: boolean,
+): Promise<{ perCommand: number; compilers: number; counts: Map<string, number> }> {
+  // The other checkout runs this checkout's driver, with its own engine.
+  const driver = tree === here ? 'bench/engine-apply.ts' : 'bench/.engine-apply-counted.ts';
+  const copies =
+    tree === here
+      ? []
+      : [
+          [resolve(here, 'bench/engine-apply.ts'), resolve(tree, driver)],
+          [resolve(here, 'bench/window.ts'), resolve(tree, 'bench/.window-counted.ts')],
+        ];
+  for (const [from, to] of copies) {
+    writeFileSync(
+      to!,
+      readFileSync(from!, 'utf8').replace("'./window.js'", "'./.window-counted.js'"),
+    );
   }
-  const [low, high] = await Promise.all([instructions(tree, LOW), instructions(tree, HIGH)]);
-  return (high - low) / ((HIGH - LOW) * commands);
-}
-
-/** Instructions per command here, by function: the two counts' difference, function by function. */
-async function byFunction(): Promise<void> {
-  const args = (reps: number): string[] => [
-    '--import',
-    'tsx',
-    'bench/engine-apply.ts',
-    String(commands),
-    String(reps),
-  ];
-  const [low, high] = await Promise.all([
-    countByFunction(args(LOW), here),
-    countByFunction(args(HIGH), here),
-  ]);
-  const added = new Map(high.counts);
-  for (const [name, count] of low.counts) added.set(name, (added.get(name) ?? 0) - count);
-  const per = (HIGH - LOW) * commands;
-  console.log(
-    `instructions per command by function (${Math.round((high.total - low.total) / per)} in all):`,
-  );
-  for (const f of topFunctions(added, FUNCTIONS)) {
-    console.log(`  ${String(Math.round(f.instructions / per)).padStart(6)}  ${f.name}`);
+  try {
+    const { instructions, counts } = await countWindow(
+      [
+        // The young generation the server runs with (bin/exchange).
+        '--max-semi-space-size=64',
+        '--expose-gc',
+        '--import',
+        'tsx',
+        driver,
+        String(commands),
+        String(reps),
+        '--window',
+      ],
+      tree,
+      byFunction,
+    );
+    const per = commands * reps;
+    return {
+      perCommand: instructions / per,
+      compilers: compilerInstructions(counts) / per,
+      counts,
+    };
+  } finally {
+    for (const [, to] of copies) rmSync(to!, { force: true });
   }
 }
 
-if (FUNCTIONS > 0) await byFunction();
-const mine = await perCommand(here);
-const theirs = other === undefined ? null : await perCommand(other);
-const summary = { commands, reps: [LOW, HIGH], here: mine, other, otherPerCommand: theirs };
+function described(count: { perCommand: number; compilers: number }): string {
+  const n = (x: number): string => Math.round(x).toLocaleString('en');
+  return `${n(count.perCommand)} instructions per command, ${n(count.compilers)} of them V8's compilers': ${n(count.perCommand - count.compilers)} without them`;
+}
+
+const mine = await perCommand(here, FUNCTIONS > 0);
+if (FUNCTIONS > 0) {
+  console.log('instructions per command by function:');
+  for (const f of topFunctions(mine.counts, FUNCTIONS)) {
+    const per = Math.round(f.instructions / (commands * reps));
+    console.log(`  ${String(per).padStart(6)}  ${f.name}`);
+  }
+}
+const theirs = other === undefined ? null : await perCommand(other, false);
+const summary = {
+  commands,
+  reps,
+  here: mine.perCommand,
+  hereCompilers: mine.compilers,
+  other,
+  otherPerCommand: theirs?.perCommand ?? null,
+  otherCompilers: theirs?.compilers ?? null,
+};
 writeFileSync(
   resolve(here, 'bench/report/engine-instructions.json'),
   JSON.stringify(summary, null, 2) + '\n',
@@ -72,14 +105,19 @@ writeFileSync(
 const lines = [
   '# Engine instructions per command (mixed flow, callgrind)',
   '',
-  `${commands.toLocaleString('en')} commands applied ${LOW} and ${HIGH} times to a fresh engine; the difference of the two counts over the commands it adds.`,
+  `${commands.toLocaleString('en')} commands applied to a fresh engine once to warm it up, then ${reps} times counted (64 MiB semi-spaces, as the server runs); the counted instructions over the commands.`,
   '',
-  `- this checkout: ${Math.round(mine).toLocaleString('en')} instructions per command`,
+  "V8's compilers are still at work in the window (a native run of a few seconds hardly is): their part is given apart, and the count without them is the one to compare.",
+  '',
+  `- this checkout: ${described(mine)}`,
   ...(theirs === null
     ? []
     : [
-        `- \`${other}\`: ${Math.round(theirs).toLocaleString('en')} instructions per command`,
-        `- ratio, this / other: ${(mine / theirs).toFixed(3)}`,
+        `- \`${other}\`: ${described(theirs)}`,
+        `- ratio without the compilers, this / other: ${(
+          (mine.perCommand - mine.compilers) /
+          (theirs.perCommand - theirs.compilers)
+        ).toFixed(3)}`,
       ]),
   '',
 ];
