@@ -143,7 +143,7 @@ interface SideFigures {
   /** `npm run bench:cpu-split`: CPU time per request, server and load generator. */
   readonly cpuSplit: CpuSplitFigures | null;
   /** `npm run bench:engine-instructions`. */
-  readonly engineInstructions: { here: number; commands: number } | null;
+  readonly engineInstructions: { here: number; hereCompilers?: number; commands: number } | null;
   /** `npm run bench:engine-floor`: the engine beside floors that only match. */
   readonly engineFloor: EngineFloorFigures | null;
 }
@@ -277,8 +277,14 @@ function instructionBlocks(side: SideFigures): Block[] {
     ]);
   }
   if (side.engineInstructions !== null) {
-    const here = fmt(side.engineInstructions.here);
-    rows.push(['engine in process, mixed flow', 'command', here, '', '']);
+    const { here, hereCompilers } = side.engineInstructions;
+    rows.push([
+      'engine in process, mixed flow',
+      'command',
+      fmt(here),
+      apart(hereCompilers),
+      apart(hereCompilers === undefined ? undefined : here - hereCompilers),
+    ]);
   }
   if (rows.length === 0) return [];
   return [
@@ -291,8 +297,9 @@ function instructionBlocks(side: SideFigures): Block[] {
         "the collector's major cycles fall). Per request: the server warmed up first, then the requests counted alone " +
         `(${requestWindow(side)}), every thread of the server process, the client not counted, ` +
         "user-space instructions only (the kernel's work for the sockets and the disk is not in them: " +
-        'see the CPU time below); per engine command: `npm run bench:engine-instructions`, the difference ' +
-        'of two runs of different lengths. Under valgrind the exchange is still optimizing its code ' +
+        'see the CPU time below); per engine command: `npm run bench:engine-instructions`, the flow ' +
+        'applied once to warm up and then three times counted alone, from a collected heap (the same ' +
+        'count to 0.1% from run to run). Under valgrind the exchange is still optimizing its code ' +
         "after the warm-up, which a server run natively for a few seconds hardly does (`--trace-opt`): V8's " +
         "compilers' instructions are given apart, and the count without them is the one to compare.",
     },
@@ -451,13 +458,15 @@ function floorReading(floor: EngineFloorFigures | null): string {
     `positions as exact pairs of doubles) the same floor ran at ${fmt(pair)}, and at ${fmt(number)} ` +
     'with plain doubles: exact money in doubles is the first step, and orders as arrays of fields the ' +
     'second. ' +
-    // Only worth saying when the counts are close while the times are not.
-    (counts === null || counts.bigint * 1.5 < counts.engine
+    // Only worth saying when the times differ by more than the instructions do.
+    (counts === null || bigint / engine < 1.2 * (counts.engine / counts.bigint)
       ? ''
-      : `Instructions do not show the second: the bigint floor counts ${fmt(counts.bigint)} a command ` +
-        `against the engine's ${fmt(counts.engine)}, yet runs ${(bigint / engine).toFixed(1)}× faster. ` +
-        "The engine's orders are objects, which the collector copies (each resting one twice) and the " +
-        'match path reaches through pointers; the floor reads flat arrays (`bench/report/engine-path.md`).')
+      : `Instructions show only part of the second: the engine counts ` +
+        `${(counts.engine / counts.bigint).toFixed(1)}× the bigint floor's instructions a command ` +
+        `(${fmt(counts.engine)} against ${fmt(counts.bigint)}) and takes ` +
+        `${(bigint / engine).toFixed(1)}× its time. The engine's orders are objects, which the ` +
+        'collector copies (each resting one twice) and the match path reaches through pointers; ' +
+        'the floor reads flat arrays (`bench/report/engine-path.md`).')
   );
 }
 
@@ -486,7 +495,7 @@ function engineFloorBlocks(floor: EngineFloorFigures | null): Block[] {
     },
     {
       kind: 'table',
-      head: ['subject', 'commands/s', 'runs', 'instructions a command'],
+      head: ['subject', 'commands/s', 'runs', "instructions a command (without V8's compilers)"],
       rows: [
         row('engine', 'engine'),
         row('floor, bigint money', 'bigint'),
@@ -675,7 +684,7 @@ function reading(r: MatrixResults, f: Figures, side: SideFigures): Block[] {
   items.push(...cpuBudgets(side));
   if (side.engineInstructions !== null) {
     items.push(
-      `**Engine:** ${fmt(side.engineInstructions.here)} instructions a command. Where they go (callgrind with ` +
+      `**Engine:** ${fmt(side.engineInstructions.here - (side.engineInstructions.hereCompilers ?? 0))} instructions a command${side.engineInstructions.hereCompilers === undefined ? '' : " without V8's compilers"}. Where they go (callgrind with ` +
         "V8's perf map): the match path's optimized code about half; garbage collection (orders that " +
         'outlive a batch are copied and promoted) and bigint arithmetic (each operation a call and an ' +
         'allocation) most of the rest; then map lookups. ' +
