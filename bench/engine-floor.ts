@@ -32,9 +32,6 @@ import { median } from './stats.js';
 const BATCH = 100;
 /** Runs of the flow counted in callgrind's window, after one that warms up. */
 const COUNTED_REPS = 3;
-/** What the flow's setup gives every account: dollars, and shares of every symbol. */
-const STARTING_CASH = 10n ** 12n;
-const STARTING_SHARES = 10n ** 9n;
 const ORDER = 0;
 const QUERY = 1;
 const CANCEL = 2;
@@ -48,8 +45,26 @@ interface Money<T> {
   add(a: T, b: T): T;
   sub(a: T, b: T): T;
   less(a: T, b: T): boolean;
-  /** Cash and positions, each account's funded as the flow's setup funds it. */
-  ledger(accounts: number, symbols: number): Ledger<T>;
+  /** Cash and positions, each account's and each position's starting as `start` says. */
+  ledger(accounts: number, symbols: number, start: Funds): Ledger<T>;
+}
+
+/** What the flow's setup gives every account: cash at 10^-16, shares of each symbol at 10^-8. */
+interface Funds {
+  readonly cash: bigint;
+  readonly shares: bigint;
+}
+
+/** The funds the setup request gives (every account the same). */
+function fundsOf(setup: Request): Funds {
+  let cash: bigint | undefined;
+  let shares: bigint | undefined;
+  for (const child of setup.children) {
+    if (child.kind === 'account') cash ??= child.balance;
+    if (child.kind === 'grant') shares ??= child.shares;
+  }
+  if (cash === undefined || shares === undefined) throw new Error('the setup funds nothing');
+  return { cash, shares };
 }
 
 /** Accounts' cash (moved as shares × price) and positions (moved as shares). */
@@ -95,14 +110,8 @@ const BIGINT_MONEY: Money<bigint> = {
   add: (a, b) => a + b,
   sub: (a, b) => a - b,
   less: (a, b) => a < b,
-  ledger: (accounts, symbols) =>
-    valueLedger(
-      BIGINT_MONEY,
-      (a, b) => a * b,
-      { cash: STARTING_CASH * 10n ** 16n, shares: STARTING_SHARES * 10n ** 8n },
-      accounts,
-      symbols,
-    ),
+  ledger: (accounts, symbols, start) =>
+    valueLedger(BIGINT_MONEY, (a, b) => a * b, start, accounts, symbols),
 };
 
 /** Doubles in whole shares and dollars: exact for this flow only. */
@@ -113,11 +122,11 @@ const NUMBER_MONEY: Money<number> = {
   add: (a, b) => a + b,
   sub: (a, b) => a - b,
   less: (a, b) => a < b,
-  ledger: (accounts, symbols) =>
+  ledger: (accounts, symbols, start) =>
     valueLedger(
       NUMBER_MONEY,
       (a, b) => a * b,
-      { cash: Number(STARTING_CASH), shares: Number(STARTING_SHARES) },
+      { cash: Number(start.cash) / 1e16, shares: Number(start.shares) / 1e8 },
       accounts,
       symbols,
     ),
@@ -134,15 +143,13 @@ const PAIR_MONEY: Money<number> = {
     if (!Number.isSafeInteger(n)) throw new RangeError(`${value} is past 2^53 units`);
     return n;
   },
-  ledger: (accounts, symbols) => pairLedger(accounts, symbols),
+  ledger: (accounts, symbols, start) => pairLedger(accounts, symbols, start),
 };
 
-function pairLedger(accounts: number, symbols: number): Ledger<number> {
-  const cashHi = new Float64Array(accounts).fill(pair.fromBigInt(STARTING_CASH * 10n ** 16n));
+function pairLedger(accounts: number, symbols: number, start: Funds): Ledger<number> {
+  const cashHi = new Float64Array(accounts).fill(pair.fromBigInt(start.cash));
   const cashLo = new Float64Array(accounts).fill(pair.low);
-  const sharesHi = new Float64Array(accounts * symbols).fill(
-    pair.fromBigInt(STARTING_SHARES * 10n ** 8n),
-  );
+  const sharesHi = new Float64Array(accounts * symbols).fill(pair.fromBigInt(start.shares));
   const sharesLo = new Float64Array(accounts * symbols).fill(pair.low);
   const check = (hi: number): void => {
     if (!(Math.abs(hi) < pair.LIMIT)) throw new RangeError('a balance passed the exact range');
@@ -184,9 +191,10 @@ interface FlatFlow<T> {
   readonly accounts: number;
   readonly symbols: number;
   readonly orders: number;
+  readonly funds: Funds;
 }
 
-function flatten<T>(requests: readonly Request[], money: Money<T>): FlatFlow<T> {
+function flatten<T>(setup: Request, requests: readonly Request[], money: Money<T>): FlatFlow<T> {
   const count = requests.length;
   const flow = {
     count,
@@ -225,7 +233,7 @@ function flatten<T>(requests: readonly Request[], money: Money<T>): FlatFlow<T> 
       flow.orderId[i] = child.orderId;
     } else throw new Error(`unexpected ${child.kind}`);
   }
-  return { ...flow, accounts: accounts.size, symbols: symbols.size, orders };
+  return { ...flow, accounts: accounts.size, symbols: symbols.size, orders, funds: fundsOf(setup) };
 }
 
 /** One side of one book: levels by price key, the best on top of a binary heap. */
@@ -328,7 +336,7 @@ class FloorEngine<T> {
     for (let s = 0; s < flow.symbols; s++) {
       this.sides.push(new Side(true, this.levelKey), new Side(false, this.levelKey));
     }
-    this.ledger = money.ledger(flow.accounts, flow.symbols);
+    this.ledger = money.ledger(flow.accounts, flow.symbols, flow.funds);
   }
 
   run(): void {
@@ -462,8 +470,12 @@ export interface SubjectRun {
   readonly resting: number;
 }
 
-function timeFloor<T>(requests: readonly Request[], money: Money<T>): () => SubjectRun {
-  const flow = flatten(requests, money);
+function timeFloor<T>(
+  setup: Request,
+  requests: readonly Request[],
+  money: Money<T>,
+): () => SubjectRun {
+  const flow = flatten(setup, requests, money);
   return () => {
     const floor = new FloorEngine(flow, money);
     const start = process.hrtime.bigint();
@@ -506,8 +518,8 @@ function timeEngine(setup: Request, requests: readonly Request[]): () => Subject
 function subjectRun(subject: Subject, commands: number): () => SubjectRun {
   const { setup, requests } = recordMixedFlow(commands);
   if (subject === 'engine') return timeEngine(setup, requests);
-  if (subject === 'bigint') return timeFloor(requests, BIGINT_MONEY);
-  return timeFloor(requests, subject === 'pair' ? PAIR_MONEY : NUMBER_MONEY);
+  if (subject === 'bigint') return timeFloor(setup, requests, BIGINT_MONEY);
+  return timeFloor(setup, requests, subject === 'pair' ? PAIR_MONEY : NUMBER_MONEY);
 }
 
 /** In a child process: one subject run `reps` times (the first warms up); the last run. */
