@@ -1,14 +1,14 @@
 // The engine's mixed flow applied `reps` times to a fresh engine each time, nothing timed: the
 // work that bench/engine-instructions.ts counts instructions of under valgrind. With
-// `--window`, one more run first warms the engine up, and the counted runs are framed by
-// callgrind's counting window (window.ts), so that start-up, recording the flow and the
-// compilers' first work are left out.
+// `--window`, one more run first warms the engine up and a full collection follows (with
+// --expose-gc), and the counted runs are framed by callgrind's counting window (window.ts),
+// so that start-up, recording the flow and the first compilations are left out.
 //   node --import tsx bench/engine-apply.ts [commands] [reps] [--window]
 
 import { Exchange } from '../src/engine/exchange.js';
 import { DEFAULT_HISTORY_CACHE } from '../src/sequencer/sequencer.js';
 import { recordMixedFlow } from './engine.js';
-import { countedWindow } from './window.js';
+import { countRuns } from './window.js';
 
 const BATCH = 100;
 const [count, reps] = process.argv
@@ -32,12 +32,5 @@ function applyFlow(): void {
   }
 }
 
-const applyAll = (): void => {
-  for (let rep = 0; rep < (reps ?? 1); rep++) applyFlow();
-};
-if (process.argv.includes('--window')) {
-  applyFlow();
-  // Each count starts from the same heap, whatever collections the warm-up left pending.
-  (globalThis as { gc?: () => void }).gc?.();
-  await countedWindow(applyAll);
-} else applyAll();
+if (process.argv.includes('--window')) await countRuns(applyFlow, reps ?? 1);
+else for (let rep = 0; rep < (reps ?? 1); rep++) applyFlow();

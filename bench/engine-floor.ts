@@ -26,7 +26,7 @@ import { DEFAULT_HISTORY_CACHE } from '../src/sequencer/sequencer.js';
 import { compilerInstructions, countWindow } from './callgrind.js';
 import { recordMixedFlow } from './engine.js';
 import * as pair from './exact-pair.js';
-import { countedWindow } from './window.js';
+import { countRuns } from './window.js';
 import { median } from './stats.js';
 
 const BATCH = 100;
@@ -555,12 +555,7 @@ async function countPerCommand(commands: number, reps: number): Promise<Record<S
 /** In a child process under callgrind: warmed up, then `reps` runs in the counting window. */
 async function countedSubject(subject: Subject, commands: number, reps: number): Promise<void> {
   const time = subjectRun(subject, commands);
-  time();
-  // Each count starts from the same heap, whatever collections the warm-up left pending.
-  (globalThis as { gc?: () => void }).gc?.();
-  await countedWindow(() => {
-    for (let rep = 0; rep < reps; rep++) time();
-  });
+  await countRuns(() => void time(), reps);
 }
 
 async function main(): Promise<void> {

@@ -4,11 +4,18 @@
 
 import { createInterface } from 'node:readline';
 
-export async function countedWindow(work: () => void): Promise<void> {
+/**
+ * Runs `run` once to warm up, collects the heap in full (with `--expose-gc`) so that every
+ * count starts from the same heap whatever the warm-up left to collect, and then runs it
+ * `reps` times inside the window.
+ */
+export async function countRuns(run: () => void, reps: number): Promise<void> {
+  run();
+  (globalThis as { gc?: () => void }).gc?.();
   const lines = createInterface({ input: process.stdin })[Symbol.asyncIterator]();
   process.stdout.write('ready\n');
   await lines.next();
-  work();
+  for (let rep = 0; rep < reps; rep++) run();
   process.stdout.write('done\n');
   await lines.next();
   process.stdin.destroy();
