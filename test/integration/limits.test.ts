@@ -107,7 +107,8 @@ describe('connection limits', () => {
     const frame = frameRequest(big);
     const requests = 300;
     const started = performance.now();
-    for (let i = 0; i < requests && !socket.destroyed && performance.now() - started < 3000; i++) {
+    let sent = 0;
+    for (; sent < requests && !socket.destroyed && performance.now() - started < 3000; sent++) {
       if (!socket.write(frame))
         // The signal takes its listeners off again when the wait times out.
         await once(socket, 'drain', { signal: AbortSignal.timeout(50) }).catch(() => {});
@@ -119,8 +120,14 @@ describe('connection limits', () => {
     socket.resume();
     await Promise.race([closed, sleep(10_000)]);
     assert.ok(socket.destroyed || socket.readableEnded, 'the server closed the connection');
+    // Not cut off, every reply to what was sent would arrive. How much of it the kernel's
+    // buffers took before the cut varies with its tuning and the machine's load (half of
+    // it, once, on a busy machine), so the test asks only that not all of it arrived.
     const replyBytes = (await classicRequest(server.port, big)).length;
-    assert.ok(received < (requests * replyBytes) / 2, `${received} bytes arrived: not cut off`);
+    assert.ok(
+      received < sent * replyBytes,
+      `${received} bytes arrived, all ${sent} replies: not cut off`,
+    );
   });
 
   /**
