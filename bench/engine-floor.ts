@@ -15,9 +15,11 @@
 //   (its amounts and prices are whole; 8-decimal shares times 8-decimal prices are not).
 // What the floor leaves out is what the engine's features cost; the gaps between the floors
 // are what each representation of money costs. A run checks that every subject made the same
-// executions and left the same resting orders, so all did the same matching.
+// number of executions, left the same resting orders and ended with the same cash and
+// positions in every account, to the unit.
 
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { Request } from '../src/engine/commands.js';
@@ -69,12 +71,14 @@ function fundsOf(setup: Request): Funds {
 
 /** Accounts' cash (moved as shares × price) and positions (moved as shares). */
 interface Ledger<T> {
-  /** Whether the account's cash covers shares × price. */
-  coversCost(account: number, shares: T, price: T): boolean;
-  /** Adds shares × price to the account's cash, or takes it away (sign -1). */
-  moveCash(account: number, shares: T, price: T, sign: 1 | -1): void;
-  coversShares(position: number, shares: T): boolean;
-  moveShares(position: number, shares: T, sign: 1 | -1): void;
+  /** Takes shares × price from the account's cash if it has that much; false if not. */
+  debitCash(account: number, shares: T, price: T): boolean;
+  creditCash(account: number, shares: T, price: T): void;
+  /** Takes shares from the position if it holds that many; false if not. */
+  debitShares(position: number, shares: T): boolean;
+  creditShares(position: number, shares: T): void;
+  /** Every account's cash (10^-16) and every position (10^-8), exactly, by index. */
+  balances(): { cash: bigint[]; shares: bigint[] };
 }
 
 /** A ledger of one value per account and per position, in the money's own arithmetic. */
@@ -82,6 +86,7 @@ function valueLedger<T>(
   money: Money<T>,
   mul: (a: T, b: T) => T,
   start: { cash: T; shares: T },
+  exact: { cash: (v: T) => bigint; shares: (v: T) => bigint },
   accounts: number,
   symbols: number,
 ): Ledger<T> {
@@ -89,17 +94,35 @@ function valueLedger<T>(
   const shares = money.array(accounts * symbols);
   for (let i = 0; i < accounts; i++) cash[i] = start.cash;
   for (let i = 0; i < accounts * symbols; i++) shares[i] = start.shares;
-  const move = (a: T, b: T, sign: 1 | -1): T => (sign === 1 ? money.add(a, b) : money.sub(a, b));
   return {
-    coversCost: (account, n, price) => !money.less(cash[account]!, mul(n, price)),
-    moveCash: (account, n, price, sign) => {
-      cash[account] = move(cash[account]!, mul(n, price), sign);
+    debitCash: (account, n, price) => {
+      const cost = mul(n, price);
+      if (money.less(cash[account]!, cost)) return false;
+      cash[account] = money.sub(cash[account]!, cost);
+      return true;
     },
-    coversShares: (position, n) => !money.less(shares[position]!, n),
-    moveShares: (position, n, sign) => {
-      shares[position] = move(shares[position]!, n, sign);
+    creditCash: (account, n, price) => {
+      cash[account] = money.add(cash[account]!, mul(n, price));
     },
+    debitShares: (position, n) => {
+      if (money.less(shares[position]!, n)) return false;
+      shares[position] = money.sub(shares[position]!, n);
+      return true;
+    },
+    creditShares: (position, n) => {
+      shares[position] = money.add(shares[position]!, n);
+    },
+    balances: () => ({
+      cash: Array.from({ length: accounts }, (_, i) => exact.cash(cash[i]!)),
+      shares: Array.from({ length: accounts * symbols }, (_, i) => exact.shares(shares[i]!)),
+    }),
   };
+}
+
+/** A whole number of dollars or shares as units of 10^-scale; refused if not whole. */
+function wholeUnits(value: number, scale: bigint): bigint {
+  if (!Number.isInteger(value)) throw new RangeError(`${value} is not whole`);
+  return BigInt(value) * scale;
 }
 
 /** Exact, as the engine keeps it: shares and prices at 10^-8, cash at 10^-16. */
@@ -111,7 +134,14 @@ const BIGINT_MONEY: Money<bigint> = {
   sub: (a, b) => a - b,
   less: (a, b) => a < b,
   ledger: (accounts, symbols, start) =>
-    valueLedger(BIGINT_MONEY, (a, b) => a * b, start, accounts, symbols),
+    valueLedger(
+      BIGINT_MONEY,
+      (a, b) => a * b,
+      start,
+      { cash: (v) => v, shares: (v) => v },
+      accounts,
+      symbols,
+    ),
 };
 
 /** Doubles in whole shares and dollars: exact for this flow only. */
@@ -127,6 +157,7 @@ const NUMBER_MONEY: Money<number> = {
       NUMBER_MONEY,
       (a, b) => a * b,
       { cash: Number(start.cash) / 1e16, shares: Number(start.shares) / 1e8 },
+      { cash: (v) => wholeUnits(v, 10n ** 16n), shares: (v) => wholeUnits(v, 10n ** 8n) },
       accounts,
       symbols,
     ),
@@ -154,24 +185,37 @@ function pairLedger(accounts: number, symbols: number, start: Funds): Ledger<num
   const check = (hi: number): void => {
     if (!(Math.abs(hi) < pair.LIMIT)) throw new RangeError('a balance passed the exact range');
   };
+  const moveCash = (account: number, hi: number, lo: number): void => {
+    cashHi[account] = pair.add(cashHi[account]!, cashLo[account]!, hi, lo);
+    cashLo[account] = pair.low;
+    check(cashHi[account]!);
+  };
+  const moveShares = (position: number, n: number): void => {
+    sharesHi[position] = pair.add(sharesHi[position]!, sharesLo[position]!, n, 0);
+    sharesLo[position] = pair.low;
+    check(sharesHi[position]!);
+  };
   return {
-    coversCost: (account, n, price) => {
-      const hi = pair.twoProduct(n, price);
-      return !pair.less(cashHi[account]!, cashLo[account]!, hi, pair.low);
-    },
-    moveCash: (account, n, price, sign) => {
+    debitCash: (account, n, price) => {
       const hi = pair.twoProduct(n, price);
       const lo = pair.low;
-      cashHi[account] = pair.add(cashHi[account]!, cashLo[account]!, sign * hi, sign * lo);
-      cashLo[account] = pair.low;
-      check(cashHi[account]!);
+      if (pair.less(cashHi[account]!, cashLo[account]!, hi, lo)) return false;
+      moveCash(account, -hi, -lo);
+      return true;
     },
-    coversShares: (position, n) => !pair.less(sharesHi[position]!, sharesLo[position]!, n, 0),
-    moveShares: (position, n, sign) => {
-      sharesHi[position] = pair.add(sharesHi[position]!, sharesLo[position]!, sign * n, 0);
-      sharesLo[position] = pair.low;
-      check(sharesHi[position]!);
+    creditCash: (account, n, price) => moveCash(account, pair.twoProduct(n, price), pair.low),
+    debitShares: (position, n) => {
+      if (pair.less(sharesHi[position]!, sharesLo[position]!, n, 0)) return false;
+      moveShares(position, -n);
+      return true;
     },
+    creditShares: moveShares,
+    balances: () => ({
+      cash: Array.from({ length: accounts }, (_, i) => pair.toBigInt(cashHi[i]!, cashLo[i]!)),
+      shares: Array.from({ length: accounts * symbols }, (_, i) =>
+        pair.toBigInt(sharesHi[i]!, sharesLo[i]!),
+      ),
+    }),
   };
 }
 
@@ -192,6 +236,9 @@ interface FlatFlow<T> {
   readonly symbols: number;
   readonly orders: number;
   readonly funds: Funds;
+  /** Account ids and symbols by index. */
+  readonly accountIds: string[];
+  readonly symbolNames: string[];
 }
 
 function flatten<T>(setup: Request, requests: readonly Request[], money: Money<T>): FlatFlow<T> {
@@ -214,6 +261,11 @@ function flatten<T>(setup: Request, requests: readonly Request[], money: Money<T
     if (i === undefined) map.set(key, (i = map.size));
     return i;
   };
+  // Every account and symbol the setup makes, whether or not the flow names it.
+  for (const child of setup.children) {
+    if (child.kind === 'account') index(accounts, child.id);
+    if (child.kind === 'symbol') index(symbols, child.sym);
+  }
   let orders = 0;
   for (let i = 0; i < count; i++) {
     const request = requests[i]!;
@@ -233,7 +285,15 @@ function flatten<T>(setup: Request, requests: readonly Request[], money: Money<T
       flow.orderId[i] = child.orderId;
     } else throw new Error(`unexpected ${child.kind}`);
   }
-  return { ...flow, accounts: accounts.size, symbols: symbols.size, orders, funds: fundsOf(setup) };
+  return {
+    ...flow,
+    accounts: accounts.size,
+    symbols: symbols.size,
+    orders,
+    funds: fundsOf(setup),
+    accountIds: [...accounts.keys()],
+    symbolNames: [...symbols.keys()],
+  };
 }
 
 /** One side of one book: levels by price key, the best on top of a binary heap. */
@@ -358,11 +418,9 @@ class FloorEngine<T> {
     const limit = flow.limit[i]!;
     const position = account * flow.symbols + sym;
     if (isBuy) {
-      if (!ledger.coversCost(account, shares, limit)) return;
-      ledger.moveCash(account, shares, limit, -1);
+      if (!ledger.debitCash(account, shares, limit)) return;
     } else {
-      if (!ledger.coversShares(position, shares)) return;
-      ledger.moveShares(position, shares, -1);
+      if (!ledger.debitShares(position, shares)) return;
     }
     const id = this.nextId++;
     this.open[id] = shares;
@@ -386,11 +444,11 @@ class FloorEngine<T> {
       this.levelOpen[best] = money.sub(this.levelOpen[best]!, fill);
       const seller = isBuy ? this.owner[resting]! : account;
       const buyer = isBuy ? account : this.owner[resting]!;
-      ledger.moveShares(buyer * flow.symbols + sym, fill, 1);
-      ledger.moveCash(seller, fill, price, 1);
+      ledger.creditShares(buyer * flow.symbols + sym, fill);
+      ledger.creditCash(seller, fill, price);
       // The buyer reserved its limit; it pays the resting order's price.
       const buyLimit = isBuy ? limit : price;
-      if (buyLimit !== price) ledger.moveCash(buyer, fill, money.sub(buyLimit, price), 1);
+      if (buyLimit !== price) ledger.creditCash(buyer, fill, money.sub(buyLimit, price));
       this.executions++;
       if (this.open[resting] === money.zero) this.unlink(resting);
     }
@@ -450,8 +508,12 @@ class FloorEngine<T> {
     this.levelOpen[this.level[id]!] = money.sub(this.levelOpen[this.level[id]!]!, shares);
     this.unlink(id);
     this.open[id] = money.zero;
-    if (this.buy[id] === 1) this.ledger.moveCash(account, shares, this.limit[id]!, 1);
-    else this.ledger.moveShares(account * this.flow.symbols + this.sym[id]!, shares, 1);
+    if (this.buy[id] === 1) this.ledger.creditCash(account, shares, this.limit[id]!);
+    else this.ledger.creditShares(account * this.flow.symbols + this.sym[id]!, shares);
+  }
+
+  balances(): { cash: bigint[]; shares: bigint[] } {
+    return this.ledger.balances();
   }
 
   get resting(): number {
@@ -468,6 +530,23 @@ export interface SubjectRun {
   readonly commandsPerSecond: number;
   readonly executions: number;
   readonly resting: number;
+  /** Every account's cash and positions at the end, exactly (see balancesDigest). */
+  readonly balances: string;
+}
+
+/**
+ * A digest of every account's cash (10^-16) and positions (10^-8) at the end, the same
+ * whichever subject kept them: equal digests, equal money everywhere.
+ */
+function balancesDigest(
+  accounts: Iterable<{ id: string; cash: bigint; positions: Iterable<[string, bigint]> }>,
+): string {
+  const lines: string[] = [];
+  for (const a of accounts) {
+    const positions = [...a.positions].map(([sym, n]) => `${sym}=${n}`).sort();
+    lines.push(`${a.id}:${a.cash}:${positions.join(',')}`);
+  }
+  return createHash('sha256').update(lines.sort().join('\n')).digest('hex');
 }
 
 function timeFloor<T>(
@@ -481,10 +560,22 @@ function timeFloor<T>(
     const start = process.hrtime.bigint();
     floor.run();
     const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+    const { cash, shares } = floor.balances();
+    const balances = balancesDigest(
+      flow.accountIds.map((id, a) => ({
+        id,
+        cash: cash[a]!,
+        positions: flow.symbolNames.map((sym, s): [string, bigint] => [
+          sym,
+          shares[a * flow.symbols + s]!,
+        ]),
+      })),
+    );
     return {
       commandsPerSecond: flow.count / seconds,
       executions: floor.executions,
       resting: floor.resting,
+      balances,
     };
   };
 }
@@ -510,21 +601,29 @@ function timeEngine(setup: Request, requests: readonly Request[]): () => Subject
     for (const book of engine.symbolBooks()) {
       resting += book.bids.orderCount + book.asks.orderCount;
     }
-    return { commandsPerSecond: requests.length / seconds, executions, resting };
+    const balances = balancesDigest(
+      [...engine.accounts.values()].map((a) => ({
+        id: a.id,
+        cash: a.cash,
+        positions: [...a.positions.values()].map((p): [string, bigint] => [p.sym, p.shares]),
+      })),
+    );
+    return { commandsPerSecond: requests.length / seconds, executions, resting, balances };
   };
 }
 
-/** A subject's timed run over a newly recorded flow of `commands`. */
-function subjectRun(subject: Subject, commands: number): () => SubjectRun {
-  const { setup, requests } = recordMixedFlow(commands);
+type Recorded = ReturnType<typeof recordMixedFlow>;
+
+/** A subject's timed run over a recorded flow. */
+function subjectRun(subject: Subject, { setup, requests }: Recorded): () => SubjectRun {
   if (subject === 'engine') return timeEngine(setup, requests);
   if (subject === 'bigint') return timeFloor(setup, requests, BIGINT_MONEY);
   return timeFloor(setup, requests, subject === 'pair' ? PAIR_MONEY : NUMBER_MONEY);
 }
 
-/** In a child process: one subject run `reps` times (the first warms up); the last run. */
-export function runSubject(subject: Subject, commands: number, reps: number): SubjectRun {
-  const time = subjectRun(subject, commands);
+/** One subject run `reps` times over a recorded flow (the first warms up); the last run. */
+export function runRecorded(subject: Subject, recorded: Recorded, reps: number): SubjectRun {
+  const time = subjectRun(subject, recorded);
   let last = time();
   for (let rep = 1; rep < reps; rep++) last = time();
   return last;
@@ -554,7 +653,7 @@ async function countPerCommand(commands: number, reps: number): Promise<Record<S
 
 /** In a child process under callgrind: warmed up, then `reps` runs in the counting window. */
 async function countedSubject(subject: Subject, commands: number, reps: number): Promise<void> {
-  const time = subjectRun(subject, commands);
+  const time = subjectRun(subject, recordMixedFlow(commands));
   await countRuns(() => void time(), reps);
 }
 
@@ -575,7 +674,7 @@ async function main(): Promise<void> {
   if (opts.subject !== undefined && opts.window === true) {
     await countedSubject(opts.subject as Subject, commands, Number(opts.reps));
   } else if (opts.subject !== undefined) {
-    const run = runSubject(opts.subject as Subject, commands, Number(opts.reps));
+    const run = runRecorded(opts.subject as Subject, recordMixedFlow(commands), Number(opts.reps));
     process.stdout.write(JSON.stringify(run) + '\n');
   } else {
     const rates = new Map<Subject, number[]>(SUBJECTS.map((s) => [s, []]));
@@ -608,10 +707,15 @@ async function main(): Promise<void> {
       }
       const engine = got.get('engine')!;
       for (const [subject, run] of got) {
-        if (run.executions !== engine.executions || run.resting !== engine.resting) {
+        if (
+          run.executions !== engine.executions ||
+          run.resting !== engine.resting ||
+          run.balances !== engine.balances
+        ) {
           throw new Error(
             `${subject} did not match as the engine did: ${run.executions} executions and ` +
-              `${run.resting} resting orders against ${engine.executions} and ${engine.resting}`,
+              `${run.resting} resting orders against ${engine.executions} and ${engine.resting}` +
+              (run.balances === engine.balances ? '' : ', and other balances'),
           );
         }
         rates.get(subject)!.push(run.commandsPerSecond);

@@ -25,12 +25,21 @@ function toRequest(step: ReturnType<MixedFlow['next']>): Request {
   return { kind: 'transactions', account: step.account, children: [child] };
 }
 
-function setupRequest(flow: MixedFlow): Request {
+/** What the setup gives every account: dollars, and shares of every symbol (decimal text). */
+export interface FlowFunds {
+  readonly balance: string;
+  readonly shares: string;
+}
+
+/** Plenty: the flow never runs out. */
+const AMPLE_FUNDS: FlowFunds = { balance: '1000000000000', shares: '1000000000' };
+
+function setupRequest(flow: MixedFlow, funds: FlowFunds): Request {
   const children = [];
-  for (const id of flow.accountIds) children.push(validateCreateAccount(id, '1000000000000'));
+  for (const id of flow.accountIds) children.push(validateCreateAccount(id, funds.balance));
   for (const sym of flow.symbols) {
     children.push({ kind: 'symbol' as const, sym });
-    for (const id of flow.accountIds) children.push(validateGrant(sym, id, '1000000000'));
+    for (const id of flow.accountIds) children.push(validateGrant(sym, id, funds.shares));
   }
   return { kind: 'create', children };
 }
@@ -58,16 +67,17 @@ export function deepBookRequests(depth: number): Request[] {
 
 /**
  * Records a flow of `count` requests by running it once (the flow needs real order ids),
- * after the `before` requests (a deep book) if any.
+ * after the `before` requests (a deep book) if any, every account funded with `funds`.
  */
 export function recordMixedFlow(
   count: number,
   seed = 7,
   before: readonly Request[] = [],
+  funds: FlowFunds = AMPLE_FUNDS,
 ): { setup: Request; requests: Request[]; orders: number } {
   const flow = new MixedFlow({ accounts: 100, symbols: 4, seed });
   const engine = new Exchange();
-  const setup = setupRequest(flow);
+  const setup = setupRequest(flow, funds);
   engine.apply(setup, 0);
   for (const request of before) engine.apply(request, 0);
   const requests: Request[] = [];
