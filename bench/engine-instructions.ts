@@ -42,13 +42,13 @@ async function perCommand(
           [resolve(here, 'bench/engine-apply.ts'), resolve(tree, driver)],
           [resolve(here, 'bench/window.ts'), resolve(tree, 'bench/.window-counted.ts')],
         ];
-  for (const [from, to] of copies) {
-    writeFileSync(
-      to!,
-      readFileSync(from!, 'utf8').replace("'./window.js'", "'./.window-counted.js'"),
-    );
-  }
   try {
+    for (const [from, to] of copies) {
+      writeFileSync(
+        to!,
+        readFileSync(from!, 'utf8').replace("'./window.js'", "'./.window-counted.js'"),
+      );
+    }
     const { instructions, counts } = await countWindow(
       [
         // The young generation the server runs with (bin/exchange).
