@@ -173,8 +173,13 @@ export function readSideFigures(out: string): SideFigures {
     requestInstructions: readSide(out, 'request-instructions.json'),
     cpuSplit: readSide(out, 'cpu-split.json'),
     engineInstructions: readSide(out, 'engine-instructions.json'),
-    engineFloor: readSide(out, 'engine-floor.json'),
+    engineFloor: currentFloor(readSide(out, 'engine-floor.json')),
   };
+}
+
+/** The floor's figures, unless from before it had the pairs' floor (those are not shown). */
+function currentFloor(floor: EngineFloorFigures | null): EngineFloorFigures | null {
+  return floor?.commandsPerSecond.pair === undefined ? null : floor;
 }
 
 const ENGINE_TARGET = 2_000_000;
@@ -453,8 +458,11 @@ function floorReading(floor: EngineFloorFigures | null): string {
   const counts = floor.instructionsPerCommand;
   return (
     ` **The floor settles how:** a floor that only matches, with the engine's bigint money, ran at ` +
-    `${fmt(bigint)} commands/s (${(bigint / ENGINE_TARGET).toFixed(2)} of the target), so no change to ` +
-    `the engine's code reaches 2M while its money is bigint. Kept as exactly in doubles (cash and ` +
+    `${fmt(bigint)} commands/s (${(bigint / ENGINE_TARGET).toFixed(2)} of the target), ` +
+    (bigint < ENGINE_TARGET
+      ? "so no change to the engine's code reaches 2M while its money is bigint. "
+      : 'so with bigint money the engine would have to do almost nothing but match. ') +
+    `Kept as exactly in doubles (cash and ` +
     `positions as exact pairs of doubles) the same floor ran at ${fmt(pair)}, and at ${fmt(number)} ` +
     'with plain doubles: exact money in doubles is the first step, and orders as arrays of fields the ' +
     'second. ' +
@@ -690,7 +698,7 @@ function reading(r: MatrixResults, f: Figures, side: SideFigures): Block[] {
         'allocation) most of the rest; then map lookups. ' +
         (r.engine === null
           ? ''
-          : `2M commands/s needs about ${(ENGINE_TARGET / r.engine.empty.commandsPerSecond).toFixed(1)}× fewer at this machine's speed. `) +
+          : `2M commands/s needs about ${(ENGINE_TARGET / r.engine.empty.commandsPerSecond).toFixed(1)}× the engine's speed in the matrix's run (${fmt(r.engine.empty.commandsPerSecond)} commands/s). `) +
         'A number fast path for shares and prices alone saves 5-8%: cash has 16 decimals, so one execution ' +
         'of 100 shares at $100 is 10^20 units, past 2^53 and past 64 bits for balances.' +
         floorReading(side.engineFloor),
