@@ -1,7 +1,8 @@
 // Counting instructions with valgrind's callgrind: a figure that does not swing with the
-// machine's load as times do. The benches count a piece of work at two sizes and divide the
-// difference by what it adds, so that start-up cancels out; or, for a server that must warm
-// up first, zero the counters after a warm-up and dump them after the work to count.
+// machine's load as times do. A bench counts a piece of work at two sizes and divides the
+// difference by what it adds, so that start-up cancels out; or zeroes the counters after a
+// warm-up and dumps them after the work to count (a server; a program that marks its window,
+// countWindow).
 
 import { execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -50,15 +51,15 @@ export async function countInstructions(nodeArgs: readonly string[], cwd: string
  * window.ts) prints `ready` when its set-up and warm-up are done, the counters are zeroed, it
  * does the work to count and prints `done`, and the counters are read. Start-up, building the
  * input and warming up are left out, and so is their run-to-run spread (module loading
- * through tsx's thread alone moves a whole run's count by about 2%). With it, the window's
- * self instructions by function; with `byFunction`, V8's compiled code named in them from
- * its perf map (which adds work of its own to the count).
+ * through tsx's thread alone moves a whole run's count by about 2%). With it, the part V8's
+ * compilers took and the window's self instructions by function; with `byFunction`, V8's
+ * compiled code named in them from its perf map (which adds work of its own to the count).
  */
 export async function countWindow(
   nodeArgs: readonly string[],
   cwd: string,
   byFunction = false,
-): Promise<{ instructions: number; counts: Map<string, number> }> {
+): Promise<{ instructions: number; compilers: number; counts: Map<string, number> }> {
   const dir = mkdtempSync(join(tmpdir(), 'callgrind-'));
   const profile = join(dir, 'callgrind.out');
   // (V8's log, if any, goes to the temporary folder, not one file per isolate in `cwd`.)
@@ -98,7 +99,7 @@ export async function countWindow(
     const counts = await functionCounts(`${profile}.1`, byFunction ? perfMap : undefined);
     child.stdin.end('exit\n');
     await exited;
-    return { instructions, counts };
+    return { instructions, compilers: compilerInstructions(counts), counts };
   } finally {
     clearTimeout(deadline);
     if (child.exitCode === null && child.signalCode === null) {

@@ -25,7 +25,7 @@ import { parseArgs } from 'node:util';
 import type { Request } from '../src/engine/commands.js';
 import { Exchange } from '../src/engine/exchange.js';
 import { DEFAULT_HISTORY_CACHE } from '../src/sequencer/sequencer.js';
-import { compilerInstructions, countWindow } from './callgrind.js';
+import { countWindow } from './callgrind.js';
 import { recordMixedFlow } from './engine.js';
 import * as pair from './exact-pair.js';
 import { countRuns } from './window.js';
@@ -637,7 +637,7 @@ export function runRecorded(subject: Subject, recorded: Recorded, reps: number):
 async function countPerCommand(commands: number, reps: number): Promise<Record<Subject, number>> {
   const counts = {} as Record<Subject, number>;
   for (const subject of SUBJECTS) {
-    const { instructions, counts: byFunction } = await countWindow(
+    const { instructions, compilers } = await countWindow(
       [
         ...['--max-semi-space-size=64', '--expose-gc', '--import', 'tsx', import.meta.filename],
         ...['--subject', subject, '--commands', String(commands), '--reps', String(reps)],
@@ -646,7 +646,7 @@ async function countPerCommand(commands: number, reps: number): Promise<Record<S
       process.cwd(),
     );
     // V8's compilers are still at work in the window; a native run hardly is.
-    counts[subject] = (instructions - compilerInstructions(byFunction)) / (commands * reps);
+    counts[subject] = (instructions - compilers) / (commands * reps);
   }
   return counts;
 }

@@ -12,7 +12,7 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { compilerInstructions, countWindow, topFunctions } from './callgrind.js';
+import { countWindow, topFunctions } from './callgrind.js';
 
 const here = resolve(import.meta.dirname, '..');
 const { values: opts, positionals } = parseArgs({
@@ -49,7 +49,7 @@ async function perCommand(
         readFileSync(from!, 'utf8').replace("'./window.js'", "'./.window-counted.js'"),
       );
     }
-    const { instructions, counts } = await countWindow(
+    const { instructions, compilers, counts } = await countWindow(
       [
         // The young generation the server runs with (bin/exchange).
         '--max-semi-space-size=64',
@@ -67,7 +67,7 @@ async function perCommand(
     const per = commands * reps;
     return {
       perCommand: instructions / per,
-      compilers: compilerInstructions(counts) / per,
+      compilers: compilers / per,
       counts,
     };
   } finally {
