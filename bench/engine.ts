@@ -93,6 +93,22 @@ export function recordMixedFlow(
   return { setup, requests, orders };
 }
 
+/** The recorded flow in batches, as the sequencer applies it: what the engine figures time. */
+export function applyFlow(
+  engine: Exchange,
+  requests: readonly Request[],
+  historyCache = DEFAULT_HISTORY_CACHE,
+): void {
+  for (let i = 0; i < requests.length; i += BATCH) {
+    const end = Math.min(i + BATCH, requests.length);
+    for (let j = i; j < end; j++) engine.apply(requests[j]!, 1);
+    const batch = engine.currentBatch;
+    engine.takeChanges();
+    engine.takeEvents();
+    engine.evictClosed(batch, historyCache);
+  }
+}
+
 export interface EngineFigures {
   commandsPerSecond: number;
   ordersPerSecond: number;
@@ -117,14 +133,7 @@ export function benchEngine(
     engine.takeChanges();
     hooks.afterBuild?.(engine);
     const start = process.hrtime.bigint();
-    for (let i = 0; i < requests.length; i += BATCH) {
-      const end = Math.min(i + BATCH, requests.length);
-      for (let j = i; j < end; j++) engine.apply(requests[j]!, 1);
-      const batch = engine.currentBatch;
-      engine.takeChanges();
-      engine.takeEvents();
-      engine.evictClosed(batch, historyCache);
-    }
+    applyFlow(engine, requests, historyCache);
     const seconds = Number(process.hrtime.bigint() - start) / 1e9;
     engine = null;
     // The first run warms the JIT up and is not counted.
