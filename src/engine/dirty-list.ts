@@ -20,17 +20,27 @@ export class DirtyList<T extends Trackable> {
     this.items[this.size++] = item;
   }
 
-  /** The changed objects, in the order first changed; flags cleared, the list empty again. */
-  drain(): T[] {
+  /** How many objects changed: `at(0)` to `at(length - 1)` until `clear()`. */
+  get length(): number {
+    return this.size;
+  }
+
+  /** The `i`th object changed, in the order first changed. */
+  at(i: number): T {
+    return this.items[i]!;
+  }
+
+  /**
+   * Empties the list and clears the flags. Read with `at` before, rather than copied out: a
+   * batch's rows are built from the objects directly, and the copy was one more array a batch.
+   */
+  clear(): void {
     const items = this.items;
-    const n = this.size;
-    const drained = items.slice(0, n) as T[];
-    this.size = 0;
-    for (let i = 0; i < n; i++) {
-      drained[i]!.dirty = false;
+    for (let i = 0; i < this.size; i++) {
+      items[i]!.dirty = false;
       // Let go of it: a closed order may be evicted before the next batch refills the slot.
       items[i] = undefined;
     }
-    return drained;
+    this.size = 0;
   }
 }

@@ -736,25 +736,28 @@ export class Exchange implements ExchangeView {
   /** Closes the current batch: everything changed since the last call, as plain values. */
   takeChanges(): ChangeSet {
     this.batch++;
-    // Plain loops over the drained lists: each row is built where the engine knows its type.
-    const accounts = this.dirtyAccounts.drain();
+    // Plain loops over the changed objects: each row is built where the engine knows its type.
+    const accounts = this.dirtyAccounts;
     const accountRows = new Array<AccountRow>(accounts.length);
-    for (let i = 0; i < accounts.length; i++) {
-      const a = accounts[i]!;
+    for (let i = 0; i < accountRows.length; i++) {
+      const a = accounts.at(i);
       accountRows[i] = { id: a.id, cash: a.cash, deposited: a.deposited };
     }
-    const books = this.dirtyBooks.drain();
+    accounts.clear();
+    const books = this.dirtyBooks;
     const symbolRows = new Array<SymbolRow>(books.length);
-    for (let i = 0; i < books.length; i++) {
-      const b = books[i]!;
+    for (let i = 0; i < symbolRows.length; i++) {
+      const b = books.at(i);
       symbolRows[i] = { sym: b.sym, granted: b.granted, seq: b.seq };
     }
-    const positions = this.dirtyPositions.drain();
+    books.clear();
+    const positions = this.dirtyPositions;
     const positionRows = new Array<PositionRow>(positions.length);
-    for (let i = 0; i < positions.length; i++) {
-      const p = positions[i]!;
+    for (let i = 0; i < positionRows.length; i++) {
+      const p = positions.at(i);
       positionRows[i] = { account: p.account.id, sym: p.sym, shares: p.shares };
     }
+    positions.clear();
     const changes: ChangeSet = {
       accounts: accountRows,
       symbols: symbolRows,
@@ -766,9 +769,9 @@ export class Exchange implements ExchangeView {
       cancels: this.cancels,
       amendments: this.amendmentRows,
     };
-    const orders = this.dirtyOrders.drain();
+    const orders = this.dirtyOrders;
     for (let i = 0; i < orders.length; i++) {
-      const o = orders[i]!;
+      const o = orders.at(i);
       if (!o.stored) {
         changes.newOrders.push(orderRow(o));
         o.stored = true;
@@ -783,6 +786,7 @@ export class Exchange implements ExchangeView {
       } else changes.orderUpdates.push({ id: o.id, open: o.open });
       o.reshaped = false;
     }
+    orders.clear();
     this.executions = [];
     this.cancels = [];
     this.amendmentRows = [];

@@ -44,32 +44,38 @@ const EXECUTION = 8;
 const CANCEL = 3;
 const AMENDMENT = 4;
 
+/** What an empty table packs to: most of a small batch's tables are empty. */
+const NONE = Object.freeze([]) as unknown as unknown[];
+
+/** A new array to push a table's values into, or, for an empty table, the shared empty one. */
+const valuesOf = (rows: readonly unknown[]): unknown[] => (rows.length === 0 ? NONE : []);
+
 export function packChangeSet(c: ChangeSet): PackedChangeSet {
-  const accounts: unknown[] = [];
+  const accounts = valuesOf(c.accounts);
   for (const a of c.accounts) accounts.push(a.id, a.cash, a.deposited);
-  const symbols: unknown[] = [];
+  const symbols = valuesOf(c.symbols);
   for (const s of c.symbols) symbols.push(s.sym, s.granted, s.seq);
-  const positions: unknown[] = [];
+  const positions = valuesOf(c.positions);
   for (const p of c.positions) positions.push(p.account, p.sym, p.shares);
-  const orders: unknown[] = [];
+  const orders = valuesOf(c.newOrders);
   for (const o of c.newOrders) {
     orders.push(o.id, o.account, o.sym, o.isBuy, o.shares, o.limit, o.open, o.time);
     orders.push(o.triggeredAt, o.priority);
     if (o.type === undefined) orders.push(null, null, null, null, null, null);
     else orders.push(o.type, o.tif, o.stop, o.stp, o.makerFee, o.takerFee);
   }
-  const updates: unknown[] = [];
+  const updates = valuesOf(c.orderUpdates);
   for (const u of c.orderUpdates) updates.push(u.id, u.open);
-  const reshapes: unknown[] = [];
+  const reshapes = valuesOf(c.orderReshapes);
   for (const r of c.orderReshapes) reshapes.push(r.id, r.open, r.limit, r.triggeredAt, r.priority);
-  const executions: unknown[] = [];
+  const executions = valuesOf(c.executions);
   for (const e of c.executions) {
     executions.push(e.sym, e.buyOrderId, e.sellOrderId, e.shares, e.price, e.time);
     executions.push(e.buyFee, e.sellFee);
   }
-  const cancels: unknown[] = [];
+  const cancels = valuesOf(c.cancels);
   for (const x of c.cancels) cancels.push(x.orderId, x.shares, x.time);
-  const amendments: unknown[] = [];
+  const amendments = valuesOf(c.amendments);
   for (const a of c.amendments) amendments.push(a.orderId, a.open, a.limit, a.time);
   return [accounts, symbols, positions, orders, updates, reshapes, executions, cancels, amendments];
 }
