@@ -67,6 +67,9 @@ interface Element {
   text: string;
 }
 
+/** The children of every element without any: most elements are leaves. */
+const NO_CHILDREN = Object.freeze([]) as unknown as XmlElement[];
+
 /** Where the last helper stopped: a module variable rather than a tuple per call. */
 let at = 0;
 
@@ -307,7 +310,7 @@ export function parseStrictXml(src: string, limits: XmlLimits): XmlElement | und
       const element: Element = {
         name: nameAt(src, i + 1, j),
         attributes: Object.create(null) as Record<string, string>,
-        children: [],
+        children: NO_CHILDREN,
         text: '',
       };
       let selfClosing = false;
@@ -351,6 +354,7 @@ export function parseStrictXml(src: string, limits: XmlLimits): XmlElement | und
       }
       const parent = stack[stack.length - 1];
       if (parent === undefined) root = element;
+      else if (parent.children === NO_CHILDREN) parent.children = [element];
       else parent.children.push(element);
       i = j;
       if (selfClosing) {
