@@ -197,6 +197,12 @@ function print(f: AllocationFigures): void {
   }
 }
 
+/** What allocation.json holds. */
+export interface AllocationResults {
+  readonly date: string;
+  readonly results: readonly AllocationFigures[];
+}
+
 const results: AllocationFigures[] = [];
 for (const subject of opts.subjects!.split(',')) {
   const f = subject === 'engine' ? await engineFigures() : await serverFigures(subject as Mode);
@@ -204,8 +210,6 @@ for (const subject of opts.subjects!.split(',')) {
   results.push(f);
 }
 if (opts.json !== undefined) {
-  writeFileSync(
-    opts.json,
-    `${JSON.stringify({ date: new Date().toISOString().slice(0, 10), results }, null, 1)}\n`,
-  );
+  const file: AllocationResults = { date: new Date().toISOString().slice(0, 10), results };
+  writeFileSync(opts.json, `${JSON.stringify(file, null, 1)}\n`);
 }

@@ -4,6 +4,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LoadSummary } from './load-worker.js';
+import type { AllocationResults } from './allocation.js';
 import type { CpuPerRequest, CpuSplitFigures } from './cpu-split.js';
 import { cellName, type Cell, type EngineResults, type Mode } from './matrix-cells.js';
 import type { CoreLayout } from './pinning.js';
@@ -146,6 +147,8 @@ interface SideFigures {
   readonly engineInstructions: { here: number; hereCompilers?: number; commands: number } | null;
   /** `npm run bench:engine-floor`: the engine beside floors that only match. */
   readonly engineFloor: EngineFloorFigures | null;
+  /** `npm run bench:allocation`: bytes allocated per engine command and per request. */
+  readonly allocation: AllocationResults | null;
 }
 
 type FloorSubject = 'engine' | 'bigint' | 'pair' | 'number';
@@ -174,6 +177,7 @@ export function readSideFigures(out: string): SideFigures {
     cpuSplit: readSide(out, 'cpu-split.json'),
     engineInstructions: readSide(out, 'engine-instructions.json'),
     engineFloor: currentFloor(readSide(out, 'engine-floor.json')),
+    allocation: readSide(out, 'allocation.json'),
   };
 }
 
@@ -601,6 +605,38 @@ function cpuSplitBlocks(side: SideFigures): Block[] {
   ];
 }
 
+/** Bytes allocated per engine command and per request, by folder: from allocation.json. */
+function allocationBlocks(side: SideFigures): Block[] {
+  const a = side.allocation;
+  if (a === null) return [];
+  // Where some subject allocates at least a byte a command or request.
+  const areas = [...new Set(a.results.flatMap((r) => Object.keys(r.byArea)))].filter((area) =>
+    a.results.some((r) => (r.byArea[area] ?? 0) >= 1),
+  );
+  const total = (area: string): number =>
+    a.results.reduce((sum, r) => sum + (r.byArea[area] ?? 0), 0);
+  areas.sort((x, y) => total(y) - total(x));
+  return [
+    { kind: 'h2', text: 'Memory allocated per command and per request' },
+    {
+      kind: 'p',
+      text:
+        `\`npm run bench:allocation\` (${a.date}): V8's sampling heap profiler over a warm run, ` +
+        'objects the collectors already freed counted too; the main thread only. How fast the ' +
+        'server allocates sets how often its young generation is scavenged, a pause each time ' +
+        '(`bench/report/request-path.md`). Bytes by where the allocating code lives:',
+    },
+    {
+      kind: 'table',
+      head: ['where', ...a.results.map((r) => `${r.subject}, a ${r.unit}`)],
+      rows: [
+        ['in all', ...a.results.map((r) => fmt(r.bytesPerUnit))],
+        ...areas.map((area) => [area, ...a.results.map((r) => fmt(r.byArea[area] ?? 0))]),
+      ],
+    },
+  ];
+}
+
 const cpuOf = (c: CpuPerRequest): number => c.user + c.system;
 
 /**
@@ -809,6 +845,7 @@ export function writeReport(r: MatrixResults, out: string, pdf: boolean): string
     targetsTable(r, f, side),
     ...instructionBlocks(side),
     ...cpuSplitBlocks(side),
+    ...allocationBlocks(side),
     { kind: 'h2', text: 'All cells' },
     cellsTable(r, f),
     ...charts(r, f, out),
