@@ -226,6 +226,7 @@ export class Sequencer {
       this.fail(batch, error, error instanceof CommitOutcomeUnknown && durable !== lastCommit);
     };
     durable.then(() => {
+      let archived: boolean;
       try {
         const commitMs = performance.now() - started;
         this.stats.commitMs += commitMs;
@@ -235,12 +236,14 @@ export class Sequencer {
         }
         // Orders closed in this batch are in the store now: memory may let them go.
         engine.evictClosed(batchNumber, this.historyCache);
-        // Queries of orders no longer in memory wait for the store's answers.
-        if (hasArchived(outcomes)) this.answerArchived(outcomes).then(answered, failed);
-        else answered();
+        archived = hasArchived(outcomes);
       } catch (error) {
         failed(error);
+        return;
       }
+      // Queries of orders no longer in memory wait for the store's answers.
+      if (archived) this.answerArchived(outcomes).then(answered, failed);
+      else answered();
     }, failed);
   }
 
