@@ -36,6 +36,16 @@ const { values: opts } = parseArgs({
   },
 });
 const TOP = Number(opts.top);
+const SUBJECTS = ['engine', 'classic', 'framed'];
+const subjects = opts.subjects!.split(',');
+for (const subject of subjects) {
+  if (!SUBJECTS.includes(subject)) {
+    throw new Error(`--subjects: ${subject} is not one of ${SUBJECTS.join(', ')}`);
+  }
+}
+if (opts.store !== 'memory' && opts.store !== 'sqlite') {
+  throw new Error(`--store: ${opts.store} is neither memory nor sqlite`);
+}
 /** Bytes between samples on average: fine enough that the small sites show. */
 const SAMPLING_INTERVAL = 256;
 
@@ -146,38 +156,44 @@ async function engineFigures(): Promise<AllocationFigures> {
 
 async function serverFigures(mode: Mode): Promise<AllocationFigures> {
   const dir = mkdtempSync(join(tmpdir(), 'exchange-allocation-'));
-  const store =
-    opts.store === 'memory' ? new MemoryStore() : openStore(`sqlite:${join(dir, 'bench.db')}`);
-  const server = await startExchangeServer({
-    store,
-    log: silentLogger,
-    host: '127.0.0.1',
-    port: 0,
-    framedPort: 0,
-  });
   try {
-    await classicRequest(
-      server.port!,
-      new MixedFlow({ accounts: ACCOUNTS, symbols: SYMBOLS }).setupXml(),
-    );
-    const job = (seconds: number, seed: number) =>
-      runLoadWorker({
-        ...LOADS[mode],
-        port: mode === 'classic' ? server.port! : server.framedPort!,
-        durationMs: seconds * 1000,
-        accounts: ACCOUNTS,
-        symbols: SYMBOLS,
-        seed,
-      });
-    await job(Number(opts.warmup), 1);
-    let requests = 0;
-    const sites = await sampled(async () => {
-      const summary = await job(Number(opts.seconds), 2);
-      requests = summary.requests + summary.checkRequests;
+    const store =
+      opts.store === 'memory' ? new MemoryStore() : openStore(`sqlite:${join(dir, 'bench.db')}`);
+    const server = await startExchangeServer({
+      store,
+      log: silentLogger,
+      host: '127.0.0.1',
+      port: 0,
+      framedPort: 0,
+    }).catch(async (error: unknown) => {
+      await store.close();
+      throw error;
     });
-    return figures(`server, ${mode}, ${opts.store}`, 'request', requests, sites);
+    try {
+      await classicRequest(
+        server.port!,
+        new MixedFlow({ accounts: ACCOUNTS, symbols: SYMBOLS }).setupXml(),
+      );
+      const job = (seconds: number, seed: number) =>
+        runLoadWorker({
+          ...LOADS[mode],
+          port: mode === 'classic' ? server.port! : server.framedPort!,
+          durationMs: seconds * 1000,
+          accounts: ACCOUNTS,
+          symbols: SYMBOLS,
+          seed,
+        });
+      await job(Number(opts.warmup), 1);
+      let requests = 0;
+      const sites = await sampled(async () => {
+        const summary = await job(Number(opts.seconds), 2);
+        requests = summary.requests + summary.checkRequests;
+      });
+      return figures(`server, ${mode}, ${opts.store}`, 'request', requests, sites);
+    } finally {
+      await server.stop();
+    }
   } finally {
-    await server.stop();
     rmSync(dir, { recursive: true, force: true });
   }
 }
@@ -204,7 +220,7 @@ export interface AllocationResults {
 }
 
 const results: AllocationFigures[] = [];
-for (const subject of opts.subjects!.split(',')) {
+for (const subject of subjects) {
   const f = subject === 'engine' ? await engineFigures() : await serverFigures(subject as Mode);
   print(f);
   results.push(f);

@@ -11,7 +11,7 @@ import { parseStrictXml } from './strict-xml.js';
 export interface XmlElement {
   readonly name: string;
   readonly attributes: Readonly<Record<string, string>>;
-  readonly children: XmlElement[];
+  readonly children: readonly XmlElement[];
   /** Concatenated character data directly inside this element. */
   text: string;
 }
@@ -87,7 +87,8 @@ function parseWithSaxes(text: string, limits: XmlLimits): TreeResult {
     position: false,
     xmlns: false,
   });
-  const stack: XmlElement[] = [];
+  // Elements still open, their child lists still growing.
+  const stack: (XmlElement & { children: XmlElement[] })[] = [];
   let root: XmlElement | null = null;
   let elements = 0;
 
@@ -113,10 +114,10 @@ function parseWithSaxes(text: string, limits: XmlLimits): TreeResult {
         );
       }
     }
-    const element: XmlElement = {
+    const element = {
       name: tag.name,
       attributes: tag.attributes,
-      children: [],
+      children: [] as XmlElement[],
       text: '',
     };
     const parent = stack[stack.length - 1];

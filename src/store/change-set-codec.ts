@@ -21,15 +21,15 @@ import type {
 
 /** A ChangeSet packed: its nine tables in ChangeSet's order, each one flat array. */
 export type PackedChangeSet = readonly [
-  accounts: unknown[],
-  symbols: unknown[],
-  positions: unknown[],
-  newOrders: unknown[],
-  orderUpdates: unknown[],
-  orderReshapes: unknown[],
-  executions: unknown[],
-  cancels: unknown[],
-  amendments: unknown[],
+  accounts: readonly unknown[],
+  symbols: readonly unknown[],
+  positions: readonly unknown[],
+  newOrders: readonly unknown[],
+  orderUpdates: readonly unknown[],
+  orderReshapes: readonly unknown[],
+  executions: readonly unknown[],
+  cancels: readonly unknown[],
+  amendments: readonly unknown[],
 ];
 
 /** Values per packed row, by table. */

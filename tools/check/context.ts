@@ -354,7 +354,7 @@ export function canonical(element: XmlElement): string {
 export const canonicalChildren = (children: readonly XmlElement[]): string =>
   children.map(canonical).join('');
 
-function parseExpected(expected: string): XmlElement[] {
+function parseExpected(expected: string): readonly XmlElement[] {
   const tree = parseXmlTree(Buffer.from(`<results>${expected}</results>`, 'utf8'));
   if (!tree.ok) throw new Error(`a check's expected reply is not XML: ${expected}`);
   return tree.root.children;
