@@ -40,8 +40,8 @@ export function createRequestHandler(
     log.error({ err: error, request: body.toString('utf8', 0, 2048) }, 'request failed');
     return refuse(exchangeError('INTERNAL'), started);
   };
-  // Promise steps written out rather than an async function: its frame and the promise of
-  // its await were a good part of what a request allocated.
+  // Promise steps written out rather than an async function, whose frame and awaited promise
+  // were made for every request.
   return (body) => {
     const started = performance.now();
     let request: Request;
