@@ -18,10 +18,8 @@ import { startExchangeServer } from '../src/app/exchange-server.js';
 import { Exchange } from '../src/engine/exchange.js';
 import { MemoryStore } from '../src/store/memory-store.js';
 import { openStore } from '../src/store/open-store.js';
-import { classicRequest } from '../tools/client/classic-client.js';
-import { MixedFlow } from '../tools/load/mixed-flow.js';
 import { applyFlow, recordMixedFlow } from './engine.js';
-import { ACCOUNTS, LOADS, SYMBOLS, type Mode } from './matrix-cells.js';
+import { fundMixedFlow, loadJob, type Mode } from './matrix-cells.js';
 import { ROOT, runLoadWorker } from './processes.js';
 
 const { values: opts } = parseArgs({
@@ -170,19 +168,10 @@ async function serverFigures(mode: Mode): Promise<AllocationFigures> {
       throw error;
     });
     try {
-      await classicRequest(
-        server.port!,
-        new MixedFlow({ accounts: ACCOUNTS, symbols: SYMBOLS }).setupXml(),
-      );
+      await fundMixedFlow(server.port!);
+      const ports = { port: server.port!, framedPort: server.framedPort! };
       const job = (seconds: number, seed: number) =>
-        runLoadWorker({
-          ...LOADS[mode],
-          port: mode === 'classic' ? server.port! : server.framedPort!,
-          durationMs: seconds * 1000,
-          accounts: ACCOUNTS,
-          symbols: SYMBOLS,
-          seed,
-        });
+        runLoadWorker(loadJob(mode, ports, seconds * 1000, seed));
       await job(Number(opts.warmup), 1);
       let requests = 0;
       const sites = await sampled(async () => {

@@ -12,8 +12,6 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { classicRequest } from '../tools/client/classic-client.js';
-import { MixedFlow } from '../tools/load/mixed-flow.js';
 import { pgBaseUrl } from '../harness/postgres.js';
 import {
   ROOT,
@@ -24,7 +22,7 @@ import {
   type BenchServer,
 } from './processes.js';
 import { median } from './stats.js';
-import { ACCOUNTS, LOADS, SYMBOLS, type Mode, type StoreKind } from './matrix-cells.js';
+import { fundMixedFlow, loadJob, type Mode, type StoreKind } from './matrix-cells.js';
 
 const { values: opts } = parseArgs({
   options: {
@@ -80,22 +78,9 @@ interface Round {
 async function measure(kind: ServerKind, mode: Mode, seed: number): Promise<Round> {
   const server = await start(kind);
   try {
-    if (kind !== 'bare') {
-      await classicRequest(
-        server.port,
-        new MixedFlow({ accounts: ACCOUNTS, symbols: SYMBOLS }).setupXml(),
-      );
-    }
-    const job = (seconds: number, seed: number) => ({
-      ...LOADS[mode],
-      // The bare server answers anything with a fixed document: no swap check there.
-      ...(kind === 'bare' ? { scenario: 'mixed' as const } : {}),
-      port: mode === 'classic' ? server.port : server.framedPort,
-      durationMs: seconds * 1000,
-      accounts: ACCOUNTS,
-      symbols: SYMBOLS,
-      seed,
-    });
+    if (kind !== 'bare') await fundMixedFlow(server.port);
+    const job = (seconds: number, seed: number) =>
+      loadJob(mode, server, seconds * 1000, seed, kind === 'bare');
     // As in the matrix: measured warm, V8's compiling of the hot code done.
     if (Number(opts.warmup) > 0) await runLoadWorker(job(Number(opts.warmup), seed + 1000));
     const before = processCpuSplit(server.pid);

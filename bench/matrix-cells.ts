@@ -1,5 +1,7 @@
 // What the benchmark matrix measures: its cells, and the engine's in-process figures.
 
+import { classicRequest } from '../tools/client/classic-client.js';
+import { MixedFlow } from '../tools/load/mixed-flow.js';
 import type { EngineFigures } from './engine.js';
 import type { LoadJob } from './load-worker.js';
 
@@ -19,6 +21,33 @@ export const LOADS: Record<
   classic: { mode: 'classic', connections: 32, scenario: 'swap' },
   framed: { mode: 'framed', connections: 4, window: 256, ordersOnly: true },
 };
+
+/**
+ * The load of `mode` on a server's ports for `durationMs`, over the mixed flow's accounts. The
+ * bare floor answers anything with a fixed document: no swap check there.
+ */
+export function loadJob(
+  mode: Mode,
+  server: { readonly port: number; readonly framedPort: number },
+  durationMs: number,
+  seed: number,
+  bare = false,
+): LoadJob {
+  return {
+    ...LOADS[mode],
+    ...(bare ? { scenario: 'mixed' as const } : {}),
+    port: mode === 'classic' ? server.port : server.framedPort,
+    durationMs,
+    accounts: ACCOUNTS,
+    symbols: SYMBOLS,
+    seed,
+  };
+}
+
+/** Funds the mixed flow's accounts on an exchange (the same accounts as the loads' flow). */
+export function fundMixedFlow(port: number): Promise<string> {
+  return classicRequest(port, new MixedFlow({ accounts: ACCOUNTS, symbols: SYMBOLS }).setupXml());
+}
 
 export interface Cell {
   readonly mode: Mode;

@@ -17,14 +17,11 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { cpus, release, totalmem, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { classicRequest } from '../tools/client/classic-client.js';
-import { MixedFlow } from '../tools/load/mixed-flow.js';
 import { pgBaseUrl } from '../harness/postgres.js';
 import {
-  ACCOUNTS,
   cellName,
-  LOADS,
-  SYMBOLS,
+  fundMixedFlow,
+  loadJob,
   type Cell,
   type EngineResults,
   type Mode,
@@ -124,10 +121,6 @@ function startCell(cell: Cell): Promise<BenchServer> {
   );
 }
 
-/** Funds the mixed flow's accounts (the same accounts and seed as the load worker's flow). */
-const fundMixedFlow = (server: BenchServer): Promise<unknown> =>
-  classicRequest(server.port, new MixedFlow({ accounts: ACCOUNTS, symbols: SYMBOLS }).setupXml());
-
 async function measureCell(
   cell: Cell,
   server: BenchServer,
@@ -135,18 +128,10 @@ async function measureCell(
   layout: CoreLayout | null,
   rate?: number,
 ): Promise<{ summary: LoadSummary; engineUs: number | null }> {
-  if (cell.kind === 'exchange') await fundMixedFlow(server);
+  if (cell.kind === 'exchange') await fundMixedFlow(server.port);
   if (cell.pinned && layout !== null) pinServer(server.pid, layout);
-  const job = (durationMs: number, seed: number) => ({
-    ...LOADS[cell.mode],
-    // The bare server answers anything with a fixed document: no swap check there.
-    ...(cell.kind === 'bare' ? { scenario: 'mixed' as const } : {}),
-    port: cell.mode === 'classic' ? server.port : server.framedPort,
-    durationMs,
-    accounts: ACCOUNTS,
-    symbols: SYMBOLS,
-    seed,
-  });
+  const job = (durationMs: number, seed: number) =>
+    loadJob(cell.mode, server, durationMs, seed, cell.kind === 'bare');
   const others = cell.pinned && layout !== null ? layout.others : undefined;
   // Every server starts cold: V8 compiles its hot code during the first seconds of load, on
   // the same two cores, and the exchange has far more code to compile than the floor. A

@@ -10,13 +10,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { classicRequest } from '../tools/client/classic-client.js';
-import { MixedFlow } from '../tools/load/mixed-flow.js';
 import { createTestDatabase, pgBaseUrl } from '../harness/postgres.js';
 import type { LoadJob, LoadSummary } from './load-worker.js';
 import { processCpuSeconds, ROOT, runLoadWorker, spawnServer } from './processes.js';
 import { median } from './stats.js';
-import { ACCOUNTS, SYMBOLS } from './matrix-cells.js';
+import { ACCOUNTS, SYMBOLS, fundMixedFlow } from './matrix-cells.js';
 
 const { values: opts } = parseArgs({
   options: {
@@ -56,10 +54,7 @@ async function run(tree: string, store: string, mode: 'classic' | 'framed', seed
     join(tree, 'bin/exchange'),
   );
   try {
-    await classicRequest(
-      server.port,
-      new MixedFlow({ accounts: ACCOUNTS, symbols: SYMBOLS }).setupXml(),
-    );
+    await fundMixedFlow(server.port);
     const job: LoadJob = {
       ...JOBS[mode],
       port: mode === 'classic' ? server.port : server.framedPort,
