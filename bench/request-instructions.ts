@@ -9,11 +9,13 @@
 // and checkpointer threads too), not the client. Under valgrind the exchange is still
 // optimizing code after the warm-up (a server run natively hardly is, after a few seconds:
 // --trace-opt shows a few small compilations then), so the compilers' share is given apart.
+// Between the warm-up and the count the server collects its heap in full
+// (bench/collect-on-signal.mjs), so that every count starts from the same heap.
 //   npm run bench:request-instructions -- [--requests N] [--warmup W] [--json FILE]
 // Classic: one request per connection, sent one at a time. Framed: one connection, bursts of
 // 64 pipelined orders. The mixed flow's orders, queries and cancels (orders only, framed).
 
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -59,10 +61,14 @@ function serverArgs(kind: ServerKind, dir: string): string[] {
     FUNCTIONS > 0
       ? ['--perf-basic-prof', `--logfile=${join(dir, 'v8.log')}`, '--no-logfile-per-isolate']
       : [];
-  if (kind === 'bare') return [...perfMap, '--import', 'tsx', 'bench/bare-server.ts', '0'];
+  const collect = ['--expose-gc', '--import', './bench/collect-on-signal.mjs'];
+  if (kind === 'bare') {
+    return [...perfMap, ...collect, '--import', 'tsx', 'bench/bare-server.ts', '0'];
+  }
   const db = kind === 'memory' ? 'memory:' : `sqlite:${join(dir, `i-${Date.now()}.db`)}`;
   return [
     ...perfMap,
+    ...collect,
     '--max-semi-space-size=64',
     'bin/exchange',
     'serve',
@@ -111,6 +117,10 @@ async function perRequest(
     const send = mode === 'classic' ? sendClassic : sendFramed;
     const port = mode === 'classic' ? ports.port : ports.framedPort;
     await send(port, flow, warmup, bare);
+    await collectHeap(child, () => stderr);
+    // A full collection lets V8 drop compiled code whose objects died: compiled again before
+    // the count, not in it.
+    await send(port, flow, requests, bare);
     await zeroCounts(child.pid!);
     await send(port, flow, requests, bare);
     const counted = (await dumpCounts(child.pid!, outFile, 1)) / requests;
@@ -129,6 +139,17 @@ async function perRequest(
   } finally {
     child.kill('SIGTERM');
     await exited;
+  }
+}
+
+/** Has the server (bench/collect-on-signal.mjs) collect its heap in full; resolves when done. */
+async function collectHeap(child: ChildProcess, stderr: () => string): Promise<void> {
+  const before = stderr().split('collected\n').length;
+  child.kill('SIGUSR2');
+  const deadline = Date.now() + 120_000;
+  while (stderr().split('collected\n').length === before) {
+    if (Date.now() > deadline) throw new Error(`the server did not collect its heap:\n${stderr()}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
 
