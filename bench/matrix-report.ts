@@ -302,9 +302,10 @@ function instructionBlocks(side: SideFigures): Block[] {
       kind: 'p',
       text:
         'Counted with `valgrind --tool=callgrind`, V8 single-threaded and predictable: steadier than ' +
-        'times, which swing ±30% (warm request counts still move by up to 20% between runs, by where ' +
-        "the collector's major cycles fall). Per request: the server warmed up first, then the requests counted alone " +
-        `(${requestWindow(side)}), every thread of the server process, the client not counted, ` +
+        'times, which swing ±30%. Per request: the server warmed up first, its heap collected in full and ' +
+        'the requests to count sent once more (V8 compiles again what the collection dropped), then ' +
+        `counted alone (${requestWindow(side)}; the same build's classic count to 2% from run to run), ` +
+        'every thread of the server process, the client not counted, ' +
         "user-space instructions only (the kernel's work for the sockets and the disk is not in them: " +
         'see the CPU time below); per engine command: `npm run bench:engine-instructions`, the flow ' +
         'applied once to warm up and then three times counted alone, from a collected heap (the same ' +
@@ -428,7 +429,7 @@ function engineBlocks(r: MatrixResults, side: SideFigures): Block[] {
       text:
         'The mixed flow (55% orders, about half crossing; 25% queries; 20% cancels) applied in ' +
         'batches of 100 with their changes taken and durable closed orders let go, as the ' +
-        'server does; no I/O. Median of the runs after one warm-up.',
+        'server does; no I/O. Median of the runs after one warm-up, each from a collected heap.',
     },
     {
       kind: 'table',
