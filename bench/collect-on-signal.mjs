@@ -2,7 +2,7 @@
 // counts: on SIGUSR2 it collects the heap in full and prints `collected` on stderr. Counted
 // right after, every window starts from the same collected heap; without it, a full collection
 // of what the warm-up left fell inside some windows and not others, and the same build's
-// classic count came out at two levels 10-18% apart.
+// classic count came out at two levels.
 
 import process from 'node:process';
 
