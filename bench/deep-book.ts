@@ -9,17 +9,18 @@
 import type { Exchange } from '../src/engine/exchange.js';
 import { DEFAULT_HISTORY_CACHE } from '../src/sequencer/sequencer.js';
 import { benchEngine, deepBookRequests } from './engine.js';
+import { collectHeap } from './window.js';
 
 const DEPTH = Number(process.env.BENCH_DEPTH ?? 1_000_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const COMMANDS = Number(process.env.BENCH_ENGINE_COMMANDS ?? 1_000_000);
 const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
 
-const gc = (globalThis as { gc?: () => void }).gc;
+let collected = false;
 let built: { heapMiB: number; resting: number } | null = null;
 let heapBefore = NaN;
 const heapUsed = (): number => {
-  gc?.();
+  collected = collectHeap();
   return process.memoryUsage().heapUsed;
 };
 const hooks = {
@@ -57,6 +58,6 @@ console.log(
 if (b !== null) {
   console.log(
     `engine heap for the book: ${b.heapMiB.toFixed(0)} MiB for ${fmt(b.resting)} resting orders` +
-      ` (${((b.heapMiB * 2 ** 20) / b.resting).toFixed(0)} bytes each${gc ? '' : '; run with --expose-gc for exact figures'})`,
+      ` (${((b.heapMiB * 2 ** 20) / b.resting).toFixed(0)} bytes each${collected ? '' : '; run with --expose-gc for exact figures'})`,
   );
 }

@@ -28,7 +28,7 @@ import { DEFAULT_HISTORY_CACHE } from '../src/sequencer/sequencer.js';
 import { countWindow } from './callgrind.js';
 import { recordMixedFlow } from './engine.js';
 import * as pair from './exact-pair.js';
-import { countRuns } from './window.js';
+import { collectHeap, countRuns } from './window.js';
 import { median } from './stats.js';
 
 const BATCH = 100;
@@ -630,7 +630,7 @@ export function runRecorded(subject: Subject, recorded: Recorded, reps: number):
   const time = subjectRun(subject, recorded);
   let last = time();
   for (let rep = 1; rep < reps; rep++) {
-    (globalThis as { gc?: () => void }).gc?.();
+    collectHeap();
     last = time();
   }
   return last;

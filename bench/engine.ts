@@ -14,6 +14,7 @@ import {
 import { MixedFlow } from '../tools/load/mixed-flow.js';
 import { DEFAULT_HISTORY_CACHE } from '../src/sequencer/sequencer.js';
 import { median } from './stats.js';
+import { collectHeap } from './window.js';
 
 const BATCH = 100;
 
@@ -115,8 +116,6 @@ export interface EngineFigures {
   runs: number[];
 }
 
-const gc = (globalThis as { gc?: () => void }).gc;
-
 export function benchEngine(
   count = 1_000_000,
   runs = 5,
@@ -136,7 +135,7 @@ export function benchEngine(
     hooks.afterBuild?.(engine);
     // From a collected heap (with --expose-gc): a run does not pay for the engine the run
     // before it left, which a server never has to collect.
-    gc?.();
+    collectHeap();
     const start = process.hrtime.bigint();
     applyFlow(engine, requests, historyCache);
     const seconds = Number(process.hrtime.bigint() - start) / 1e9;

@@ -4,6 +4,13 @@
 
 import { createInterface } from 'node:readline';
 
+/** Collects the heap in full when Node runs with `--expose-gc`; whether it could. */
+export function collectHeap(): boolean {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  gc?.();
+  return gc !== undefined;
+}
+
 /**
  * Runs `run` once to warm up, collects the heap in full (with `--expose-gc`) so that every
  * count starts from the same heap whatever the warm-up left to collect, and then runs it
@@ -11,7 +18,7 @@ import { createInterface } from 'node:readline';
  */
 export async function countRuns(run: () => void, reps: number): Promise<void> {
   run();
-  (globalThis as { gc?: () => void }).gc?.();
+  collectHeap();
   const lines = createInterface({ input: process.stdin })[Symbol.asyncIterator]();
   process.stdout.write('ready\n');
   await lines.next();
