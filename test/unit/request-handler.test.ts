@@ -50,6 +50,16 @@ function handlerOver(submit: Submit): {
   return { handle, logged, counted };
 }
 
+/** A submit that rejects with `failure()`, and one that throws it before returning a promise. */
+function failingBothWays(failure: () => Error): Submit[] {
+  return [
+    () => Promise.reject(failure()),
+    () => {
+      throw failure();
+    },
+  ];
+}
+
 test('a request is decoded, submitted, answered with its results and counted', async () => {
   const submitted: Request[] = [];
   const { handle, counted } = handlerOver((request) => {
@@ -82,12 +92,7 @@ test('a document that cannot be read is refused and counted, and nothing is subm
 });
 
 test('a failure with an answer of its own is answered with it, thrown or rejected', async () => {
-  for (const submit of [
-    (): Promise<Result[]> => Promise.reject(new Overloaded()),
-    (): Promise<Result[]> => {
-      throw new Overloaded();
-    },
-  ]) {
+  for (const submit of failingBothWays(() => new Overloaded())) {
     const { handle, logged, counted } = handlerOver(submit);
     assert.equal(await handle(QUERY), encodeRequestError(exchangeError('OVERLOADED')));
     assert.deepEqual(logged, []);
@@ -96,12 +101,7 @@ test('a failure with an answer of its own is answered with it, thrown or rejecte
 });
 
 test('a failure no reply can be true of rejects, so the listener closes the connection', async () => {
-  for (const submit of [
-    (): Promise<Result[]> => Promise.reject(new OutcomeUnknown()),
-    (): Promise<Result[]> => {
-      throw new OutcomeUnknown();
-    },
-  ]) {
+  for (const submit of failingBothWays(() => new OutcomeUnknown())) {
     const { handle, counted } = handlerOver(submit);
     await assert.rejects(handle(QUERY), OutcomeUnknown);
     assert.deepEqual(counted, []);
@@ -110,10 +110,7 @@ test('a failure no reply can be true of rejects, so the listener closes the conn
 
 test('anything else is answered INTERNAL and logged with the request', async () => {
   for (const submit of [
-    (): Promise<Result[]> => Promise.reject(new Error('a bug')),
-    (): Promise<Result[]> => {
-      throw new Error('a bug');
-    },
+    ...failingBothWays(() => new Error('a bug')),
     // Results the encoder cannot read fail after the submit, and are answered the same.
     (): Promise<Result[]> => Promise.resolve(null as unknown as Result[]),
   ]) {
