@@ -14,7 +14,9 @@
 // - `number`: plain doubles in whole shares and dollars, which are exact for this flow only
 //   (its amounts and prices are whole; 8-decimal shares times 8-decimal prices are not).
 // What the floor leaves out is what the engine's features cost; the gaps between the floors
-// are what each representation of money costs. A run checks that every subject made the same
+// are what each representation of money costs. A fifth subject, `duties` (floor-duties.ts),
+// is the pairs' floor doing what the engine must do besides matching (results, fills, change
+// rows, batches, eviction): what the engine redesigned that way would cost. A run checks that every subject made the same
 // number of executions, left the same resting orders and ended with the same cash and
 // positions in every account, to the unit.
 
@@ -28,45 +30,31 @@ import { DEFAULT_HISTORY_CACHE } from '../src/sequencer/sequencer.js';
 import { countWindow } from './callgrind.js';
 import { recordMixedFlow } from './engine.js';
 import * as pair from './exact-pair.js';
+import { DutiesFloor, dutiesFlow } from './floor-duties.js';
+import {
+  ORDER,
+  QUERY,
+  Side,
+  flatten,
+  type FlatFlow,
+  type FlowMoney,
+  type Funds,
+} from './floor-flow.js';
 import { collectHeap, countRuns } from './window.js';
 import { median } from './stats.js';
 
 const BATCH = 100;
 /** Runs of the flow counted in callgrind's window, after one that warms up. */
 const COUNTED_REPS = 3;
-const ORDER = 0;
-const QUERY = 1;
-const CANCEL = 2;
 
 /** Share and price arithmetic over one representation, and the ledger it keeps. */
-interface Money<T> {
+interface Money<T> extends FlowMoney<T> {
   readonly zero: T;
-  /** Shares or a price given at 10^-8 units. */
-  units(value: bigint): T;
-  array(length: number): { [i: number]: T };
   add(a: T, b: T): T;
   sub(a: T, b: T): T;
   less(a: T, b: T): boolean;
   /** Cash and positions, each account's and each position's starting as `start` says. */
   ledger(accounts: number, symbols: number, start: Funds): Ledger<T>;
-}
-
-/** What the flow's setup gives every account: cash at 10^-16, shares of each symbol at 10^-8. */
-interface Funds {
-  readonly cash: bigint;
-  readonly shares: bigint;
-}
-
-/** The funds the setup request gives (every account the same). */
-function fundsOf(setup: Request): Funds {
-  let cash: bigint | undefined;
-  let shares: bigint | undefined;
-  for (const child of setup.children) {
-    if (child.kind === 'account') cash ??= child.balance;
-    if (child.kind === 'grant') shares ??= child.shares;
-  }
-  if (cash === undefined || shares === undefined) throw new Error('the setup funds nothing');
-  return { cash, shares };
 }
 
 /** Accounts' cash (moved as shares × price) and positions (moved as shares). */
@@ -217,135 +205,6 @@ function pairLedger(accounts: number, symbols: number, start: Funds): Ledger<num
       ),
     }),
   };
-}
-
-/** The flow as flat arrays: what the floor reads per command. */
-interface FlatFlow<T> {
-  readonly count: number;
-  readonly kind: Uint8Array;
-  readonly account: Int32Array;
-  readonly sym: Int32Array;
-  /** Orders: shares (positive), whether a buy and the limit; queries and cancels: the id. */
-  readonly shares: { [i: number]: T };
-  readonly buy: Uint8Array;
-  readonly limit: { [i: number]: T };
-  /** The limit as a double, to key price levels by. */
-  readonly limitKey: Float64Array;
-  readonly orderId: Int32Array;
-  readonly accounts: number;
-  readonly symbols: number;
-  readonly orders: number;
-  readonly funds: Funds;
-  /** Account ids and symbols by index. */
-  readonly accountIds: string[];
-  readonly symbolNames: string[];
-}
-
-function flatten<T>(setup: Request, requests: readonly Request[], money: Money<T>): FlatFlow<T> {
-  const count = requests.length;
-  const flow = {
-    count,
-    kind: new Uint8Array(count),
-    account: new Int32Array(count),
-    sym: new Int32Array(count),
-    shares: money.array(count),
-    buy: new Uint8Array(count),
-    limit: money.array(count),
-    limitKey: new Float64Array(count),
-    orderId: new Int32Array(count),
-  };
-  const accounts = new Map<string, number>();
-  const symbols = new Map<string, number>();
-  const index = (map: Map<string, number>, key: string): number => {
-    let i = map.get(key);
-    if (i === undefined) map.set(key, (i = map.size));
-    return i;
-  };
-  // Every account and symbol the setup makes, whether or not the flow names it.
-  for (const child of setup.children) {
-    if (child.kind === 'account') index(accounts, child.id);
-    if (child.kind === 'symbol') index(symbols, child.sym);
-  }
-  let orders = 0;
-  for (let i = 0; i < count; i++) {
-    const request = requests[i]!;
-    if (request.kind !== 'transactions') throw new Error('the flow has transactions only');
-    const child = request.children[0]!;
-    flow.account[i] = index(accounts, request.account);
-    if (child.kind === 'order') {
-      flow.kind[i] = ORDER;
-      flow.sym[i] = index(symbols, child.sym);
-      flow.buy[i] = child.amount > 0n ? 1 : 0;
-      flow.shares[i] = money.units(child.amount > 0n ? child.amount : -child.amount);
-      flow.limit[i] = money.units(child.limit!);
-      flow.limitKey[i] = Number(child.limit!);
-      orders++;
-    } else if (child.kind === 'query' || child.kind === 'cancel') {
-      flow.kind[i] = child.kind === 'query' ? QUERY : CANCEL;
-      flow.orderId[i] = child.orderId;
-    } else throw new Error(`unexpected ${child.kind}`);
-  }
-  return {
-    ...flow,
-    accounts: accounts.size,
-    symbols: symbols.size,
-    orders,
-    funds: fundsOf(setup),
-    accountIds: [...accounts.keys()],
-    symbolNames: [...symbols.keys()],
-  };
-}
-
-/** One side of one book: levels by price key, the best on top of a binary heap. */
-class Side {
-  readonly byPrice = new Map<number, number>();
-  readonly heap: number[] = [];
-
-  constructor(
-    private readonly bids: boolean,
-    private readonly key: Float64Array,
-  ) {}
-
-  private better(a: number, b: number): boolean {
-    return this.bids ? this.key[a]! > this.key[b]! : this.key[a]! < this.key[b]!;
-  }
-
-  push(level: number): void {
-    this.heap.push(level);
-    this.siftUp(this.heap.length - 1);
-  }
-
-  remove(level: number): void {
-    const heap = this.heap;
-    const at = heap.indexOf(level);
-    const last = heap.pop()!;
-    if (at === heap.length) return;
-    heap[at] = last;
-    this.siftDown(this.siftUp(at));
-  }
-
-  private siftUp(i: number): number {
-    const heap = this.heap;
-    while (i > 0 && this.better(heap[i]!, heap[(i - 1) >> 1]!)) {
-      const parent = (i - 1) >> 1;
-      [heap[i], heap[parent]] = [heap[parent]!, heap[i]!];
-      i = parent;
-    }
-    return i;
-  }
-
-  private siftDown(i: number): void {
-    const heap = this.heap;
-    for (;;) {
-      const left = 2 * i + 1;
-      if (left >= heap.length) return;
-      let child = left;
-      if (left + 1 < heap.length && this.better(heap[left + 1]!, heap[left]!)) child = left + 1;
-      if (!this.better(heap[child]!, heap[i]!)) return;
-      [heap[i], heap[child]] = [heap[child]!, heap[i]!];
-      i = child;
-    }
-  }
 }
 
 /** The floor engine: its whole state in arrays sized for the flow, orders by id from 1. */
@@ -523,8 +382,8 @@ class FloorEngine<T> {
   }
 }
 
-export type Subject = 'engine' | 'bigint' | 'pair' | 'number';
-const SUBJECTS: readonly Subject[] = ['engine', 'bigint', 'pair', 'number'];
+export type Subject = 'engine' | 'bigint' | 'pair' | 'number' | 'duties';
+const SUBJECTS: readonly Subject[] = ['engine', 'bigint', 'pair', 'number', 'duties'];
 
 export interface SubjectRun {
   readonly commandsPerSecond: number;
@@ -549,6 +408,23 @@ function balancesDigest(
   return createHash('sha256').update(lines.sort().join('\n')).digest('hex');
 }
 
+/** balancesDigest of balances held by account and position index, as the floors hold them. */
+function flatBalancesDigest(
+  flow: FlatFlow<unknown>,
+  { cash, shares }: { cash: bigint[]; shares: bigint[] },
+): string {
+  return balancesDigest(
+    flow.accountIds.map((id, a) => ({
+      id,
+      cash: cash[a]!,
+      positions: flow.symbolNames.map((sym, s): [string, bigint] => [
+        sym,
+        shares[a * flow.symbols + s]!,
+      ]),
+    })),
+  );
+}
+
 function timeFloor<T>(
   setup: Request,
   requests: readonly Request[],
@@ -560,22 +436,11 @@ function timeFloor<T>(
     const start = process.hrtime.bigint();
     floor.run();
     const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-    const { cash, shares } = floor.balances();
-    const balances = balancesDigest(
-      flow.accountIds.map((id, a) => ({
-        id,
-        cash: cash[a]!,
-        positions: flow.symbolNames.map((sym, s): [string, bigint] => [
-          sym,
-          shares[a * flow.symbols + s]!,
-        ]),
-      })),
-    );
     return {
       commandsPerSecond: flow.count / seconds,
       executions: floor.executions,
       resting: floor.resting,
-      balances,
+      balances: flatBalancesDigest(flow, floor.balances()),
     };
   };
 }
@@ -612,12 +477,36 @@ function timeEngine(setup: Request, requests: readonly Request[]): () => Subject
   };
 }
 
+/** The pairs' floor with the engine's duties (floor-duties.ts), timed as the engine is. */
+function timeDuties(setup: Request, requests: readonly Request[]): () => SubjectRun {
+  const flow = dutiesFlow(setup, requests);
+  return () => {
+    const floor = new DutiesFloor(flow);
+    const start = process.hrtime.bigint();
+    for (let i = 0; i < requests.length; i += BATCH) {
+      const end = Math.min(i + BATCH, requests.length);
+      for (let j = i; j < end; j++) floor.apply(j, 1);
+      const batch = floor.currentBatch;
+      floor.takeChanges();
+      floor.evictClosed(batch, DEFAULT_HISTORY_CACHE);
+    }
+    const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+    return {
+      commandsPerSecond: requests.length / seconds,
+      executions: floor.executions,
+      resting: floor.resting,
+      balances: flatBalancesDigest(flow.flat, floor.balances()),
+    };
+  };
+}
+
 type Recorded = ReturnType<typeof recordMixedFlow>;
 
 /** A subject's timed run over a recorded flow. */
 function subjectRun(subject: Subject, { setup, requests }: Recorded): () => SubjectRun {
   if (subject === 'engine') return timeEngine(setup, requests);
   if (subject === 'bigint') return timeFloor(setup, requests, BIGINT_MONEY);
+  if (subject === 'duties') return timeDuties(setup, requests);
   return timeFloor(setup, requests, subject === 'pair' ? PAIR_MONEY : NUMBER_MONEY);
 }
 
@@ -689,6 +578,7 @@ async function main(): Promise<void> {
       engineToBigint: [] as number[],
       bigintToPair: [] as number[],
       bigintToNumber: [] as number[],
+      dutiesToEngine: [] as number[],
     };
     for (let round = 0; round < Number(opts.rounds); round++) {
       const got = new Map<Subject, SubjectRun>();
@@ -732,6 +622,7 @@ async function main(): Promise<void> {
       ratios.engineToBigint.push(engine.commandsPerSecond / bigint);
       ratios.bigintToPair.push(bigint / got.get('pair')!.commandsPerSecond);
       ratios.bigintToNumber.push(bigint / got.get('number')!.commandsPerSecond);
+      ratios.dutiesToEngine.push(got.get('duties')!.commandsPerSecond / engine.commandsPerSecond);
       console.error(
         `round ${round + 1}: ` +
           SUBJECTS.map((s) => `${s} ${Math.round(got.get(s)!.commandsPerSecond)}`).join(', '),
@@ -746,6 +637,7 @@ async function main(): Promise<void> {
       engineToBigintFloor: median(ratios.engineToBigint),
       bigintToPairFloor: median(ratios.bigintToPair),
       bigintToNumberFloor: median(ratios.bigintToNumber),
+      dutiesToEngine: median(ratios.dutiesToEngine),
       // Counted on fewer commands (valgrind runs some 50 times slower), 3 runs of them.
       instructionsPerCommand:
         opts.instructions === undefined

@@ -7,6 +7,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runRecorded } from '../../bench/engine-floor.js';
 import { recordMixedFlow } from '../../bench/engine.js';
+import { DutiesFloor, dutiesFlow } from '../../bench/floor-duties.js';
+import { Exchange } from '../../src/engine/exchange.js';
+import { DEFAULT_HISTORY_CACHE } from '../../src/sequencer/sequencer.js';
+
+/** Requests a batch, as the sequencer and the benchmarks close them. */
+const BATCH = 100;
 
 for (const [name, funds] of [
   ['ample funds', undefined],
@@ -17,13 +23,46 @@ for (const [name, funds] of [
     const engine = runRecorded('engine', recorded, 1);
     assert.ok(engine.executions > 1_000, `executions: ${engine.executions}`);
     assert.ok(engine.resting > 100, `resting: ${engine.resting}`);
-    for (const money of ['bigint', 'pair', 'number'] as const) {
+    for (const money of ['bigint', 'pair', 'number', 'duties'] as const) {
       const floor = runRecorded(money, recorded, 1);
       assert.deepEqual(
         { executions: floor.executions, resting: floor.resting, balances: floor.balances },
         { executions: engine.executions, resting: engine.resting, balances: engine.balances },
         money,
       );
+    }
+  });
+}
+
+for (const [name, funds] of [
+  ['ample funds', undefined],
+  ['funds that run short', { balance: '30000', shares: '150' }],
+] as const) {
+  test(`the floor with the engine's duties gives the engine's results and rows (${name})`, () => {
+    const { setup, requests } = recordMixedFlow(20_000, 7, [], funds);
+    const engine = new Exchange();
+    engine.apply(setup, 0);
+    engine.takeChanges();
+    const floor = new DutiesFloor(dutiesFlow(setup, requests));
+    const kinds = new Map<string, number>();
+    for (let i = 0; i < requests.length; i += BATCH) {
+      const end = Math.min(i + BATCH, requests.length);
+      for (let j = i; j < end; j++) {
+        const expected = engine.apply(requests[j]!, 1);
+        assert.deepEqual(floor.apply(j, 1), expected, `request ${j}`);
+        const kind = expected[0]!.kind;
+        kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
+      }
+      // The engine's batches count from its setup's; the floor was set up without one.
+      const batch = engine.currentBatch;
+      const floorBatch = floor.currentBatch;
+      assert.deepEqual(floor.takeChanges(), engine.takeChanges(), `batch ${batch}`);
+      engine.evictClosed(batch, DEFAULT_HISTORY_CACHE);
+      floor.evictClosed(floorBatch, DEFAULT_HISTORY_CACHE);
+    }
+    // Every kind of answer the flow can get was compared.
+    for (const kind of ['opened', 'status', 'canceled', 'error', 'archived']) {
+      assert.ok((kinds.get(kind) ?? 0) > 0, `${kind}: ${kinds.get(kind)}`);
     }
   });
 }
