@@ -151,7 +151,7 @@ interface SideFigures {
   readonly allocation: AllocationResults | null;
 }
 
-type FloorSubject = 'engine' | 'bigint' | 'pair' | 'number';
+type FloorSubject = 'engine' | 'bigint' | 'pair' | 'number' | 'duties';
 
 interface EngineFloorFigures {
   readonly date?: string;
@@ -162,6 +162,8 @@ interface EngineFloorFigures {
   readonly engineToBigintFloor: number;
   readonly bigintToPairFloor: number;
   readonly bigintToNumberFloor: number;
+  /** Absent from runs before the duties' floor was a subject. */
+  readonly dutiesToEngine?: number;
   readonly instructionsPerCommand: Record<FloorSubject, number> | null;
 }
 
@@ -479,7 +481,13 @@ function floorReading(floor: EngineFloorFigures | null): string {
         `(${fmt(counts.engine)} against ${fmt(counts.bigint)}) and takes ` +
         `${(bigint / engine).toFixed(1)}× its time. The engine's orders are objects, which the ` +
         'collector copies (each resting one twice) and the match path reaches through pointers; ' +
-        'the floor reads flat arrays (`bench/report/engine-path.md`).')
+        'the floor reads flat arrays (`bench/report/engine-path.md`).') +
+    (floor.dutiesToEngine === undefined
+      ? ''
+      : ` Doing the engine's duties too (results, fills, change rows, batches), the pairs' floor ` +
+        `ran at ${fmt(floor.commandsPerSecond.duties)}, ${floor.dutiesToEngine.toFixed(2)}× the ` +
+        'engine: the third step is results and rows that carry the doubles, not bigints made ' +
+        'from them.')
   );
 }
 
@@ -514,6 +522,9 @@ function engineFloorBlocks(floor: EngineFloorFigures | null): Block[] {
         row('floor, bigint money', 'bigint'),
         row('floor, exact money in pairs of doubles', 'pair'),
         row('floor, number money', 'number'),
+        ...(floor.runs.duties === undefined
+          ? []
+          : [row("floor with the engine's duties, exact pairs", 'duties')]),
       ],
     },
     {
@@ -523,9 +534,22 @@ function engineFloorBlocks(floor: EngineFloorFigures | null): Block[] {
         `at ${floor.bigintToPairFloor.toFixed(2)} of the exact pairs' floor and ` +
         `${floor.bigintToNumberFloor.toFixed(2)} of the number floor (medians of the per-round ratios). ` +
         `With money in bigints, the matching alone reaches ${fmt(floor.commandsPerSecond.bigint)} commands/s ` +
-        `against the target's ${fmt(ENGINE_TARGET)}.`,
+        `against the target's ${fmt(ENGINE_TARGET)}.` +
+        dutiesSentence(floor),
     },
   ];
+}
+
+/** What the floor with the engine's duties says, when the run had it. */
+function dutiesSentence(floor: EngineFloorFigures): string {
+  if (floor.dutiesToEngine === undefined) return '';
+  return (
+    " The floor with the engine's duties (`bench/floor-duties.ts`: the pairs' floor giving every " +
+    'result and change row the engine gives, equal to them value for value, with fills, batches and ' +
+    `eviction) ran at ${fmt(floor.commandsPerSecond.duties)}, ${floor.dutiesToEngine.toFixed(2)}× the ` +
+    "engine: the redesign's measure. Its rows and results carry bigints as the engine's do, and " +
+    'making them from doubles is a good part of its time (`bench/report/engine-path.md`).'
+  );
 }
 
 function profileBlocks(r: MatrixResults): Block[] {
