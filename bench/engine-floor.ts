@@ -15,10 +15,10 @@
 //   (its amounts and prices are whole; 8-decimal shares times 8-decimal prices are not).
 // What the floor leaves out is what the engine's features cost; the gaps between the floors
 // are what each representation of money costs. A fifth subject, `duties` (floor-duties.ts),
-// is the pairs' floor doing what the engine must do besides matching (results, fills, change
-// rows, batches, eviction): what the engine redesigned that way would cost. A run checks that every subject made the same
-// number of executions, left the same resting orders and ended with the same cash and
-// positions in every account, to the unit.
+// is the pairs' floor doing what the engine must do besides matching (results, fills,
+// change rows, batches, eviction): what an engine redesigned that way would cost. A run
+// checks that every subject made the same number of executions, left the same resting
+// orders and ended with the same cash and positions in every account, to the unit.
 
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -31,15 +31,9 @@ import { countWindow } from './callgrind.js';
 import { recordMixedFlow } from './engine.js';
 import * as pair from './exact-pair.js';
 import { DutiesFloor, dutiesFlow } from './floor-duties.js';
-import {
-  ORDER,
-  QUERY,
-  Side,
-  flatten,
-  type FlatFlow,
-  type FlowMoney,
-  type Funds,
-} from './floor-flow.js';
+import { ORDER, QUERY, flatten, type FlatFlow, type FlowMoney, type Funds } from './floor-flow.js';
+import { IdQueues } from './floor-queues.js';
+import { Side } from './floor-side.js';
 import { collectHeap, countRuns } from './window.js';
 import { median } from './stats.js';
 
@@ -215,15 +209,13 @@ class FloorEngine<T> {
   private readonly owner: Int32Array;
   private readonly sym: Int32Array;
   private readonly buy: Uint8Array;
-  private readonly next: Int32Array;
-  private readonly prev: Int32Array;
   private readonly level: Int32Array;
   // Price levels from a pool; a level's price is its order's limit, its key a double.
   private readonly levelKey: Float64Array;
   private readonly levelPrice;
   private readonly levelOpen;
-  private readonly levelHead: Int32Array;
-  private readonly levelTail: Int32Array;
+  /** Each level's orders in time priority. */
+  private readonly queues: IdQueues;
   private readonly freeLevels: number[] = [];
   private levelsUsed = 0;
   private readonly sides: Side[] = [];
@@ -244,16 +236,22 @@ class FloorEngine<T> {
     this.owner = new Int32Array(n);
     this.sym = new Int32Array(n);
     this.buy = new Uint8Array(n);
-    this.next = new Int32Array(n);
-    this.prev = new Int32Array(n);
     this.level = new Int32Array(n).fill(-1);
     this.levelKey = new Float64Array(n);
     this.levelPrice = money.array(n);
     this.levelOpen = money.array(n);
-    this.levelHead = new Int32Array(n);
-    this.levelTail = new Int32Array(n);
+    this.queues = new IdQueues(
+      new Int32Array(n),
+      new Int32Array(n),
+      new Int32Array(n),
+      new Int32Array(n),
+    );
+    const heapSlots = new Int32Array(n);
     for (let s = 0; s < flow.symbols; s++) {
-      this.sides.push(new Side(true, this.levelKey), new Side(false, this.levelKey));
+      this.sides.push(
+        new Side(true, this.levelKey, heapSlots),
+        new Side(false, this.levelKey, heapSlots),
+      );
     }
     this.ledger = money.ledger(flow.accounts, flow.symbols, flow.funds);
   }
@@ -292,7 +290,7 @@ class FloorEngine<T> {
       const best = opposite.heap[0]!;
       const price = this.levelPrice[best]!;
       if (isBuy ? money.less(limit, price) : money.less(price, limit)) break;
-      const resting = this.levelHead[best]!;
+      const resting = this.queues.head[best]!;
       const fill = money.less(this.open[id]!, this.open[resting]!)
         ? this.open[id]!
         : this.open[resting]!;
@@ -322,33 +320,19 @@ class FloorEngine<T> {
       this.levelKey[level] = key;
       this.levelPrice[level] = this.limit[id]!;
       this.levelOpen[level] = this.money.zero;
-      this.levelHead[level] = 0;
-      this.levelTail[level] = 0;
-      side.byPrice.set(key, level);
-      side.push(level);
+      side.add(level);
     }
-    const tail = this.levelTail[level]!;
-    this.prev[id] = tail;
-    this.next[id] = 0;
-    if (tail === 0) this.levelHead[level] = id;
-    else this.next[tail] = id;
-    this.levelTail[level] = id;
+    this.queues.append(level, id);
     this.levelOpen[level] = this.money.add(this.levelOpen[level]!, this.open[id]!);
     this.level[id] = level;
   }
 
   private unlink(id: number): void {
     const level = this.level[id]!;
-    const prev = this.prev[id]!;
-    const next = this.next[id]!;
-    if (prev === 0) this.levelHead[level] = next;
-    else this.next[prev] = next;
-    if (next === 0) this.levelTail[level] = prev;
-    else this.prev[next] = prev;
+    this.queues.remove(level, id);
     this.level[id] = -1;
-    if (this.levelHead[level] === 0) {
+    if (this.queues.head[level] === 0) {
       const side = this.sides[2 * this.sym[id]! + (this.buy[id] === 1 ? 0 : 1)]!;
-      side.byPrice.delete(this.levelKey[level]!);
       side.remove(level);
       this.freeLevels.push(level);
     }

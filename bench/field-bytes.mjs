@@ -6,7 +6,8 @@
 // change.
 //   node --expose-gc bench/field-bytes.mjs
 // Prints the heap each kind of object keeps, per object (its slot in the array that holds
-// them included), and what updating a double field allocates.
+// them included), what a typed array's element takes, and what updating a double field
+// allocates.
 
 import process from 'node:process';
 
@@ -69,7 +70,21 @@ for (const [name, bytes] of rows) {
   const perField = (bytes - empty) / 3;
   print(`${name}: ${bytes.toFixed(1)} bytes an object, ${perField.toFixed(1)} a field`);
 }
-print('a Float64Array element: 8 bytes, outside the collected heap');
+{
+  // The same three numbers a row as columns: the heap keeps the array objects, the rest
+  // is their buffers, outside it.
+  globalThis.gc();
+  const heap = process.memoryUsage().heapUsed;
+  const buffers = process.memoryUsage().arrayBuffers;
+  const columns = [0, 1, 2].map(() => new Float64Array(COUNT));
+  globalThis.gc();
+  const inHeap = (process.memoryUsage().heapUsed - heap) / (3 * COUNT);
+  const outside = (process.memoryUsage().arrayBuffers - buffers) / (3 * COUNT);
+  print(
+    `a Float64Array element: ${outside.toFixed(1)} bytes outside the collected heap, ` +
+      `${inHeap.toFixed(2)} in it (${columns.length} columns)`,
+  );
+}
 
 // A double field is updated in place once its box exists: little or nothing per update.
 const { keep } = retained((i) => new Doubles(i));

@@ -17,10 +17,12 @@
 
 import type {
   AccountRow,
+  CancelRow,
   ChangeSet,
   ExecutionRow,
   OrderRow,
   PositionRow,
+  SymbolRow,
 } from '../src/engine/changes.js';
 import type {
   CancelRecord,
@@ -33,7 +35,9 @@ import type {
 import { exchangeError } from '../src/engine/errors.js';
 import { notOpenError } from '../src/engine/archive.js';
 import * as pair from './exact-pair.js';
-import { CANCEL, ORDER, Side, flatten, type FlatFlow, type FlowMoney } from './floor-flow.js';
+import { CANCEL, ORDER, flatten, type FlatFlow, type FlowMoney } from './floor-flow.js';
+import { IdQueues } from './floor-queues.js';
+import { Side } from './floor-side.js';
 
 /** Shares and prices at 10^-8 as safe integers. */
 const SAFE_UNITS: FlowMoney<number> = {
@@ -52,15 +56,41 @@ export interface DutiesFlow {
   readonly flat: FlatFlow<number>;
   /** Shares ever granted in each symbol (10^-8), by symbol index. */
   readonly granted: bigint[];
+  /**
+   * Each command's account, and each order's symbol, as the request names them: the floor
+   * looks them up by name as the engine does, rather than use the flat flow's indexes.
+   */
+  readonly accountName: readonly string[];
+  readonly symbolName: readonly (string | undefined)[];
 }
 
 export function dutiesFlow(setup: Request, requests: readonly Request[]): DutiesFlow {
   const flat = flatten(setup, requests, SAFE_UNITS);
   const granted = flat.symbolNames.map(() => 0n);
+  const grants = new Set<string>();
   for (const child of setup.children) {
-    if (child.kind === 'grant') granted[flat.symbolNames.indexOf(child.sym)]! += child.shares;
+    if (child.kind !== 'grant') continue;
+    const s = flat.symbolNames.indexOf(child.sym);
+    if (s === -1) throw new Error(`the setup grants ${child.sym}, which it does not make`);
+    granted[s]! += child.shares;
+    grants.add(`${child.id} ${child.sym}`);
   }
-  return { flat, granted };
+  // A position is made here for every account and symbol, where the engine makes one on a
+  // grant or a first purchase: the same only when the setup grants every symbol to everyone.
+  for (const id of flat.accountIds) {
+    for (const sym of flat.symbolNames) {
+      if (!grants.has(`${id} ${sym}`)) throw new Error(`the setup grants ${id} no ${sym}`);
+    }
+  }
+  const accountName: string[] = [];
+  const symbolName: (string | undefined)[] = [];
+  for (const request of requests) {
+    if (request.kind !== 'transactions') throw new Error('the flow has transactions only');
+    const child = request.children[0]!;
+    accountName.push(request.account);
+    symbolName.push(child.kind === 'order' ? child.sym : undefined);
+  }
+  return { flat, granted, accountName, symbolName };
 }
 
 /** A FIFO list of ids in an Int32Array, with a mark per id so each is listed once. */
@@ -88,13 +118,17 @@ class IdList {
 
 export class DutiesFloor {
   private readonly flow: FlatFlow<number>;
+  private readonly accountName: readonly string[];
+  private readonly symbolName: readonly (string | undefined)[];
+  private readonly accountIndex: Map<string, number>;
+  private readonly symbolIndex: Map<string, number>;
   private readonly symbols: number;
   // Accounts: cash as exact pairs (10^-16), each account's resting orders as a list.
   private readonly cashHi: Float64Array;
   private readonly cashLo: Float64Array;
   private readonly deposited: bigint;
-  private readonly restingHead: Int32Array;
-  private readonly restingTail: Int32Array;
+  /** Each account's resting orders, oldest first. */
+  private readonly accountOrders: IdQueues;
   // Positions (account × symbols + symbol): shares as exact pairs (10^-8).
   private readonly sharesHi: Float64Array;
   private readonly sharesLo: Float64Array;
@@ -111,11 +145,7 @@ export class DutiesFloor {
   private readonly owner: Int32Array;
   private readonly sym: Int32Array;
   private readonly buy: Uint8Array;
-  private readonly next: Int32Array;
-  private readonly prev: Int32Array;
   private readonly level: Int32Array;
-  private readonly accountNext: Int32Array;
-  private readonly accountPrev: Int32Array;
   private readonly stored: Uint8Array;
   private readonly evicted: Uint8Array;
   private readonly canceled: Uint8Array;
@@ -126,8 +156,8 @@ export class DutiesFloor {
   // Price levels from a pool, keyed by price (a safe integer, so its own key).
   private readonly levelPrice: Float64Array;
   private readonly levelOpen: Float64Array;
-  private readonly levelHead: Int32Array;
-  private readonly levelTail: Int32Array;
+  /** Each level's orders in time priority. */
+  private readonly queues: IdQueues;
   private readonly freeLevels: number[] = [];
   private levelsUsed = 0;
   // Executions, in order: each both orders' fill, and a row of its batch.
@@ -150,20 +180,22 @@ export class DutiesFloor {
   private readonly dirtyPositions: IdList;
   private readonly dirtyBooks: IdList;
   private readonly dirtyOrders: IdList;
-  private cancels: { orderId: number; shares: bigint; time: number }[] = [];
+  private cancels: CancelRow[] = [];
   private nextId = 1;
   private nextPriority = 1;
   private batch = 1;
 
-  constructor({ flat, granted }: DutiesFlow) {
+  constructor({ flat, granted, accountName, symbolName }: DutiesFlow) {
     this.flow = flat;
+    this.accountName = accountName;
+    this.symbolName = symbolName;
+    this.accountIndex = new Map(flat.accountIds.map((id, a) => [id, a]));
+    this.symbolIndex = new Map(flat.symbolNames.map((sym, s) => [sym, s]));
     this.symbols = flat.symbols;
     const accounts = flat.accounts;
     this.deposited = flat.funds.cash;
     this.cashHi = new Float64Array(accounts).fill(pair.fromBigInt(flat.funds.cash));
     this.cashLo = new Float64Array(accounts).fill(pair.low);
-    this.restingHead = new Int32Array(accounts);
-    this.restingTail = new Int32Array(accounts);
     this.sharesHi = new Float64Array(accounts * flat.symbols).fill(
       pair.fromBigInt(flat.funds.shares),
     );
@@ -179,11 +211,13 @@ export class DutiesFloor {
     this.owner = new Int32Array(n);
     this.sym = new Int32Array(n);
     this.buy = new Uint8Array(n);
-    this.next = new Int32Array(n);
-    this.prev = new Int32Array(n);
     this.level = new Int32Array(n).fill(-1);
-    this.accountNext = new Int32Array(n);
-    this.accountPrev = new Int32Array(n);
+    this.accountOrders = new IdQueues(
+      new Int32Array(accounts),
+      new Int32Array(accounts),
+      new Int32Array(n),
+      new Int32Array(n),
+    );
     this.stored = new Uint8Array(n);
     this.evicted = new Uint8Array(n);
     this.canceled = new Uint8Array(n);
@@ -193,9 +227,14 @@ export class DutiesFloor {
     this.lastFill = new Int32Array(n).fill(-1);
     this.levelPrice = new Float64Array(n);
     this.levelOpen = new Float64Array(n);
-    this.levelHead = new Int32Array(n);
-    this.levelTail = new Int32Array(n);
-    // Each execution leaves one of its two orders with nothing open: at most one an order.
+    this.queues = new IdQueues(
+      new Int32Array(n),
+      new Int32Array(n),
+      new Int32Array(n),
+      new Int32Array(n),
+    );
+    // Each execution leaves one of its two orders with nothing open, so there are at most as
+    // many executions as orders.
     this.execShares = new Float64Array(n);
     this.execPrice = new Float64Array(n);
     this.execTime = new Float64Array(n);
@@ -209,8 +248,12 @@ export class DutiesFloor {
     this.dirtyPositions = new IdList(accounts * flat.symbols);
     this.dirtyBooks = new IdList(flat.symbols);
     this.dirtyOrders = new IdList(n);
+    const heapSlots = new Int32Array(n);
     for (let s = 0; s < flat.symbols; s++) {
-      this.sides.push(new Side(true, this.levelPrice), new Side(false, this.levelPrice));
+      this.sides.push(
+        new Side(true, this.levelPrice, heapSlots),
+        new Side(false, this.levelPrice, heapSlots),
+      );
     }
   }
 
@@ -225,16 +268,28 @@ export class DutiesFloor {
   /** Command `i` of the flow at time `now`: its results, as `Exchange.apply` gives them. */
   apply(i: number, now: number): Result[] {
     const kind = this.flow.kind[i]!;
-    const account = this.flow.account[i]!;
+    const echo = this.flow.echo[i]!;
+    const name = this.accountName[i]!;
+    const account = this.accountIndex.get(name);
+    if (account === undefined) {
+      return [{ kind: 'error', echo, error: exchangeError('ACCOUNT_NOT_FOUND', `id="${name}"`) }];
+    }
     if (kind === ORDER) return [this.place(i, account, now)];
     const id = this.flow.orderId[i]!;
-    const echo = this.flow.echo[i]!;
     return [kind === CANCEL ? this.cancel(account, id, echo, now) : this.query(id, echo)];
   }
 
   private place(i: number, account: number, now: number): Result {
     const flow = this.flow;
-    const sym = flow.sym[i]!;
+    const name = this.symbolName[i]!;
+    const sym = this.symbolIndex.get(name);
+    if (sym === undefined) {
+      return {
+        kind: 'error',
+        echo: flow.echo[i]!,
+        error: exchangeError('SYMBOL_NOT_FOUND', `sym="${name}"`),
+      };
+    }
     const isBuy = flow.buy[i] === 1;
     const shares = flow.shares[i]!;
     const limit = flow.limit[i]!;
@@ -276,9 +331,9 @@ export class DutiesFloor {
       const best = opposite.heap[0]!;
       const price = this.levelPrice[best]!;
       if (isBuy ? limit < price : price < limit) return;
-      let resting = this.levelHead[best]!;
+      let resting = this.queues.head[best]!;
       while (resting !== 0 && this.open[id]! > 0) {
-        const next = this.next[resting]!;
+        const next = this.queues.next[resting]!;
         const fill = Math.min(this.open[id]!, this.open[resting]!);
         this.execute(sym, id, resting, isBuy, fill, price, now);
         this.levelOpen[best] = this.levelOpen[best]! - fill;
@@ -324,14 +379,13 @@ export class DutiesFloor {
     this.advance(sym);
   }
 
+  /** Appends execution `e` to the fills of order `id`, on the side the order is. */
   private addFill(id: number, e: number, isBuy: boolean): void {
     const last = this.lastFill[id]!;
     if (last === -1) this.firstFill[id] = e;
-    else if (this.execBuy[last] === id) this.nextOfBuy[last] = e;
+    else if (isBuy) this.nextOfBuy[last] = e;
     else this.nextOfSell[last] = e;
     this.lastFill[id] = e;
-    if (isBuy) this.nextOfBuy[e] = -1;
-    else this.nextOfSell[e] = -1;
   }
 
   private moveCash(account: number, hi: number, lo: number): void {
@@ -363,50 +417,23 @@ export class DutiesFloor {
       level = this.freeLevels.pop() ?? this.levelsUsed++;
       this.levelPrice[level] = price;
       this.levelOpen[level] = 0;
-      this.levelHead[level] = 0;
-      this.levelTail[level] = 0;
-      side.byPrice.set(price, level);
-      side.push(level);
+      side.add(level);
     }
-    const tail = this.levelTail[level]!;
-    this.prev[id] = tail;
-    this.next[id] = 0;
-    if (tail === 0) this.levelHead[level] = id;
-    else this.next[tail] = id;
-    this.levelTail[level] = id;
+    this.queues.append(level, id);
     this.levelOpen[level] = this.levelOpen[level]! + this.open[id]!;
     if (!(this.levelOpen[level]! <= Number.MAX_SAFE_INTEGER)) throw new RangeError('level size');
     this.level[id] = level;
-    // Its account's resting orders, oldest first.
-    const account = this.owner[id]!;
-    const accountTail = this.restingTail[account]!;
-    this.accountPrev[id] = accountTail;
-    this.accountNext[id] = 0;
-    if (accountTail === 0) this.restingHead[account] = id;
-    else this.accountNext[accountTail] = id;
-    this.restingTail[account] = id;
+    this.accountOrders.append(this.owner[id]!, id);
   }
 
   private unlink(id: number): void {
     const level = this.level[id]!;
     this.levelOpen[level] = this.levelOpen[level]! - this.open[id]!;
-    const prev = this.prev[id]!;
-    const next = this.next[id]!;
-    if (prev === 0) this.levelHead[level] = next;
-    else this.next[prev] = next;
-    if (next === 0) this.levelTail[level] = prev;
-    else this.prev[next] = prev;
+    this.queues.remove(level, id);
     this.level[id] = -1;
-    const account = this.owner[id]!;
-    const accountPrev = this.accountPrev[id]!;
-    const accountNext = this.accountNext[id]!;
-    if (accountPrev === 0) this.restingHead[account] = accountNext;
-    else this.accountNext[accountPrev] = accountNext;
-    if (accountNext === 0) this.restingTail[account] = accountPrev;
-    else this.accountPrev[accountNext] = accountPrev;
-    if (this.levelHead[level] === 0) {
+    this.accountOrders.remove(this.owner[id]!, id);
+    if (this.queues.head[level] === 0) {
       const side = this.sides[2 * this.sym[id]! + (this.buy[id] === 1 ? 0 : 1)]!;
-      side.byPrice.delete(this.levelPrice[level]!);
       side.remove(level);
       this.freeLevels.push(level);
     }
@@ -465,6 +492,7 @@ export class DutiesFloor {
     let fills = NO_FILLS;
     let e = this.firstFill[id]!;
     if (e !== -1) {
+      const nextFill = this.buy[id] === 1 ? this.nextOfBuy : this.nextOfSell;
       const list: Fill[] = [];
       while (e !== -1) {
         list.push({
@@ -472,7 +500,7 @@ export class DutiesFloor {
           price: BigInt(this.execPrice[e]!),
           time: this.execTime[e]!,
         });
-        e = this.execBuy[e] === id ? this.nextOfBuy[e]! : this.nextOfSell[e]!;
+        e = nextFill[e]!;
       }
       fills = list;
     }
@@ -499,7 +527,7 @@ export class DutiesFloor {
     }
     accounts.clear();
     const books = this.dirtyBooks;
-    const symbolRows = new Array<ChangeSet['symbols'][number]>(books.length);
+    const symbolRows = new Array<SymbolRow>(books.length);
     for (let i = 0; i < books.length; i++) {
       const s = books.ids[i]!;
       symbolRows[i] = { sym: flow.symbolNames[s]!, granted: this.granted[s]!, seq: this.seq[s]! };
@@ -565,6 +593,7 @@ export class DutiesFloor {
       isBuy: this.buy[id] === 1,
       shares,
       limit: BigInt(this.limit[id]!),
+      // One bigint for both while the order is whole, as the engine's row holds its one.
       open: open === this.shares[id] ? shares : BigInt(open),
       time: this.time[id]!,
       triggeredAt: null,
@@ -578,6 +607,27 @@ export class DutiesFloor {
       if (this.closedBatch[this.closedHead]! > durableBatch) return;
       this.evicted[this.closedIds[this.closedHead++]!] = 1;
     }
+  }
+
+  /** A side of a book's levels, best first: each one's price and open shares (10^-8). */
+  levels(sym: string, bids: boolean): { price: bigint; open: bigint }[] {
+    const side = this.sides[2 * this.symbolIndex.get(sym)! + (bids ? 0 : 1)]!;
+    const prices = side.heap.map((level) => this.levelPrice[level]!);
+    prices.sort((a, b) => (bids ? b - a : a - b));
+    return prices.map((price) => ({
+      price: BigInt(price),
+      open: BigInt(this.levelOpen[side.byPrice.get(price)!]!),
+    }));
+  }
+
+  /** An account's resting orders, oldest first, by id. */
+  restingOrders(account: string): number[] {
+    const ids: number[] = [];
+    const queues = this.accountOrders;
+    for (let id = queues.head[this.accountIndex.get(account)!]!; id !== 0; id = queues.next[id]!) {
+      ids.push(id);
+    }
+    return ids;
   }
 
   /** Orders resting in the books. */

@@ -1,5 +1,5 @@
 // The mixed flow as the floors read it (bench/engine-floor.ts, bench/floor-duties.ts): its
-// commands as flat arrays, decoded once before timing, and one side of a floor's book.
+// commands as flat arrays, decoded once before timing.
 
 import type { Echo, Request } from '../src/engine/commands.js';
 
@@ -116,56 +116,4 @@ export function flatten<T>(
     accountIds: [...accounts.keys()],
     symbolNames: [...symbols.keys()],
   };
-}
-
-/** One side of one book: levels by price key, the best on top of a binary heap. */
-export class Side {
-  readonly byPrice = new Map<number, number>();
-  readonly heap: number[] = [];
-
-  constructor(
-    private readonly bids: boolean,
-    private readonly key: Float64Array,
-  ) {}
-
-  private better(a: number, b: number): boolean {
-    return this.bids ? this.key[a]! > this.key[b]! : this.key[a]! < this.key[b]!;
-  }
-
-  push(level: number): void {
-    this.heap.push(level);
-    this.siftUp(this.heap.length - 1);
-  }
-
-  remove(level: number): void {
-    const heap = this.heap;
-    const at = heap.indexOf(level);
-    const last = heap.pop()!;
-    if (at === heap.length) return;
-    heap[at] = last;
-    this.siftDown(this.siftUp(at));
-  }
-
-  private siftUp(i: number): number {
-    const heap = this.heap;
-    while (i > 0 && this.better(heap[i]!, heap[(i - 1) >> 1]!)) {
-      const parent = (i - 1) >> 1;
-      [heap[i], heap[parent]] = [heap[parent]!, heap[i]!];
-      i = parent;
-    }
-    return i;
-  }
-
-  private siftDown(i: number): void {
-    const heap = this.heap;
-    for (;;) {
-      const left = 2 * i + 1;
-      if (left >= heap.length) return;
-      let child = left;
-      if (left + 1 < heap.length && this.better(heap[left + 1]!, heap[left]!)) child = left + 1;
-      if (!this.better(heap[child]!, heap[i]!)) return;
-      [heap[i], heap[child]] = [heap[child]!, heap[i]!];
-      i = child;
-    }
-  }
 }

@@ -48,8 +48,10 @@ for (const [name, funds] of [
     for (let i = 0; i < requests.length; i += BATCH) {
       const end = Math.min(i + BATCH, requests.length);
       for (let j = i; j < end; j++) {
-        const expected = engine.apply(requests[j]!, 1);
-        assert.deepEqual(floor.apply(j, 1), expected, `request ${j}`);
+        // A time of its own for each request, so that every time a row or fill holds is checked.
+        const now = 1_700_000_000 + j;
+        const expected = engine.apply(requests[j]!, now);
+        assert.deepEqual(floor.apply(j, now), expected, `request ${j}`);
         const kind = expected[0]!.kind;
         kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
       }
@@ -59,6 +61,20 @@ for (const [name, funds] of [
       assert.deepEqual(floor.takeChanges(), engine.takeChanges(), `batch ${batch}`);
       engine.evictClosed(batch, DEFAULT_HISTORY_CACHE);
       floor.evictClosed(floorBatch, DEFAULT_HISTORY_CACHE);
+      // What no result or row shows: the books' levels and each account's resting orders.
+      for (const book of engine.symbolBooks()) {
+        for (const [side, bids] of [
+          [book.bids, true],
+          [book.asks, false],
+        ] as const) {
+          const levels = side.levels().map((l) => ({ price: l.price, open: l.openShares }));
+          assert.deepEqual(floor.levels(book.sym, bids), levels, `${book.sym} in batch ${batch}`);
+        }
+      }
+      for (const account of engine.accounts.values()) {
+        const ids = [...account.restingOrders()].map((o) => o.id);
+        assert.deepEqual(floor.restingOrders(account.id), ids, `${account.id} in batch ${batch}`);
+      }
     }
     // Every kind of answer the flow can get was compared.
     for (const kind of ['opened', 'status', 'canceled', 'error', 'archived']) {
