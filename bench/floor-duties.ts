@@ -5,9 +5,10 @@
 // canceled, refusals, archived), keeps each order's fills and cancel for queries, tracks what
 // changed and closes a batch every 100 commands with the engine's change rows (bigint values,
 // converted from the doubles), keeps each account's resting orders in order, moves each book's
-// sequence number, and lets go of closed orders beyond the history cache (queries and cancels
-// of them come back archived). `test/unit/engine-floor.test.ts` holds it to the engine:
-// result for result and row for row.
+// sequence number, lets go of closed orders beyond the history cache (queries and cancels of
+// them come back archived), and looks accounts and symbols up by name.
+// `test/unit/engine-floor.test.ts` holds it to the engine: result for result, row for row,
+// level for level.
 //
 // Left out: what the flow never asks for (order types beyond the plain limit order, amends,
 // fees, market data events, restore) and reclaiming an evicted order's slots (its columns
