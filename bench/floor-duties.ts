@@ -445,28 +445,31 @@ export class DutiesFloor {
     this.closedBatch[this.closedTail++] = this.batch;
   }
 
+  /** Whether an order was given this id (held now, or let go since it closed). */
+  private issued(id: number): boolean {
+    return id > 0 && id < this.nextId;
+  }
+
   /** Whether the order with this id is held: issued, and not let go since it closed. */
   private held(id: number): boolean {
-    return id > 0 && id < this.nextId && this.evicted[id] === 0;
+    return this.issued(id) && this.evicted[id] === 0;
   }
 
   private query(id: number, echo: Echo): Result {
     if (!this.held(id)) {
-      if (id > 0 && id < this.nextId) {
-        return { kind: 'archived', op: 'query', orderId: id, account: '', echo };
-      }
-      return { kind: 'error', echo, error: exchangeError('ORDER_NOT_FOUND') };
+      return this.issued(id)
+        ? { kind: 'archived', op: 'query', orderId: id, account: '', echo }
+        : { kind: 'error', echo, error: exchangeError('ORDER_NOT_FOUND') };
     }
     return { kind: 'status', echo, status: this.status(id) };
   }
 
   private cancel(account: number, id: number, echo: Echo, now: number): Result {
     if (!this.held(id)) {
-      if (id > 0 && id < this.nextId) {
-        const accountId = this.flow.accountIds[account]!;
-        return { kind: 'archived', op: 'cancel', orderId: id, account: accountId, echo };
-      }
-      return { kind: 'error', echo, error: exchangeError('ORDER_NOT_FOUND') };
+      const accountId = this.flow.accountIds[account]!;
+      return this.issued(id)
+        ? { kind: 'archived', op: 'cancel', orderId: id, account: accountId, echo }
+        : { kind: 'error', echo, error: exchangeError('ORDER_NOT_FOUND') };
     }
     if (this.owner[id] !== account) {
       return { kind: 'error', echo, error: exchangeError('NOT_ORDER_OWNER') };

@@ -117,7 +117,7 @@ async function perRequest(
     const send = mode === 'classic' ? sendClassic : sendFramed;
     const port = mode === 'classic' ? ports.port : ports.framedPort;
     await send(port, flow, warmup, bare);
-    await collectHeap(child, () => stderr);
+    await collectServerHeap(child, () => stderr);
     // A full collection lets V8 drop compiled code whose objects died: compiled again before
     // the count, not in it.
     await send(port, flow, requests, bare);
@@ -143,7 +143,7 @@ async function perRequest(
 }
 
 /** Has the server (bench/collect-on-signal.mjs) collect its heap in full; resolves when done. */
-async function collectHeap(child: ChildProcess, stderr: () => string): Promise<void> {
+async function collectServerHeap(child: ChildProcess, stderr: () => string): Promise<void> {
   const before = stderr().split('collected\n').length;
   child.kill('SIGUSR2');
   const deadline = Date.now() + 120_000;
