@@ -1,12 +1,12 @@
 // `npm run bench:deep`: the engine with 1,000,000 resting orders against the same engine with
 // an empty book, side by side, the mixed flow in process (as `npm run bench` runs it), and the
-// engine's heap for the deep book (the heap grown by building it, after full GCs; the
-// process also holds the recorded requests, so its RSS says little here: `npm run
-// bench:restart` gives the server's RSS with such a book).
+// engine's memory for the deep book (the heap and the typed arrays' buffers grown by building
+// it, after full GCs; the process also holds the recorded requests, so its RSS says little
+// here: `npm run bench:restart` gives the server's RSS with such a book).
 // Options: BENCH_DEPTH (default 1,000,000), BENCH_RUNS (default 5), BENCH_ENGINE_COMMANDS
 // (default 1,000,000); argument --json: one JSON line instead of text (for `npm run bench`).
 
-import type { Exchange } from '../src/engine/exchange.js';
+import type { MatchingEngine } from '../src/engine/adaptive-exchange.js';
 import { DEFAULT_HISTORY_CACHE } from '../src/sequencer/sequencer.js';
 import { benchEngine, deepBookRequests } from './engine.js';
 import { collectHeap } from './window.js';
@@ -21,16 +21,17 @@ let built: { heapMiB: number; resting: number } | null = null;
 let heapBefore = NaN;
 const heapUsed = (): number => {
   collected = collectHeap();
-  return process.memoryUsage().heapUsed;
+  // The column engine keeps its orders in typed arrays, whose buffers live outside the heap.
+  const { heapUsed, arrayBuffers } = process.memoryUsage();
+  return heapUsed + arrayBuffers;
 };
 const hooks = {
   beforeBuild: (): void => {
     if (built === null) heapBefore = heapUsed();
   },
-  afterBuild: (engine: Exchange): void => {
+  afterBuild: (engine: MatchingEngine): void => {
     if (built !== null) return;
-    let resting = 0;
-    for (const order of engine.orders.values()) if (order.open > 0n) resting++;
+    const resting = engine.restingOrderCount;
     built = { heapMiB: (heapUsed() - heapBefore) / 2 ** 20, resting };
   },
 };
@@ -57,7 +58,7 @@ console.log(
 );
 if (b !== null) {
   console.log(
-    `engine heap for the book: ${b.heapMiB.toFixed(0)} MiB for ${fmt(b.resting)} resting orders` +
+    `engine memory for the book (heap and typed arrays): ${b.heapMiB.toFixed(0)} MiB for ${fmt(b.resting)} resting orders` +
       ` (${((b.heapMiB * 2 ** 20) / b.resting).toFixed(0)} bytes each${collected ? '' : '; run with --expose-gc for exact figures'})`,
   );
 }

@@ -29,11 +29,11 @@ import { Exchange } from '../src/engine/exchange.js';
 import { DEFAULT_HISTORY_CACHE } from '../src/sequencer/sequencer.js';
 import { countWindow } from './callgrind.js';
 import { recordMixedFlow } from './engine.js';
-import * as pair from './exact-pair.js';
+import * as pair from '../src/decimal/exact-pair.js';
 import { DutiesFloor, dutiesFlow } from './floor-duties.js';
 import { ORDER, QUERY, flatten, type FlatFlow, type FlowMoney, type Funds } from './floor-flow.js';
-import { IdQueues } from './floor-queues.js';
-import { Side } from './floor-side.js';
+import { IdQueues, queuesOf } from '../src/engine/columns/id-queues.js';
+import { Side } from '../src/engine/columns/price-side.js';
 import { collectHeap, countRuns } from './window.js';
 import { median } from './stats.js';
 
@@ -240,17 +240,12 @@ class FloorEngine<T> {
     this.levelKey = new Float64Array(n);
     this.levelPrice = money.array(n);
     this.levelOpen = money.array(n);
-    this.queues = new IdQueues(
-      new Int32Array(n),
-      new Int32Array(n),
-      new Int32Array(n),
-      new Int32Array(n),
-    );
+    this.queues = queuesOf(n, n);
     const heapSlots = new Int32Array(n);
     for (let s = 0; s < flow.symbols; s++) {
       this.sides.push(
-        new Side(true, this.levelKey, heapSlots),
-        new Side(false, this.levelKey, heapSlots),
+        new Side(true, { price: this.levelKey, heapSlot: heapSlots }),
+        new Side(false, { price: this.levelKey, heapSlot: heapSlots }),
       );
     }
     this.ledger = money.ledger(flow.accounts, flow.symbols, flow.funds);

@@ -1,10 +1,13 @@
 // Engine throughput in process: the mixed flow (55% orders, about half crossing; 25%
 // queries; 20% cancels), applied in batches of 100 with the batch's changes taken and closed
 // orders beyond the history cache let go, as the sequencer does. Requests are built before
-// timing; only apply + takeChanges + takeEvents + evictClosed are timed.
+// timing; only apply + takeChanges + takeEvents + evictClosed are timed. The engine is the
+// server's (the adaptive engine, which runs this flow on its column engine); `--classic`
+// times the classic engine alone instead, and `--compare` both, side by side (below).
 
 import type { Request } from '../src/engine/commands.js';
 import { Exchange } from '../src/engine/exchange.js';
+import { AdaptiveExchange, type MatchingEngine } from '../src/engine/adaptive-exchange.js';
 import {
   validateCreateAccount,
   validateGrant,
@@ -15,6 +18,8 @@ import { MixedFlow } from '../tools/load/mixed-flow.js';
 import { DEFAULT_HISTORY_CACHE } from '../src/sequencer/sequencer.js';
 import { median } from './stats.js';
 import { collectHeap } from './window.js';
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 
 const BATCH = 100;
 
@@ -96,7 +101,7 @@ export function recordMixedFlow(
 
 /** The recorded flow in batches, as the sequencer applies it: what the engine figures time. */
 export function applyFlow(
-  engine: Exchange,
+  engine: MatchingEngine,
   requests: readonly Request[],
   historyCache = DEFAULT_HISTORY_CACHE,
 ): void {
@@ -110,6 +115,12 @@ export function applyFlow(
   }
 }
 
+export type EngineMaker = () => MatchingEngine;
+/** The engine the server runs. */
+export const serverEngine: EngineMaker = () => AdaptiveExchange.create();
+/** The classic engine alone. */
+export const classicEngine: EngineMaker = () => new Exchange();
+
 export interface EngineFigures {
   commandsPerSecond: number;
   ordersPerSecond: number;
@@ -122,13 +133,14 @@ export function benchEngine(
   historyCache = DEFAULT_HISTORY_CACHE,
   before: readonly Request[] = [],
   /** Around building each run's book (setup and `before`), before the clock starts. */
-  hooks: { beforeBuild?: () => void; afterBuild?: (engine: Exchange) => void } = {},
+  hooks: { beforeBuild?: () => void; afterBuild?: (engine: MatchingEngine) => void } = {},
+  make: EngineMaker = serverEngine,
 ): EngineFigures {
   const { setup, requests, orders } = recordMixedFlow(count, 7, before);
   const rates: number[] = [];
   for (let run = 0; run < runs + 1; run++) {
     hooks.beforeBuild?.();
-    let engine: Exchange | null = new Exchange();
+    let engine: MatchingEngine | null = make();
     engine.apply(setup, 0);
     for (const request of before) engine.apply(request, 0);
     engine.takeChanges();
@@ -152,10 +164,54 @@ export function benchEngine(
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const figures = benchEngine(
-    Number(process.argv[2] ?? 1_000_000),
-    5,
-    Number(process.argv[3] ?? DEFAULT_HISTORY_CACHE),
+  const args = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+  const count = Number(args[0] ?? 1_000_000);
+  const historyCache = Number(args[1] ?? DEFAULT_HISTORY_CACHE);
+  if (process.argv.includes('--compare')) compareEngines(count, historyCache);
+  else {
+    const make = process.argv.includes('--classic') ? classicEngine : serverEngine;
+    const runs = Number(process.env.BENCH_RUNS ?? 5);
+    console.log(JSON.stringify(benchEngine(count, runs, historyCache, [], {}, make)));
+  }
+}
+
+/**
+ * The server's engine and the classic engine alone, each in a fresh process per round (one
+ * process running both would share its call sites' feedback between them), the order
+ * alternating; per process the median of 3 runs after a warm-up.
+ */
+function compareEngines(count: number, historyCache: number): void {
+  const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
+  const figures = (engine: 'server' | 'classic'): number => {
+    const argv = ['--expose-gc', '--max-semi-space-size=64', '--import', 'tsx'];
+    argv.push(fileURLToPath(import.meta.url), String(count), String(historyCache));
+    if (engine === 'classic') argv.push('--classic');
+    const out = execFileSync(process.execPath, argv, {
+      encoding: 'utf8',
+      env: { ...process.env, BENCH_RUNS: '3' },
+    });
+    return (JSON.parse(out.trim().split('\n').pop()!) as EngineFigures).commandsPerSecond;
+  };
+  const server: number[] = [];
+  const classic: number[] = [];
+  const ratios: number[] = [];
+  for (let round = 0; round < rounds; round++) {
+    const order =
+      round % 2 === 0 ? (['server', 'classic'] as const) : (['classic', 'server'] as const);
+    const got = new Map(order.map((engine) => [engine, figures(engine)]));
+    server.push(got.get('server')!);
+    classic.push(got.get('classic')!);
+    ratios.push(got.get('server')! / got.get('classic')!);
+  }
+  const r = (n: number): number => Math.round(n);
+  console.log(
+    JSON.stringify({
+      server: r(median(server)),
+      classic: r(median(classic)),
+      ratio: Number(median(ratios).toFixed(2)),
+      serverRuns: server.map(r),
+      classicRuns: classic.map(r),
+      ratios: ratios.map((x) => Number(x.toFixed(2))),
+    }),
   );
-  console.log(JSON.stringify(figures));
 }

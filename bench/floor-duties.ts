@@ -35,10 +35,10 @@ import type {
 } from '../src/engine/commands.js';
 import { exchangeError } from '../src/engine/errors.js';
 import { notOpenError } from '../src/engine/archive.js';
-import * as pair from './exact-pair.js';
+import * as pair from '../src/decimal/exact-pair.js';
 import { CANCEL, ORDER, flatten, type FlatFlow, type FlowMoney } from './floor-flow.js';
-import { IdQueues } from './floor-queues.js';
-import { Side } from './floor-side.js';
+import { IdQueues, queuesOf } from '../src/engine/columns/id-queues.js';
+import { Side } from '../src/engine/columns/price-side.js';
 
 /** Shares and prices at 10^-8 as safe integers. */
 const SAFE_UNITS: FlowMoney<number> = {
@@ -213,12 +213,7 @@ export class DutiesFloor {
     this.sym = new Int32Array(n);
     this.buy = new Uint8Array(n);
     this.level = new Int32Array(n).fill(-1);
-    this.accountOrders = new IdQueues(
-      new Int32Array(accounts),
-      new Int32Array(accounts),
-      new Int32Array(n),
-      new Int32Array(n),
-    );
+    this.accountOrders = queuesOf(accounts, n);
     this.stored = new Uint8Array(n);
     this.evicted = new Uint8Array(n);
     this.canceled = new Uint8Array(n);
@@ -228,12 +223,7 @@ export class DutiesFloor {
     this.lastFill = new Int32Array(n).fill(-1);
     this.levelPrice = new Float64Array(n);
     this.levelOpen = new Float64Array(n);
-    this.queues = new IdQueues(
-      new Int32Array(n),
-      new Int32Array(n),
-      new Int32Array(n),
-      new Int32Array(n),
-    );
+    this.queues = queuesOf(n, n);
     // Each execution leaves one of its two orders with nothing open, so there are at most as
     // many executions as orders.
     this.execShares = new Float64Array(n);
@@ -252,8 +242,8 @@ export class DutiesFloor {
     const heapSlots = new Int32Array(n);
     for (let s = 0; s < flat.symbols; s++) {
       this.sides.push(
-        new Side(true, this.levelPrice, heapSlots),
-        new Side(false, this.levelPrice, heapSlots),
+        new Side(true, { price: this.levelPrice, heapSlot: heapSlots }),
+        new Side(false, { price: this.levelPrice, heapSlot: heapSlots }),
       );
     }
   }

@@ -450,7 +450,7 @@ function engineBlocks(r: MatrixResults, side: SideFigures): Block[] {
       ? [
           {
             kind: 'p' as const,
-            text: `The deep book takes ${heapMiB.toFixed(0)} MiB of heap for ${fmt(resting)} resting orders (${((heapMiB * 2 ** 20) / resting).toFixed(0)} bytes each).`,
+            text: `The deep book takes ${heapMiB.toFixed(0)} MiB of memory (heap and typed arrays) for ${fmt(resting)} resting orders (${((heapMiB * 2 ** 20) / resting).toFixed(0)} bytes each).`,
           },
         ]
       : []),

@@ -5,7 +5,7 @@
 import type { FeeSchedule } from '../engine/fees.js';
 import type { Logger } from 'pino';
 import type { Request, Result } from '../engine/commands.js';
-import { Exchange } from '../engine/exchange.js';
+import { AdaptiveExchange, type MatchingEngine } from '../engine/adaptive-exchange.js';
 import type { StoreFailure } from '../errors/failures.js';
 import type { Store } from '../store/store.js';
 import type { ListenerOptions } from '../server/listeners.js';
@@ -41,7 +41,7 @@ export interface ExchangeServerOptions extends ListenerOptions {
 
 export interface RunningExchange {
   /** The engine in charge now (a store recovery replaces it). */
-  readonly engine: Exchange;
+  readonly engine: MatchingEngine;
   readonly sequencer: Sequencer;
   /** Bound classic port, or null when off. */
   readonly port: number | null;
@@ -64,9 +64,9 @@ export interface RunningExchange {
 const wallClock = (): number => Math.floor(Date.now() / 1000);
 
 /** The engine as the store holds it. The snapshot is not kept: as large as the book again. */
-async function loadEngine(store: Store, log: Logger, fees?: FeeSchedule): Promise<Exchange> {
+async function loadEngine(store: Store, log: Logger, fees?: FeeSchedule): Promise<MatchingEngine> {
   const started = Date.now();
-  const engine = Exchange.restore(await store.load(), { fees });
+  const engine = AdaptiveExchange.restore(await store.load(), { fees });
   const restored = Date.now();
   const released = await releaseRestoreMemory();
   log.info(

@@ -160,6 +160,11 @@ export interface Snapshot {
   readonly scope?: 'all' | 'live';
   /** The next order id to issue, when the orders do not say (a live snapshot). */
   readonly nextOrderId?: number;
+  /**
+   * The next place in a price level's queue to give, when the orders do not say: an engine
+   * handing its state to another passes it on, so the two number queues alike.
+   */
+  readonly nextPriority?: number;
 }
 
 /** A batch that changed nothing, to build on. */

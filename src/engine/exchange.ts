@@ -43,6 +43,7 @@ import { ClosedOrders } from './closed-orders.js';
 import { notAmendableError, notOpenError } from './archive.js';
 import { SharedValues, orderFromRow, orderRow } from './order-rows.js';
 import { referenceCheck } from './snapshot-references.js';
+import { auditExchange, type AuditReport } from './audit.js';
 
 const formatShares = (v: bigint): string => formatDecimal(v, SHARE_SCALE);
 
@@ -122,6 +123,12 @@ export class Exchange implements ExchangeView {
 
   get orderCount(): number {
     return this.orders.size;
+  }
+
+  get restingOrderCount(): number {
+    let count = 0;
+    for (const book of this.books.values()) count += book.bids.orderCount + book.asks.orderCount;
+    return count;
   }
 
   apply(request: Request, now: number): Result[] {
@@ -793,6 +800,11 @@ export class Exchange implements ExchangeView {
     return changes;
   }
 
+  /** The invariants checked over the whole state (audit.ts). */
+  audit(): AuditReport {
+    return auditExchange(this);
+  }
+
   /** The market-data events since the last call, in the order they happened. */
   takeEvents(): BookEvent[] {
     const events = this.events;
@@ -800,8 +812,13 @@ export class Exchange implements ExchangeView {
     return events;
   }
 
-  /** Rebuilds the state from a store snapshot; resting orders regain their time priority. */
-  static restore(snapshot: Snapshot, options: ExchangeOptions = {}): Exchange {
+  /**
+   * Rebuilds the state from a store snapshot; resting orders regain their time priority.
+   * `batch`: the number of the batch to build next, when taking over from another engine in
+   * the middle of its batch (its closed orders then wait for that batch to be durable before
+   * they may be evicted); by default a new count whose closed orders are all durable.
+   */
+  static restore(snapshot: Snapshot, options: ExchangeOptions = {}, batch?: number): Exchange {
     // One pass over the orders, which may be a stream: each is checked as it is built, and
     // the whole state is refused, never half-loaded, if any reference dangles.
     const check = referenceCheck(snapshot);
@@ -855,7 +872,9 @@ export class Exchange implements ExchangeView {
         (order.amendments ??= []).push({ open: a.open, limit: a.limit, time: a.time });
     }
     exchange.nextOrderId = Math.max(exchange.nextOrderId, snapshot.nextOrderId ?? 1);
-    for (const order of byId.values()) if (order.open === 0n) exchange.closed.push(order, 0);
+    exchange.nextPriority = Math.max(exchange.nextPriority, snapshot.nextPriority ?? 1);
+    const closedIn = batch ?? 0;
+    for (const order of byId.values()) if (order.open === 0n) exchange.closed.push(order, closedIn);
     // Orders join their levels in queue order; waiting stops wait outside the book.
     const resting: Order[] = [];
     for (const order of byId.values()) {
@@ -868,6 +887,7 @@ export class Exchange implements ExchangeView {
     resting.sort((a, b) => a.priority - b.priority);
     for (const order of resting) exchange.books.get(order.sym)!.rest(order);
     exchange.takeChanges();
+    if (batch !== undefined) exchange.batch = batch;
     return exchange;
   }
 }

@@ -7,10 +7,8 @@ import type { ArchivedOrder } from '../engine/archive.js';
 import type { ExecutionRow } from '../engine/changes.js';
 import { buyReservation } from '../engine/fees.js';
 import type { OrderStatus } from '../engine/commands.js';
-import type { ExchangeView } from '../engine/exchange-view.js';
-import type { OrderBook } from '../engine/order-book.js';
+import type { BookRead, ExchangeView, LevelRead } from '../engine/exchange-view.js';
 import type { Order, OrderTerms } from '../engine/order.js';
-import type { PriceLevel } from '../engine/price-levels.js';
 import type { TradeTape } from '../market/trade-tape.js';
 import type { BookEvent } from '../engine/book-events.js';
 import type { LevelTotal } from '../market/level-shadow.js';
@@ -32,11 +30,11 @@ export const cash = (v: bigint): string => formatDecimal(v, CASH_SCALE);
 export const shares = (v: bigint): string => formatDecimal(v, SHARE_SCALE);
 export const price = (v: bigint): string => formatDecimal(v, PRICE_SCALE);
 
-function levelView(level: PriceLevel): PriceLevelView {
+function levelView(level: LevelRead): PriceLevelView {
   return { price: price(level.price), shares: shares(level.openShares), orders: level.count };
 }
 
-export function bookView(book: OrderBook, depth: number): BookView {
+export function bookView(book: BookRead, depth: number): BookView {
   return {
     symbol: book.sym,
     bids: book.bids.topLevels(depth).map(levelView),
@@ -46,13 +44,13 @@ export function bookView(book: OrderBook, depth: number): BookView {
   };
 }
 
-export function levelBookView(book: OrderBook, depth: number): LevelBookView {
+export function levelBookView(book: BookRead, depth: number): LevelBookView {
   return { ...bookView(book, depth), seq: book.seq };
 }
 
 /** Every resting order, best price first and then by time: the order a replica needs. */
-export function orderBookView(book: OrderBook): OrderBookView {
-  const side = (levels: PriceLevel[]): RestingOrderView[] => {
+export function orderBookView(book: BookRead): OrderBookView {
+  const side = (levels: LevelRead[]): RestingOrderView[] => {
     const orders: RestingOrderView[] = [];
     for (const level of levels) {
       const at = price(level.price);
@@ -122,7 +120,7 @@ export function levelChangeView(level: LevelTotal): LevelChangeView {
   return { price: price(level.price), shares: shares(level.shares), orders: level.orders };
 }
 
-export function symbolSummary(book: OrderBook, tape: TradeTape): SymbolSummary {
+export function symbolSummary(book: BookRead, tape: TradeTape): SymbolSummary {
   const bid = book.bids.best();
   const ask = book.asks.best();
   const last = tape.lastPrice(book.sym);

@@ -4,8 +4,7 @@
 // moves only with the events, and knows which levels each batch touched.
 
 import type { BookEvent, BookSide } from '../engine/book-events.js';
-import type { OrderBook } from '../engine/order-book.js';
-import type { ExchangeView } from '../engine/exchange-view.js';
+import type { BookRead, ExchangeView } from '../engine/exchange-view.js';
 
 interface RestingOrder {
   readonly side: BookSide;
@@ -44,7 +43,7 @@ export class LevelShadow {
   ) {}
 
   /** A copy of the book as the engine holds it now (a batch boundary). */
-  static of(engine: ExchangeView, book: OrderBook): LevelShadow {
+  static of(engine: ExchangeView, book: BookRead): LevelShadow {
     const shadow = new LevelShadow(engine, book.seq);
     for (const [side, levels] of [
       ['buy', book.bids],

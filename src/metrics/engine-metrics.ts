@@ -37,10 +37,7 @@ export class EngineMetrics implements BatchObserver {
       help: 'Orders resting in the books.',
       registers,
       collect() {
-        let open = 0;
-        for (const book of engine().symbolBooks())
-          open += book.bids.orderCount + book.asks.orderCount;
-        this.set(open);
+        this.set(engine().restingOrderCount);
       },
     });
     new Gauge({

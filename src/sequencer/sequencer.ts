@@ -9,7 +9,7 @@
 import type { Request, Result } from '../engine/commands.js';
 import { isEmptyChangeSet } from '../engine/changes.js';
 import { answerArchived, archiveUnavailable } from '../engine/archive.js';
-import { Exchange } from '../engine/exchange.js';
+import { AdaptiveExchange, type MatchingEngine } from '../engine/adaptive-exchange.js';
 import type { ExchangeView } from '../engine/exchange-view.js';
 import {
   CommitOutcomeUnknown,
@@ -64,7 +64,7 @@ export interface SequencerEvents {
 }
 
 export interface SequencerOptions {
-  readonly engine: Exchange;
+  readonly engine: MatchingEngine;
   readonly store: Store;
   /** Seconds since the epoch. */
   readonly clock: () => number;
@@ -100,7 +100,7 @@ export class Sequencer {
     shed: 0,
   };
 
-  private engine: Exchange;
+  private engine: MatchingEngine;
   private readonly store: Store;
   private readonly clock: () => number;
   private readonly events: SequencerEvents;
@@ -124,7 +124,7 @@ export class Sequencer {
   }
 
   /** The engine in charge now (recovery replaces it with one rebuilt from the store). */
-  get currentEngine(): Exchange {
+  get currentEngine(): MatchingEngine {
     return this.engine;
   }
 
@@ -320,7 +320,10 @@ export class Sequencer {
         // A commit whose outcome was lost with the connection is in the snapshot or not:
         // either way the rebuilt engine agrees with the store, so nothing is doubled or lost.
         const recording = this.engine.recordingBookEvents;
-        this.engine = Exchange.restore(snapshot, { ...this.engine.options, bookEvents: recording });
+        this.engine = AdaptiveExchange.restore(snapshot, {
+          ...this.engine.options,
+          bookEvents: recording,
+        });
         this.lastCommit = Promise.resolve();
         this.failure = null;
         this.events.recovered(performance.now() - started);

@@ -10,7 +10,7 @@ import { hostname } from 'node:os';
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { failureCode } from '../errors/failures.js';
 import { unpackChangeSet } from './change-set-codec.js';
-import { mergeChangeSets } from './merge.js';
+import { mergeChangeSets } from '../engine/merge-changes.js';
 import { LEASE_MS } from './leadership.js';
 import { HEARTBEAT_MS } from './postgres-leadership.js';
 import { PostgresWriter } from './postgres-writer.js';

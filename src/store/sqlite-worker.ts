@@ -11,7 +11,7 @@ import {
   type Worker,
 } from 'node:worker_threads';
 import { unpackChangeSet, type PackedChangeSet } from './change-set-codec.js';
-import { mergeChangeSets } from './merge.js';
+import { mergeChangeSets } from '../engine/merge-changes.js';
 import { SqliteDatabase, type SyncMode } from './sqlite-database.js';
 import { CHECKPOINT_FLAG_BYTES, COMMITS, RESTART_WANTED } from './sqlite-checkpointer.js';
 import { errorMessage, startWorker, type WorkerReply, type WorkerRequest } from './store-worker.js';

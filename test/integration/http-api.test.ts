@@ -6,7 +6,6 @@ import { connect } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import WebSocket from 'ws';
 import { classicRequest } from '../../tools/client/classic-client.js';
-import { auditExchange } from '../../src/engine/audit.js';
 import type {
   AccountView,
   BookView,
@@ -161,7 +160,7 @@ describe('JSON API', () => {
     assert.deepEqual(trades.trades, [
       { symbol: 'SPY', price: '10.5', shares: '20', time: NOW, buyOrderId: 4, sellOrderId: 2 },
     ]);
-    assert.deepEqual(auditExchange(server.engine).problems, []);
+    assert.deepEqual(server.engine.audit().problems, []);
   });
 
   test('the same rules and errors as the XML protocol, with HTTP statuses', async () => {
@@ -204,7 +203,7 @@ describe('JSON API', () => {
     assert.equal((await call(base, '/api/nothing')).body.error.code, 'NOT_FOUND');
     const wrongMethod = await call(base, '/api/symbols', { method: 'DELETE' });
     assert.deepEqual([wrongMethod.status, wrongMethod.headers.get('allow')], [405, 'GET']);
-    assert.deepEqual(auditExchange(server.engine).problems, []);
+    assert.deepEqual(server.engine.audit().problems, []);
   });
 
   test('DELETE cancels for the owner and returns the reserve; a second cancel is refused', async () => {
@@ -353,7 +352,7 @@ describe('the extensions through the JSON API: order terms and PATCH', () => {
       ['executed', '0', { price: '11', waiting: false }],
     );
     assert.deepEqual(triggered.fills, [{ shares: '10', price: '11', time: NOW }]);
-    assert.deepEqual(auditExchange(server.engine).problems, []);
+    assert.deepEqual(server.engine.audit().problems, []);
   });
 
   test('self-trade prevention: cancel-incoming spares the resting order, cancel-resting cancels it', async () => {
@@ -424,7 +423,7 @@ describe('the extensions through the JSON API: order terms and PATCH', () => {
     const after = await account('2');
     assert.equal(Number(after.balance) - Number(before.balance), 50 - 24);
     assert.equal(after.reservedCash, '24');
-    assert.deepEqual(auditExchange(server.engine).problems, []);
+    assert.deepEqual(server.engine.audit().problems, []);
   });
 
   test('PATCH refusals: up, nothing open, nothing asked, bad numbers, unknown order', async () => {
@@ -516,7 +515,7 @@ test('with fees on, each fill shows the fee its order paid, and a buy reserves i
   // 5000 − 400.8 paid − 90.18 reserved (10 × 9 and its 0.2%).
   assert.deepEqual([buyer.balance, buyer.reservedCash], ['4509.02', '90.18']);
   assert.equal(((await call(base, '/api/accounts/9')).body as AccountView).balance, '1.2');
-  assert.deepEqual(auditExchange(server.engine).problems, []);
+  assert.deepEqual(server.engine.audit().problems, []);
 });
 
 test('requests that cannot be parsed are refused; the engine’s process stays up', async () => {
@@ -584,7 +583,7 @@ describe('bearer token', () => {
       json: { symbol: 'SPY', amount: '-1', limit: '2' },
     });
     assert.equal(placed.status, 401);
-    assert.equal(server.engine.orders.size, 0, 'refused before reaching the engine');
+    assert.equal(server.engine.orderCount, 0, 'refused before reaching the engine');
     const right = await call(base, '/api/accounts/1', {
       headers: { authorization: 'Bearer s3cret' },
     });
@@ -605,7 +604,7 @@ test('an order the engine evicted is answered from the store, the same as in mem
     method: 'POST',
     json: { symbol: 'SPY', amount: '5', limit: '2' },
   });
-  assert.equal(server.engine.orders.get(1), undefined, 'evicted once closed and durable');
+  assert.equal(server.engine.order(1), undefined, 'evicted once closed and durable');
   const archived = (await call(base, '/api/orders/1')).body as OrderView;
   assert.deepEqual(archived, {
     ...inMemory,
@@ -632,7 +631,7 @@ test('an order the engine evicted is answered from the store, the same as in mem
     method: 'POST',
     json: { symbol: 'SPY', amount: '3', limit: '3', tif: 'IOC' },
   });
-  assert.equal(server.engine.orders.get(ask.id), undefined);
+  assert.equal(server.engine.order(ask.id), undefined);
   assert.deepEqual((await call(base, `/api/orders/${ask.id}`)).body, {
     ...amended,
     open: '0',
@@ -1033,7 +1032,7 @@ describe('the contract: fastify’s refusals in our codes, and the OpenAPI docum
       );
     assert.match(await upgrade('/api/symbols', '127.0.0.1'), /^HTTP\/1.1 404[^]*NOT_FOUND/);
     assert.match(await upgrade('/ws', 'attacker.example'), /^HTTP\/1.1 403[^]*HOST_NOT_ALLOWED/);
-    assert.equal(server.engine.orders.size, 0, 'nothing refused reached the engine');
+    assert.equal(server.engine.orderCount, 0, 'nothing refused reached the engine');
   });
 
   test('the OpenAPI document lists each of those refusals under its operation and status', async () => {

@@ -246,7 +246,7 @@ describe('graceful stop', () => {
     // Everything the server read before stopping was answered; nothing was answered falsely.
     for (const r of answered)
       assert.match((r as PromiseFulfilledResult<string>).value, /<created id="\d+"\/>/);
-    assert.equal(answered.length, server.engine.accounts.size);
+    assert.equal(answered.length, server.engine.accountCount);
     await assert.rejects(classicRequest(server.port, '<create/>'));
   });
 });

@@ -30,7 +30,7 @@ import {
   validateOrder,
   validateOrderRef,
 } from '../../src/engine/validate.js';
-import { mergeChangeSets } from '../../src/store/merge.js';
+import { mergeChangeSets } from '../../src/engine/merge-changes.js';
 import { MemoryStore } from '../../src/store/memory-store.js';
 import { PostgresStore, readPostgresSnapshot } from '../../src/store/postgres-store.js';
 import { readSqliteSnapshot } from '../../src/store/sqlite-database.js';

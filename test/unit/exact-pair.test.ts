@@ -1,10 +1,10 @@
-// Exact integers in pairs of doubles (bench/exact-pair.ts), held to bigint: every sum,
+// Exact integers in pairs of doubles (src/decimal/exact-pair.ts), held to bigint: every sum,
 // product and comparison the same, at the edges of the ranges too.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import * as pair from '../../bench/exact-pair.js';
+import * as pair from '../../src/decimal/exact-pair.js';
 
 const LIMIT = BigInt(pair.LIMIT);
 const SAFE = BigInt(Number.MAX_SAFE_INTEGER);

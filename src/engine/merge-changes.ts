@@ -13,7 +13,7 @@ import {
   type OrderRow,
   type PositionRow,
   type SymbolRow,
-} from '../engine/changes.js';
+} from './changes.js';
 
 export function mergeChangeSets(batches: readonly ChangeSet[]): ChangeSet {
   // The hot path: one batch of plain open-share updates is written as it is.

@@ -3,8 +3,8 @@
 // place). Cash at 10^-16 passes 2^53 with one ordinary execution; a pair holds it exactly to
 // LIMIT (about 10^31) with no allocation, where a bigint is a heap object per value. Built on
 // the error-free transformations: TwoSum (Knuth) and TwoProduct (Dekker, Veltkamp's split).
-// The engine's floor (engine-floor.ts) keeps its cash and positions this way, to measure what
-// exact money in doubles would cost the engine; a property test holds it to bigint.
+// The column engine (engine/columns/) keeps its cash and positions this way, as do the
+// engine's floors in bench/; a property test holds it to bigint.
 //
 // A function returns the pair's high part and leaves its low part in `low` (read it before
 // the next call): two results without an object for them.
@@ -59,5 +59,6 @@ export function fromBigInt(value: bigint): number {
 }
 
 export function toBigInt(hi: number, lo: number): bigint {
-  return BigInt(hi) + BigInt(lo);
+  // Each bigint made is an allocation: a pair within 2^53 has no low part.
+  return lo === 0 ? BigInt(hi) : BigInt(hi) + BigInt(lo);
 }

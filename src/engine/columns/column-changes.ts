@@ -1,0 +1,149 @@
+// What the column engine hands out of its columns: a batch's change rows and, for the
+// classic engine to take over, the whole state as a snapshot. Both as the classic engine
+// gives them, its values bigints.
+
+import * as pair from '../../decimal/exact-pair.js';
+import type {
+  AccountRow,
+  CancelRow,
+  ChangeSet,
+  ExecutionRow,
+  OrderRow,
+  PositionRow,
+  Snapshot,
+  SymbolRow,
+} from '../changes.js';
+import type { ColumnState } from './column-state.js';
+
+/** Closes the current batch: everything changed since the last call, as plain values. */
+export function takeColumnChanges(state: ColumnState): ChangeSet {
+  state.batch++;
+  const accounts = state.dirtyAccounts;
+  const accountRows = new Array<AccountRow>(accounts.length);
+  for (let i = 0; i < accounts.length; i++) accountRows[i] = accountRow(state, accounts.items[i]!);
+  accounts.clear();
+  const books = state.dirtyBooks;
+  const symbolRows = new Array<SymbolRow>(books.length);
+  for (let i = 0; i < books.length; i++) symbolRows[i] = symbolRow(state, books.items[i]!);
+  books.clear();
+  const positions = state.dirtyPositions;
+  const positionRows = new Array<PositionRow>(positions.length);
+  for (let i = 0; i < positions.length; i++) {
+    positionRows[i] = positionRow(state, positions.items[i]!);
+  }
+  positions.clear();
+  const batchExecs = state.batchExecs;
+  const executions = new Array<ExecutionRow>(batchExecs.length);
+  for (let i = 0; i < batchExecs.length; i++) executions[i] = executionRow(state, batchExecs[i]!);
+  state.batchExecs = [];
+  const changes: ChangeSet = {
+    accounts: accountRows,
+    symbols: symbolRows,
+    positions: positionRows,
+    newOrders: [],
+    orderUpdates: [],
+    orderReshapes: [],
+    executions,
+    cancels: state.cancels,
+    amendments: [],
+  };
+  const orders = state.dirtyOrders;
+  for (let i = 0; i < orders.length; i++) {
+    const slot = orders.items[i]!;
+    if (state.stored[slot] === 0) {
+      changes.newOrders.push(orderRow(state, slot));
+      state.stored[slot] = 1;
+    } else changes.orderUpdates.push({ id: state.orderId[slot]!, open: BigInt(state.open[slot]!) });
+  }
+  orders.clear();
+  state.cancels = [];
+  return changes;
+}
+
+function accountRow(state: ColumnState, a: number): AccountRow {
+  const cash = pair.toBigInt(state.cashHi[a]!, state.cashLo[a]!);
+  return { id: state.accountIds[a]!, cash, deposited: state.deposited[a]! };
+}
+
+function symbolRow(state: ColumnState, s: number): SymbolRow {
+  return { sym: state.symbolNames[s]!, granted: state.granted[s]!, seq: state.seq[s]! };
+}
+
+function positionRow(state: ColumnState, p: number): PositionRow {
+  return {
+    account: state.accountIds[state.positionAccount[p]!]!,
+    sym: state.symbolNames[state.positionSym[p]!]!,
+    shares: pair.toBigInt(state.sharesHi[p]!, state.sharesLo[p]!),
+  };
+}
+
+export function executionRow(state: ColumnState, e: number): ExecutionRow {
+  return {
+    sym: state.symbolNames[state.execSym[e]!]!,
+    buyOrderId: state.execBuy[e]!,
+    sellOrderId: state.execSell[e]!,
+    shares: BigInt(state.execShares[e]!),
+    price: BigInt(state.execPrice[e]!),
+    time: state.execTime[e]!,
+    buyFee: null,
+    sellFee: null,
+  };
+}
+
+/** A plain limit order's row: no terms (the classic engine leaves a plain order's out). */
+export function orderRow(state: ColumnState, slot: number): OrderRow {
+  const shares = BigInt(state.shares[slot]!);
+  const open = state.open[slot]!;
+  return {
+    id: state.orderId[slot]!,
+    account: state.accountIds[state.owner[slot]!]!,
+    sym: state.symbolNames[state.sym[slot]!]!,
+    isBuy: state.buy[slot] === 1,
+    shares,
+    limit: BigInt(state.limit[slot]!),
+    // One bigint for both while the order is whole, as the classic engine's row holds its one.
+    open: open === state.shares[slot] ? shares : BigInt(open),
+    time: state.time[slot]!,
+    triggeredAt: null,
+    priority: state.priority[slot]!,
+  };
+}
+
+/**
+ * Everything held now as a live snapshot (the orders held, their executions and cancels;
+ * closed orders let go are the store's), for the classic engine to restore. Call it between
+ * batches: the rows of the batch being built are not in it as changes.
+ */
+export function columnSnapshot(state: ColumnState): Snapshot {
+  const accounts = state.accountIds.map((_, a) => accountRow(state, a));
+  const symbols = state.symbolNames.map((_, s) => symbolRow(state, s));
+  const positions: PositionRow[] = [];
+  for (let p = 0; p < state.positionCount; p++) positions.push(positionRow(state, p));
+  const orders: OrderRow[] = [];
+  const execs = new Set<number>();
+  const cancels: CancelRow[] = [];
+  for (const slot of state.slots.slotsInIdOrder()) {
+    orders.push(orderRow(state, slot));
+    const next = state.buy[slot] === 1 ? state.nextOfBuy : state.nextOfSell;
+    for (let e = state.firstFill[slot]!; e !== -1; e = next[e]!) execs.add(e);
+    if (state.canceled[slot] === 1) {
+      const shares = BigInt(state.canceledShares[slot]!);
+      cancels.push({ orderId: state.orderId[slot]!, shares, time: state.canceledTime[slot]! });
+    }
+  }
+  const executions = [...execs]
+    .sort((a, b) => state.execSerial[a]! - state.execSerial[b]!)
+    .map((e) => executionRow(state, e));
+  return {
+    accounts,
+    symbols,
+    positions,
+    orders,
+    executions,
+    cancels,
+    amendments: [],
+    scope: 'live',
+    nextOrderId: state.nextId,
+    nextPriority: state.nextPriority,
+  };
+}

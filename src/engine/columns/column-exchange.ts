@@ -1,0 +1,455 @@
+// The column engine: the base protocol's exchange (accounts, grants, plain limit orders,
+// queries, cancels) with its state in typed arrays and its money exact in doubles
+// (column-state.ts). It gives the classic engine's results and change rows, value for value;
+// `test/unit/column-engine.property.test.ts` holds it to them. What it does not take (order
+// types and amends of the extensions, fees, market-data events, values past its ranges) it
+// declines in `accepts`, and the adaptive engine hands the state to the classic engine.
+// Like the classic engine it does no I/O and reads no clock.
+
+import * as pair from '../../decimal/exact-pair.js';
+import type {
+  CreateChild,
+  Echo,
+  PlaceOrder,
+  Request,
+  Result,
+  TransactionChild,
+} from '../commands.js';
+import { exchangeError, type ErrorCode } from '../errors.js';
+import { notOpenError } from '../archive.js';
+import type { Account } from '../account.js';
+import type { ChangeSet, Snapshot } from '../changes.js';
+import type { Order } from '../order.js';
+import type { BookRead } from '../exchange-view.js';
+import { ColumnState } from './column-state.js';
+import { orderStatus } from './column-status.js';
+import { columnSnapshot, takeColumnChanges } from './column-changes.js';
+import { ColumnViews } from './column-views.js';
+import { ColumnBook } from './column-book.js';
+
+/** Ids are kept in 32-bit links and pages: past this the classic engine takes over. */
+export const MAX_ID = 2 ** 31 - 2;
+/** Shares and prices are safe integers of 10^-8 units. */
+export const MAX_UNITS = BigInt(Number.MAX_SAFE_INTEGER);
+const PAIR_LIMIT = BigInt(pair.LIMIT);
+
+export class ColumnExchange extends ColumnState {
+  /**
+   * Whether this engine can apply `request` exactly: plain limit orders with shares and
+   * limits below 2^53 units, queries, cancels and creations that keep every account's cash
+   * and every position within the exact pairs' range.
+   */
+  accepts(request: Request): boolean {
+    if (request.kind === 'create') return this.acceptsCreate(request.children);
+    const children = request.children;
+    if (this.nextId + children.length > MAX_ID) return false;
+    for (const child of children) {
+      if (child.kind === 'amend') return false;
+      if (child.kind === 'order' && !acceptsOrder(child)) return false;
+    }
+    return true;
+  }
+
+  private acceptsCreate(children: readonly CreateChild[]): boolean {
+    let deposits = this.totalDeposited;
+    let grants: Map<string, bigint> | null = null;
+    for (const child of children) {
+      if (child.kind === 'account') {
+        deposits += child.balance;
+        if (deposits >= PAIR_LIMIT) return false;
+      } else if (child.kind === 'grant') {
+        grants ??= new Map();
+        const s = this.symbolIndex.get(child.sym);
+        const before = grants.get(child.sym) ?? (s === undefined ? 0n : this.granted[s]!);
+        const after = before + child.shares;
+        if (after >= PAIR_LIMIT) return false;
+        grants.set(child.sym, after);
+      }
+    }
+    return true;
+  }
+
+  apply(request: Request, now: number): Result[] {
+    if (request.kind === 'create') {
+      const results: Result[] = [];
+      for (const child of request.children) {
+        if (child.kind === 'symbol') this.ensureBook(child.sym);
+        else results.push(this.create(child));
+      }
+      return results;
+    }
+    const account = this.accountIndex.get(request.account) ?? -1;
+    const children = request.children;
+    if (children.length === 1) return [this.child(request.account, account, children[0]!, now)];
+    const results: Result[] = [];
+    for (const child of children) results.push(this.child(request.account, account, child, now));
+    return results;
+  }
+
+  private child(name: string, account: number, child: TransactionChild, now: number): Result {
+    if (child.kind === 'invalid') return { kind: 'error', echo: child.echo, error: child.error };
+    if (account === -1) {
+      const error = exchangeError('ACCOUNT_NOT_FOUND', `id="${name}"`);
+      return { kind: 'error', echo: child.echo, error };
+    }
+    switch (child.kind) {
+      case 'order':
+        return this.place(account, child, now);
+      case 'query':
+        return this.query(child.orderId, child.echo);
+      case 'cancel':
+        return this.cancel(account, child.orderId, child.echo, now);
+      case 'amend':
+        throw new Error('the column engine does not amend (accepts() declines it)');
+    }
+  }
+
+  private create(child: Exclude<CreateChild, { kind: 'symbol' }>): Result {
+    switch (child.kind) {
+      case 'invalid':
+        return { kind: 'error', echo: child.echo, error: child.error };
+      case 'account': {
+        if (this.accountIndex.has(child.id)) {
+          return {
+            kind: 'error',
+            echo: [['id', child.id]],
+            error: exchangeError('ACCOUNT_EXISTS'),
+          };
+        }
+        const hi = pair.fromBigInt(child.balance);
+        const a = this.addAccount(child.id, hi, pair.low, child.balance);
+        this.dirtyAccounts.mark(a);
+        return { kind: 'created', id: child.id };
+      }
+      case 'grant': {
+        const account = this.accountIndex.get(child.id);
+        if (account === undefined) {
+          const echo: Echo = [
+            ['sym', child.sym],
+            ['id', child.id],
+          ];
+          return { kind: 'error', echo, error: exchangeError('ACCOUNT_NOT_FOUND') };
+        }
+        const sym = this.ensureBook(child.sym);
+        this.granted[sym]! += child.shares;
+        this.dirtyBooks.mark(sym);
+        const p = this.position(account, sym);
+        const hi = pair.fromBigInt(child.shares);
+        this.moveShares(p, hi, pair.low);
+        return { kind: 'granted', sym: child.sym, id: child.id };
+      }
+    }
+  }
+
+  private ensureBook(sym: string): number {
+    let s = this.symbolIndex.get(sym);
+    if (s === undefined) {
+      s = this.addSymbol(sym, 0n, 0);
+      this.dirtyBooks.mark(s);
+    }
+    return s;
+  }
+
+  private place(account: number, cmd: PlaceOrder, now: number): Result {
+    const sym = this.symbolIndex.get(cmd.sym);
+    if (sym === undefined) return this.refuse(cmd.echo, 'SYMBOL_NOT_FOUND', `sym="${cmd.sym}"`);
+    const amount = Number(cmd.amount);
+    const isBuy = amount > 0;
+    const shares = isBuy ? amount : -amount;
+    const limit = Number(cmd.limit!);
+    if (isBuy) {
+      const costHi = pair.twoProduct(shares, limit);
+      const costLo = pair.low;
+      if (pair.less(this.cashHi[account]!, this.cashLo[account]!, costHi, costLo)) {
+        return this.refuse(cmd.echo, 'INSUFFICIENT_FUNDS');
+      }
+      this.moveCash(account, -costHi, -costLo);
+    } else {
+      const p = this.positionsOf[account]!.get(sym);
+      if (p === undefined || pair.less(this.sharesHi[p]!, this.sharesLo[p]!, shares, 0)) {
+        return this.refuse(cmd.echo, 'INSUFFICIENT_SHARES');
+      }
+      this.moveShares(p, -shares, 0);
+    }
+    const id = this.nextId++;
+    const slot = this.takeSlot(id);
+    this.shares[slot] = shares;
+    this.open[slot] = shares;
+    this.limit[slot] = limit;
+    this.time[slot] = now;
+    this.owner[slot] = account;
+    this.sym[slot] = sym;
+    this.buy[slot] = isBuy ? 1 : 0;
+    this.dirtyOrders.mark(slot);
+    this.match(slot, sym, isBuy, limit, now);
+    if (this.open[slot]! > 0) {
+      this.priority[slot] = this.nextPriority++;
+      this.rest(slot);
+      this.advance(sym);
+    } else this.close(slot);
+    return { kind: 'opened', echo: cmd.echo, orderId: id };
+  }
+
+  private refuse(echo: Echo, code: ErrorCode, detail?: string): Result {
+    return { kind: 'error', echo, error: exchangeError(code, detail) };
+  }
+
+  /** Fills order `slot` against the best opposite levels while prices cross. */
+  private match(slot: number, sym: number, isBuy: boolean, limit: number, now: number): void {
+    const opposite = this.sides[2 * sym + (isBuy ? 1 : 0)]!;
+    const heap = opposite.heap;
+    while (this.open[slot]! > 0 && heap.length > 0) {
+      const best = heap[0]!;
+      const price = this.pool.price[best]!;
+      if (isBuy ? limit < price : price < limit) return;
+      let resting = this.queues.head[best]!;
+      while (resting !== 0 && this.open[slot]! > 0) {
+        const next = this.queues.next[resting]!;
+        const fill = Math.min(this.open[slot]!, this.open[resting]!);
+        this.execute(sym, slot, resting, isBuy, fill, price, now);
+        if (this.open[resting] === 0) {
+          this.unlink(resting);
+          this.close(resting);
+        }
+        resting = next;
+      }
+    }
+  }
+
+  /** One execution at the resting order's price, both sides settled in this one step. */
+  private execute(
+    sym: number,
+    incoming: number,
+    resting: number,
+    incomingBuys: boolean,
+    shares: number,
+    price: number,
+    now: number,
+  ): void {
+    const buy = incomingBuys ? incoming : resting;
+    const sell = incomingBuys ? resting : incoming;
+    this.open[buy] = this.open[buy]! - shares;
+    this.open[sell] = this.open[sell]! - shares;
+    const e = this.takeExec();
+    this.execShares[e] = shares;
+    this.execPrice[e] = price;
+    this.execTime[e] = now;
+    this.execBuy[e] = this.orderId[buy]!;
+    this.execSell[e] = this.orderId[sell]!;
+    this.execSym[e] = sym;
+    this.batchExecs.push(e);
+    this.addFill(buy, e, this.nextOfBuy);
+    this.addFill(sell, e, this.nextOfSell);
+    const buyer = this.owner[buy]!;
+    const bought = this.position(buyer, sym);
+    this.moveShares(bought, shares, 0);
+    // The buyer reserved shares × its limit; it pays shares × price.
+    const buyLimit = this.limit[buy]!;
+    if (buyLimit !== price)
+      this.moveCash(buyer, pair.twoProduct(shares, buyLimit - price), pair.low);
+    this.moveCash(this.owner[sell]!, pair.twoProduct(shares, price), pair.low);
+    this.dirtyOrders.mark(resting);
+    this.advance(sym);
+  }
+
+  /** Appends execution `e` to the fills of order `slot`, linked through `next` (its side's). */
+  addFill(slot: number, e: number, next: Int32Array): void {
+    const last = this.lastFill[slot]!;
+    if (last === -1) this.firstFill[slot] = e;
+    else next[last] = e;
+    this.lastFill[slot] = e;
+  }
+
+  private moveCash(account: number, hi: number, lo: number): void {
+    this.cashHi[account] = pair.add(this.cashHi[account]!, this.cashLo[account]!, hi, lo);
+    this.cashLo[account] = pair.low;
+    this.dirtyAccounts.mark(account);
+  }
+
+  private moveShares(position: number, hi: number, lo: number): void {
+    this.sharesHi[position] = pair.add(this.sharesHi[position]!, this.sharesLo[position]!, hi, lo);
+    this.sharesLo[position] = pair.low;
+    this.dirtyPositions.mark(position);
+  }
+
+  /** A change of the book: its sequence moves on. */
+  private advance(sym: number): void {
+    this.seq[sym]!++;
+    this.dirtyBooks.mark(sym);
+  }
+
+  /** Order `slot` joins its book at its limit, behind the orders already there. */
+  rest(slot: number): void {
+    const sym = this.sym[slot]!;
+    const sideNumber = 2 * sym + (this.buy[slot] === 1 ? 0 : 1);
+    const side = this.sides[sideNumber]!;
+    this.sideOrders[sideNumber]!++;
+    const price = this.limit[slot]!;
+    let level = side.byPrice.get(price);
+    if (level === undefined) {
+      level = this.takeLevel(price);
+      side.add(level);
+    }
+    this.queues.append(level, slot);
+    this.level[slot] = level;
+    this.accountOrders.append(this.owner[slot]!, slot);
+  }
+
+  private unlink(slot: number): void {
+    const level = this.level[slot]!;
+    this.queues.remove(level, slot);
+    this.level[slot] = -1;
+    this.accountOrders.remove(this.owner[slot]!, slot);
+    const sideNumber = 2 * this.sym[slot]! + (this.buy[slot] === 1 ? 0 : 1);
+    this.sideOrders[sideNumber]!--;
+    if (this.queues.head[level] === 0) {
+      this.sides[sideNumber]!.remove(level);
+      this.freeLevels.push(level);
+    }
+  }
+
+  private close(slot: number): void {
+    this.closedSlots.push(slot);
+    this.closedBatch.push(this.batch);
+  }
+
+  /**
+   * Whether an id not held is one the store answers for: below the counter, as the classic
+   * engine has it (an order let go since it closed; the store knows the rest are unknown).
+   */
+  private issued(id: number): boolean {
+    return id < this.nextId;
+  }
+
+  private query(id: number, echo: Echo): Result {
+    const slot = this.slotOf(id);
+    if (slot === 0) {
+      return this.issued(id)
+        ? { kind: 'archived', op: 'query', orderId: id, account: '', echo }
+        : this.refuse(echo, 'ORDER_NOT_FOUND');
+    }
+    return { kind: 'status', echo, status: orderStatus(this, slot) };
+  }
+
+  private cancel(account: number, id: number, echo: Echo, now: number): Result {
+    const slot = this.slotOf(id);
+    if (slot === 0) {
+      const accountId = this.accountIds[account]!;
+      return this.issued(id)
+        ? { kind: 'archived', op: 'cancel', orderId: id, account: accountId, echo }
+        : this.refuse(echo, 'ORDER_NOT_FOUND');
+    }
+    if (this.owner[slot] !== account) return this.refuse(echo, 'NOT_ORDER_OWNER');
+    const shares = this.open[slot]!;
+    if (shares === 0)
+      return { kind: 'error', echo, error: notOpenError(this.canceled[slot] === 1) };
+    const sym = this.sym[slot]!;
+    this.unlink(slot);
+    this.advance(sym);
+    if (this.buy[slot] === 1) {
+      this.moveCash(account, pair.twoProduct(shares, this.limit[slot]!), pair.low);
+    } else this.moveShares(this.position(account, sym), shares, 0);
+    this.open[slot] = 0;
+    this.canceled[slot] = 1;
+    this.canceledShares[slot] = shares;
+    this.canceledTime[slot] = now;
+    this.dirtyOrders.mark(slot);
+    this.cancels.push({ orderId: id, shares: BigInt(shares), time: now });
+    this.close(slot);
+    return { kind: 'canceled', echo, status: orderStatus(this, slot) };
+  }
+
+  /**
+   * Lets go of closed orders beyond the newest `keep`, among those closed in batches up to
+   * `durableBatch` (their final state is in the store). Returns how many.
+   */
+  evictClosed(durableBatch: number, keep: number): number {
+    let evicted = 0;
+    while (this.closedSlots.length - this.closedHead > keep) {
+      if (this.closedBatch[this.closedHead]! > durableBatch) break;
+      this.release(this.closedSlots[this.closedHead++]!);
+      evicted++;
+    }
+    // Compact now and then so the queue does not grow forever.
+    if (this.closedHead > 4096 && this.closedHead * 2 > this.closedSlots.length) {
+      this.closedSlots = this.closedSlots.slice(this.closedHead);
+      this.closedBatch = this.closedBatch.slice(this.closedHead);
+      this.closedHead = 0;
+    }
+    return evicted;
+  }
+
+  /** Closes the current batch: everything changed since the last call, as plain values. */
+  takeChanges(): ChangeSet {
+    return takeColumnChanges(this);
+  }
+
+  /** The state as a live snapshot, between batches (see columnSnapshot). */
+  snapshot(): Snapshot {
+    return columnSnapshot(this);
+  }
+
+  // The read API (ExchangeView), as copies in the classic engine's objects.
+  account(id: string): Account | undefined {
+    const a = this.accountIndex.get(id);
+    return a === undefined ? undefined : new ColumnViews(this).accountWithOrders(a);
+  }
+
+  book(sym: string): BookRead | undefined {
+    const s = this.symbolIndex.get(sym);
+    return s === undefined ? undefined : new ColumnBook(this, s);
+  }
+
+  order(id: number): Order | undefined {
+    const slot = this.slotOf(id);
+    return slot === 0 ? undefined : new ColumnViews(this).order(slot);
+  }
+
+  *symbolBooks(): IterableIterator<BookRead> {
+    for (let s = 0; s < this.symbolNames.length; s++) yield new ColumnBook(this, s);
+  }
+
+  /** Orders resting in the books. */
+  get restingOrderCount(): number {
+    let count = 0;
+    for (const n of this.sideOrders) count += n;
+    return count;
+  }
+
+  get closedInMemory(): number {
+    return this.closedSlots.length - this.closedHead;
+  }
+
+  get currentBatch(): number {
+    return this.batch;
+  }
+
+  get peekNextOrderId(): number {
+    return this.nextId;
+  }
+
+  get accountCount(): number {
+    return this.accountIds.length;
+  }
+
+  get symbolCount(): number {
+    return this.symbolNames.length;
+  }
+
+  get orderCount(): number {
+    return this.slots.size;
+  }
+}
+
+function acceptsOrder(cmd: PlaceOrder): boolean {
+  // In doubles: a bigint past 2^53 converts to a double past the safe range, never into it.
+  return (
+    cmd.type === 'limit' &&
+    cmd.tif === 'GTC' &&
+    cmd.stop === null &&
+    cmd.stp === null &&
+    cmd.limit !== null &&
+    Number.isSafeInteger(Number(cmd.limit)) &&
+    Number.isSafeInteger(Number(cmd.amount))
+  );
+}

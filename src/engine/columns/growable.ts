@@ -1,0 +1,30 @@
+// Typed arrays that grow: a copy at twice the size (amortized O(1) an element), the new
+// elements set to `fill`. The column engine's columns are typed arrays, which cannot grow in
+// place.
+
+export function grownFloats(a: Float64Array, length: number, fill = 0): Float64Array<ArrayBuffer> {
+  const b = new Float64Array(length);
+  b.set(a);
+  if (fill !== 0) b.fill(fill, a.length);
+  return b;
+}
+
+export function grownInts(a: Int32Array, length: number, fill = 0): Int32Array<ArrayBuffer> {
+  const b = new Int32Array(length);
+  b.set(a);
+  if (fill !== 0) b.fill(fill, a.length);
+  return b;
+}
+
+export function grownBytes(a: Uint8Array, length: number): Uint8Array<ArrayBuffer> {
+  const b = new Uint8Array(length);
+  b.set(a);
+  return b;
+}
+
+/** The capacity to grow to so that index `i` fits. */
+export function capacityFor(i: number, capacity: number): number {
+  let n = Math.max(capacity, 16);
+  while (n <= i) n *= 2;
+  return n;
+}
