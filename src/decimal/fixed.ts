@@ -21,7 +21,19 @@ export function pow10(n: number): bigint {
 }
 
 export type ParseFailure = 'not-a-number' | 'too-many-decimals' | 'too-large';
-export type ParseResult = { ok: true; value: bigint } | { ok: false; why: ParseFailure };
+/**
+ * A parse's value in units, and the same as a double (`units`) when it is a safe integer,
+ * NaN otherwise: the column engine computes in doubles, and converting a bigint costs it more
+ * than the parse made the double for.
+ */
+export type ParseResult =
+  { ok: true; value: bigint; units: number } | { ok: false; why: ParseFailure };
+
+/** A count of units as a double when it is a safe integer, else NaN. */
+export function safeUnits(value: bigint): number {
+  const n = Number(value);
+  return Number.isSafeInteger(n) ? n : NaN;
+}
 
 const DECIMAL = /^([+-]?)(\d*)(?:\.(\d*))?$/;
 
@@ -48,15 +60,16 @@ export function parseDecimal(
   // Every order carries two or three numbers, nearly all short and plain: scanned by hand,
   // without the pattern, the trims and the bigint parse of a string, they cost a fraction.
   // Whatever the scan does not take whole (space, an error, many digits) goes the long way.
-  const value = parseSafeDecimal(text, scale, maxIntegerDigits);
-  return value === null ? parseDecimalText(text, scale, maxIntegerDigits) : { ok: true, value };
+  const units = parseSafeDecimal(text, scale, maxIntegerDigits);
+  if (units === null) return parseDecimalText(text, scale, maxIntegerDigits);
+  return { ok: true, value: BigInt(units), units };
 }
 
 /**
- * `[+-]digits[.digits]` whose units at the scale are a safe integer, else null (the text may
- * still be a number, or be refused, by `parseDecimalText`).
+ * `[+-]digits[.digits]` whose units at the scale are a safe integer: those units, else null
+ * (the text may still be a number, or be refused, by `parseDecimalText`).
  */
-function parseSafeDecimal(text: string, scale: number, maxIntegerDigits: number): bigint | null {
+function parseSafeDecimal(text: string, scale: number, maxIntegerDigits: number): number | null {
   const end = text.length;
   let at = 0;
   let c = text.charCodeAt(0);
@@ -87,7 +100,8 @@ function parseSafeDecimal(text: string, scale: number, maxIntegerDigits: number)
   for (let i = intFirst; i < intEnd; i++) units = units * 10 + (text.charCodeAt(i) - 48);
   for (let i = fracStart; i < fracLast; i++) units = units * 10 + (text.charCodeAt(i) - 48);
   units *= POW10_NUMBER[scale - fracDigits]!;
-  return BigInt(negative ? -units : units);
+  // 0 - 0 is +0: a "-0" has the same units as "0".
+  return negative ? 0 - units : units;
 }
 
 /** The general parse: any text, by pattern, with its failure's reason. */
@@ -106,8 +120,9 @@ export function parseDecimalText(
   if (frac.length > scale) return { ok: false, why: 'too-many-decimals' };
   const intDigits = intPart.replace(/^0+/, '');
   if (intDigits.length > maxIntegerDigits) return { ok: false, why: 'too-large' };
-  const units = BigInt((intDigits || '0') + frac.padEnd(scale, '0'));
-  return { ok: true, value: sign === '-' ? -units : units };
+  const magnitude = BigInt((intDigits || '0') + frac.padEnd(scale, '0'));
+  const value = sign === '-' ? -magnitude : magnitude;
+  return { ok: true, value, units: safeUnits(value) };
 }
 
 /** Trims only ASCII white space (XML's own), not the wider Unicode set String.trim knows. */

@@ -3,28 +3,31 @@
 // may go on mutating its objects while the store is still writing.
 
 import type { OrderType, SelfTradePrevention, TimeInForce } from './commands.js';
+import type { Units } from '../decimal/units.js';
 
-export interface AccountRow {
+export type { Units };
+
+export interface AccountRow<V extends Units = Units> {
   readonly id: string;
   /** CASH_SCALE */
-  readonly cash: bigint;
+  readonly cash: V;
   /** CASH_SCALE: the balance the account was created with. */
-  readonly deposited: bigint;
+  readonly deposited: V;
 }
 
-export interface SymbolRow {
+export interface SymbolRow<V extends Units = Units> {
   readonly sym: string;
   /** SHARE_SCALE: all shares ever granted in this symbol. */
-  readonly granted: bigint;
+  readonly granted: V;
   /** The number of the book's last market-data event (0: none yet). */
   readonly seq: number;
 }
 
-export interface PositionRow {
+export interface PositionRow<V extends Units = Units> {
   readonly account: string;
   readonly sym: string;
   /** SHARE_SCALE */
-  readonly shares: bigint;
+  readonly shares: V;
 }
 
 /** What an order is beyond a plain limit order: all of it in a row, or none (a plain one). */
@@ -53,17 +56,17 @@ export const PLAIN_ROW_TERMS: OrderRowTerms = Object.freeze({
  * An order as the store keeps it. The engine leaves the terms out of a plain limit order's
  * row (most rows, and a good part of a batch's allocation); stores read them back whole.
  */
-export interface OrderRow extends Partial<OrderRowTerms> {
+export interface OrderRow<V extends Units = Units> extends Partial<OrderRowTerms> {
   readonly id: number;
   readonly account: string;
   readonly sym: string;
   readonly isBuy: boolean;
   /** Original size, SHARE_SCALE, positive. */
-  readonly shares: bigint;
+  readonly shares: V;
   /** PRICE_SCALE; the current limit (an amend may change it); 0 for a market order. */
-  readonly limit: bigint;
+  readonly limit: V;
   /** Open shares now, SHARE_SCALE. */
-  readonly open: bigint;
+  readonly open: V;
   readonly time: number;
   /** When a stop order was triggered; null while it waits, and for other orders. */
   readonly triggeredAt: number | null;
@@ -80,44 +83,44 @@ export function termsOf(row: OrderRow): OrderRowTerms {
 }
 
 /** An order's open shares after executions: the common update. */
-export interface OrderOpenUpdate {
+export interface OrderOpenUpdate<V extends Units = Units> {
   readonly id: number;
-  readonly open: bigint;
+  readonly open: V;
 }
 
 /** An order changed beyond its open shares (amended, triggered): every mutable field. */
-export interface OrderReshape {
+export interface OrderReshape<V extends Units = Units> {
   readonly id: number;
-  readonly open: bigint;
-  readonly limit: bigint;
+  readonly open: V;
+  readonly limit: V;
   readonly triggeredAt: number | null;
   readonly priority: number;
 }
 
-export interface ExecutionRow {
+export interface ExecutionRow<V extends Units = Units> {
   readonly sym: string;
   readonly buyOrderId: number;
   readonly sellOrderId: number;
-  readonly shares: bigint;
-  readonly price: bigint;
+  readonly shares: V;
+  readonly price: V;
   readonly time: number;
   /** Fees (CASH_SCALE) paid by each side; null when fees were off. */
   readonly buyFee: bigint | null;
   readonly sellFee: bigint | null;
 }
 
-export interface AmendmentRow {
+export interface AmendmentRow<V extends Units = Units> {
   readonly orderId: number;
   /** Open shares after the amend. */
-  readonly open: bigint;
+  readonly open: V;
   /** Limit after the amend. */
-  readonly limit: bigint;
+  readonly limit: V;
   readonly time: number;
 }
 
-export interface CancelRow {
+export interface CancelRow<V extends Units = Units> {
   readonly orderId: number;
-  readonly shares: bigint;
+  readonly shares: V;
   readonly time: number;
 }
 
@@ -136,21 +139,21 @@ export interface ChangeSet {
   readonly amendments: AmendmentRow[];
 }
 
-/** The whole state, as the store loads it at start. */
+/** The whole state, as the store loads it at start; its amounts are bigints. */
 export interface Snapshot {
-  readonly accounts: AccountRow[];
-  readonly symbols: SymbolRow[];
-  readonly positions: PositionRow[];
+  readonly accounts: AccountRow<bigint>[];
+  readonly symbols: SymbolRow<bigint>[];
+  readonly positions: PositionRow<bigint>[];
   /**
    * In id order (id order is arrival order): every order, or the open ones (see `scope`).
    * May be a one-pass stream (a store's cursor): read it once.
    */
-  readonly orders: Iterable<OrderRow>;
+  readonly orders: Iterable<OrderRow<bigint>>;
   /** In execution order. */
-  readonly executions: ExecutionRow[];
-  readonly cancels: CancelRow[];
+  readonly executions: ExecutionRow<bigint>[];
+  readonly cancels: CancelRow<bigint>[];
   /** In amend order: of every order ('all') or of the open ones ('live'). */
-  readonly amendments: AmendmentRow[];
+  readonly amendments: AmendmentRow<bigint>[];
   /**
    * 'all' (the default): every order ever accepted, with every execution and cancel, as
    * `exchange inspect` reads it. 'live': what the engine needs to serve, as a restart reads

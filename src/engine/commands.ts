@@ -41,6 +41,12 @@ export interface PlaceOrder {
   readonly amount: bigint;
   /** Limit price at PRICE_SCALE, positive; null for a market order. */
   readonly limit: bigint | null;
+  /**
+   * `amount` and `limit` again as doubles when they are safe integers, else NaN (and NaN for
+   * no limit): what the column engine computes with (decimal/fixed.ts, safeUnits).
+   */
+  readonly amountUnits: number;
+  readonly limitUnits: number;
   readonly type: OrderType;
   readonly tif: TimeInForce;
   /** Stop price at PRICE_SCALE for a stop-limit order, else null. */

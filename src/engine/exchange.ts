@@ -77,7 +77,7 @@ export class Exchange implements ExchangeView {
   private readonly dirtyPositions = new DirtyList<Position>();
   private readonly dirtyOrders = new DirtyList<Order>();
   private readonly dirtyBooks = new DirtyList<OrderBook>();
-  private executions: ExecutionRow[] = [];
+  private executions: ExecutionRow<bigint>[] = [];
   private cancels: CancelRow[] = [];
   private amendmentRows: AmendmentRow[] = [];
   private events: BookEvent[] = [];
@@ -432,7 +432,7 @@ export class Exchange implements ExchangeView {
       sellFee = buy === incoming ? maker : taker;
     }
     // One object is both orders' fill and the execution row the store writes.
-    const execution: ExecutionRow = {
+    const execution: ExecutionRow<bigint> = {
       sym: buy.sym,
       buyOrderId: buy.id,
       sellOrderId: sell.id,

@@ -14,6 +14,7 @@ import {
   type PositionRow,
   type SymbolRow,
 } from './changes.js';
+import type { Units } from '../decimal/units.js';
 
 export function mergeChangeSets(batches: readonly ChangeSet[]): ChangeSet {
   // The hot path: one batch of plain open-share updates is written as it is.
@@ -22,7 +23,7 @@ export function mergeChangeSets(batches: readonly ChangeSet[]): ChangeSet {
   const symbols = new Map<string, SymbolRow>();
   const positions = new Map<string, PositionRow>();
   const newOrders = new Map<number, OrderRow>();
-  const updates = new Map<number, bigint>();
+  const updates = new Map<number, Units>();
   const reshapes = new Map<number, OrderReshape>();
   const merged = emptyChangeSet();
   for (const b of batches) {

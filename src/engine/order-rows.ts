@@ -57,7 +57,7 @@ export class SharedValues {
  * each row's text as a new string).
  */
 export function orderFromRow(
-  row: OrderRow,
+  row: OrderRow<bigint>,
   account: Account,
   plainTerms: OrderTerms,
   sym: string,

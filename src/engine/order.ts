@@ -11,12 +11,12 @@ import type { Account } from './account.js';
 import type { ExecutionRow } from './changes.js';
 import type { PriceLevel } from './price-levels.js';
 
-const NO_FILLS: readonly ExecutionRow[] = Object.freeze([]);
+const NO_FILLS: readonly ExecutionRow<bigint>[] = Object.freeze([]);
 const NO_STATUS_FILLS: readonly Fill[] = Object.freeze([]);
 
 /** An execution as one side's fill: its own facts and the fee that side paid, if any. */
 export function fillOf(
-  e: Pick<ExecutionRow, 'shares' | 'price' | 'time' | 'buyFee' | 'sellFee'>,
+  e: Pick<ExecutionRow<bigint>, 'shares' | 'price' | 'time' | 'buyFee' | 'sellFee'>,
   isBuy: boolean,
 ): Fill {
   const fee = isBuy ? e.buyFee : e.sellFee;
@@ -59,8 +59,8 @@ export class Order {
   open: bigint;
   // Executions, oldest first: most orders fill once or never, so the first is held alone and
   // only a second one makes a list (one object fewer per filled order to collect or promote).
-  private firstFill: ExecutionRow | null = null;
-  private moreFills: ExecutionRow[] | null = null;
+  private firstFill: ExecutionRow<bigint> | null = null;
+  private moreFills: ExecutionRow<bigint>[] | null = null;
   canceled: CancelRecord | null = null;
   /** Intrusive FIFO links inside its price level while resting. */
   prev: Order | null = null;
@@ -98,14 +98,14 @@ export class Order {
   }
 
   /** Executions, oldest first; a new list each time (for views, audits and restores). */
-  get fills(): readonly ExecutionRow[] {
+  get fills(): readonly ExecutionRow<bigint>[] {
     const first = this.firstFill;
     if (first === null) return NO_FILLS;
     const more = this.moreFills;
     return more === null ? [first] : [first, ...more];
   }
 
-  addFill(fill: ExecutionRow): void {
+  addFill(fill: ExecutionRow<bigint>): void {
     if (this.firstFill === null) this.firstFill = fill;
     else if (this.moreFills === null) this.moreFills = [fill];
     else this.moreFills.push(fill);

@@ -45,7 +45,7 @@ const PARSE_FAILURE_CODES: Record<ParseFailure, ErrorCode> = {
   'too-large': 'NUMBER_TOO_LARGE',
 };
 
-type NumberResult = { ok: true; value: bigint } | { ok: false; child: InvalidChild };
+type NumberResult = { ok: true; value: bigint; units: number } | { ok: false; child: InvalidChild };
 
 function parseNumber(echo: Echo, name: string, text: string, scale: number): NumberResult {
   const parsed = parseDecimal(text, scale);
@@ -154,11 +154,13 @@ export function validateOrder(
   if (!parsedAmount.ok) return parsedAmount.child;
   if (parsedAmount.value === 0n) return invalid(echo, 'ZERO_AMOUNT');
   let limitValue: bigint | null = null;
+  let limitUnits = NaN;
   if (limit !== undefined) {
     const parsedLimit = parseNumber(echo, 'limit', limit, PRICE_SCALE);
     if (!parsedLimit.ok) return parsedLimit.child;
     if (parsedLimit.value <= 0n) return invalid(echo, 'NON_POSITIVE_LIMIT', `limit="${limit}"`);
     limitValue = parsedLimit.value;
+    limitUnits = parsedLimit.units;
   }
   let stop: bigint | null = null;
   if (stopText !== undefined) {
@@ -172,6 +174,8 @@ export function validateOrder(
     sym,
     amount: parsedAmount.value,
     limit: limitValue,
+    amountUnits: parsedAmount.units,
+    limitUnits,
     type,
     tif,
     stop,

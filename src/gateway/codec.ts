@@ -42,6 +42,12 @@ const big = (v: bigint | null | undefined): string | null =>
 const unbig = (w: Wire | undefined): bigint | null =>
   w === null || w === undefined ? null : BigInt(w as string);
 
+/** A count of units sent as decimal text, as a double when it is a safe integer, else NaN. */
+const safeUnitsOf = (w: Wire | undefined): number => {
+  const n = w === null || w === undefined ? NaN : Number(w as string);
+  return Number.isSafeInteger(n) ? n : NaN;
+};
+
 const error = (code: Wire, message: Wire): ExchangeError => ({
   code: code as ErrorCode,
   message: message as string,
@@ -112,6 +118,8 @@ function decodeTransactionChild(w: Wire[]): TransactionChild {
         sym: w[1] as string,
         amount: BigInt(w[2] as string),
         limit: unbig(w[3]),
+        amountUnits: safeUnitsOf(w[2]),
+        limitUnits: safeUnitsOf(w[3]),
         type: plain ? 'limit' : (w[5] as OrderType),
         tif: plain ? 'GTC' : (w[6] as TimeInForce),
         stop: plain ? null : unbig(w[7]),

@@ -2,6 +2,7 @@
 // the engine's objects, called between batches (see Sequencer.read).
 
 import { CASH_SCALE, PRICE_SCALE, SHARE_SCALE, formatDecimal } from '../decimal/fixed.js';
+import { formatUnits } from '../decimal/units.js';
 import type { Account } from '../engine/account.js';
 import type { ArchivedOrder } from '../engine/archive.js';
 import type { ExecutionRow } from '../engine/changes.js';
@@ -128,7 +129,7 @@ export function symbolSummary(book: BookRead, tape: TradeTape): SymbolSummary {
     symbol: book.sym,
     bestBid: bid === undefined ? null : price(bid.price),
     bestAsk: ask === undefined ? null : price(ask.price),
-    lastPrice: last === null ? null : price(last),
+    lastPrice: last === null ? null : formatUnits(last, PRICE_SCALE),
     openOrders: book.bids.orderCount + book.asks.orderCount,
     granted: shares(book.granted),
   };
@@ -137,8 +138,8 @@ export function symbolSummary(book: BookRead, tape: TradeTape): SymbolSummary {
 export function tradeView(e: ExecutionRow): TradeView {
   return {
     symbol: e.sym,
-    price: price(e.price),
-    shares: shares(e.shares),
+    price: formatUnits(e.price, PRICE_SCALE),
+    shares: formatUnits(e.shares, SHARE_SCALE),
     time: e.time,
     buyOrderId: e.buyOrderId,
     sellOrderId: e.sellOrderId,

@@ -1,7 +1,7 @@
 // Recent trades per symbol, newest last, as they became durable: what the trades endpoint
 // and the feed's tape show. A ring per symbol keeps memory bounded however long it runs.
 
-import type { ExecutionRow } from '../engine/changes.js';
+import type { ExecutionRow, Units } from '../engine/changes.js';
 
 export const TAPE_CAPACITY = 1_000;
 
@@ -52,7 +52,7 @@ export class TradeTape {
     return this.rings.get(sym)?.newest(limit) ?? [];
   }
 
-  lastPrice(sym: string): bigint | null {
+  lastPrice(sym: string): Units | null {
     return this.rings.get(sym)?.newest(1)[0]?.price ?? null;
   }
 }

@@ -4,7 +4,9 @@
 // rebuilt on the other side property by property, which cost more than the store's own
 // writing of the rows (see bench/report/report.md). Flat arrays of numbers, strings and
 // bigints clone at a fraction of that, and the receiving thread builds the rows again in
-// compiled code, every row of a table with the same shape.
+// compiled code, every row of a table with the same shape. Amounts travel as the engine gave
+// them (Units: the column engine's are doubles, and pairs as two-element arrays), so their
+// decimals are made on the store's thread.
 
 import type {
   AccountRow,
@@ -17,6 +19,7 @@ import type {
   OrderRow,
   PositionRow,
   SymbolRow,
+  Units,
 } from '../engine/changes.js';
 
 /** A ChangeSet packed: its nine tables in ChangeSet's order, each one flat array. */
@@ -85,32 +88,32 @@ export function unpackChangeSet(p: PackedChangeSet): ChangeSet {
   const [a, s, pos, o, u, r, e, x, am] = p;
   const accounts: AccountRow[] = [];
   for (let i = 0; i < a.length; i += ACCOUNT) {
-    accounts.push({ id: a[i] as string, cash: a[i + 1] as bigint, deposited: a[i + 2] as bigint });
+    accounts.push({ id: a[i] as string, cash: a[i + 1] as Units, deposited: a[i + 2] as Units });
   }
   const symbols: SymbolRow[] = [];
   for (let i = 0; i < s.length; i += SYMBOL) {
-    symbols.push({ sym: s[i] as string, granted: s[i + 1] as bigint, seq: s[i + 2] as number });
+    symbols.push({ sym: s[i] as string, granted: s[i + 1] as Units, seq: s[i + 2] as number });
   }
   const positions: PositionRow[] = [];
   for (let i = 0; i < pos.length; i += POSITION) {
     positions.push({
       account: pos[i] as string,
       sym: pos[i + 1] as string,
-      shares: pos[i + 2] as bigint,
+      shares: pos[i + 2] as Units,
     });
   }
   const newOrders: OrderRow[] = [];
   for (let i = 0; i < o.length; i += ORDER) newOrders.push(unpackOrder(o, i));
   const orderUpdates: OrderOpenUpdate[] = [];
   for (let i = 0; i < u.length; i += UPDATE) {
-    orderUpdates.push({ id: u[i] as number, open: u[i + 1] as bigint });
+    orderUpdates.push({ id: u[i] as number, open: u[i + 1] as Units });
   }
   const orderReshapes: OrderReshape[] = [];
   for (let i = 0; i < r.length; i += RESHAPE) {
     orderReshapes.push({
       id: r[i] as number,
-      open: r[i + 1] as bigint,
-      limit: r[i + 2] as bigint,
+      open: r[i + 1] as Units,
+      limit: r[i + 2] as Units,
       triggeredAt: r[i + 3] as number | null,
       priority: r[i + 4] as number,
     });
@@ -121,8 +124,8 @@ export function unpackChangeSet(p: PackedChangeSet): ChangeSet {
       sym: e[i] as string,
       buyOrderId: e[i + 1] as number,
       sellOrderId: e[i + 2] as number,
-      shares: e[i + 3] as bigint,
-      price: e[i + 4] as bigint,
+      shares: e[i + 3] as Units,
+      price: e[i + 4] as Units,
       time: e[i + 5] as number,
       buyFee: e[i + 6] as bigint | null,
       sellFee: e[i + 7] as bigint | null,
@@ -130,14 +133,14 @@ export function unpackChangeSet(p: PackedChangeSet): ChangeSet {
   }
   const cancels: CancelRow[] = [];
   for (let i = 0; i < x.length; i += CANCEL) {
-    cancels.push({ orderId: x[i] as number, shares: x[i + 1] as bigint, time: x[i + 2] as number });
+    cancels.push({ orderId: x[i] as number, shares: x[i + 1] as Units, time: x[i + 2] as number });
   }
   const amendments: AmendmentRow[] = [];
   for (let i = 0; i < am.length; i += AMENDMENT) {
     amendments.push({
       orderId: am[i] as number,
-      open: am[i + 1] as bigint,
-      limit: am[i + 2] as bigint,
+      open: am[i + 1] as Units,
+      limit: am[i + 2] as Units,
       time: am[i + 3] as number,
     });
   }
@@ -160,9 +163,9 @@ function unpackOrder(o: readonly unknown[], i: number): OrderRow {
     account: o[i + 1] as string,
     sym: o[i + 2] as string,
     isBuy: o[i + 3] as boolean,
-    shares: o[i + 4] as bigint,
-    limit: o[i + 5] as bigint,
-    open: o[i + 6] as bigint,
+    shares: o[i + 4] as Units,
+    limit: o[i + 5] as Units,
+    open: o[i + 6] as Units,
     time: o[i + 7] as number,
     triggeredAt: o[i + 8] as number | null,
     priority: o[i + 9] as number,

@@ -1,5 +1,6 @@
 // A store that keeps committed state in process memory: for tests and benchmarks. It keeps
-// rows exactly as a durable store would, so a new engine can be restored from it.
+// rows exactly as a durable store would, so a new engine can be restored from it. Rows are
+// kept as committed (their amounts as Units) and made bigints when read back.
 
 import type { ArchivedOrder } from '../engine/archive.js';
 import type {
@@ -13,6 +14,16 @@ import type {
   Snapshot,
   SymbolRow,
 } from '../engine/changes.js';
+import {
+  bigAccountRow,
+  bigAmendmentRow,
+  bigCancelRow,
+  bigExecutionRow,
+  bigOrderRow,
+  bigPositionRow,
+  bigSymbolRow,
+} from '../engine/big-rows.js';
+import type { Units } from '../engine/changes.js';
 import { archivedOrder } from './rows.js';
 import type { Store } from './store.js';
 
@@ -23,8 +34,8 @@ import type { Store } from './store.js';
  */
 interface KeptOrder {
   readonly row: OrderRow;
-  open: bigint;
-  limit: bigint;
+  open: Units;
+  limit: Units;
   triggeredAt: number | null;
   priority: number;
   fills: ExecutionRow[] | null;
@@ -57,18 +68,22 @@ export class MemoryStore implements Store {
   commits = 0;
 
   async load(): Promise<Snapshot> {
-    const orders: OrderRow[] = [];
-    for (const kept of this.orders) if (kept !== undefined) orders.push(currentRow(kept));
-    const positions: PositionRow[] = [];
-    for (const held of this.positions.values()) positions.push(...held.values());
+    const orders: OrderRow<bigint>[] = [];
+    for (const kept of this.orders) {
+      if (kept !== undefined) orders.push(bigOrderRow(currentRow(kept)));
+    }
+    const positions: PositionRow<bigint>[] = [];
+    for (const held of this.positions.values()) {
+      for (const p of held.values()) positions.push(bigPositionRow(p));
+    }
     return {
-      accounts: [...this.accounts.values()],
-      symbols: [...this.symbols.values()],
+      accounts: [...this.accounts.values()].map(bigAccountRow),
+      symbols: [...this.symbols.values()].map(bigSymbolRow),
       positions,
       orders,
-      executions: [...this.executions],
-      cancels: [...this.cancels],
-      amendments: [...this.amendments],
+      executions: this.executions.map(bigExecutionRow),
+      cancels: this.cancels.map(bigCancelRow),
+      amendments: this.amendments.map(bigAmendmentRow),
     };
   }
 
@@ -128,11 +143,14 @@ export class MemoryStore implements Store {
   async loadOrder(id: number): Promise<ArchivedOrder | null> {
     const kept = this.orders[id];
     if (kept === undefined) return null;
-    return archivedOrder(currentRow(kept), kept.fills ?? [], kept.cancel, kept.amendments ?? []);
+    const cancel = kept.cancel === undefined ? undefined : bigCancelRow(kept.cancel);
+    const amendments = (kept.amendments ?? []).map(bigAmendmentRow);
+    const fills = (kept.fills ?? []).map(bigExecutionRow);
+    return archivedOrder(bigOrderRow(currentRow(kept)), fills, cancel, amendments);
   }
 
-  async recentExecutions(limit: number): Promise<ExecutionRow[]> {
-    return this.executions.slice(-limit);
+  async recentExecutions(limit: number): Promise<ExecutionRow<bigint>[]> {
+    return this.executions.slice(-limit).map(bigExecutionRow);
   }
 
   async close(): Promise<void> {}

@@ -215,7 +215,7 @@ export async function readOrders(
   db: pg.Client,
   sql: string,
   pageSize = ORDER_PAGE,
-): Promise<Iterable<OrderRow>> {
+): Promise<Iterable<OrderRow<bigint>>> {
   const select = sql.replace(/ ORDER BY id$/, '');
   // No column of an order row holds a tab, a newline or the empty text; NULL becomes ''.
   const line = `concat_ws(E'\\t', ${ORDER_COLUMN_NAMES.map((c) => `coalesce(${c}::text, '')`).join(', ')})`;
@@ -235,7 +235,7 @@ export async function readOrders(
   }
 }
 
-function* ordersOfPages(pages: string[]): Generator<OrderRow> {
+function* ordersOfPages(pages: string[]): Generator<OrderRow<bigint>> {
   for (let p = 0; p < pages.length; p++) {
     const text = pages[p]!;
     pages[p] = ''; // a page read is let go
@@ -248,7 +248,7 @@ function* ordersOfPages(pages: string[]): Generator<OrderRow> {
   }
 }
 
-function orderOfLine(line: string): OrderRow {
+function orderOfLine(line: string): OrderRow<bigint> {
   const values = line.split('\t');
   if (values.length !== ORDER_COLUMN_NAMES.length)
     throw new Error(`corrupt order row in the store: ${JSON.stringify(line.slice(0, 200))}`);

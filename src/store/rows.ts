@@ -23,6 +23,7 @@ import {
   formatDecimal,
   parseDecimal,
 } from '../decimal/fixed.js';
+import { formatUnits, type Units } from '../decimal/units.js';
 import { FEE_SCALE } from '../engine/fees.js';
 import { fillOf } from '../engine/order.js';
 
@@ -35,9 +36,11 @@ function read(text: string, scale: number, column: string): bigint {
   return parsed.value;
 }
 
-export const cashText = (v: bigint): string => formatDecimal(v, CASH_SCALE);
-export const sharesText = (v: bigint): string => formatDecimal(v, SHARE_SCALE);
-export const priceText = (v: bigint): string => formatDecimal(v, PRICE_SCALE);
+// Amounts of change rows come as Units (the column engine's are doubles); stored, read back
+// and snapshotted they are bigints.
+export const cashText = (v: Units): string => formatUnits(v, CASH_SCALE);
+export const sharesText = (v: Units): string => formatUnits(v, SHARE_SCALE);
+export const priceText = (v: Units): string => formatUnits(v, PRICE_SCALE);
 
 export const feeRateText = (v: bigint): string => formatDecimal(v, FEE_SCALE);
 
@@ -88,14 +91,14 @@ export function archivedOrderFromRows({
   );
 }
 
-type StoredFill = Pick<ExecutionRow, 'shares' | 'price' | 'time' | 'buyFee' | 'sellFee'>;
+type StoredFill = Pick<ExecutionRow<bigint>, 'shares' | 'price' | 'time' | 'buyFee' | 'sellFee'>;
 
 /**
  * A stored order and its history as an archived order, its status built as Order.status()
  * builds it (every store answers alike, and as the engine would have).
  */
 export function archivedOrder(
-  order: OrderRow,
+  order: OrderRow<bigint>,
   fills: readonly StoredFill[],
   cancel: { readonly shares: bigint; readonly time: number } | undefined,
   amendments: readonly Amendment[],
@@ -199,7 +202,7 @@ function oneOf<T extends string>(value: unknown, allowed: ReadonlySet<string>, c
 const isNull = (v: unknown): v is null | undefined => v === null || v === undefined;
 
 /** An orders row as a SQL driver returns it (text or numbers) → an order row. */
-export function orderFromRow(r: Row): OrderRow {
+export function orderFromRow(r: Row): OrderRow<bigint> {
   return {
     id: Number(r.id),
     account: String(r.account_id),
@@ -225,7 +228,7 @@ export const selectRecentExecutions = (placeholder: string): string =>
   `SELECT ${EXECUTION_COLUMNS} FROM executions ORDER BY id DESC LIMIT ${placeholder}`;
 
 /** An executions row as a SQL driver returns it (text or numbers) → an execution row. */
-export function executionFromRow(r: Row): ExecutionRow {
+export function executionFromRow(r: Row): ExecutionRow<bigint> {
   return {
     sym: String(r.symbol),
     buyOrderId: Number(r.buy_order_id),
@@ -247,7 +250,7 @@ function amendmentOf(r: Row): Amendment {
 }
 
 /** An amendments row as a SQL driver returns it → an amendment row. */
-export function amendmentFromRow(r: Row): AmendmentRow {
+export function amendmentFromRow(r: Row): AmendmentRow<bigint> {
   return { orderId: Number(r.order_id), ...amendmentOf(r) };
 }
 

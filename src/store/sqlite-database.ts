@@ -331,6 +331,6 @@ export function readSqliteSnapshot(db: Database.Database, scope: 'all' | 'live' 
 }
 
 /** Opens its cursor only when read, so an unread stream holds no statement open. */
-function* streamOrders(db: Database.Database, sql: string): Generator<OrderRow> {
+function* streamOrders(db: Database.Database, sql: string): Generator<OrderRow<bigint>> {
   for (const row of db.prepare(sql).iterate() as Iterable<Row>) yield orderFromRow(row);
 }

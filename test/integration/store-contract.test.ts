@@ -233,7 +233,9 @@ const rate = num(FEE_SCALE);
 
 const EMPTY: ChangeSet = emptyChangeSet();
 
-function orderRow(o: Partial<OrderRow> & Pick<OrderRow, 'id' | 'account' | 'isBuy'>): OrderRow {
+function orderRow(
+  o: Partial<OrderRow<bigint>> & Pick<OrderRow, 'id' | 'account' | 'isBuy'>,
+): OrderRow<bigint> {
   return {
     sym: 'X',
     shares: sh('1'),
@@ -290,7 +292,7 @@ const C4: CancelRow = { orderId: 4, shares: sh('2'), time: 10 };
 const C8: CancelRow = { orderId: 8, shares: sh('1'), time: 30 };
 
 /** Every order as the last batch leaves it. */
-const FINAL_ORDERS: OrderRow[] = [
+const FINAL_ORDERS: OrderRow<bigint>[] = [
   // Amended (a new limit: a new priority), then fully executed.
   orderRow({
     id: 1,
@@ -366,7 +368,7 @@ const FINAL_ORDERS: OrderRow[] = [
     stp: 'cancel-incoming',
   }),
 ];
-const final = (id: number): OrderRow => FINAL_ORDERS[id - 1]!;
+const final = (id: number): OrderRow<bigint> => FINAL_ORDERS[id - 1]!;
 
 const ACCOUNTS_FINAL = [
   { id: '1', cash: cash('999000.1234567890123456'), deposited: cash('1000000') },

@@ -24,7 +24,9 @@ import type {
   TransactionChild,
 } from '../../src/engine/commands.js';
 import { exchangeError } from '../../src/engine/errors.js';
+import { safeUnits } from '../../src/decimal/fixed.js';
 import type { SideRead } from '../../src/engine/exchange-view.js';
+import { bigChangeSet } from '../../src/engine/big-rows.js';
 
 const SYMBOLS = ['SPY', 'X', 'NOPE'];
 const ACCOUNTS = ['1', '2', '3', '999'];
@@ -56,12 +58,16 @@ function order(
   const amount = isBuy ? shares : -shares;
   const echo: [string, string][] = [['sym', sym]];
   // Most orders are plain limit orders; a few are the extensions' (the classic engine's).
-  const base = { kind: 'order', sym, amount, echo } as const;
+  // The units as the parser gives them: the amounts as doubles when safe integers, else NaN.
+  const units = { amountUnits: safeUnits(amount), limitUnits: safeUnits(limit) };
+  const base = { kind: 'order', sym, amount, echo, ...units } as const;
   switch (kind) {
     case 1:
       return { ...base, limit, type: 'limit', tif: 'IOC', stop: null, stp: null };
-    case 2:
-      return { ...base, limit: null, type: 'market', tif: 'IOC', stop: null, stp: null };
+    case 2: {
+      const market = { limit: null, limitUnits: NaN, type: 'market', tif: 'IOC' } as const;
+      return { ...base, ...market, stop: null, stp: null };
+    }
     case 3:
       return { ...base, limit, type: 'limit', tif: 'GTC', stop: limit, stp: null };
     case 4:
@@ -289,7 +295,8 @@ function run(
       const batch = classic.currentBatch;
       assert.equal(adaptive.currentBatch, batch, `step ${i}: batch number`);
       const kind = (adaptive as AdaptiveExchange).kind;
-      const a = adaptive.takeChanges();
+      // The column engine's rows carry doubles; compared as the bigints they stand for.
+      const a = bigChangeSet(adaptive.takeChanges());
       const c = classic.takeChanges();
       tables.adaptive.write(a);
       tables.classic.write(c);

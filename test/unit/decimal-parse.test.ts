@@ -34,7 +34,8 @@ describe('parseDecimal', () => {
       [' 7 ', 0, 7n],
     ];
     for (const [text, scale, units] of cases) {
-      assert.deepEqual(parseDecimal(text, scale), { ok: true, value: units }, text);
+      const safe = Number.isSafeInteger(Number(units)) ? Number(units) : NaN;
+      assert.deepEqual(parseDecimal(text, scale), { ok: true, value: units, units: safe }, text);
     }
   });
 

@@ -23,6 +23,13 @@ import type {
 /** The extension fields of an order that uses none. */
 const PLAIN = { type: 'limit', tif: 'GTC', stop: null, stp: null } as const;
 
+/** An order as the parser gives it: its amounts again as doubles (safe integers, else NaN). */
+const withUnits = <T extends { amount: bigint; limit: bigint | null }>(order: T) => ({
+  ...order,
+  amountUnits: Number(order.amount),
+  limitUnits: order.limit === null ? NaN : Number(order.limit),
+});
+
 // ---------------------------------------------------------------------------------------------
 // Helpers
 
@@ -331,7 +338,7 @@ describe('decodeRequest: <transactions>', () => {
         '\n  <query id="1"/>\n  <cancel id="2"/>\n',
     );
     assert.deepEqual(children, [
-      {
+      withUnits({
         kind: 'order',
         ...PLAIN,
         sym: 'SPY',
@@ -342,8 +349,8 @@ describe('decodeRequest: <transactions>', () => {
           ['amount', '300'],
           ['limit', '125'],
         ],
-      },
-      {
+      }),
+      withUnits({
         kind: 'order',
         ...PLAIN,
         sym: 'SPY',
@@ -354,7 +361,7 @@ describe('decodeRequest: <transactions>', () => {
           ['amount', '-100.5'],
           ['limit', '130.25'],
         ],
-      },
+      }),
       { kind: 'query', orderId: 1, echo: [['id', '1']] },
       { kind: 'cancel', orderId: 2, echo: [['id', '2']] },
     ]);
@@ -364,18 +371,21 @@ describe('decodeRequest: <transactions>', () => {
     const children = transactionChildren(
       '<order limit="12.50" amount="+0300" sym="X"/><query id=" 7 "/>',
     );
-    assert.deepEqual(children[0], {
-      kind: 'order',
-      ...PLAIN,
-      sym: 'X',
-      amount: 300n * U,
-      limit: 1_250_000_000n,
-      echo: [
-        ['sym', 'X'],
-        ['amount', '+0300'],
-        ['limit', '12.50'],
-      ],
-    });
+    assert.deepEqual(
+      children[0],
+      withUnits({
+        kind: 'order',
+        ...PLAIN,
+        sym: 'X',
+        amount: 300n * U,
+        limit: 1_250_000_000n,
+        echo: [
+          ['sym', 'X'],
+          ['amount', '+0300'],
+          ['limit', '12.50'],
+        ],
+      }),
+    );
     assert.deepEqual(children[1], { kind: 'query', orderId: 7, echo: [['id', ' 7 ']] });
   });
 
@@ -647,18 +657,21 @@ describe('decodeRequest: whole-request outcomes', () => {
     ]);
     assertInvalid(children[2], 'INVALID_ORDER_ID', [['id', '<1>']]);
     const ok = transactionChildren('<order sym="&#x41;" amount="&#x2D;2" limit="3&#46;5"/>');
-    assert.deepEqual(ok[0], {
-      kind: 'order',
-      ...PLAIN,
-      sym: 'A',
-      amount: -2n * U,
-      limit: 350_000_000n,
-      echo: [
-        ['sym', 'A'],
-        ['amount', '-2'],
-        ['limit', '3.5'],
-      ],
-    });
+    assert.deepEqual(
+      ok[0],
+      withUnits({
+        kind: 'order',
+        ...PLAIN,
+        sym: 'A',
+        amount: -2n * U,
+        limit: 350_000_000n,
+        echo: [
+          ['sym', 'A'],
+          ['amount', '-2'],
+          ['limit', '3.5'],
+        ],
+      }),
+    );
   });
 
   test('arbitrary bytes never throw', () => {

@@ -33,16 +33,25 @@ import {
   twoParty,
 } from '../support/engine-fixtures.js';
 import { dumpState } from '../support/engine-state.js';
+import {
+  bigAccountRow,
+  bigAmendmentRow,
+  bigCancelRow,
+  bigExecutionRow,
+  bigOrderRow,
+  bigPositionRow,
+  bigSymbolRow,
+} from '../../src/engine/big-rows.js';
 
 /** Accumulates change sets into a snapshot exactly as a store of record would. */
 class SnapshotBuilder {
-  private accounts = new Map<string, Snapshot['accounts'][number]>();
-  private symbols = new Map<string, Snapshot['symbols'][number]>();
-  private positions = new Map<string, { account: string; sym: string; shares: bigint }>();
+  private accounts = new Map<string, ChangeSet['accounts'][number]>();
+  private symbols = new Map<string, ChangeSet['symbols'][number]>();
+  private positions = new Map<string, ChangeSet['positions'][number]>();
   private orders = new Map<number, OrderRow>();
-  private executions: Snapshot['executions'][number][] = [];
-  private cancels: Snapshot['cancels'][number][] = [];
-  private amendments: Snapshot['amendments'][number][] = [];
+  private executions: ChangeSet['executions'][number][] = [];
+  private cancels: ChangeSet['cancels'][number][] = [];
+  private amendments: ChangeSet['amendments'][number][] = [];
 
   add(c: ChangeSet): void {
     for (const a of c.accounts) this.accounts.set(a.id, { ...a });
@@ -69,13 +78,13 @@ class SnapshotBuilder {
 
   snapshot(): Snapshot {
     return {
-      accounts: [...this.accounts.values()],
-      symbols: [...this.symbols.values()],
-      positions: [...this.positions.values()],
-      orders: [...this.orders.values()].sort((a, b) => a.id - b.id),
-      executions: [...this.executions],
-      cancels: [...this.cancels],
-      amendments: [...this.amendments],
+      accounts: [...this.accounts.values()].map(bigAccountRow),
+      symbols: [...this.symbols.values()].map(bigSymbolRow),
+      positions: [...this.positions.values()].map(bigPositionRow),
+      orders: [...this.orders.values()].sort((a, b) => a.id - b.id).map(bigOrderRow),
+      executions: this.executions.map(bigExecutionRow),
+      cancels: this.cancels.map(bigCancelRow),
+      amendments: this.amendments.map(bigAmendmentRow),
     };
   }
 }

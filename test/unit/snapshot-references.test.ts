@@ -7,7 +7,7 @@ import type { OrderRow, Snapshot } from '../../src/engine/changes.js';
 import { Exchange } from '../../src/engine/exchange.js';
 import { danglingReferences } from '../../src/engine/snapshot-references.js';
 
-const healthyOrder: OrderRow = {
+const healthyOrder: OrderRow<bigint> = {
   id: 1,
   account: '1',
   sym: 'SPY',

@@ -1,8 +1,10 @@
-// What the column engine hands out of its columns: a batch's change rows and, for the
-// classic engine to take over, the whole state as a snapshot. Both as the classic engine
-// gives them, its values bigints.
+// What the column engine hands out of its columns: a batch's change rows, their amounts as
+// the columns hold them (safe integers, and exact pairs for cash and positions: Units), so
+// that no bigint is made on the engine's thread; and, for the classic engine to take over,
+// the whole state as a snapshot, its amounts bigints.
 
-import * as pair from '../../decimal/exact-pair.js';
+import type { Units } from '../../decimal/units.js';
+import { bigAccountRow, bigExecutionRow, bigOrderRow, bigPositionRow } from '../big-rows.js';
 import type {
   AccountRow,
   CancelRow,
@@ -53,15 +55,20 @@ export function takeColumnChanges(state: ColumnState): ChangeSet {
     if (state.stored[slot] === 0) {
       changes.newOrders.push(orderRow(state, slot));
       state.stored[slot] = 1;
-    } else changes.orderUpdates.push({ id: state.orderId[slot]!, open: BigInt(state.open[slot]!) });
+    } else changes.orderUpdates.push({ id: state.orderId[slot]!, open: state.open[slot]! });
   }
   orders.clear();
   state.cancels = [];
   return changes;
 }
 
+/** A pair as Units: a plain double when it is a safe integer (most positions). */
+function pairUnits(hi: number, lo: number): Units {
+  return lo === 0 && Number.isSafeInteger(hi) ? hi : [hi, lo];
+}
+
 function accountRow(state: ColumnState, a: number): AccountRow {
-  const cash = pair.toBigInt(state.cashHi[a]!, state.cashLo[a]!);
+  const cash = pairUnits(state.cashHi[a]!, state.cashLo[a]!);
   return { id: state.accountIds[a]!, cash, deposited: state.deposited[a]! };
 }
 
@@ -73,7 +80,7 @@ function positionRow(state: ColumnState, p: number): PositionRow {
   return {
     account: state.accountIds[state.positionAccount[p]!]!,
     sym: state.symbolNames[state.positionSym[p]!]!,
-    shares: pair.toBigInt(state.sharesHi[p]!, state.sharesLo[p]!),
+    shares: pairUnits(state.sharesHi[p]!, state.sharesLo[p]!),
   };
 }
 
@@ -82,8 +89,8 @@ export function executionRow(state: ColumnState, e: number): ExecutionRow {
     sym: state.symbolNames[state.execSym[e]!]!,
     buyOrderId: state.execBuy[e]!,
     sellOrderId: state.execSell[e]!,
-    shares: BigInt(state.execShares[e]!),
-    price: BigInt(state.execPrice[e]!),
+    shares: state.execShares[e]!,
+    price: state.execPrice[e]!,
     time: state.execTime[e]!,
     buyFee: null,
     sellFee: null,
@@ -92,17 +99,14 @@ export function executionRow(state: ColumnState, e: number): ExecutionRow {
 
 /** A plain limit order's row: no terms (the classic engine leaves a plain order's out). */
 export function orderRow(state: ColumnState, slot: number): OrderRow {
-  const shares = BigInt(state.shares[slot]!);
-  const open = state.open[slot]!;
   return {
     id: state.orderId[slot]!,
     account: state.accountIds[state.owner[slot]!]!,
     sym: state.symbolNames[state.sym[slot]!]!,
     isBuy: state.buy[slot] === 1,
-    shares,
-    limit: BigInt(state.limit[slot]!),
-    // One bigint for both while the order is whole, as the classic engine's row holds its one.
-    open: open === state.shares[slot] ? shares : BigInt(open),
+    shares: state.shares[slot]!,
+    limit: state.limit[slot]!,
+    open: state.open[slot]!,
     time: state.time[slot]!,
     triggeredAt: null,
     priority: state.priority[slot]!,
@@ -115,15 +119,20 @@ export function orderRow(state: ColumnState, slot: number): OrderRow {
  * batches: the rows of the batch being built are not in it as changes.
  */
 export function columnSnapshot(state: ColumnState): Snapshot {
-  const accounts = state.accountIds.map((_, a) => accountRow(state, a));
-  const symbols = state.symbolNames.map((_, s) => symbolRow(state, s));
-  const positions: PositionRow[] = [];
-  for (let p = 0; p < state.positionCount; p++) positions.push(positionRow(state, p));
-  const orders: OrderRow[] = [];
+  const accounts = state.accountIds.map((_, a) => bigAccountRow(accountRow(state, a)));
+  const symbols = state.symbolNames.map((sym, s) => ({
+    sym,
+    granted: state.granted[s]!,
+    seq: state.seq[s]!,
+  }));
+  const positions: PositionRow<bigint>[] = [];
+  for (let p = 0; p < state.positionCount; p++)
+    positions.push(bigPositionRow(positionRow(state, p)));
+  const orders: OrderRow<bigint>[] = [];
   const execs = new Set<number>();
-  const cancels: CancelRow[] = [];
+  const cancels: CancelRow<bigint>[] = [];
   for (const slot of state.slots.slotsInIdOrder()) {
-    orders.push(orderRow(state, slot));
+    orders.push(bigOrderRow(orderRow(state, slot)));
     const next = state.buy[slot] === 1 ? state.nextOfBuy : state.nextOfSell;
     for (let e = state.firstFill[slot]!; e !== -1; e = next[e]!) execs.add(e);
     if (state.canceled[slot] === 1) {
@@ -133,7 +142,7 @@ export function columnSnapshot(state: ColumnState): Snapshot {
   }
   const executions = [...execs]
     .sort((a, b) => state.execSerial[a]! - state.execSerial[b]!)
-    .map((e) => executionRow(state, e));
+    .map((e) => bigExecutionRow(executionRow(state, e)));
   return {
     accounts,
     symbols,

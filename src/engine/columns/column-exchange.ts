@@ -153,10 +153,10 @@ export class ColumnExchange extends ColumnState {
   private place(account: number, cmd: PlaceOrder, now: number): Result {
     const sym = this.symbolIndex.get(cmd.sym);
     if (sym === undefined) return this.refuse(cmd.echo, 'SYMBOL_NOT_FOUND', `sym="${cmd.sym}"`);
-    const amount = Number(cmd.amount);
+    const amount = cmd.amountUnits;
     const isBuy = amount > 0;
     const shares = isBuy ? amount : -amount;
-    const limit = Number(cmd.limit!);
+    const limit = cmd.limitUnits;
     if (isBuy) {
       const costHi = pair.twoProduct(shares, limit);
       const costLo = pair.low;
@@ -354,7 +354,7 @@ export class ColumnExchange extends ColumnState {
     this.canceledShares[slot] = shares;
     this.canceledTime[slot] = now;
     this.dirtyOrders.mark(slot);
-    this.cancels.push({ orderId: id, shares: BigInt(shares), time: now });
+    this.cancels.push({ orderId: id, shares, time: now });
     this.close(slot);
     return { kind: 'canceled', echo, status: orderStatus(this, slot) };
   }
@@ -442,14 +442,13 @@ export class ColumnExchange extends ColumnState {
 }
 
 function acceptsOrder(cmd: PlaceOrder): boolean {
-  // In doubles: a bigint past 2^53 converts to a double past the safe range, never into it.
+  // The units are NaN past 2^53 (and for no limit): NaN is no safe integer.
   return (
     cmd.type === 'limit' &&
     cmd.tif === 'GTC' &&
     cmd.stop === null &&
     cmd.stp === null &&
-    cmd.limit !== null &&
-    Number.isSafeInteger(Number(cmd.limit)) &&
-    Number.isSafeInteger(Number(cmd.amount))
+    Number.isSafeInteger(cmd.limitUnits) &&
+    Number.isSafeInteger(cmd.amountUnits)
   );
 }

@@ -10,6 +10,7 @@ import { isPlainLimit } from '../order.js';
 import { referenceCheck } from '../snapshot-references.js';
 import { ColumnExchange, MAX_ID, MAX_UNITS } from './column-exchange.js';
 import { orderRow } from './column-changes.js';
+import { bigOrderRow } from '../big-rows.js';
 
 const PAIR_LIMIT = BigInt(pair.LIMIT);
 
@@ -36,7 +37,7 @@ export function restoreColumns(snapshot: Snapshot): ColumnRestore {
   }
   /** Orders that exist but were not built (their own references dangle). */
   const unbuilt = new Set<number>();
-  const unbuiltRows: OrderRow[] = [];
+  const unbuiltRows: OrderRow<bigint>[] = [];
   let maxId = 0;
   const iterator = snapshot.orders[Symbol.iterator]();
   for (let next = iterator.next(); next.done !== true; next = iterator.next()) {
@@ -128,7 +129,7 @@ function fitsColumns(snapshot: Snapshot): boolean {
   return (snapshot.nextOrderId ?? 1) <= MAX_ID;
 }
 
-function orderFits(row: OrderRow): boolean {
+function orderFits(row: OrderRow<bigint>): boolean {
   const terms = termsOf(row);
   return (
     isPlainLimit(terms) &&
@@ -147,14 +148,14 @@ function orderFits(row: OrderRow): boolean {
  */
 function* continued(
   engine: ColumnExchange,
-  unbuilt: readonly OrderRow[],
-  row: OrderRow,
-  rest: Iterator<OrderRow>,
-): Generator<OrderRow> {
+  unbuilt: readonly OrderRow<bigint>[],
+  row: OrderRow<bigint>,
+  rest: Iterator<OrderRow<bigint>>,
+): Generator<OrderRow<bigint>> {
   let u = 0;
   for (const slot of engine.slots.slotsInIdOrder()) {
     while (u < unbuilt.length && unbuilt[u]!.id < engine.orderId[slot]!) yield unbuilt[u++]!;
-    yield orderRow(engine, slot);
+    yield bigOrderRow(orderRow(engine, slot));
   }
   while (u < unbuilt.length) yield unbuilt[u++]!;
   yield row;

@@ -8,6 +8,7 @@ import { Account, Position } from '../account.js';
 import { Order } from '../order.js';
 import type { ColumnState } from './column-state.js';
 import { executionRow } from './column-changes.js';
+import { bigExecutionRow } from '../big-rows.js';
 
 /** Builds the view objects of one read; accounts are made once per read. */
 export class ColumnViews {
@@ -59,7 +60,8 @@ export class ColumnViews {
       order.canceled = { shares: BigInt(s.canceledShares[slot]!), time: s.canceledTime[slot]! };
     }
     const next = s.buy[slot] === 1 ? s.nextOfBuy : s.nextOfSell;
-    for (let e = s.firstFill[slot]!; e !== -1; e = next[e]!) order.addFill(executionRow(s, e));
+    for (let e = s.firstFill[slot]!; e !== -1; e = next[e]!)
+      order.addFill(bigExecutionRow(executionRow(s, e)));
     return order;
   }
 }

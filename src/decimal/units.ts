@@ -1,0 +1,26 @@
+// An exact count of 10^-scale units as the engine hands it out in change rows: a bigint, a
+// safe integer in a double, or an exact pair of doubles (exact-pair.ts) as [hi, lo]. The
+// column engine keeps its amounts in doubles; making a bigint of each value it hands out was
+// a good part of its work, so its rows carry the doubles, and whoever needs the decimal (a
+// store's thread, a view) makes it there.
+
+import { formatDecimal } from './fixed.js';
+
+export type Units = bigint | number | readonly [hi: number, lo: number];
+
+/** The count as a bigint. */
+export function toBigUnits(v: Units): bigint {
+  if (typeof v === 'bigint') return v;
+  if (typeof v === 'number') return BigInt(v);
+  return v[1] === 0 ? BigInt(v[0]) : BigInt(v[0]) + BigInt(v[1]);
+}
+
+/** Plain decimal text of the count at `scale`, as formatDecimal writes it. */
+export function formatUnits(v: Units, scale: number): string {
+  return formatDecimal(toBigUnits(v), scale);
+}
+
+/** Whether two counts are the same number, whatever their forms. */
+export function sameUnits(a: Units, b: Units): boolean {
+  return toBigUnits(a) === toBigUnits(b);
+}
