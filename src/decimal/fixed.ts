@@ -133,7 +133,18 @@ export function trimAsciiSpace(text: string): string {
 /** Plain notation, no exponent, no trailing zeros: 12500000000n at scale 8 → "125". */
 export function formatDecimal(value: bigint, scale: number): string {
   const negative = value < 0n;
-  const digits = (negative ? -value : value).toString();
+  return formatDigits(negative, (negative ? -value : value).toString(), scale);
+}
+
+/** The same for a safe integer count of units in a double, without making a bigint. */
+export function formatSafeDecimal(value: number, scale: number): string {
+  const negative = value < 0;
+  // A safe integer's String() is its plain digits (exponents start at 10^21).
+  return formatDigits(negative, String(negative ? -value : value), scale);
+}
+
+/** `digits` (the units' magnitude) at `scale`, with the sign. */
+function formatDigits(negative: boolean, digits: string, scale: number): string {
   if (scale === 0) return negative ? '-' + digits : digits;
   const padded = digits.length > scale ? digits : digits.padStart(scale + 1, '0');
   const intPart = padded.slice(0, padded.length - scale);

@@ -4,9 +4,12 @@
 // a good part of its work, so its rows carry the doubles, and whoever needs the decimal (a
 // store's thread, a view) makes it there.
 
-import { formatDecimal } from './fixed.js';
+import { formatDecimal, formatSafeDecimal } from './fixed.js';
 
-export type Units = bigint | number | readonly [hi: number, lo: number];
+export type Units = Count | readonly [hi: number, lo: number];
+
+/** A count of units as a bigint or a safe integer in a double: how results carry shares and prices. */
+export type Count = bigint | number;
 
 /** The count as a bigint. */
 export function toBigUnits(v: Units): bigint {
@@ -17,7 +20,7 @@ export function toBigUnits(v: Units): bigint {
 
 /** Plain decimal text of the count at `scale`, as formatDecimal writes it. */
 export function formatUnits(v: Units, scale: number): string {
-  return formatDecimal(toBigUnits(v), scale);
+  return typeof v === 'number' ? formatSafeDecimal(v, scale) : formatDecimal(toBigUnits(v), scale);
 }
 
 /** Whether two counts are the same number, whatever their forms. */

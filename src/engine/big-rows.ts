@@ -1,5 +1,5 @@
-// Change rows with their amounts made bigints, whatever form they came in (Units): what a
-// snapshot holds, and what code that computes with the amounts needs. Off the hot path: the
+// Change rows (and results) with their amounts made bigints, whatever form they came in
+// (Units): what a snapshot holds, and what code that computes with the amounts needs. Off the hot path: the
 // stores' threads format Units directly, and these run when a state is loaded or inspected.
 
 import { toBigUnits as big } from '../decimal/units.js';
@@ -13,6 +13,7 @@ import type {
   PositionRow,
   SymbolRow,
 } from './changes.js';
+import type { Result } from './commands.js';
 
 export const bigAccountRow = (r: AccountRow): AccountRow<bigint> => ({
   id: r.id,
@@ -66,4 +67,17 @@ export function bigChangeSet(c: ChangeSet): ChangeSet {
     cancels: c.cancels.map(bigCancelRow),
     amendments: c.amendments.map(bigAmendmentRow),
   };
+}
+
+/** A result with its status's shares and prices as bigints (the column engine's are doubles). */
+export function bigResult(result: Result): Result {
+  if (result.kind !== 'status' && result.kind !== 'canceled') return result;
+  const s = result.status;
+  const status = {
+    ...s,
+    open: big(s.open),
+    canceled: s.canceled === null ? null : { ...s.canceled, shares: big(s.canceled.shares) },
+    fills: s.fills.map((f) => ({ ...f, shares: big(f.shares), price: big(f.price) })),
+  };
+  return { ...result, status };
 }

@@ -3,6 +3,7 @@
 // `invalid` so that it still gets its reply in document order.
 
 import type { ExchangeError } from './errors.js';
+import type { Count } from '../decimal/units.js';
 
 /** Attribute name/value pairs echoed back, in order, on a reply element. */
 export type Echo = ReadonlyArray<readonly [string, string]>;
@@ -102,9 +103,15 @@ export interface TransactionsRequest {
 
 export type Request = CreateRequest | TransactionsRequest;
 
-export interface Fill {
-  readonly shares: bigint;
-  readonly price: bigint;
+/**
+ * Amounts of a result: `bigint`s from the classic engine, safe integers in doubles from the
+ * column engine (decimal/units.ts); the replies write both alike.
+ */
+export type { Count };
+
+export interface Fill<V extends Count = Count> {
+  readonly shares: V;
+  readonly price: V;
   readonly time: number;
   /** Cash at CASH_SCALE this order paid on it; absent when fees were off. */
   readonly fee?: bigint;
@@ -119,17 +126,17 @@ export interface Amendment {
   readonly time: number;
 }
 
-export interface CancelRecord {
-  readonly shares: bigint;
+export interface CancelRecord<V extends Count = Count> {
+  readonly shares: V;
   readonly time: number;
 }
 
 /** An order's history as a reply reports it; a snapshot, safe to keep after later matches. */
-export interface OrderStatus {
+export interface OrderStatus<V extends Count = Count> {
   /** Open shares; 0 when fully executed or canceled. */
-  readonly open: bigint;
-  readonly canceled: CancelRecord | null;
-  readonly fills: readonly Fill[];
+  readonly open: V;
+  readonly canceled: CancelRecord<V> | null;
+  readonly fills: readonly Fill<V>[];
   /** The stop price while a stop order waits to be triggered; absent otherwise. */
   readonly stop?: bigint;
   /** Amends, oldest first; absent when there were none. */

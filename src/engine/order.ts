@@ -12,13 +12,13 @@ import type { ExecutionRow } from './changes.js';
 import type { PriceLevel } from './price-levels.js';
 
 const NO_FILLS: readonly ExecutionRow<bigint>[] = Object.freeze([]);
-const NO_STATUS_FILLS: readonly Fill[] = Object.freeze([]);
+const NO_STATUS_FILLS: readonly Fill<bigint>[] = Object.freeze([]);
 
 /** An execution as one side's fill: its own facts and the fee that side paid, if any. */
 export function fillOf(
   e: Pick<ExecutionRow<bigint>, 'shares' | 'price' | 'time' | 'buyFee' | 'sellFee'>,
   isBuy: boolean,
-): Fill {
+): Fill<bigint> {
   const fee = isBuy ? e.buyFee : e.sellFee;
   const { shares, price, time } = e;
   return fee === null ? { shares, price, time } : { shares, price, time, fee };
@@ -61,7 +61,7 @@ export class Order {
   // only a second one makes a list (one object fewer per filled order to collect or promote).
   private firstFill: ExecutionRow<bigint> | null = null;
   private moreFills: ExecutionRow<bigint>[] | null = null;
-  canceled: CancelRecord | null = null;
+  canceled: CancelRecord<bigint> | null = null;
   /** Intrusive FIFO links inside its price level while resting. */
   prev: Order | null = null;
   next: Order | null = null;
@@ -111,7 +111,7 @@ export class Order {
     else this.moreFills.push(fill);
   }
 
-  status(): OrderStatus {
+  status(): OrderStatus<bigint> {
     // Fills are shared with execution rows; a status reports just the fill's own facts.
     let fills = NO_STATUS_FILLS;
     const first = this.firstFill;
@@ -121,7 +121,8 @@ export class Order {
       if (more !== null) for (const e of more) list.push(fillOf(e, this.isBuy));
       fills = list;
     }
-    const status: { -readonly [K in keyof OrderStatus]: OrderStatus[K] } = {
+    type Status = OrderStatus<bigint>;
+    const status: { -readonly [K in keyof Status]: Status[K] } = {
       open: this.open,
       canceled: this.canceled,
       fills,

@@ -2,7 +2,7 @@
 // the engine's objects, called between batches (see Sequencer.read).
 
 import { CASH_SCALE, PRICE_SCALE, SHARE_SCALE, formatDecimal } from '../decimal/fixed.js';
-import { formatUnits } from '../decimal/units.js';
+import { formatUnits, type Count } from '../decimal/units.js';
 import type { Account } from '../engine/account.js';
 import type { ArchivedOrder } from '../engine/archive.js';
 import type { ExecutionRow } from '../engine/changes.js';
@@ -28,8 +28,9 @@ import type {
 } from './api-types.js';
 
 export const cash = (v: bigint): string => formatDecimal(v, CASH_SCALE);
-export const shares = (v: bigint): string => formatDecimal(v, SHARE_SCALE);
-export const price = (v: bigint): string => formatDecimal(v, PRICE_SCALE);
+// Shares and prices of statuses are bigints or, from the column engine, safe integers.
+export const shares = (v: Count): string => formatUnits(v, SHARE_SCALE);
+export const price = (v: Count): string => formatUnits(v, PRICE_SCALE);
 
 function levelView(level: LevelRead): PriceLevelView {
   return { price: price(level.price), shares: shares(level.openShares), orders: level.count };

@@ -2,6 +2,7 @@
 // exchange computed are written in plain decimal notation.
 
 import { CASH_SCALE, PRICE_SCALE, SHARE_SCALE, formatDecimal } from '../decimal/fixed.js';
+import { formatUnits, type Count } from '../decimal/units.js';
 import type { Echo, OrderStatus, Result } from '../engine/commands.js';
 import type { ExchangeError } from '../engine/errors.js';
 
@@ -43,8 +44,9 @@ function attributes(echo: Echo): string {
   return out;
 }
 
-const shares = (value: bigint): string => formatDecimal(value, SHARE_SCALE);
-const price = (value: bigint): string => formatDecimal(value, PRICE_SCALE);
+// Statuses' shares and prices are bigints or, from the column engine, safe integers.
+const shares = (value: Count): string => formatUnits(value, SHARE_SCALE);
+const price = (value: Count): string => formatUnits(value, PRICE_SCALE);
 
 const cash = (value: bigint): string => formatDecimal(value, CASH_SCALE);
 

@@ -26,7 +26,7 @@ import type {
 import { exchangeError } from '../../src/engine/errors.js';
 import { safeUnits } from '../../src/decimal/fixed.js';
 import type { SideRead } from '../../src/engine/exchange-view.js';
-import { bigChangeSet } from '../../src/engine/big-rows.js';
+import { bigChangeSet, bigResult } from '../../src/engine/big-rows.js';
 
 const SYMBOLS = ['SPY', 'X', 'NOPE'];
 const ACCOUNTS = ['1', '2', '3', '999'];
@@ -310,7 +310,7 @@ function run(
     }
     now += step.dt;
     const expected = classic.apply(step.request, now);
-    const actual = adaptive.apply(step.request, now);
+    const actual = adaptive.apply(step.request, now).map(bigResult);
     assert.deepEqual(
       actual,
       expected,

@@ -1,27 +1,30 @@
 // An order of the column engine as its replies report it: the classic engine's OrderStatus,
-// its values made bigints.
+// its shares and prices the safe integers the columns hold (the replies write them alike).
 
 import type { CancelRecord, Fill, OrderStatus } from '../commands.js';
 import type { ColumnState } from './column-state.js';
 
-const NO_FILLS: readonly Fill[] = Object.freeze([]);
+const NO_FILLS: readonly Fill<number>[] = Object.freeze([]);
 
-export function orderStatus(state: ColumnState, slot: number): OrderStatus {
+export function orderStatus(state: ColumnState, slot: number): OrderStatus<number> {
   let fills = NO_FILLS;
   let e = state.firstFill[slot]!;
   if (e !== -1) {
     const next = state.buy[slot] === 1 ? state.nextOfBuy : state.nextOfSell;
-    const list: Fill[] = [];
+    const list: Fill<number>[] = [];
     while (e !== -1) {
-      const shares = BigInt(state.execShares[e]!);
-      list.push({ shares, price: BigInt(state.execPrice[e]!), time: state.execTime[e]! });
+      list.push({
+        shares: state.execShares[e]!,
+        price: state.execPrice[e]!,
+        time: state.execTime[e]!,
+      });
       e = next[e]!;
     }
     fills = list;
   }
-  const canceled: CancelRecord | null =
+  const canceled: CancelRecord<number> | null =
     state.canceled[slot] === 1
-      ? { shares: BigInt(state.canceledShares[slot]!), time: state.canceledTime[slot]! }
+      ? { shares: state.canceledShares[slot]!, time: state.canceledTime[slot]! }
       : null;
-  return { open: BigInt(state.open[slot]!), canceled, fills };
+  return { open: state.open[slot]!, canceled, fills };
 }
