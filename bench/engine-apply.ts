@@ -2,7 +2,9 @@
 // work that bench/engine-instructions.ts counts instructions of under valgrind. With
 // `--window`, one more run first warms the engine up and a full collection follows (with
 // --expose-gc), and the counted runs are framed by callgrind's counting window (window.ts),
-// so that start-up, recording the flow and the first compilations are left out.
+// so that start-up, recording the flow and the first compilations are left out. The engine is
+// the server's (the adaptive engine, where the checkout has one); BENCH_ENGINE=classic counts
+// the classic engine alone.
 //   node --import tsx bench/engine-apply.ts [commands] [reps] [--window]
 
 import { Exchange } from '../src/engine/exchange.js';
@@ -17,8 +19,15 @@ const [count, reps] = process.argv
   .map(Number);
 const { setup, requests } = recordMixedFlow(count ?? 100_000);
 
+// An older checkout has no adaptive engine: its engine is the classic one.
+const adaptive = await import('../src/engine/adaptive-exchange.js').catch(() => null);
+const makeEngine =
+  adaptive !== null && process.env.BENCH_ENGINE !== 'classic'
+    ? () => adaptive.AdaptiveExchange.create()
+    : () => new Exchange();
+
 function applyFlow(): void {
-  const engine = new Exchange();
+  const engine = makeEngine();
   engine.apply(setup, 0);
   engine.takeChanges();
   for (let i = 0; i < requests.length; i += BATCH) {
