@@ -462,26 +462,12 @@ function engineBlocks(r: MatrixResults, side: SideFigures): Block[] {
 function floorReading(floor: EngineFloorFigures | null): string {
   if (floor === null) return '';
   const { engine, bigint, pair, number } = floor.commandsPerSecond;
-  const counts = floor.instructionsPerCommand;
   return (
-    ` **The floor settles how:** a floor that only matches, with the engine's bigint money, ran at ` +
-    `${fmt(bigint)} commands/s (${(bigint / ENGINE_TARGET).toFixed(2)} of the target), ` +
-    (bigint < ENGINE_TARGET
-      ? "so no change to the engine's code reaches 2M while its money is bigint. "
-      : 'so with bigint money the engine would have to do almost nothing but match. ') +
-    `Kept as exactly in doubles (cash and ` +
-    `positions as exact pairs of doubles) the same floor ran at ${fmt(pair)}, and at ${fmt(number)} ` +
-    'with plain doubles: exact money in doubles is the first step, and orders as arrays of fields the ' +
-    'second. ' +
-    // Only worth saying when the times differ by more than the instructions do.
-    (counts === null || bigint / engine < 1.2 * (counts.engine / counts.bigint)
-      ? ''
-      : `Instructions show only part of the second: the engine counts ` +
-        `${(counts.engine / counts.bigint).toFixed(1)}× the bigint floor's instructions a command ` +
-        `(${fmt(counts.engine)} against ${fmt(counts.bigint)}) and takes ` +
-        `${(bigint / engine).toFixed(1)}× its time. The engine's orders are objects, which the ` +
-        'collector copies (each resting one twice) and the match path reaches through pointers; ' +
-        'the floor reads flat arrays (`bench/report/engine-path.md`).')
+    ` **Its floor** (\`npm run bench:engine-floor\`${floor.date === undefined ? '' : `, ${floor.date}`}): ` +
+    `a floor that only matches ran at ${fmt(bigint)} commands/s with the classic engine's bigint ` +
+    `money, ${fmt(pair)} with the same money exact in pairs of doubles and ${fmt(number)} with plain ` +
+    `doubles, the classic engine at ${fmt(engine)} beside them: money in doubles and orders as ` +
+    'arrays of fields, the two steps the column engine took.'
   );
 }
 
@@ -748,15 +734,16 @@ function reading(r: MatrixResults, f: Figures, side: SideFigures): Block[] {
   items.push(...cpuBudgets(side));
   if (side.engineInstructions !== null) {
     items.push(
-      `**Engine:** ${fmt(side.engineInstructions.here - (side.engineInstructions.hereCompilers ?? 0))} instructions a command${side.engineInstructions.hereCompilers === undefined ? '' : " without V8's compilers"}. Where they go (callgrind with ` +
-        "V8's perf map): the match path's optimized code about half; garbage collection (orders that " +
-        'outlive a batch are copied and promoted) and bigint arithmetic (each operation a call and an ' +
-        'allocation) most of the rest; then map lookups. ' +
+      `**Engine:** ${fmt(side.engineInstructions.here - (side.engineInstructions.hereCompilers ?? 0))} instructions a command${side.engineInstructions.hereCompilers === undefined ? '' : " without V8's compilers"}, ` +
+        "on the server's engine: for this flow the column engine (orders, fills, levels and balances " +
+        'in typed arrays, money exact in pairs of doubles; its change rows and statuses carry the ' +
+        "doubles, whose decimals the store's thread and the replies' encoder write). The classic " +
+        'engine, which runs the extensions, counts about 4,000 with the same driver, and its orders ' +
+        "are objects the collector copies. What is left on the column engine's path: building the " +
+        'change rows, the match path, eviction (`bench/report/engine-path.md`). ' +
         (r.engine === null
           ? ''
-          : `2M commands/s needs about ${(ENGINE_TARGET / r.engine.empty.commandsPerSecond).toFixed(1)}× the engine's speed in the matrix's run (${fmt(r.engine.empty.commandsPerSecond)} commands/s). `) +
-        'A number fast path for shares and prices alone saves 5-8%: cash has 16 decimals, so one execution ' +
-        'of 100 shares at $100 is 10^20 units, past 2^53 and past 64 bits for balances.' +
+          : `2M commands/s needs about ${(ENGINE_TARGET / r.engine.empty.commandsPerSecond).toFixed(1)}× the engine's speed in the matrix's run (${fmt(r.engine.empty.commandsPerSecond)} commands/s).`) +
         floorReading(side.engineFloor),
     );
   }
