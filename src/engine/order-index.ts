@@ -4,6 +4,8 @@ import type { Order } from './order.js';
 const PAGE_BITS = 10;
 const PAGE_SIZE = 1 << PAGE_BITS;
 const PAGE_MASK = PAGE_SIZE - 1;
+/** Ids the pages can hold: their arithmetic is on unsigned 32-bit integers. */
+const MAX_INDEXED_ID = 0xffff_ffff;
 
 /**
  * Every order by id. Ids are dense (one counter from 1), so arrays indexed by id beat a hash
@@ -23,6 +25,8 @@ export class OrderIndex {
   }
 
   get(id: number): Order | undefined {
+    // The page arithmetic is on 32 bits: a larger id (valid syntax, never issued) would wrap.
+    if (id > MAX_INDEXED_ID) return undefined;
     const page = this.pages[id >>> PAGE_BITS];
     return page === undefined ? undefined : page[id & PAGE_MASK];
   }

@@ -414,3 +414,19 @@ test('base-protocol traffic stays on the column engine; the first extension hand
   assert.equal(engine.kind, 'classic');
   assert.equal(AdaptiveExchange.create({ bookEvents: true }).kind, 'classic');
 });
+
+test('an id past 2^32 names no order, on either engine, rather than the one it would wrap onto', () => {
+  for (const engine of [AdaptiveExchange.create(), new Exchange()]) {
+    engine.apply(SETUP, 1);
+    const buy = order('SPY', UNIT, true, 100n * UNIT, 0);
+    engine.apply({ kind: 'transactions', account: '1', children: [buy] }, 2);
+    const id = 2 ** 32 + 1; // 1 in the low 32 bits
+    const children: TransactionChild[] = [
+      { kind: 'query', orderId: id, echo: [] },
+      { kind: 'cancel', orderId: id, echo: [] },
+    ];
+    const results = engine.apply({ kind: 'transactions', account: '1', children }, 3);
+    for (const r of results) assert.equal(r.kind === 'error' && r.error.code, 'ORDER_NOT_FOUND');
+    assert.equal(engine.order(1)?.open, UNIT, 'order 1 untouched');
+  }
+});

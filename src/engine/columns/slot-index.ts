@@ -5,6 +5,8 @@
 const PAGE_BITS = 10;
 const PAGE_SIZE = 1 << PAGE_BITS;
 const PAGE_MASK = PAGE_SIZE - 1;
+/** Ids the pages can hold: their arithmetic is on unsigned 32-bit integers. */
+const MAX_INDEXED_ID = 0xffff_ffff;
 
 export class SlotIndex {
   private readonly pages: (Int32Array | undefined)[] = [];
@@ -18,6 +20,8 @@ export class SlotIndex {
 
   /** The slot of `id`, 0 when none. */
   get(id: number): number {
+    // The page arithmetic is on 32 bits: a larger id (valid syntax, never issued) would wrap.
+    if (id > MAX_INDEXED_ID) return 0;
     const page = this.pages[id >>> PAGE_BITS];
     return page === undefined ? 0 : page[id & PAGE_MASK]!;
   }
