@@ -8,7 +8,8 @@
 //
 // The hand-over is one way and exact: the batch being built is closed in the column engine
 // and its changes kept, the classic engine is restored from the column engine's snapshot and
-// continues the same batch, and the kept changes go out merged with that batch's. A restart
+// continues the same batch, its closed orders queued for eviction as they closed, and the kept
+// changes go out merged with that batch's. A restart
 // starts on the column engine again when the stored state fits it.
 
 import type { BookEvent } from './book-events.js';
@@ -86,7 +87,8 @@ export class AdaptiveExchange implements MatchingEngine {
     const columns = this.columns!;
     const batch = columns.currentBatch;
     this.pending = columns.takeChanges();
-    this.classic = Exchange.restore(columns.snapshot(), this.options, batch);
+    const handOver = { batch, closed: columns.closedOrders() };
+    this.classic = Exchange.restore(columns.snapshot(), this.options, handOver);
     this.columns = null;
     return this.classic;
   }

@@ -47,6 +47,14 @@ import { auditExchange, type AuditReport } from './audit.js';
 
 const formatShares = (v: bigint): string => formatDecimal(v, SHARE_SCALE);
 
+/** What an engine handing its state over passes beside the snapshot (Exchange.restore). */
+export interface HandOver {
+  /** The batch being built: the restored engine goes on with it. */
+  readonly batch: number;
+  /** The closed orders held, in the order they closed, each with the batch it closed in. */
+  readonly closed: readonly (readonly [id: number, batch: number])[];
+}
+
 export interface ExchangeOptions {
   /** Maker and taker fees; none by default. */
   readonly fees?: FeeSchedule;
@@ -814,11 +822,11 @@ export class Exchange implements ExchangeView {
 
   /**
    * Rebuilds the state from a store snapshot; resting orders regain their time priority.
-   * `batch`: the number of the batch to build next, when taking over from another engine in
-   * the middle of its batch (its closed orders then wait for that batch to be durable before
-   * they may be evicted); by default a new count whose closed orders are all durable.
+   * Closed orders may all be evicted, in id order. `handOver`: when taking over from another
+   * engine, the batch it was building (this one goes on with it) and its closed orders in the
+   * order they closed, each with its batch, so that they are evicted as that engine would have.
    */
-  static restore(snapshot: Snapshot, options: ExchangeOptions = {}, batch?: number): Exchange {
+  static restore(snapshot: Snapshot, options: ExchangeOptions = {}, handOver?: HandOver): Exchange {
     // One pass over the orders, which may be a stream: each is checked as it is built, and
     // the whole state is refused, never half-loaded, if any reference dangles.
     const check = referenceCheck(snapshot);
@@ -873,8 +881,11 @@ export class Exchange implements ExchangeView {
     }
     exchange.nextOrderId = Math.max(exchange.nextOrderId, snapshot.nextOrderId ?? 1);
     exchange.nextPriority = Math.max(exchange.nextPriority, snapshot.nextPriority ?? 1);
-    const closedIn = batch ?? 0;
-    for (const order of byId.values()) if (order.open === 0n) exchange.closed.push(order, closedIn);
+    if (handOver === undefined) {
+      for (const order of byId.values()) if (order.open === 0n) exchange.closed.push(order, 0);
+    } else {
+      for (const [id, batch] of handOver.closed) exchange.closed.push(byId.get(id)!, batch);
+    }
     // Orders join their levels in queue order; waiting stops wait outside the book.
     const resting: Order[] = [];
     for (const order of byId.values()) {
@@ -887,7 +898,7 @@ export class Exchange implements ExchangeView {
     resting.sort((a, b) => a.priority - b.priority);
     for (const order of resting) exchange.books.get(order.sym)!.rest(order);
     exchange.takeChanges();
-    if (batch !== undefined) exchange.batch = batch;
+    if (handOver !== undefined) exchange.batch = handOver.batch;
     return exchange;
   }
 }

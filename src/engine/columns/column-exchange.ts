@@ -384,6 +384,15 @@ export class ColumnExchange extends ColumnState {
     return takeColumnChanges(this);
   }
 
+  /** The closed orders held, in the order they closed, each with its batch. */
+  closedOrders(): [id: number, batch: number][] {
+    const closed: [number, number][] = [];
+    for (let i = this.closedHead; i < this.closedSlots.length; i++) {
+      closed.push([this.orderId[this.closedSlots[i]!]!, this.closedBatch[i]!]);
+    }
+    return closed;
+  }
+
   /** The state as a live snapshot, between batches (see columnSnapshot). */
   snapshot(): Snapshot {
     return columnSnapshot(this);
