@@ -9,8 +9,8 @@
 // The hand-over is one way and exact: the batch being built is closed in the column engine
 // and its changes kept, the classic engine is restored from the column engine's snapshot and
 // continues the same batch, its closed orders queued for eviction as they closed, and the kept
-// changes go out merged with that batch's. A restart
-// starts on the column engine again when the stored state fits it.
+// changes go out merged with that batch's. A restart starts on the column engine again when
+// the stored state fits it.
 
 import type { BookEvent } from './book-events.js';
 import type { ChangeSet, Snapshot } from './changes.js';
