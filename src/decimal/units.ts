@@ -4,6 +4,7 @@
 // a good part of its work, so its rows carry the doubles, and whoever needs the decimal (a
 // store's thread, a view) makes it there.
 
+import { toBigInt } from './exact-pair.js';
 import { formatDecimal, formatSafeDecimal } from './fixed.js';
 
 export type Units = Count | readonly [hi: number, lo: number];
@@ -15,15 +16,10 @@ export type Count = bigint | number;
 export function toBigUnits(v: Units): bigint {
   if (typeof v === 'bigint') return v;
   if (typeof v === 'number') return BigInt(v);
-  return v[1] === 0 ? BigInt(v[0]) : BigInt(v[0]) + BigInt(v[1]);
+  return toBigInt(v[0], v[1]);
 }
 
 /** Plain decimal text of the count at `scale`, as formatDecimal writes it. */
 export function formatUnits(v: Units, scale: number): string {
   return typeof v === 'number' ? formatSafeDecimal(v, scale) : formatDecimal(toBigUnits(v), scale);
-}
-
-/** Whether two counts are the same number, whatever their forms. */
-export function sameUnits(a: Units, b: Units): boolean {
-  return toBigUnits(a) === toBigUnits(b);
 }
