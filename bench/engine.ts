@@ -4,6 +4,8 @@
 // timing; only apply + takeChanges + takeEvents + evictClosed are timed. The engine is the
 // server's (the adaptive engine, which runs this flow on its column engine); `--classic`
 // times the classic engine alone instead, and `--compare` both, side by side (below).
+// BENCH_IOC_EVERY=N makes every Nth order of the flow immediate-or-cancel (an extension the
+// column engine runs too), otherwise as it was.
 
 import type { Request } from '../src/engine/commands.js';
 import { Exchange } from '../src/engine/exchange.js';
@@ -22,12 +24,16 @@ import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const BATCH = 100;
+const IOC_EVERY = Number(process.env.BENCH_IOC_EVERY ?? 0);
+let ordersMade = 0;
 
 function toRequest(step: ReturnType<MixedFlow['next']>): Request {
-  const child =
-    step.kind === 'order'
-      ? validateOrder(step.sym, String(step.amount), String(step.limit))
-      : validateOrderRef(step.kind, String(step.id));
+  let child;
+  if (step.kind === 'order') {
+    const ioc = IOC_EVERY > 0 && ++ordersMade % IOC_EVERY === 0;
+    const extras = ioc ? { tif: 'IOC' } : {};
+    child = validateOrder(step.sym, String(step.amount), String(step.limit), extras);
+  } else child = validateOrderRef(step.kind, String(step.id));
   return { kind: 'transactions', account: step.account, children: [child] };
 }
 

@@ -51,6 +51,23 @@ export function less(xHi: number, xLo: number, yHi: number, yLo: number): boolea
   return xHi < yHi || (xHi === yHi && xLo < yLo);
 }
 
+/**
+ * ⌊(hi + lo) / d⌋ for a pair from 0 to LIMIT and an integer d from 1 to 2^53, when the
+ * quotient is below 2^53: the quotient of doubles, off by a unit or two at most, is set right
+ * by the exact remainder.
+ */
+export function floorDiv(hi: number, lo: number, d: number): number {
+  let q = Math.floor(hi / d);
+  for (;;) {
+    const productHi = twoProduct(q, d);
+    const rHi = add(hi, lo, -productHi, -low);
+    const rLo = low;
+    if (rHi < 0 || (rHi === 0 && rLo < 0)) q--;
+    else if (less(rHi, rLo, d, 0)) return q;
+    else q++;
+  }
+}
+
 /** The pair of an integer below LIMIT. */
 export function fromBigInt(value: bigint): number {
   const hi = Number(value);

@@ -1,6 +1,7 @@
 // The adaptive engine (the column engine, then the classic one from the first request the
 // columns do not take) against the classic engine alone, on random request sequences: base
-// commands mostly, now and then one only the classic engine runs (an extension's order type,
+// commands mostly, some immediate-or-cancel, fill-or-kill and market orders (the columns run
+// them too), now and then one only the classic engine runs (a stop, a self-trade prevention,
 // an amend, a value past the columns' ranges, market data switched on), to exercise the
 // hand-over at any point. After every request the results are the same; after every batch
 // the change sets are the same row for row (or, for the batch of a hand-over, write the same
@@ -57,7 +58,8 @@ function order(
 ): PlaceOrder {
   const amount = isBuy ? shares : -shares;
   const echo: [string, string][] = [['sym', sym]];
-  // Most orders are plain limit orders; a few are the extensions' (the classic engine's).
+  // Most orders are plain limit orders; a few are the extensions' (kinds 1, 2 and 5 the column
+  // engine runs; 3 and 4 are the classic engine's).
   // The units as the parser gives them: the amounts as doubles when safe integers, else NaN.
   const units = { amountUnits: safeUnits(amount), limitUnits: safeUnits(limit) };
   const base = { kind: 'order', sym, amount, echo, ...units } as const;
@@ -72,6 +74,8 @@ function order(
       return { ...base, limit, type: 'limit', tif: 'GTC', stop: limit, stp: null };
     case 4:
       return { ...base, limit, type: 'limit', tif: 'GTC', stop: null, stp: 'cancel-both' };
+    case 5:
+      return { ...base, limit, type: 'limit', tif: 'FOK', stop: null, stp: null };
     default:
       return { ...base, limit, type: 'limit', tif: 'GTC', stop: null, stp: null };
   }
@@ -87,7 +91,7 @@ const txChildArb: fc.Arbitrary<TransactionChild> = fc.oneof(
         shares: sharesArb,
         isBuy: fc.boolean(),
         limit: priceArb,
-        kind: fc.oneof({ weight: 40, arbitrary: fc.constant(0) }, fc.integer({ min: 1, max: 4 })),
+        kind: fc.oneof({ weight: 40, arbitrary: fc.constant(0) }, fc.integer({ min: 1, max: 5 })),
       })
       .map(({ sym, shares, isBuy, limit, kind }) => order(sym, shares, isBuy, limit, kind)),
   },
@@ -246,7 +250,7 @@ function views(engine: MatchingEngine): unknown {
     orders.push(
       o === undefined
         ? null
-        : { id, sym: o.sym, isBuy: o.isBuy, limit: o.limit, status: o.status() },
+        : { id, sym: o.sym, isBuy: o.isBuy, limit: o.limit, terms: o.terms, status: o.status() },
     );
   }
   const accounts = ACCOUNTS.map((id) => {
@@ -333,11 +337,9 @@ function baseOnly(steps: readonly Step[]): Step[] {
     switch (c.kind) {
       case 'order':
         return (
-          c.type === 'limit' &&
-          c.tif === 'GTC' &&
+          (c.type === 'market' || c.limit! < WIDE) &&
           c.stop === null &&
           c.stp === null &&
-          c.limit! < WIDE &&
           c.amount < WIDE &&
           -c.amount < WIDE
         );
@@ -386,6 +388,7 @@ test('the adaptive engine answers and changes as the classic engine, across hand
       const snapshot = tables.classic.snapshot(classic.peekNextOrderId);
       const restoredAdaptive = AdaptiveExchange.restore(snapshot);
       const restoredClassic = Exchange.restore(snapshot);
+      if (base) assert.equal(restoredAdaptive.kind, 'columns', 'restored on the columns');
       assert.deepEqual(views(restoredAdaptive), views(restoredClassic), 'views after a restore');
       run(restoredAdaptive, restoredClassic, [...steps, last], tables);
     },
@@ -398,20 +401,68 @@ test('the adaptive engine answers and changes as the classic engine, across hand
   }
 });
 
-test('base-protocol traffic stays on the column engine; the first extension hands over', () => {
+test('limit orders of every time in force and market orders stay on the column engine; a stop hands over', () => {
   const engine = AdaptiveExchange.create();
   engine.apply(SETUP, 1);
-  engine.apply(
-    { kind: 'transactions', account: '1', children: [order('SPY', UNIT, true, 100n * UNIT, 0)] },
-    2,
-  );
+  const place = (account: string, child: PlaceOrder): void => {
+    engine.apply({ kind: 'transactions', account, children: [child] }, 2);
+  };
+  place('1', order('SPY', UNIT, true, 100n * UNIT, 0)); // rests
+  place('2', order('SPY', 2n * UNIT, false, 90n * UNIT, 1)); // an IOC: fills 1, rest canceled
+  place('2', order('SPY', UNIT, false, 90n * UNIT, 5)); // a FOK: nothing to fill, killed
+  place('1', order('SPY', UNIT, true, 100n * UNIT, 0)); // rests
+  place('2', order('SPY', 2n * UNIT, false, 0n, 2)); // a market sell: fills 4, rest canceled
+  place('2', order('SPY', UNIT, false, 100n * UNIT, 0)); // rests
+  place('1', order('SPY', 2n * UNIT, true, 0n, 2)); // a market buy: fills 6, rest canceled
   assert.equal(engine.kind, 'columns');
-  engine.apply(
-    { kind: 'transactions', account: '2', children: [order('SPY', UNIT, false, 90n * UNIT, 1)] },
-    3,
-  );
+  for (const id of [2, 3, 5, 7]) {
+    const status = engine.order(id)!.status();
+    assert.equal(status.open, 0n, `order ${id} closed`);
+    assert.ok(status.canceled !== null, `order ${id} canceled in part or whole`);
+  }
+  place('1', order('SPY', UNIT, true, 100n * UNIT, 3)); // a stop: the classic engine's
   assert.equal(engine.kind, 'classic');
   assert.equal(AdaptiveExchange.create({ bookEvents: true }).kind, 'classic');
+});
+
+test('a fill-or-kill fills when the crossing shares are just enough and is killed one share short, as on the classic engine', () => {
+  const run = (engine: MatchingEngine): unknown => {
+    engine.apply(SETUP, 1);
+    const place = (account: string, child: PlaceOrder): unknown =>
+      engine.apply({ kind: 'transactions', account, children: [child] }, 2);
+    place('1', order('SPY', 2n * UNIT, true, 101n * UNIT, 0)); // 1
+    place('1', order('SPY', 3n * UNIT, true, 100n * UNIT, 0)); // 2
+    place('1', order('SPY', 4n * UNIT, true, 99n * UNIT, 0)); // 3: does not cross at 100
+    place('2', order('SPY', 6n * UNIT, false, 100n * UNIT, 5)); // 4: 5 cross, killed
+    place('2', order('SPY', 5n * UNIT, false, 100n * UNIT, 5)); // 5: fills 1 and 2
+    return { changes: bigChangeSet(engine.takeChanges()), views: views(engine) };
+  };
+  const adaptive = AdaptiveExchange.create();
+  assert.deepEqual(run(adaptive), run(new Exchange()));
+  assert.equal(adaptive.kind, 'columns');
+  assert.ok(adaptive.order(4)!.status().canceled !== null, 'order 4 killed');
+  assert.equal(adaptive.order(5)!.status().fills.length, 2, 'order 5 filled');
+});
+
+test('a market buy spends the cash it arrived with and stops where it runs out, as on the classic engine', () => {
+  const run = (engine: MatchingEngine): unknown => {
+    engine.apply(SETUP, 1);
+    // 350.25 dollars: two shares at 100.1 (200.20), then one of three at 101.3, 48.75 left.
+    const poor = { kind: 'account', id: 'poor', balance: 35_025n * (CASH_UNIT / 100n) } as const;
+    engine.apply({ kind: 'create', children: [poor] }, 1);
+    const place = (account: string, child: PlaceOrder): unknown =>
+      engine.apply({ kind: 'transactions', account, children: [child] }, 2);
+    place('2', order('SPY', 2n * UNIT, false, 1001n * (UNIT / 10n), 0)); // 1
+    place('2', order('SPY', 3n * UNIT, false, 1013n * (UNIT / 10n), 0)); // 2
+    place('poor', order('SPY', 9n * UNIT, true, 0n, 2)); // 3: 2 + 1 shares, then out of cash
+    place('poor', order('SPY', 9n * UNIT, true, 0n, 2)); // 4: not a share affordable
+    return { changes: bigChangeSet(engine.takeChanges()), views: views(engine) };
+  };
+  const adaptive = AdaptiveExchange.create();
+  assert.deepEqual(run(adaptive), run(new Exchange()));
+  assert.equal(adaptive.kind, 'columns');
+  assert.equal(adaptive.order(3)!.status().fills.length, 2, 'order 3 filled twice');
+  assert.equal(adaptive.order(4)!.status().fills.length, 0, 'order 4 filled nothing');
 });
 
 test('an id past 2^32 names no order, on either engine, rather than the one it would wrap onto', () => {
@@ -440,7 +491,8 @@ test('after a hand-over, closed orders leave memory in the order they closed, as
     tx('1', order('SPY', UNIT, true, 101n * UNIT, 0)); // 2 rests
     tx('2', order('SPY', UNIT, false, 101n * UNIT, 0)); // 3 fills 2: 2 and 3 close
     tx('1', { kind: 'cancel', orderId: 1, echo: [] }); // then 1 closes
-    tx('2', order('SPY', UNIT, false, 200n * UNIT, 1)); // 4, an IOC: the hand-over; it closes
+    tx('2', order('SPY', UNIT, false, 200n * UNIT, 4)); // 4, self-trade prevention: the
+    tx('2', { kind: 'cancel', orderId: 4, echo: [] }); // hand-over; then 4 closes
     const batch = engine.currentBatch;
     engine.takeChanges();
     engine.evictClosed(batch, 2);

@@ -61,6 +61,30 @@ test('sums and comparisons are exact, as bigint', () => {
   );
 });
 
+test('a pair divided by a safe integer floors exactly, as bigint', () => {
+  const divisor = fc.oneof(
+    fc.bigInt({ min: 1n, max: SAFE }),
+    fc.bigInt({ min: 1n, max: 1000n }),
+    fc.constantFrom(1n, 2n, 3n, SAFE, 10n ** 8n),
+  );
+  const quotient = fc.oneof(
+    fc.bigInt({ min: 0n, max: SAFE }),
+    fc.bigInt({ min: 0n, max: 1000n }),
+    fc.constantFrom(0n, 1n, SAFE - 1n, SAFE),
+  );
+  // Near a multiple of the divisor (a unit either side), or anywhere between two.
+  const offset = fc.oneof(fc.constantFrom(-1n, 0n, 1n), fc.bigInt({ min: 0n, max: SAFE }));
+  fc.assert(
+    fc.property(divisor, quotient, offset, (d, q, r) => {
+      const n = q * d + (r < d ? r : r % d);
+      fc.pre(n >= 0n && n < LIMIT && n / d <= SAFE);
+      const [hi, lo] = asPair(n);
+      assert.equal(pair.floorDiv(hi, lo, Number(d)), Number(n / d));
+    }),
+    { numRuns: 50_000 },
+  );
+});
+
 test('products of safe integers are exact pairs', () => {
   fc.assert(
     fc.property(safe, safe, (a, b) => {

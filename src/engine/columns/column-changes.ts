@@ -16,6 +16,7 @@ import type {
   SymbolRow,
 } from '../changes.js';
 import type { ColumnState } from './column-state.js';
+import { GTC, columnTerms } from './order-terms.js';
 
 /** Closes the current batch: everything changed since the last call, as plain values. */
 export function takeColumnChanges(state: ColumnState): ChangeSet {
@@ -97,9 +98,9 @@ export function executionRow(state: ColumnState, e: number): ExecutionRow {
   };
 }
 
-/** A plain limit order's row: no terms (the classic engine leaves a plain order's out). */
+/** An order's row: its terms only when it is not a plain limit order, as the classic engine's. */
 export function orderRow(state: ColumnState, slot: number): OrderRow {
-  return {
+  const row = {
     id: state.orderId[slot]!,
     account: state.accountIds[state.owner[slot]!]!,
     sym: state.symbolNames[state.sym[slot]!]!,
@@ -111,6 +112,10 @@ export function orderRow(state: ColumnState, slot: number): OrderRow {
     triggeredAt: null,
     priority: state.priority[slot]!,
   };
+  if (state.tif[slot] === GTC && state.market[slot] === 0) return row;
+  const terms = columnTerms(state.market[slot]!, state.tif[slot]!);
+  const { type, tif, stop, stp, maker: makerFee, taker: takerFee } = terms;
+  return { ...row, type, tif, stop, stp, makerFee, takerFee };
 }
 
 /**

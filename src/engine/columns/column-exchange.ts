@@ -1,8 +1,9 @@
-// The column engine: the base protocol's exchange (accounts, grants, plain limit orders,
-// queries, cancels) with its state in typed arrays and its money exact in doubles
-// (column-state.ts). It gives the classic engine's results and change rows, value for value;
-// `test/unit/column-engine.property.test.ts` holds it to them. What it does not take (order
-// types and amends of the extensions, fees, market-data events, values past its ranges) it
+// The column engine: the base protocol's exchange (accounts, grants, limit orders, queries,
+// cancels), with the extensions' immediate-or-cancel, fill-or-kill and market orders, its
+// state in typed arrays and its money exact in doubles (column-state.ts). It gives the
+// classic engine's results and change rows, value for value;
+// `test/unit/column-engine.property.test.ts` holds it to them. What it does not take (stops,
+// self-trade prevention, amends, fees, market-data events, values past its ranges) it
 // declines in `accepts`, and the adaptive engine hands the state to the classic engine.
 // Like the classic engine it does no I/O and reads no clock.
 
@@ -26,6 +27,7 @@ import { orderStatus } from './column-status.js';
 import { columnSnapshot, takeColumnChanges } from './column-changes.js';
 import { ColumnViews } from './column-views.js';
 import { ColumnBook } from './column-book.js';
+import { FOK, GTC, columnsPlace, tifCode } from './order-terms.js';
 
 /** Ids are kept in 32-bit links and pages: past this the classic engine takes over. */
 export const MAX_ID = 2 ** 31 - 2;
@@ -35,9 +37,9 @@ const PAIR_LIMIT = BigInt(pair.LIMIT);
 
 export class ColumnExchange extends ColumnState {
   /**
-   * Whether this engine can apply `request` exactly: plain limit orders with shares and
-   * limits below 2^53 units, queries, cancels and creations that keep every account's cash
-   * and every position within the exact pairs' range.
+   * Whether this engine can apply `request` exactly: the orders `columnsPlace` takes, queries,
+   * cancels, and creations that keep every account's cash and every position within the
+   * exact pairs' range.
    */
   accepts(request: Request): boolean {
     if (request.kind === 'create') return this.acceptsCreate(request.children);
@@ -45,7 +47,7 @@ export class ColumnExchange extends ColumnState {
     if (this.nextId + children.length > MAX_ID) return false;
     for (const child of children) {
       if (child.kind === 'amend') return false;
-      if (child.kind === 'order' && !acceptsOrder(child)) return false;
+      if (child.kind === 'order' && !columnsPlace(child)) return false;
     }
     return true;
   }
@@ -156,8 +158,15 @@ export class ColumnExchange extends ColumnState {
     const amount = cmd.amountUnits;
     const isBuy = amount > 0;
     const shares = isBuy ? amount : -amount;
-    const limit = cmd.limitUnits;
-    if (isBuy) {
+    const market = cmd.type === 'market';
+    // A market order's limit is 0, as the classic engine has it.
+    const limit = market ? 0 : cmd.limitUnits;
+    if (isBuy && market) {
+      // A market buy reserves nothing: it pays each execution as it goes, up to its cash.
+      if (!pair.less(0, 0, this.cashHi[account]!, this.cashLo[account]!)) {
+        return this.refuse(cmd.echo, 'INSUFFICIENT_FUNDS');
+      }
+    } else if (isBuy) {
       const costHi = pair.twoProduct(shares, limit);
       const costLo = pair.low;
       if (pair.less(this.cashHi[account]!, this.cashLo[account]!, costHi, costLo)) {
@@ -180,14 +189,44 @@ export class ColumnExchange extends ColumnState {
     this.owner[slot] = account;
     this.sym[slot] = sym;
     this.buy[slot] = isBuy ? 1 : 0;
+    const tif = tifCode(cmd.tif);
+    this.tif[slot] = tif;
+    this.market[slot] = market ? 1 : 0;
     this.dirtyOrders.mark(slot);
-    this.match(slot, sym, isBuy, limit, now);
+    // A fill-or-kill that cannot fill in full does not match at all.
+    const killed = tif === FOK && !this.canFill(sym, isBuy, limit, shares);
+    if (isBuy && market) this.matchMarketBuy(slot, account, sym, now);
+    else if (!killed) this.match(slot, sym, isBuy, limit, now);
     if (this.open[slot]! > 0) {
-      this.priority[slot] = this.nextPriority++;
-      this.rest(slot);
-      this.advance(sym);
-    } else this.close(slot);
+      if (!killed && tif === GTC && !market) {
+        this.priority[slot] = this.nextPriority++;
+        this.rest(slot);
+        this.advance(sym);
+        return { kind: 'opened', echo: cmd.echo, orderId: id };
+      }
+      this.cancelOpen(slot, account, sym, now);
+    }
+    this.close(slot);
     return { kind: 'opened', echo: cmd.echo, orderId: id };
+  }
+
+  /**
+   * Whether `shares` would execute in full now against the opposite side's orders that cross
+   * `limit`: which levels cross, not their order, decides it.
+   */
+  private canFill(sym: number, isBuy: boolean, limit: number, shares: number): boolean {
+    const heap = this.sides[2 * sym + (isBuy ? 1 : 0)]!.heap;
+    let needed = shares;
+    for (let i = 0; i < heap.length; i++) {
+      const level = heap[i]!;
+      const price = this.pool.price[level]!;
+      if (isBuy ? limit < price : price < limit) continue;
+      for (let r = this.queues.head[level]!; r !== 0; r = this.queues.next[r]!) {
+        needed -= this.open[r]!;
+        if (needed <= 0) return true;
+      }
+    }
+    return false;
   }
 
   private refuse(echo: Echo, code: ErrorCode, detail?: string): Result {
@@ -211,6 +250,44 @@ export class ColumnExchange extends ColumnState {
           this.unlink(resting);
           this.close(resting);
         }
+        resting = next;
+      }
+    }
+  }
+
+  /**
+   * Fills market buy `slot` against the best asks while its budget lasts: the cash its account
+   * had when it arrived (what it earns meanwhile does not stretch it into ever smaller fills).
+   * A fill it cannot pay in full takes the shares it can, and ends it.
+   */
+  private matchMarketBuy(slot: number, account: number, sym: number, now: number): void {
+    const heap = this.sides[2 * sym + 1]!.heap;
+    let budgetHi = this.cashHi[account]!;
+    let budgetLo = this.cashLo[account]!;
+    while (this.open[slot]! > 0 && heap.length > 0) {
+      const best = heap[0]!;
+      const price = this.pool.price[best]!;
+      let resting = this.queues.head[best]!;
+      while (resting !== 0 && this.open[slot]! > 0) {
+        const next = this.queues.next[resting]!;
+        let fill = Math.min(this.open[slot]!, this.open[resting]!);
+        let costHi = pair.twoProduct(fill, price);
+        let costLo = pair.low;
+        const short = pair.less(budgetHi, budgetLo, costHi, costLo);
+        if (short) {
+          fill = pair.floorDiv(budgetHi, budgetLo, price);
+          if (fill === 0) return;
+          costHi = pair.twoProduct(fill, price);
+          costLo = pair.low;
+        }
+        budgetHi = pair.add(budgetHi, budgetLo, -costHi, -costLo);
+        budgetLo = pair.low;
+        this.execute(sym, slot, resting, true, fill, price, now);
+        if (this.open[resting] === 0) {
+          this.unlink(resting);
+          this.close(resting);
+        }
+        if (short) return;
         resting = next;
       }
     }
@@ -243,7 +320,8 @@ export class ColumnExchange extends ColumnState {
     const buyer = this.owner[buy]!;
     const bought = this.position(buyer, sym);
     this.moveShares(bought, shares, 0);
-    // The buyer reserved shares × its limit; it pays shares × price.
+    // The buyer reserved shares × its limit (a market buy, limit 0, nothing); it pays
+    // shares × price.
     const buyLimit = this.limit[buy]!;
     if (buyLimit !== price)
       this.moveCash(buyer, pair.twoProduct(shares, buyLimit - price), pair.low);
@@ -346,17 +424,27 @@ export class ColumnExchange extends ColumnState {
     const sym = this.sym[slot]!;
     this.unlink(slot);
     this.advance(sym);
-    if (this.buy[slot] === 1) {
+    this.cancelOpen(slot, account, sym, now);
+    this.close(slot);
+    return { kind: 'canceled', echo, status: orderStatus(this, slot) };
+  }
+
+  /**
+   * Cancels what is open of order `slot` (off the book): what it holds back goes back, a limit
+   * buy's cash (a market buy holds none) or a sell's shares.
+   */
+  private cancelOpen(slot: number, account: number, sym: number, now: number): void {
+    const shares = this.open[slot]!;
+    if (this.buy[slot] === 0) this.moveShares(this.position(account, sym), shares, 0);
+    else if (this.market[slot] === 0) {
       this.moveCash(account, pair.twoProduct(shares, this.limit[slot]!), pair.low);
-    } else this.moveShares(this.position(account, sym), shares, 0);
+    }
     this.open[slot] = 0;
     this.canceled[slot] = 1;
     this.canceledShares[slot] = shares;
     this.canceledTime[slot] = now;
     this.dirtyOrders.mark(slot);
-    this.cancels.push({ orderId: id, shares, time: now });
-    this.close(slot);
-    return { kind: 'canceled', echo, status: orderStatus(this, slot) };
+    this.cancels.push({ orderId: this.orderId[slot]!, shares, time: now });
   }
 
   /**
@@ -448,16 +536,4 @@ export class ColumnExchange extends ColumnState {
   get orderCount(): number {
     return this.slots.size;
   }
-}
-
-function acceptsOrder(cmd: PlaceOrder): boolean {
-  // The units are NaN past 2^53 (and for no limit): NaN is no safe integer.
-  return (
-    cmd.type === 'limit' &&
-    cmd.tif === 'GTC' &&
-    cmd.stop === null &&
-    cmd.stp === null &&
-    Number.isSafeInteger(cmd.limitUnits) &&
-    Number.isSafeInteger(cmd.amountUnits)
-  );
 }

@@ -1,12 +1,13 @@
-// A stored state into the column engine, when the column engine can hold all of it: plain
-// limit orders without fees, no amends, every value within its ranges. Otherwise it says so
+// A stored state into the column engine, when the column engine can hold all of it: limit
+// and market orders without stops, self-trade prevention or fees (those that do not rest
+// only closed), no amends, every value within its ranges. Otherwise it says so
 // and hands back a snapshot the classic engine can restore instead. The orders may be a
 // one-pass stream: they are read once, and a refusal midway hands the classic engine the
 // rows already read (rebuilt from the columns) followed by the rest of the stream.
 
 import * as pair from '../../decimal/exact-pair.js';
 import { termsOf, type OrderRow, type Snapshot } from '../changes.js';
-import { isPlainLimit } from '../order.js';
+import { tifCode } from './order-terms.js';
 import { referenceCheck } from '../snapshot-references.js';
 import { ColumnExchange, MAX_ID, MAX_UNITS } from './column-exchange.js';
 import { orderRow } from './column-changes.js';
@@ -64,6 +65,9 @@ export function restoreColumns(snapshot: Snapshot): ColumnRestore {
     engine.owner[slot] = a;
     engine.sym[slot] = s;
     engine.buy[slot] = row.isBuy ? 1 : 0;
+    const terms = termsOf(row);
+    engine.tif[slot] = tifCode(terms.tif);
+    engine.market[slot] = terms.type === 'market' ? 1 : 0;
     engine.stored[slot] = 1;
     engine.nextPriority = Math.max(engine.nextPriority, row.priority + 1);
   }
@@ -131,14 +135,19 @@ function fitsColumns(snapshot: Snapshot): boolean {
 
 function orderFits(row: OrderRow<bigint>): boolean {
   const terms = termsOf(row);
+  const market = terms.type === 'market';
+  // Only a good-till-canceled limit order rests; what else the columns hold has closed.
+  const rests = terms.tif === 'GTC' && !market;
   return (
-    isPlainLimit(terms) &&
+    terms.stop === null &&
+    terms.stp === null &&
     terms.makerFee === 0n &&
     terms.takerFee === 0n &&
+    (rests || row.open === 0n) &&
+    (market ? row.limit === 0n : row.limit > 0n) &&
     row.id <= MAX_ID &&
     row.shares <= MAX_UNITS &&
-    row.limit <= MAX_UNITS &&
-    row.limit > 0n
+    row.limit <= MAX_UNITS
   );
 }
 

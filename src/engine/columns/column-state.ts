@@ -60,6 +60,9 @@ export class ColumnState {
   /** Its price level while it rests, else -1. */
   level = new Int32Array(16);
   buy = new Uint8Array(16);
+  /** Its time in force and whether it is a market order (order-terms.ts). */
+  tif = new Uint8Array(16);
+  market = new Uint8Array(16);
   /** Whether the store has its row (later changes are updates). */
   stored = new Uint8Array(16);
   canceled = new Uint8Array(16);
@@ -188,6 +191,8 @@ export class ColumnState {
     this.sym = grownInts(this.sym, n);
     this.level = grownInts(this.level, n, -1);
     this.buy = grownBytes(this.buy, n);
+    this.tif = grownBytes(this.tif, n);
+    this.market = grownBytes(this.market, n);
     this.stored = grownBytes(this.stored, n);
     this.canceled = grownBytes(this.canceled, n);
     this.canceledShares = grownFloats(this.canceledShares, n);

@@ -1,7 +1,8 @@
 // The column engine's orders and accounts read as the classic engine's objects (Order,
-// Account), for the views outside the engine (ExchangeView); its books are column-book.ts. Each is built when asked, from the columns, and is
-// a copy: it does not follow later changes, which is all a view needs (views are read
-// between batches and turned into replies at once). Not on the matching path.
+// Account), for the views outside the engine (ExchangeView); its books are column-book.ts.
+// Each is built when asked, from the columns, and is a copy: it does not follow later
+// changes, which is all a view needs (views are read between batches and turned into replies
+// at once). Not on the matching path.
 
 import * as pair from '../../decimal/exact-pair.js';
 import { Account, Position } from '../account.js';
@@ -9,6 +10,7 @@ import { Order } from '../order.js';
 import type { ColumnState } from './column-state.js';
 import { executionRow } from './column-changes.js';
 import { bigExecutionRow } from '../big-rows.js';
+import { columnTerms } from './order-terms.js';
 
 /** Builds the view objects of one read; accounts are made once per read. */
 export class ColumnViews {
@@ -52,6 +54,7 @@ export class ColumnViews {
       shares,
       BigInt(s.limit[slot]!),
       s.time[slot]!,
+      columnTerms(s.market[slot]!, s.tif[slot]!),
     );
     order.open = BigInt(s.open[slot]!);
     order.priority = s.priority[slot]!;
