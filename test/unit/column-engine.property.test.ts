@@ -1,7 +1,7 @@
 // The adaptive engine (the column engine, then the classic one from the first request the
 // columns do not take) against the classic engine alone, on random request sequences: base
-// commands mostly, some immediate-or-cancel, fill-or-kill and market orders (the columns run
-// them too), now and then one only the classic engine runs (a stop, a self-trade prevention,
+// commands mostly, some immediate-or-cancel, fill-or-kill, market and self-trade-preventing
+// orders (the columns run them too), now and then one only the classic engine runs (a stop,
 // an amend, a value past the columns' ranges, market data switched on), to exercise the
 // hand-over at any point. After every request the results are the same; after every batch
 // the change sets are the same row for row (or, for the batch of a hand-over, write the same
@@ -58,8 +58,8 @@ function order(
 ): PlaceOrder {
   const amount = isBuy ? shares : -shares;
   const echo: [string, string][] = [['sym', sym]];
-  // Most orders are plain limit orders; a few are the extensions' (kinds 1, 2 and 5 the column
-  // engine runs; 3 and 4 are the classic engine's).
+  // Most orders are plain limit orders; a few are the extensions' (all but kind 3, a stop, the
+  // column engine runs).
   // The units as the parser gives them: the amounts as doubles when safe integers, else NaN.
   const units = { amountUnits: safeUnits(amount), limitUnits: safeUnits(limit) };
   const base = { kind: 'order', sym, amount, echo, ...units } as const;
@@ -76,6 +76,16 @@ function order(
       return { ...base, limit, type: 'limit', tif: 'GTC', stop: null, stp: 'cancel-both' };
     case 5:
       return { ...base, limit, type: 'limit', tif: 'FOK', stop: null, stp: null };
+    case 6:
+      return { ...base, limit, type: 'limit', tif: 'GTC', stop: null, stp: 'cancel-resting' };
+    case 7:
+      return { ...base, limit, type: 'limit', tif: 'FOK', stop: null, stp: 'cancel-incoming' };
+    case 8:
+      return { ...base, limit, type: 'limit', tif: 'FOK', stop: null, stp: 'cancel-resting' };
+    case 9: {
+      const market = { limit: null, limitUnits: NaN, type: 'market', tif: 'IOC' } as const;
+      return { ...base, ...market, stop: null, stp: 'cancel-incoming' };
+    }
     default:
       return { ...base, limit, type: 'limit', tif: 'GTC', stop: null, stp: null };
   }
@@ -91,7 +101,7 @@ const txChildArb: fc.Arbitrary<TransactionChild> = fc.oneof(
         shares: sharesArb,
         isBuy: fc.boolean(),
         limit: priceArb,
-        kind: fc.oneof({ weight: 40, arbitrary: fc.constant(0) }, fc.integer({ min: 1, max: 5 })),
+        kind: fc.oneof({ weight: 40, arbitrary: fc.constant(0) }, fc.integer({ min: 1, max: 9 })),
       })
       .map(({ sym, shares, isBuy, limit, kind }) => order(sym, shares, isBuy, limit, kind)),
   },
@@ -339,7 +349,6 @@ function baseOnly(steps: readonly Step[]): Step[] {
         return (
           (c.type === 'market' || c.limit! < WIDE) &&
           c.stop === null &&
-          c.stp === null &&
           c.amount < WIDE &&
           -c.amount < WIDE
         );
@@ -401,7 +410,7 @@ test('the adaptive engine answers and changes as the classic engine, across hand
   }
 });
 
-test('limit orders of every time in force and market orders stay on the column engine; a stop hands over', () => {
+test('limit orders of every time in force, market orders and self-trade prevention stay on the column engine; a stop hands over', () => {
   const engine = AdaptiveExchange.create();
   engine.apply(SETUP, 1);
   const place = (account: string, child: PlaceOrder): void => {
@@ -414,8 +423,10 @@ test('limit orders of every time in force and market orders stay on the column e
   place('2', order('SPY', 2n * UNIT, false, 0n, 2)); // a market sell: fills 4, rest canceled
   place('2', order('SPY', UNIT, false, 100n * UNIT, 0)); // rests
   place('1', order('SPY', 2n * UNIT, true, 0n, 2)); // a market buy: fills 6, rest canceled
+  place('1', order('SPY', UNIT, true, 99n * UNIT, 0)); // 8 rests
+  place('1', order('SPY', UNIT, false, 99n * UNIT, 4)); // 9 meets 8, its own: both canceled
   assert.equal(engine.kind, 'columns');
-  for (const id of [2, 3, 5, 7]) {
+  for (const id of [2, 3, 5, 7, 8, 9]) {
     const status = engine.order(id)!.status();
     assert.equal(status.open, 0n, `order ${id} closed`);
     assert.ok(status.canceled !== null, `order ${id} canceled in part or whole`);
@@ -442,6 +453,30 @@ test('a fill-or-kill fills when the crossing shares are just enough and is kille
   assert.equal(adaptive.kind, 'columns');
   assert.ok(adaptive.order(4)!.status().canceled !== null, 'order 4 killed');
   assert.equal(adaptive.order(5)!.status().fills.length, 2, 'order 5 filled');
+});
+
+test('a fill-or-kill with self-trade prevention counts the book best first, as on the classic engine', () => {
+  const run = (engine: MatchingEngine): unknown => {
+    engine.apply(SETUP, 1);
+    const place = (account: string, child: PlaceOrder): unknown =>
+      engine.apply({ kind: 'transactions', account, children: [child] }, 2);
+    // Asks of 1 at 100 and 5 at 102, then account 1's own 1 at 101: the heap holds the
+    // levels as 100, 102, 101, not best first.
+    place('2', order('SPY', UNIT, false, 100n * UNIT, 0)); // 1
+    place('2', order('SPY', 5n * UNIT, false, 102n * UNIT, 0)); // 2
+    place('1', order('SPY', UNIT, false, 101n * UNIT, 0)); // 3
+    // Cancel-incoming: 1 share, then its own order ends the count: killed.
+    place('1', order('SPY', 2n * UNIT, true, 102n * UNIT, 7)); // 4
+    // Cancel-resting: its own order skipped, 1 + 5 shares: it fills, and 3 is canceled.
+    place('1', order('SPY', 6n * UNIT, true, 102n * UNIT, 8)); // 5
+    return { changes: bigChangeSet(engine.takeChanges()), views: views(engine) };
+  };
+  const adaptive = AdaptiveExchange.create();
+  assert.deepEqual(run(adaptive), run(new Exchange()));
+  assert.equal(adaptive.kind, 'columns');
+  assert.equal(adaptive.order(4)!.status().fills.length, 0, 'order 4 killed');
+  assert.equal(adaptive.order(5)!.status().fills.length, 2, 'order 5 filled');
+  assert.ok(adaptive.order(3)!.status().canceled !== null, 'order 3 canceled');
 });
 
 test('a market buy spends the cash it arrived with and stops where it runs out, as on the classic engine', () => {
@@ -491,8 +526,8 @@ test('after a hand-over, closed orders leave memory in the order they closed, as
     tx('1', order('SPY', UNIT, true, 101n * UNIT, 0)); // 2 rests
     tx('2', order('SPY', UNIT, false, 101n * UNIT, 0)); // 3 fills 2: 2 and 3 close
     tx('1', { kind: 'cancel', orderId: 1, echo: [] }); // then 1 closes
-    tx('2', order('SPY', UNIT, false, 200n * UNIT, 4)); // 4, self-trade prevention: the
-    tx('2', { kind: 'cancel', orderId: 4, echo: [] }); // hand-over; then 4 closes
+    tx('2', order('SPY', UNIT, false, 90n * UNIT, 3)); // 4, a stop: the hand-over
+    tx('2', { kind: 'cancel', orderId: 4, echo: [] }); // then 4 closes
     const batch = engine.currentBatch;
     engine.takeChanges();
     engine.evictClosed(batch, 2);

@@ -16,7 +16,7 @@ import type {
   SymbolRow,
 } from '../changes.js';
 import type { ColumnState } from './column-state.js';
-import { GTC, columnTerms } from './order-terms.js';
+import { LIMIT_GTC } from '../order.js';
 
 /** Closes the current batch: everything changed since the last call, as plain values. */
 export function takeColumnChanges(state: ColumnState): ChangeSet {
@@ -112,8 +112,8 @@ export function orderRow(state: ColumnState, slot: number): OrderRow {
     triggeredAt: null,
     priority: state.priority[slot]!,
   };
-  if (state.tif[slot] === GTC && state.market[slot] === 0) return row;
-  const terms = columnTerms(state.market[slot]!, state.tif[slot]!);
+  const terms = state.terms(slot);
+  if (terms === LIMIT_GTC) return row;
   const { type, tif, stop, stp, maker: makerFee, taker: takerFee } = terms;
   return { ...row, type, tif, stop, stp, makerFee, takerFee };
 }

@@ -1,10 +1,10 @@
 // The column engine: the base protocol's exchange (accounts, grants, limit orders, queries,
 // cancels), with the extensions' immediate-or-cancel, fill-or-kill and market orders, its
 // state in typed arrays and its money exact in doubles (column-state.ts). It gives the
-// classic engine's results and change rows, value for value;
+// classic engine's results and change rows, value for value, self-trade prevention included;
 // `test/unit/column-engine.property.test.ts` holds it to them. What it does not take (stops,
-// self-trade prevention, amends, fees, market-data events, values past its ranges) it
-// declines in `accepts`, and the adaptive engine hands the state to the classic engine.
+// amends, fees, market-data events, values past its ranges) it declines in `accepts`, and the
+// adaptive engine hands the state to the classic engine.
 // Like the classic engine it does no I/O and reads no clock.
 
 import * as pair from '../../decimal/exact-pair.js';
@@ -27,7 +27,16 @@ import { orderStatus } from './column-status.js';
 import { columnSnapshot, takeColumnChanges } from './column-changes.js';
 import { ColumnViews } from './column-views.js';
 import { ColumnBook } from './column-book.js';
-import { FOK, GTC, columnsPlace, tifCode } from './order-terms.js';
+import {
+  CANCEL_INCOMING,
+  CANCEL_RESTING,
+  FOK,
+  GTC,
+  NO_STP,
+  columnsPlace,
+  stpCode,
+  tifCode,
+} from './order-terms.js';
 
 /** Ids are kept in 32-bit links and pages: past this the classic engine takes over. */
 export const MAX_ID = 2 ** 31 - 2;
@@ -189,16 +198,22 @@ export class ColumnExchange extends ColumnState {
     this.owner[slot] = account;
     this.sym[slot] = sym;
     this.buy[slot] = isBuy ? 1 : 0;
+    this.market[slot] = market ? 1 : 0;
     const tif = tifCode(cmd.tif);
     this.tif[slot] = tif;
-    this.market[slot] = market ? 1 : 0;
+    this.stp[slot] = stpCode(cmd.stp);
     this.dirtyOrders.mark(slot);
     // A fill-or-kill that cannot fill in full does not match at all.
-    const killed = tif === FOK && !this.canFill(sym, isBuy, limit, shares);
-    if (isBuy && market) this.matchMarketBuy(slot, account, sym, now);
-    else if (!killed) this.match(slot, sym, isBuy, limit, now);
+    const killed = tif === FOK && !this.canFill(slot, sym, isBuy, limit, shares);
+    // Self-trade prevention may cancel what is left of it, wherever it would rest.
+    let selfTraded = false;
+    if (!killed) {
+      selfTraded = !(isBuy && market
+        ? this.matchMarketBuy(slot, account, sym, now)
+        : this.match(slot, sym, isBuy, limit, now));
+    }
     if (this.open[slot]! > 0) {
-      if (!killed && tif === GTC && !market) {
+      if (!killed && !selfTraded && tif === GTC && !market) {
         this.priority[slot] = this.nextPriority++;
         this.rest(slot);
         this.advance(sym);
@@ -211,17 +226,34 @@ export class ColumnExchange extends ColumnState {
   }
 
   /**
-   * Whether `shares` would execute in full now against the opposite side's orders that cross
-   * `limit`: which levels cross, not their order, decides it.
+   * Whether `shares` of order `slot` would execute in full now against the opposite side's
+   * orders that cross `limit`, counted as matching would take them: its own orders skipped,
+   * or ending the count, as its self-trade prevention says. Which levels cross decides it, not
+   * their order, unless an own order ends the count: then they are counted best first.
    */
-  private canFill(sym: number, isBuy: boolean, limit: number, shares: number): boolean {
-    const heap = this.sides[2 * sym + (isBuy ? 1 : 0)]!.heap;
+  private canFill(
+    slot: number,
+    sym: number,
+    isBuy: boolean,
+    limit: number,
+    shares: number,
+  ): boolean {
+    const stp = this.stp[slot]!;
+    const owner = this.owner[slot]!;
+    const price = this.pool.price;
+    let levels = this.sides[2 * sym + (isBuy ? 1 : 0)]!.heap;
+    if (stp !== NO_STP && stp !== CANCEL_RESTING) {
+      levels = [...levels].sort((a, b) => (isBuy ? price[a]! - price[b]! : price[b]! - price[a]!));
+    }
     let needed = shares;
-    for (let i = 0; i < heap.length; i++) {
-      const level = heap[i]!;
-      const price = this.pool.price[level]!;
-      if (isBuy ? limit < price : price < limit) continue;
+    for (let i = 0; i < levels.length; i++) {
+      const level = levels[i]!;
+      if (isBuy ? limit < price[level]! : price[level]! < limit) continue;
       for (let r = this.queues.head[level]!; r !== 0; r = this.queues.next[r]!) {
+        if (stp !== NO_STP && this.owner[r] === owner) {
+          if (stp === CANCEL_RESTING) continue;
+          return false;
+        }
         needed -= this.open[r]!;
         if (needed <= 0) return true;
       }
@@ -233,17 +265,26 @@ export class ColumnExchange extends ColumnState {
     return { kind: 'error', echo, error: exchangeError(code, detail) };
   }
 
-  /** Fills order `slot` against the best opposite levels while prices cross. */
-  private match(slot: number, sym: number, isBuy: boolean, limit: number, now: number): void {
+  /**
+   * Fills order `slot` against the best opposite levels while prices cross. False when its
+   * self-trade prevention canceled what is left of it.
+   */
+  private match(slot: number, sym: number, isBuy: boolean, limit: number, now: number): boolean {
     const opposite = this.sides[2 * sym + (isBuy ? 1 : 0)]!;
     const heap = opposite.heap;
+    const stp = this.stp[slot]!;
     while (this.open[slot]! > 0 && heap.length > 0) {
       const best = heap[0]!;
       const price = this.pool.price[best]!;
-      if (isBuy ? limit < price : price < limit) return;
+      if (isBuy ? limit < price : price < limit) return true;
       let resting = this.queues.head[best]!;
       while (resting !== 0 && this.open[slot]! > 0) {
         const next = this.queues.next[resting]!;
+        if (stp !== NO_STP && this.owner[resting] === this.owner[slot]) {
+          if (this.preventSelfTrade(stp, resting, now)) return false;
+          resting = next;
+          continue;
+        }
         const fill = Math.min(this.open[slot]!, this.open[resting]!);
         this.execute(sym, slot, resting, isBuy, fill, price, now);
         if (this.open[resting] === 0) {
@@ -253,15 +294,28 @@ export class ColumnExchange extends ColumnState {
         resting = next;
       }
     }
+    return true;
+  }
+
+  /**
+   * An incoming order with self-trade prevention `stp` meets `resting`, its account's own:
+   * the resting order is canceled unless only the incoming one is to be. True when the
+   * incoming one is canceled (it matches no further).
+   */
+  private preventSelfTrade(stp: number, resting: number, now: number): boolean {
+    if (stp !== CANCEL_INCOMING) this.cancelResting(resting, now);
+    return stp !== CANCEL_RESTING;
   }
 
   /**
    * Fills market buy `slot` against the best asks while its budget lasts: the cash its account
    * had when it arrived (what it earns meanwhile does not stretch it into ever smaller fills).
-   * A fill it cannot pay in full takes the shares it can, and ends it.
+   * A fill it cannot pay in full takes the shares it can, and ends it. False, as for `match`,
+   * when its self-trade prevention canceled what is left of it.
    */
-  private matchMarketBuy(slot: number, account: number, sym: number, now: number): void {
+  private matchMarketBuy(slot: number, account: number, sym: number, now: number): boolean {
     const heap = this.sides[2 * sym + 1]!.heap;
+    const stp = this.stp[slot]!;
     let budgetHi = this.cashHi[account]!;
     let budgetLo = this.cashLo[account]!;
     while (this.open[slot]! > 0 && heap.length > 0) {
@@ -270,13 +324,18 @@ export class ColumnExchange extends ColumnState {
       let resting = this.queues.head[best]!;
       while (resting !== 0 && this.open[slot]! > 0) {
         const next = this.queues.next[resting]!;
+        if (stp !== NO_STP && this.owner[resting] === account) {
+          if (this.preventSelfTrade(stp, resting, now)) return false;
+          resting = next;
+          continue;
+        }
         let fill = Math.min(this.open[slot]!, this.open[resting]!);
         let costHi = pair.twoProduct(fill, price);
         let costLo = pair.low;
         const short = pair.less(budgetHi, budgetLo, costHi, costLo);
         if (short) {
           fill = pair.floorDiv(budgetHi, budgetLo, price);
-          if (fill === 0) return;
+          if (fill === 0) return true;
           costHi = pair.twoProduct(fill, price);
           costLo = pair.low;
         }
@@ -287,10 +346,11 @@ export class ColumnExchange extends ColumnState {
           this.unlink(resting);
           this.close(resting);
         }
-        if (short) return;
+        if (short) return true;
         resting = next;
       }
     }
+    return true;
   }
 
   /** One execution at the resting order's price, both sides settled in this one step. */
@@ -421,12 +481,17 @@ export class ColumnExchange extends ColumnState {
     const shares = this.open[slot]!;
     if (shares === 0)
       return { kind: 'error', echo, error: notOpenError(this.canceled[slot] === 1) };
+    this.cancelResting(slot, now);
+    return { kind: 'canceled', echo, status: orderStatus(this, slot) };
+  }
+
+  /** Takes resting order `slot` off its book and cancels its open shares. */
+  private cancelResting(slot: number, now: number): void {
     const sym = this.sym[slot]!;
     this.unlink(slot);
     this.advance(sym);
-    this.cancelOpen(slot, account, sym, now);
+    this.cancelOpen(slot, this.owner[slot]!, sym, now);
     this.close(slot);
-    return { kind: 'canceled', echo, status: orderStatus(this, slot) };
   }
 
   /**

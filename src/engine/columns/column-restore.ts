@@ -1,13 +1,13 @@
 // A stored state into the column engine, when the column engine can hold all of it: limit
-// and market orders without stops, self-trade prevention or fees (those that do not rest
-// only closed), no amends, every value within its ranges. Otherwise it says so
+// and market orders without stops or fees (those that do not rest only closed), no amends,
+// every value within its ranges. Otherwise it says so
 // and hands back a snapshot the classic engine can restore instead. The orders may be a
 // one-pass stream: they are read once, and a refusal midway hands the classic engine the
 // rows already read (rebuilt from the columns) followed by the rest of the stream.
 
 import * as pair from '../../decimal/exact-pair.js';
 import { termsOf, type OrderRow, type Snapshot } from '../changes.js';
-import { tifCode } from './order-terms.js';
+import { stpCode, tifCode } from './order-terms.js';
 import { referenceCheck } from '../snapshot-references.js';
 import { ColumnExchange, MAX_ID, MAX_UNITS } from './column-exchange.js';
 import { orderRow } from './column-changes.js';
@@ -66,8 +66,9 @@ export function restoreColumns(snapshot: Snapshot): ColumnRestore {
     engine.sym[slot] = s;
     engine.buy[slot] = row.isBuy ? 1 : 0;
     const terms = termsOf(row);
-    engine.tif[slot] = tifCode(terms.tif);
     engine.market[slot] = terms.type === 'market' ? 1 : 0;
+    engine.tif[slot] = tifCode(terms.tif);
+    engine.stp[slot] = stpCode(terms.stp);
     engine.stored[slot] = 1;
     engine.nextPriority = Math.max(engine.nextPriority, row.priority + 1);
   }
@@ -140,7 +141,6 @@ function orderFits(row: OrderRow<bigint>): boolean {
   const rests = terms.tif === 'GTC' && !market;
   return (
     terms.stop === null &&
-    terms.stp === null &&
     terms.makerFee === 0n &&
     terms.takerFee === 0n &&
     (rests || row.open === 0n) &&

@@ -13,6 +13,8 @@ import { SlotIndex } from './slot-index.js';
 import { capacityFor, grownBytes, grownFloats, grownInts } from './growable.js';
 import { MarkList } from './mark-list.js';
 import type { CancelRow } from '../changes.js';
+import type { OrderTerms } from '../order.js';
+import { columnTerms } from './order-terms.js';
 
 export class ColumnState {
   // Accounts by number, from 0.
@@ -60,9 +62,10 @@ export class ColumnState {
   /** Its price level while it rests, else -1. */
   level = new Int32Array(16);
   buy = new Uint8Array(16);
-  /** Its time in force and whether it is a market order (order-terms.ts). */
-  tif = new Uint8Array(16);
+  /** Whether it is a market order, its time in force, its self-trade prevention (codes). */
   market = new Uint8Array(16);
+  tif = new Uint8Array(16);
+  stp = new Uint8Array(16);
   /** Whether the store has its row (later changes are updates). */
   stored = new Uint8Array(16);
   canceled = new Uint8Array(16);
@@ -191,8 +194,9 @@ export class ColumnState {
     this.sym = grownInts(this.sym, n);
     this.level = grownInts(this.level, n, -1);
     this.buy = grownBytes(this.buy, n);
-    this.tif = grownBytes(this.tif, n);
     this.market = grownBytes(this.market, n);
+    this.tif = grownBytes(this.tif, n);
+    this.stp = grownBytes(this.stp, n);
     this.stored = grownBytes(this.stored, n);
     this.canceled = grownBytes(this.canceled, n);
     this.canceledShares = grownFloats(this.canceledShares, n);
@@ -237,6 +241,11 @@ export class ColumnState {
     this.execHolders[e] = 2;
     this.execSerial[e] = this.executionSerial++;
     return e;
+  }
+
+  /** Order `slot`'s terms, as the classic engine's (LIMIT_GTC for a plain limit order). */
+  terms(slot: number): OrderTerms {
+    return columnTerms(this.market[slot]!, this.tif[slot]!, this.stp[slot]!);
   }
 
   /** The slot of the order with this id while it is held, else 0. */

@@ -10,7 +10,6 @@ import { Order } from '../order.js';
 import type { ColumnState } from './column-state.js';
 import { executionRow } from './column-changes.js';
 import { bigExecutionRow } from '../big-rows.js';
-import { columnTerms } from './order-terms.js';
 
 /** Builds the view objects of one read; accounts are made once per read. */
 export class ColumnViews {
@@ -54,7 +53,7 @@ export class ColumnViews {
       shares,
       BigInt(s.limit[slot]!),
       s.time[slot]!,
-      columnTerms(s.market[slot]!, s.tif[slot]!),
+      s.terms(slot),
     );
     order.open = BigInt(s.open[slot]!);
     order.priority = s.priority[slot]!;
