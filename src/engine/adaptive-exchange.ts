@@ -1,9 +1,10 @@
 // The engine the server runs: the column engine (columns/) while every request is one it
 // takes, the classic engine (exchange.ts) from the first one it does not. The column engine
 // keeps its state in typed arrays and its money exact in doubles, and runs the base protocol
-// (accounts, grants, plain limit orders, queries, cancels) much faster; the classic engine
-// runs everything (the extensions' order types and amends, fees, market-data events, values
-// past the columns' ranges). Both give the same results and the same changes for the same
+// (accounts, grants, limit orders, queries, cancels) and most extensions (immediate-or-cancel,
+// fill-or-kill and market orders, self-trade prevention, amends) much faster; the classic
+// engine runs everything (stop orders, fees, market-data events, values past the columns'
+// ranges too). Both give the same results and the same changes for the same
 // requests (test/unit/column-engine.property.test.ts).
 //
 // The hand-over is one way and exact: the batch being built is closed in the column engine

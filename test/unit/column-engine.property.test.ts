@@ -1,8 +1,8 @@
 // The adaptive engine (the column engine, then the classic one from the first request the
 // columns do not take) against the classic engine alone, on random request sequences: base
 // commands mostly, some immediate-or-cancel, fill-or-kill, market and self-trade-preventing
-// orders (the columns run them too), now and then one only the classic engine runs (a stop,
-// an amend, a value past the columns' ranges, market data switched on), to exercise the
+// orders and amends (the columns run them too), now and then one only the classic engine
+// runs (a stop, a value past the columns' ranges, market data switched on), to exercise the
 // hand-over at any point. After every request the results are the same; after every batch
 // the change sets are the same row for row (or, for the batch of a hand-over, write the same
 // tables); evicting closed orders answers the same; at the end every order, account and book
@@ -118,12 +118,14 @@ const txChildArb: fc.Arbitrary<TransactionChild> = fc.oneof(
     ),
   },
   {
-    weight: 1,
+    weight: 3,
+    // A new size, a new limit, or both.
     arbitrary: fc
-      .record({ orderId: idArb, amount: sharesArb })
+      .record({ orderId: idArb, amount: fc.option(sharesArb), limit: fc.option(priceArb) })
+      .filter(({ amount, limit }) => amount !== null || limit !== null)
       .map(
-        ({ orderId, amount }) =>
-          ({ kind: 'amend', orderId, amount, limit: null, echo: [['id', `${orderId}`]] }) as const,
+        ({ orderId, amount, limit }) =>
+          ({ kind: 'amend', orderId, amount, limit, echo: [['id', `${orderId}`]] }) as const,
       ),
   },
   {
@@ -353,7 +355,7 @@ function baseOnly(steps: readonly Step[]): Step[] {
           -c.amount < WIDE
         );
       case 'amend':
-        return false;
+        return (c.amount ?? 0n) < WIDE && (c.limit ?? 0n) < WIDE;
       case 'account':
         return c.balance < 10n ** 10n * CASH_UNIT;
       case 'grant':
@@ -410,7 +412,7 @@ test('the adaptive engine answers and changes as the classic engine, across hand
   }
 });
 
-test('limit orders of every time in force, market orders and self-trade prevention stay on the column engine; a stop hands over', () => {
+test('limit orders of every time in force, market orders, self-trade prevention and amends stay on the column engine; a stop hands over', () => {
   const engine = AdaptiveExchange.create();
   engine.apply(SETUP, 1);
   const place = (account: string, child: PlaceOrder): void => {
@@ -425,7 +427,13 @@ test('limit orders of every time in force, market orders and self-trade preventi
   place('1', order('SPY', 2n * UNIT, true, 0n, 2)); // a market buy: fills 6, rest canceled
   place('1', order('SPY', UNIT, true, 99n * UNIT, 0)); // 8 rests
   place('1', order('SPY', UNIT, false, 99n * UNIT, 4)); // 9 meets 8, its own: both canceled
+  place('1', order('SPY', 2n * UNIT, true, 98n * UNIT, 0)); // 10 rests
+  const amend = { kind: 'amend', orderId: 10, amount: UNIT, limit: 97n * UNIT, echo: [] } as const;
+  engine.apply({ kind: 'transactions', account: '1', children: [amend] }, 2);
   assert.equal(engine.kind, 'columns');
+  assert.deepEqual(engine.order(10)!.status().amendments, [
+    { open: UNIT, limit: 97n * UNIT, time: 2 },
+  ]);
   for (const id of [2, 3, 5, 7, 8, 9]) {
     const status = engine.order(id)!.status();
     assert.equal(status.open, 0n, `order ${id} closed`);

@@ -15,7 +15,7 @@ import type {
   Snapshot,
   SymbolRow,
 } from '../changes.js';
-import type { ColumnState } from './column-state.js';
+import type { AmendRecord, ColumnState } from './column-state.js';
 import { LIMIT_GTC } from '../order.js';
 
 /** Closes the current batch: everything changed since the last call, as plain values. */
@@ -48,7 +48,7 @@ export function takeColumnChanges(state: ColumnState): ChangeSet {
     orderReshapes: [],
     executions,
     cancels: state.cancels,
-    amendments: [],
+    amendments: state.amendmentRows,
   };
   const orders = state.dirtyOrders;
   for (let i = 0; i < orders.length; i++) {
@@ -56,10 +56,20 @@ export function takeColumnChanges(state: ColumnState): ChangeSet {
     if (state.stored[slot] === 0) {
       changes.newOrders.push(orderRow(state, slot));
       state.stored[slot] = 1;
+    } else if (state.reshaped[slot] === 1) {
+      changes.orderReshapes.push({
+        id: state.orderId[slot]!,
+        open: state.open[slot]!,
+        limit: state.limit[slot]!,
+        triggeredAt: null,
+        priority: state.priority[slot]!,
+      });
     } else changes.orderUpdates.push({ id: state.orderId[slot]!, open: state.open[slot]! });
+    state.reshaped[slot] = 0;
   }
   orders.clear();
   state.cancels = [];
+  state.amendmentRows = [];
   return changes;
 }
 
@@ -136,8 +146,11 @@ export function columnSnapshot(state: ColumnState): Snapshot {
   const orders: OrderRow<bigint>[] = [];
   const execs = new Set<number>();
   const cancels: CancelRow<bigint>[] = [];
+  const amends: (AmendRecord & { readonly orderId: number })[] = [];
   for (const slot of state.slots.slotsInIdOrder()) {
     orders.push(bigOrderRow(orderRow(state, slot)));
+    const orderId = state.orderId[slot]!;
+    for (const a of state.amendmentsOf.get(slot) ?? []) amends.push({ ...a, orderId });
     const next = state.buy[slot] === 1 ? state.nextOfBuy : state.nextOfSell;
     for (let e = state.firstFill[slot]!; e !== -1; e = next[e]!) execs.add(e);
     if (state.canceled[slot] === 1) {
@@ -155,7 +168,14 @@ export function columnSnapshot(state: ColumnState): Snapshot {
     orders,
     executions,
     cancels,
-    amendments: [],
+    amendments: amends
+      .sort((a, b) => a.serial - b.serial)
+      .map(({ orderId, open, limit, time }) => ({
+        orderId,
+        open: BigInt(open),
+        limit: BigInt(limit),
+        time,
+      })),
     scope: 'live',
     nextOrderId: state.nextId,
     nextPriority: state.nextPriority,

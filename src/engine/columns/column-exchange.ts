@@ -1,14 +1,15 @@
 // The column engine: the base protocol's exchange (accounts, grants, limit orders, queries,
-// cancels), with the extensions' immediate-or-cancel, fill-or-kill and market orders, its
-// state in typed arrays and its money exact in doubles (column-state.ts). It gives the
-// classic engine's results and change rows, value for value, self-trade prevention included;
+// cancels), with the extensions' immediate-or-cancel, fill-or-kill and market orders,
+// self-trade prevention and amends, its state in typed arrays and its money exact in doubles
+// (column-state.ts). It gives the classic engine's results and change rows, value for value;
 // `test/unit/column-engine.property.test.ts` holds it to them. What it does not take (stops,
-// amends, fees, market-data events, values past its ranges) it declines in `accepts`, and the
+// fees, market-data events, values past its ranges) it declines in `accepts`, and the
 // adaptive engine hands the state to the classic engine.
 // Like the classic engine it does no I/O and reads no clock.
 
 import * as pair from '../../decimal/exact-pair.js';
 import type {
+  AmendOrder,
   CreateChild,
   Echo,
   PlaceOrder,
@@ -17,7 +18,8 @@ import type {
   TransactionChild,
 } from '../commands.js';
 import { exchangeError, type ErrorCode } from '../errors.js';
-import { notOpenError } from '../archive.js';
+import { notAmendableError, notOpenError } from '../archive.js';
+import { formatDecimal, SHARE_SCALE } from '../../decimal/fixed.js';
 import type { Account } from '../account.js';
 import type { ChangeSet, Snapshot } from '../changes.js';
 import type { Order } from '../order.js';
@@ -38,6 +40,8 @@ import {
   tifCode,
 } from './order-terms.js';
 
+const formatShares = (units: bigint): string => formatDecimal(units, SHARE_SCALE);
+
 /** Ids are kept in 32-bit links and pages: past this the classic engine takes over. */
 export const MAX_ID = 2 ** 31 - 2;
 /** Shares and prices are safe integers of 10^-8 units. */
@@ -55,8 +59,8 @@ export class ColumnExchange extends ColumnState {
     const children = request.children;
     if (this.nextId + children.length > MAX_ID) return false;
     for (const child of children) {
-      if (child.kind === 'amend') return false;
       if (child.kind === 'order' && !columnsPlace(child)) return false;
+      if (child.kind === 'amend' && !columnsAmend(child)) return false;
     }
     return true;
   }
@@ -111,7 +115,7 @@ export class ColumnExchange extends ColumnState {
       case 'cancel':
         return this.cancel(account, child.orderId, child.echo, now);
       case 'amend':
-        throw new Error('the column engine does not amend (accepts() declines it)');
+        return this.amend(account, child, now);
     }
   }
 
@@ -203,8 +207,23 @@ export class ColumnExchange extends ColumnState {
     this.tif[slot] = tif;
     this.stp[slot] = stpCode(cmd.stp);
     this.dirtyOrders.mark(slot);
+    this.enter(slot, now);
+    return { kind: 'opened', echo: cmd.echo, orderId: id };
+  }
+
+  /**
+   * Order `slot` arrives at its book (new, or amended to a new limit): it matches, then rests
+   * or is canceled by its time in force.
+   */
+  private enter(slot: number, now: number): void {
+    const sym = this.sym[slot]!;
+    const account = this.owner[slot]!;
+    const isBuy = this.buy[slot] === 1;
+    const market = this.market[slot] === 1;
+    const limit = this.limit[slot]!;
+    const tif = this.tif[slot]!;
     // A fill-or-kill that cannot fill in full does not match at all.
-    const killed = tif === FOK && !this.canFill(slot, sym, isBuy, limit, shares);
+    const killed = tif === FOK && !this.canFill(slot, sym, isBuy, limit, this.open[slot]!);
     // Self-trade prevention may cancel what is left of it, wherever it would rest.
     let selfTraded = false;
     if (!killed) {
@@ -217,12 +236,11 @@ export class ColumnExchange extends ColumnState {
         this.priority[slot] = this.nextPriority++;
         this.rest(slot);
         this.advance(sym);
-        return { kind: 'opened', echo: cmd.echo, orderId: id };
+        return;
       }
       this.cancelOpen(slot, account, sym, now);
     }
     this.close(slot);
-    return { kind: 'opened', echo: cmd.echo, orderId: id };
   }
 
   /**
@@ -469,20 +487,76 @@ export class ColumnExchange extends ColumnState {
     return { kind: 'status', echo, status: orderStatus(this, slot) };
   }
 
-  private cancel(account: number, id: number, echo: Echo, now: number): Result {
+  /** The slot of order `id` if `account` owns it and it is held, else the answer to give. */
+  private ownOrder(account: number, op: 'cancel' | 'amend', id: number, echo: Echo) {
     const slot = this.slotOf(id);
     if (slot === 0) {
       const accountId = this.accountIds[account]!;
       return this.issued(id)
-        ? { kind: 'archived', op: 'cancel', orderId: id, account: accountId, echo }
+        ? ({ kind: 'archived', op, orderId: id, account: accountId, echo } as const)
         : this.refuse(echo, 'ORDER_NOT_FOUND');
     }
     if (this.owner[slot] !== account) return this.refuse(echo, 'NOT_ORDER_OWNER');
+    return slot;
+  }
+
+  private cancel(account: number, id: number, echo: Echo, now: number): Result {
+    const slot = this.ownOrder(account, 'cancel', id, echo);
+    if (typeof slot !== 'number') return slot;
     const shares = this.open[slot]!;
     if (shares === 0)
       return { kind: 'error', echo, error: notOpenError(this.canceled[slot] === 1) };
     this.cancelResting(slot, now);
     return { kind: 'canceled', echo, status: orderStatus(this, slot) };
+  }
+
+  /**
+   * A new size (no more than is open) or limit for a resting order, or both. A new limit
+   * takes it out of its queue and in again as a new arrival, which may execute at once.
+   */
+  private amend(account: number, cmd: AmendOrder, now: number): Result {
+    const slot = this.ownOrder(account, 'amend', cmd.orderId, cmd.echo);
+    if (typeof slot !== 'number') return slot;
+    const was = this.open[slot]!;
+    if (was === 0) {
+      return { kind: 'error', echo: cmd.echo, error: notAmendableError(this.canceled[slot] === 1) };
+    }
+    const wasLimit = this.limit[slot]!;
+    const open = cmd.amount === null ? was : Number(cmd.amount);
+    const limit = cmd.limit === null ? wasLimit : Number(cmd.limit);
+    if (open > was) {
+      const detail = `${formatShares(BigInt(open))} > ${formatShares(BigInt(was))} open`;
+      return this.refuse(cmd.echo, 'AMEND_UP', detail);
+    }
+    const amended = { kind: 'amended', echo: cmd.echo } as const;
+    if (open === was && limit === wasLimit) {
+      return { ...amended, open: BigInt(was), limit: BigInt(wasLimit) };
+    }
+    const sym = this.sym[slot]!;
+    if (this.buy[slot] === 1) {
+      // What the account has with the old reservation back must cover the new one.
+      const heldHi = pair.twoProduct(was, wasLimit);
+      const availableHi = pair.add(this.cashHi[account]!, this.cashLo[account]!, heldHi, pair.low);
+      const availableLo = pair.low;
+      const costHi = pair.twoProduct(open, limit);
+      const costLo = pair.low;
+      if (pair.less(availableHi, availableLo, costHi, costLo)) {
+        return this.refuse(cmd.echo, 'INSUFFICIENT_FUNDS');
+      }
+      this.cashHi[account] = pair.add(availableHi, availableLo, -costHi, -costLo);
+      this.cashLo[account] = pair.low;
+      this.dirtyAccounts.mark(account);
+    } else this.moveShares(this.position(account, sym), was - open, 0);
+    const requeued = limit !== wasLimit;
+    if (requeued) this.unlink(slot);
+    this.open[slot] = open;
+    this.limit[slot] = limit;
+    this.reshaped[slot] = 1;
+    this.dirtyOrders.mark(slot);
+    this.addAmendment(slot, open, limit, now);
+    this.advance(sym);
+    if (requeued) this.enter(slot, now);
+    return { ...amended, open: BigInt(this.open[slot]!), limit: BigInt(this.limit[slot]!) };
   }
 
   /** Takes resting order `slot` off its book and cancels its open shares. */
@@ -601,4 +675,12 @@ export class ColumnExchange extends ColumnState {
   get orderCount(): number {
     return this.slots.size;
   }
+}
+
+/** Whether the column engine amends to these: sizes and limits as safe integers of units. */
+function columnsAmend(cmd: AmendOrder): boolean {
+  return (
+    (cmd.amount === null || cmd.amount <= MAX_UNITS) &&
+    (cmd.limit === null || cmd.limit <= MAX_UNITS)
+  );
 }

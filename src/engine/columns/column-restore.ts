@@ -1,7 +1,7 @@
 // A stored state into the column engine, when the column engine can hold all of it: limit
-// and market orders without stops or fees (those that do not rest only closed), no amends,
-// every value within its ranges. Otherwise it says so
-// and hands back a snapshot the classic engine can restore instead. The orders may be a
+// and market orders without stops or fees (those that do not rest only closed), amended or
+// not, every value within its ranges. Otherwise it says so and hands back a snapshot the
+// classic engine can restore instead. The orders may be a
 // one-pass stream: they are read once, and a refusal midway hands the classic engine the
 // rows already read (rebuilt from the columns) followed by the rest of the stream.
 
@@ -102,6 +102,10 @@ export function restoreColumns(snapshot: Snapshot): ColumnRestore {
     engine.canceledShares[slot] = Number(row.shares);
     engine.canceledTime[slot] = row.time;
   }
+  for (const row of snapshot.amendments) {
+    const slot = engine.slotOf(row.orderId);
+    if (slot !== 0) engine.addAmendment(slot, Number(row.open), Number(row.limit), row.time);
+  }
   // Closed orders can go at once (their state is the store's); open ones rest in queue order.
   const resting: number[] = [];
   for (const slot of engine.slots.slotsInIdOrder()) {
@@ -118,7 +122,9 @@ export function restoreColumns(snapshot: Snapshot): ColumnRestore {
 
 /** Whether the state outside the orders fits the columns (the orders are checked as read). */
 function fitsColumns(snapshot: Snapshot): boolean {
-  if (snapshot.amendments.length > 0) return false;
+  for (const row of snapshot.amendments) {
+    if (row.open > MAX_UNITS || row.limit > MAX_UNITS) return false;
+  }
   let deposited = 0n;
   for (const row of snapshot.accounts) {
     deposited += row.deposited;

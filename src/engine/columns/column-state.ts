@@ -12,9 +12,17 @@ import { IdQueues } from './id-queues.js';
 import { SlotIndex } from './slot-index.js';
 import { capacityFor, grownBytes, grownFloats, grownInts } from './growable.js';
 import { MarkList } from './mark-list.js';
-import type { CancelRow } from '../changes.js';
+import type { AmendmentRow, CancelRow } from '../changes.js';
 import type { OrderTerms } from '../order.js';
 import { columnTerms } from './order-terms.js';
+
+/** An amend of an order: its open shares and limit after it, in units. */
+export interface AmendRecord {
+  readonly open: number;
+  readonly limit: number;
+  readonly time: number;
+  readonly serial: number;
+}
 
 export class ColumnState {
   // Accounts by number, from 0.
@@ -68,6 +76,8 @@ export class ColumnState {
   stp = new Uint8Array(16);
   /** Whether the store has its row (later changes are updates). */
   stored = new Uint8Array(16);
+  /** Whether an amend changed it in the batch being built (its change is a reshape). */
+  reshaped = new Uint8Array(16);
   canceled = new Uint8Array(16);
   canceledShares = new Float64Array(16);
   canceledTime = new Float64Array(16);
@@ -101,6 +111,11 @@ export class ColumnState {
   /** The executions of the batch being built, in order. */
   batchExecs: number[] = [];
 
+  // Amends, few beside orders: each amended order's, oldest first, by slot; `serial` orders
+  // them all, as they happened.
+  readonly amendmentsOf = new Map<number, AmendRecord[]>();
+  amendmentSerial = 0;
+
   // Closed orders in closing order with their batch, for eviction (a FIFO from closedHead).
   closedSlots: number[] = [];
   closedBatch: number[] = [];
@@ -112,6 +127,7 @@ export class ColumnState {
   readonly dirtyBooks = new MarkList();
   readonly dirtyOrders = new MarkList();
   cancels: CancelRow[] = [];
+  amendmentRows: AmendmentRow[] = [];
 
   nextId = 1;
   nextPriority = 1;
@@ -175,6 +191,7 @@ export class ColumnState {
     this.priority[slot] = 0;
     this.level[slot] = -1;
     this.stored[slot] = 0;
+    this.reshaped[slot] = 0;
     this.canceled[slot] = 0;
     this.firstFill[slot] = -1;
     this.lastFill[slot] = -1;
@@ -198,6 +215,7 @@ export class ColumnState {
     this.tif = grownBytes(this.tif, n);
     this.stp = grownBytes(this.stp, n);
     this.stored = grownBytes(this.stored, n);
+    this.reshaped = grownBytes(this.reshaped, n);
     this.canceled = grownBytes(this.canceled, n);
     this.canceledShares = grownFloats(this.canceledShares, n);
     this.canceledTime = grownFloats(this.canceledTime, n);
@@ -248,6 +266,15 @@ export class ColumnState {
     return columnTerms(this.market[slot]!, this.tif[slot]!, this.stp[slot]!);
   }
 
+  /** Records an amend of order `slot`, and its row for the batch being built. */
+  addAmendment(slot: number, open: number, limit: number, time: number): void {
+    const record = { open, limit, time, serial: this.amendmentSerial++ };
+    let list = this.amendmentsOf.get(slot);
+    if (list === undefined) this.amendmentsOf.set(slot, (list = []));
+    list.push(record);
+    this.amendmentRows.push({ orderId: this.orderId[slot]!, open, limit, time });
+  }
+
   /** The slot of the order with this id while it is held, else 0. */
   slotOf(id: number): number {
     return this.slots.get(id);
@@ -263,6 +290,7 @@ export class ColumnState {
       e = after;
     }
     this.slots.delete(this.orderId[slot]!);
+    if (this.amendmentsOf.size > 0) this.amendmentsOf.delete(slot);
     this.freeSlots.push(slot);
   }
 }

@@ -1,7 +1,7 @@
 // An order of the column engine as its replies report it: the classic engine's OrderStatus,
 // its shares and prices the safe integers the columns hold (the replies write them alike).
 
-import type { CancelRecord, Fill, OrderStatus } from '../commands.js';
+import type { Amendment, CancelRecord, Fill, OrderStatus } from '../commands.js';
 import type { ColumnState } from './column-state.js';
 
 const NO_FILLS: readonly Fill<number>[] = Object.freeze([]);
@@ -26,5 +26,17 @@ export function orderStatus(state: ColumnState, slot: number): OrderStatus<numbe
     state.canceled[slot] === 1
       ? { shares: state.canceledShares[slot]!, time: state.canceledTime[slot]! }
       : null;
-  return { open: state.open[slot]!, canceled, fills };
+  const status: { -readonly [K in keyof OrderStatus<number>]: OrderStatus<number>[K] } = {
+    open: state.open[slot]!,
+    canceled,
+    fills,
+  };
+  const amendments = state.amendmentsOf.size === 0 ? undefined : state.amendmentsOf.get(slot);
+  if (amendments !== undefined) status.amendments = amendments.map(bigAmendment);
+  return status;
+}
+
+/** An amend as a status reports it (its amounts bigints, as the classic engine's). */
+export function bigAmendment(a: { open: number; limit: number; time: number }): Amendment {
+  return { open: BigInt(a.open), limit: BigInt(a.limit), time: a.time };
 }

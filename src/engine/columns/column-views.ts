@@ -10,6 +10,7 @@ import { Order } from '../order.js';
 import type { ColumnState } from './column-state.js';
 import { executionRow } from './column-changes.js';
 import { bigExecutionRow } from '../big-rows.js';
+import { bigAmendment } from './column-status.js';
 
 /** Builds the view objects of one read; accounts are made once per read. */
 export class ColumnViews {
@@ -58,6 +59,8 @@ export class ColumnViews {
     order.open = BigInt(s.open[slot]!);
     order.priority = s.priority[slot]!;
     order.stored = s.stored[slot] === 1;
+    const amendments = s.amendmentsOf.get(slot);
+    if (amendments !== undefined) order.amendments = amendments.map(bigAmendment);
     if (s.canceled[slot] === 1) {
       order.canceled = { shares: BigInt(s.canceledShares[slot]!), time: s.canceledTime[slot]! };
     }
