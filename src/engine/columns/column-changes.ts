@@ -16,7 +16,7 @@ import type {
   SymbolRow,
 } from '../changes.js';
 import type { AmendRecord, ColumnState } from './column-state.js';
-import { LIMIT_GTC } from '../order.js';
+import { GTC, NO_STP } from './order-terms.js';
 
 /** Closes the current batch: everything changed since the last call, as plain values. */
 export function takeColumnChanges(state: ColumnState): ChangeSet {
@@ -56,6 +56,7 @@ export function takeColumnChanges(state: ColumnState): ChangeSet {
     if (state.stored[slot] === 0) {
       changes.newOrders.push(orderRow(state, slot));
       state.stored[slot] = 1;
+      state.reshaped[slot] = 0;
     } else if (state.reshaped[slot] === 1) {
       changes.orderReshapes.push({
         id: state.orderId[slot]!,
@@ -64,8 +65,8 @@ export function takeColumnChanges(state: ColumnState): ChangeSet {
         triggeredAt: null,
         priority: state.priority[slot]!,
       });
+      state.reshaped[slot] = 0;
     } else changes.orderUpdates.push({ id: state.orderId[slot]!, open: state.open[slot]! });
-    state.reshaped[slot] = 0;
   }
   orders.clear();
   state.cancels = [];
@@ -122,9 +123,10 @@ export function orderRow(state: ColumnState, slot: number): OrderRow {
     triggeredAt: null,
     priority: state.priority[slot]!,
   };
-  const terms = state.terms(slot);
-  if (terms === LIMIT_GTC) return row;
-  const { type, tif, stop, stp, maker: makerFee, taker: takerFee } = terms;
+  if (state.market[slot] === 0 && state.tif[slot] === GTC && state.stp[slot] === NO_STP) {
+    return row;
+  }
+  const { type, tif, stop, stp, maker: makerFee, taker: takerFee } = state.terms(slot);
   return { ...row, type, tif, stop, stp, makerFee, takerFee };
 }
 

@@ -16,6 +16,7 @@ const TIME_IN_FORCE: readonly TimeInForce[] = ['GTC', 'IOC', 'FOK'];
 export const NO_STP = 0;
 export const CANCEL_RESTING = 1;
 export const CANCEL_INCOMING = 2;
+export const CANCEL_BOTH = 3;
 const STP: readonly (SelfTradePrevention | null)[] = [
   null,
   'cancel-resting',
@@ -23,12 +24,18 @@ const STP: readonly (SelfTradePrevention | null)[] = [
   'cancel-both',
 ];
 
+// Comparisons, not a search: these run for every order placed.
 export function tifCode(tif: TimeInForce): number {
-  return TIME_IN_FORCE.indexOf(tif);
+  return tif === 'GTC' ? GTC : tif === 'IOC' ? IOC : FOK;
 }
 
 export function stpCode(stp: SelfTradePrevention | null): number {
-  return STP.indexOf(stp);
+  if (stp === null) return NO_STP;
+  return stp === 'cancel-resting'
+    ? CANCEL_RESTING
+    : stp === 'cancel-incoming'
+      ? CANCEL_INCOMING
+      : CANCEL_BOTH;
 }
 
 /** The terms of every combination of codes, one object each (index: `termsIndex`). */
