@@ -339,7 +339,7 @@ function run(
 const big = (_: string, v: unknown): unknown => (typeof v === 'bigint' ? `${v}n` : v);
 
 const seed = process.env.COLUMN_SEED === undefined ? {} : { seed: Number(process.env.COLUMN_SEED) };
-const numRuns = Number(process.env.COLUMN_RUNS ?? 300);
+const numRuns = Number(process.env.COLUMN_RUNS ?? 1000);
 
 const WIDE = 2n ** 53n;
 
@@ -461,6 +461,25 @@ test('a fill-or-kill fills when the crossing shares are just enough and is kille
   assert.equal(adaptive.kind, 'columns');
   assert.ok(adaptive.order(4)!.status().canceled !== null, 'order 4 killed');
   assert.equal(adaptive.order(5)!.status().fills.length, 2, 'order 5 filled');
+});
+
+test('an order amended in the batch that placed it, and in a later one, writes the rows the classic engine writes', () => {
+  const run = (engine: MatchingEngine): unknown => {
+    engine.apply(SETUP, 1);
+    const tx = (child: TransactionChild): unknown =>
+      engine.apply({ kind: 'transactions', account: '1', children: [child] }, 2);
+    const amend = (amount: bigint | null, limit: bigint | null) =>
+      ({ kind: 'amend', orderId: 1, amount, limit, echo: [] }) as const;
+    tx(order('SPY', 3n * UNIT, true, 100n * UNIT, 0)); // 1
+    tx(amend(2n * UNIT, 99n * UNIT));
+    const placedAndAmended = bigChangeSet(engine.takeChanges());
+    tx(amend(UNIT, null));
+    const amendedAgain = bigChangeSet(engine.takeChanges());
+    return { placedAndAmended, amendedAgain, views: views(engine) };
+  };
+  const adaptive = AdaptiveExchange.create();
+  assert.deepEqual(run(adaptive), run(new Exchange()));
+  assert.equal(adaptive.kind, 'columns');
 });
 
 test('a fill-or-kill with self-trade prevention counts the book best first, as on the classic engine', () => {

@@ -15,8 +15,7 @@ import type {
   Snapshot,
   SymbolRow,
 } from '../changes.js';
-import type { AmendRecord, ColumnState } from './column-state.js';
-import { GTC, NO_STP } from './order-terms.js';
+import { RESHAPED, STORED, type AmendRecord, type ColumnState } from './column-state.js';
 
 /** Closes the current batch: everything changed since the last call, as plain values. */
 export function takeColumnChanges(state: ColumnState): ChangeSet {
@@ -53,11 +52,12 @@ export function takeColumnChanges(state: ColumnState): ChangeSet {
   const orders = state.dirtyOrders;
   for (let i = 0; i < orders.length; i++) {
     const slot = orders.items[i]!;
-    if (state.stored[slot] === 0) {
+    const flags = state.flags[slot]!;
+    // A new order's row is the whole of it, amends of this batch included.
+    if ((flags & STORED) === 0) {
       changes.newOrders.push(orderRow(state, slot));
-      state.stored[slot] = 1;
-      state.reshaped[slot] = 0;
-    } else if (state.reshaped[slot] === 1) {
+      state.flags[slot] = STORED;
+    } else if ((flags & RESHAPED) !== 0) {
       changes.orderReshapes.push({
         id: state.orderId[slot]!,
         open: state.open[slot]!,
@@ -65,7 +65,7 @@ export function takeColumnChanges(state: ColumnState): ChangeSet {
         triggeredAt: null,
         priority: state.priority[slot]!,
       });
-      state.reshaped[slot] = 0;
+      state.flags[slot] = STORED;
     } else changes.orderUpdates.push({ id: state.orderId[slot]!, open: state.open[slot]! });
   }
   orders.clear();
@@ -123,9 +123,7 @@ export function orderRow(state: ColumnState, slot: number): OrderRow {
     triggeredAt: null,
     priority: state.priority[slot]!,
   };
-  if (state.market[slot] === 0 && state.tif[slot] === GTC && state.stp[slot] === NO_STP) {
-    return row;
-  }
+  if (state.kind[slot] === 0) return row;
   const { type, tif, stop, stp, maker: makerFee, taker: takerFee } = state.terms(slot);
   return { ...row, type, tif, stop, stp, makerFee, takerFee };
 }

@@ -24,7 +24,7 @@ import type { Account } from '../account.js';
 import type { ChangeSet, Snapshot } from '../changes.js';
 import type { Order } from '../order.js';
 import type { BookRead } from '../exchange-view.js';
-import { ColumnState } from './column-state.js';
+import { ColumnState, RESHAPED } from './column-state.js';
 import { orderStatus } from './column-status.js';
 import { columnSnapshot, takeColumnChanges } from './column-changes.js';
 import { ColumnViews } from './column-views.js';
@@ -36,8 +36,10 @@ import {
   GTC,
   NO_STP,
   columnsPlace,
-  stpCode,
-  tifCode,
+  isMarket,
+  kindOf,
+  stpOf,
+  tifOf,
 } from './order-terms.js';
 
 const formatShares = (units: bigint): string => formatDecimal(units, SHARE_SCALE);
@@ -202,10 +204,7 @@ export class ColumnExchange extends ColumnState {
     this.owner[slot] = account;
     this.sym[slot] = sym;
     this.buy[slot] = isBuy ? 1 : 0;
-    this.market[slot] = market ? 1 : 0;
-    const tif = tifCode(cmd.tif);
-    this.tif[slot] = tif;
-    this.stp[slot] = stpCode(cmd.stp);
+    this.kind[slot] = kindOf(cmd);
     this.dirtyOrders.mark(slot);
     this.enter(slot, now);
     return { kind: 'opened', echo: cmd.echo, orderId: id };
@@ -219,9 +218,10 @@ export class ColumnExchange extends ColumnState {
     const sym = this.sym[slot]!;
     const account = this.owner[slot]!;
     const isBuy = this.buy[slot] === 1;
-    const market = this.market[slot] === 1;
+    const kind = this.kind[slot]!;
+    const market = isMarket(kind);
     const limit = this.limit[slot]!;
-    const tif = this.tif[slot]!;
+    const tif = tifOf(kind);
     // A fill-or-kill that cannot fill in full does not match at all.
     const killed = tif === FOK && !this.canFill(slot, sym, isBuy, limit, this.open[slot]!);
     // Self-trade prevention may cancel what is left of it, wherever it would rest.
@@ -256,7 +256,7 @@ export class ColumnExchange extends ColumnState {
     limit: number,
     shares: number,
   ): boolean {
-    const stp = this.stp[slot]!;
+    const stp = stpOf(this.kind[slot]!);
     const owner = this.owner[slot]!;
     const price = this.pool.price;
     let levels = this.sides[2 * sym + (isBuy ? 1 : 0)]!.heap;
@@ -290,7 +290,7 @@ export class ColumnExchange extends ColumnState {
   private match(slot: number, sym: number, isBuy: boolean, limit: number, now: number): boolean {
     const opposite = this.sides[2 * sym + (isBuy ? 1 : 0)]!;
     const heap = opposite.heap;
-    const stp = this.stp[slot]!;
+    const stp = stpOf(this.kind[slot]!);
     while (this.open[slot]! > 0 && heap.length > 0) {
       const best = heap[0]!;
       const price = this.pool.price[best]!;
@@ -333,7 +333,7 @@ export class ColumnExchange extends ColumnState {
    */
   private matchMarketBuy(slot: number, account: number, sym: number, now: number): boolean {
     const heap = this.sides[2 * sym + 1]!.heap;
-    const stp = this.stp[slot]!;
+    const stp = stpOf(this.kind[slot]!);
     let budgetHi = this.cashHi[account]!;
     let budgetLo = this.cashLo[account]!;
     while (this.open[slot]! > 0 && heap.length > 0) {
@@ -551,7 +551,7 @@ export class ColumnExchange extends ColumnState {
     if (requeued) this.unlink(slot);
     this.open[slot] = open;
     this.limit[slot] = limit;
-    this.reshaped[slot] = 1;
+    this.flags[slot] = this.flags[slot]! | RESHAPED;
     this.dirtyOrders.mark(slot);
     this.addAmendment(slot, open, limit, now);
     this.advance(sym);
@@ -575,7 +575,7 @@ export class ColumnExchange extends ColumnState {
   private cancelOpen(slot: number, account: number, sym: number, now: number): void {
     const shares = this.open[slot]!;
     if (this.buy[slot] === 0) this.moveShares(this.position(account, sym), shares, 0);
-    else if (this.market[slot] === 0) {
+    else if (!isMarket(this.kind[slot]!)) {
       this.moveCash(account, pair.twoProduct(shares, this.limit[slot]!), pair.low);
     }
     this.open[slot] = 0;

@@ -7,7 +7,8 @@
 
 import * as pair from '../../decimal/exact-pair.js';
 import { termsOf, type OrderRow, type Snapshot } from '../changes.js';
-import { stpCode, tifCode } from './order-terms.js';
+import { kindOfTerms } from './order-terms.js';
+import { STORED } from './column-state.js';
 import { referenceCheck } from '../snapshot-references.js';
 import { ColumnExchange, MAX_ID, MAX_UNITS } from './column-exchange.js';
 import { orderRow } from './column-changes.js';
@@ -65,11 +66,8 @@ export function restoreColumns(snapshot: Snapshot): ColumnRestore {
     engine.owner[slot] = a;
     engine.sym[slot] = s;
     engine.buy[slot] = row.isBuy ? 1 : 0;
-    const terms = termsOf(row);
-    engine.market[slot] = terms.type === 'market' ? 1 : 0;
-    engine.tif[slot] = tifCode(terms.tif);
-    engine.stp[slot] = stpCode(terms.stp);
-    engine.stored[slot] = 1;
+    engine.kind[slot] = kindOfTerms(termsOf(row));
+    engine.flags[slot] = STORED;
     engine.nextPriority = Math.max(engine.nextPriority, row.priority + 1);
   }
   check.journal((id) => engine.slotOf(id) !== 0 || unbuilt.has(id));

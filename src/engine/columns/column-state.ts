@@ -16,6 +16,10 @@ import type { AmendmentRow, CancelRow } from '../changes.js';
 import type { OrderTerms } from '../order.js';
 import { columnTerms } from './order-terms.js';
 
+/** Bits of an order's `flags`. */
+export const STORED = 1;
+export const RESHAPED = 2;
+
 /** An amend of an order: its open shares and limit after it, in units. */
 export interface AmendRecord {
   readonly open: number;
@@ -70,14 +74,13 @@ export class ColumnState {
   /** Its price level while it rests, else -1. */
   level = new Int32Array(16);
   buy = new Uint8Array(16);
-  /** Whether it is a market order, its time in force, its self-trade prevention (codes). */
-  market = new Uint8Array(16);
-  tif = new Uint8Array(16);
-  stp = new Uint8Array(16);
-  /** Whether the store has its row (later changes are updates). */
-  stored = new Uint8Array(16);
-  /** Whether an amend changed it in the batch being built (its change is a reshape). */
-  reshaped = new Uint8Array(16);
+  /** Its terms as a code (order-terms.ts): 0 for a plain limit order. */
+  kind = new Uint8Array(16);
+  /**
+   * STORED: the store has its row (later changes are updates); RESHAPED: an amend changed
+   * it in the batch being built (its change is a reshape).
+   */
+  flags = new Uint8Array(16);
   canceled = new Uint8Array(16);
   canceledShares = new Float64Array(16);
   canceledTime = new Float64Array(16);
@@ -190,8 +193,7 @@ export class ColumnState {
     this.orderId[slot] = id;
     this.priority[slot] = 0;
     this.level[slot] = -1;
-    this.stored[slot] = 0;
-    this.reshaped[slot] = 0;
+    this.flags[slot] = 0;
     this.canceled[slot] = 0;
     this.firstFill[slot] = -1;
     this.lastFill[slot] = -1;
@@ -211,11 +213,8 @@ export class ColumnState {
     this.sym = grownInts(this.sym, n);
     this.level = grownInts(this.level, n, -1);
     this.buy = grownBytes(this.buy, n);
-    this.market = grownBytes(this.market, n);
-    this.tif = grownBytes(this.tif, n);
-    this.stp = grownBytes(this.stp, n);
-    this.stored = grownBytes(this.stored, n);
-    this.reshaped = grownBytes(this.reshaped, n);
+    this.kind = grownBytes(this.kind, n);
+    this.flags = grownBytes(this.flags, n);
     this.canceled = grownBytes(this.canceled, n);
     this.canceledShares = grownFloats(this.canceledShares, n);
     this.canceledTime = grownFloats(this.canceledTime, n);
@@ -263,7 +262,7 @@ export class ColumnState {
 
   /** Order `slot`'s terms, as the classic engine's (LIMIT_GTC for a plain limit order). */
   terms(slot: number): OrderTerms {
-    return columnTerms(this.market[slot]!, this.tif[slot]!, this.stp[slot]!);
+    return columnTerms(this.kind[slot]!);
   }
 
   /** Records an amend of order `slot`, and its row for the batch being built. */

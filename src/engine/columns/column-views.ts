@@ -7,7 +7,7 @@
 import * as pair from '../../decimal/exact-pair.js';
 import { Account, Position } from '../account.js';
 import { Order } from '../order.js';
-import type { ColumnState } from './column-state.js';
+import { STORED, type ColumnState } from './column-state.js';
 import { executionRow } from './column-changes.js';
 import { bigExecutionRow } from '../big-rows.js';
 import { bigAmendment } from './column-status.js';
@@ -58,7 +58,7 @@ export class ColumnViews {
     );
     order.open = BigInt(s.open[slot]!);
     order.priority = s.priority[slot]!;
-    order.stored = s.stored[slot] === 1;
+    order.stored = (s.flags[slot]! & STORED) !== 0;
     const amendments = s.amendmentsOf.get(slot);
     if (amendments !== undefined) order.amendments = amendments.map(bigAmendment);
     if (s.canceled[slot] === 1) {

@@ -1,7 +1,8 @@
 // What an order of the column engine is beyond a plain limit order: whether it is a market
-// order, its time in force and its self-trade prevention, as small codes in three columns;
-// and those codes as the classic engine's terms, for the order's rows and views. The column
-// engine runs without fees, so no terms carry any.
+// order, its time in force and its self-trade prevention, as one code in one byte column
+// (one write an order: each column an order touches is a cache line); and each code as the
+// classic engine's terms, for the order's rows and views. The column engine runs without
+// fees, so no terms carry any. Code 0 is a plain limit order.
 
 import type { PlaceOrder, SelfTradePrevention, TimeInForce } from '../commands.js';
 import { LIMIT_GTC, type OrderTerms } from '../order.js';
@@ -24,36 +25,60 @@ const STP: readonly (SelfTradePrevention | null)[] = [
   'cancel-both',
 ];
 
-// Comparisons, not a search: these run for every order placed.
-export function tifCode(tif: TimeInForce): number {
-  return tif === 'GTC' ? GTC : tif === 'IOC' ? IOC : FOK;
+/** An order's code: bit 0 market, bits 1-2 time in force, bits 3-4 self-trade prevention. */
+const code = (market: number, tif: number, stp: number): number => market | (tif << 1) | (stp << 3);
+export const isMarket = (kind: number): boolean => (kind & 1) === 1;
+export const tifOf = (kind: number): number => (kind >> 1) & 3;
+export const stpOf = (kind: number): number => kind >> 3;
+
+// Comparisons, not a search: this runs for every order placed.
+export function kindOf(cmd: PlaceOrder): number {
+  const tif = cmd.tif === 'GTC' ? GTC : cmd.tif === 'IOC' ? IOC : FOK;
+  const stp = cmd.stp;
+  const stpCode =
+    stp === null
+      ? NO_STP
+      : stp === 'cancel-resting'
+        ? CANCEL_RESTING
+        : stp === 'cancel-incoming'
+          ? CANCEL_INCOMING
+          : CANCEL_BOTH;
+  return code(cmd.type === 'market' ? 1 : 0, tif, stpCode);
 }
 
-export function stpCode(stp: SelfTradePrevention | null): number {
-  if (stp === null) return NO_STP;
-  return stp === 'cancel-resting'
-    ? CANCEL_RESTING
-    : stp === 'cancel-incoming'
-      ? CANCEL_INCOMING
-      : CANCEL_BOTH;
+/** The code of a stored order's terms. */
+export function kindOfTerms(terms: {
+  type: string;
+  tif: TimeInForce;
+  stp: SelfTradePrevention | null;
+}): number {
+  return code(
+    terms.type === 'market' ? 1 : 0,
+    TIME_IN_FORCE.indexOf(terms.tif),
+    STP.indexOf(terms.stp),
+  );
 }
 
-/** The terms of every combination of codes, one object each (index: `termsIndex`). */
-const TERMS: readonly OrderTerms[] = [0, 1].flatMap((market) =>
-  TIME_IN_FORCE.flatMap((tif) =>
-    STP.map((stp) =>
-      market === 0 && tif === 'GTC' && stp === null
-        ? LIMIT_GTC
-        : Object.freeze({ ...LIMIT_GTC, type: market === 1 ? 'market' : 'limit', tif, stp }),
-    ),
-  ),
-);
+/** The terms of every code, one object each. */
+const TERMS: OrderTerms[] = [];
+for (let market = 0; market < 2; market++) {
+  for (let tif = 0; tif < TIME_IN_FORCE.length; tif++) {
+    for (let stp = 0; stp < STP.length; stp++) {
+      TERMS[code(market, tif, stp)] =
+        code(market, tif, stp) === 0
+          ? LIMIT_GTC
+          : Object.freeze({
+              ...LIMIT_GTC,
+              type: market === 1 ? 'market' : 'limit',
+              tif: TIME_IN_FORCE[tif]!,
+              stp: STP[stp]!,
+            });
+    }
+  }
+}
 
-const termsIndex = (market: number, tif: number, stp: number): number =>
-  (market * TIME_IN_FORCE.length + tif) * STP.length + stp;
-
-export function columnTerms(market: number, tif: number, stp: number): OrderTerms {
-  return TERMS[termsIndex(market, tif, stp)]!;
+export function columnTerms(kind: number): OrderTerms {
+  return TERMS[kind]!;
 }
 
 /**
