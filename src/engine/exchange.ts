@@ -650,9 +650,8 @@ export class Exchange implements ExchangeView {
     if (open > order.open) {
       return refuse('AMEND_UP', `${formatShares(open)} > ${formatShares(order.open)} open`);
     }
-    const amended = { kind: 'amended', echo: cmd.echo } as const;
     if (open === order.open && limit === order.limit) {
-      return { ...amended, open: order.open, limit: order.limit };
+      return { kind: 'amended', echo: cmd.echo, open: order.open, limit: order.limit };
     }
     const book = this.books.get(order.sym)!;
     if (order.isBuy) {
@@ -692,7 +691,7 @@ export class Exchange implements ExchangeView {
     else this.advance(book);
     // A new limit is a new arrival at that price: it may execute at once, as the taker.
     if (requeued) this.enter(book, order, now);
-    return { ...amended, open: order.open, limit: order.limit };
+    return { kind: 'amended', echo: cmd.echo, open: order.open, limit: order.limit };
   }
 
   /** Every id below the counter was issued; one not in memory was evicted, closed, to the store. */

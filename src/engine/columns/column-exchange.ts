@@ -528,9 +528,8 @@ export class ColumnExchange extends ColumnState {
       const detail = `${formatShares(BigInt(open))} > ${formatShares(BigInt(was))} open`;
       return this.refuse(cmd.echo, 'AMEND_UP', detail);
     }
-    const amended = { kind: 'amended', echo: cmd.echo } as const;
     if (open === was && limit === wasLimit) {
-      return { ...amended, open: BigInt(was), limit: BigInt(wasLimit) };
+      return { kind: 'amended', echo: cmd.echo, open: BigInt(was), limit: BigInt(wasLimit) };
     }
     const sym = this.sym[slot]!;
     if (this.buy[slot] === 1) {
@@ -556,7 +555,12 @@ export class ColumnExchange extends ColumnState {
     this.addAmendment(slot, open, limit, now);
     this.advance(sym);
     if (requeued) this.enter(slot, now);
-    return { ...amended, open: BigInt(this.open[slot]!), limit: BigInt(this.limit[slot]!) };
+    return {
+      kind: 'amended',
+      echo: cmd.echo,
+      open: BigInt(this.open[slot]!),
+      limit: BigInt(this.limit[slot]!),
+    };
   }
 
   /** Takes resting order `slot` off its book and cancels its open shares. */
