@@ -52,7 +52,7 @@ export function less(xHi: number, xLo: number, yHi: number, yLo: number): boolea
 }
 
 /**
- * ⌊(hi + lo) / d⌋ for a pair from 0 to LIMIT and an integer d from 1 to 2^53, when the
+ * ⌊(hi + lo) / d⌋ for a pair from 0 to LIMIT and an integer d from 1 to below 2^53, when the
  * quotient is below 2^53: the quotient of doubles, off by a unit or two at most, is set right
  * by the exact remainder.
  */

@@ -82,10 +82,19 @@ function order(
       return { ...base, limit, type: 'limit', tif: 'FOK', stop: null, stp: 'cancel-incoming' };
     case 8:
       return { ...base, limit, type: 'limit', tif: 'FOK', stop: null, stp: 'cancel-resting' };
-    case 9: {
+    case 9:
+    case 10:
+    case 11: {
       const market = { limit: null, limitUnits: NaN, type: 'market', tif: 'IOC' } as const;
-      return { ...base, ...market, stop: null, stp: 'cancel-incoming' };
+      const stp = (['cancel-incoming', 'cancel-resting', 'cancel-both'] as const)[kind - 9]!;
+      return { ...base, ...market, stop: null, stp };
     }
+    case 12:
+      return { ...base, limit, type: 'limit', tif: 'GTC', stop: null, stp: 'cancel-incoming' };
+    case 13:
+      return { ...base, limit, type: 'limit', tif: 'IOC', stop: null, stp: 'cancel-both' };
+    case 14:
+      return { ...base, limit, type: 'limit', tif: 'FOK', stop: null, stp: 'cancel-both' };
     default:
       return { ...base, limit, type: 'limit', tif: 'GTC', stop: null, stp: null };
   }
@@ -101,7 +110,7 @@ const txChildArb: fc.Arbitrary<TransactionChild> = fc.oneof(
         shares: sharesArb,
         isBuy: fc.boolean(),
         limit: priceArb,
-        kind: fc.oneof({ weight: 40, arbitrary: fc.constant(0) }, fc.integer({ min: 1, max: 9 })),
+        kind: fc.oneof({ weight: 40, arbitrary: fc.constant(0) }, fc.integer({ min: 1, max: 14 })),
       })
       .map(({ sym, shares, isBuy, limit, kind }) => order(sym, shares, isBuy, limit, kind)),
   },
@@ -509,7 +518,8 @@ test('a fill-or-kill with self-trade prevention counts the book best first, as o
 test('a market buy spends the cash it arrived with and stops where it runs out, as on the classic engine', () => {
   const run = (engine: MatchingEngine): unknown => {
     engine.apply(SETUP, 1);
-    // 350.25 dollars: two shares at 100.1 (200.20), then one of three at 101.3, 48.75 left.
+    // 350.25 dollars: two shares at 100.1 (200.20), then the 150.05 left buys 1.48124383 of
+    // the three at 101.3, with a fraction of a unit of cash left.
     const poor = { kind: 'account', id: 'poor', balance: 35_025n * (CASH_UNIT / 100n) } as const;
     engine.apply({ kind: 'create', children: [poor] }, 1);
     const place = (account: string, child: PlaceOrder): unknown =>
@@ -517,7 +527,7 @@ test('a market buy spends the cash it arrived with and stops where it runs out, 
     place('2', order('SPY', 2n * UNIT, false, 1001n * (UNIT / 10n), 0)); // 1
     place('2', order('SPY', 3n * UNIT, false, 1013n * (UNIT / 10n), 0)); // 2
     place('poor', order('SPY', 9n * UNIT, true, 0n, 2)); // 3: 2 + 1 shares, then out of cash
-    place('poor', order('SPY', 9n * UNIT, true, 0n, 2)); // 4: not a share affordable
+    place('poor', order('SPY', 9n * UNIT, true, 0n, 2)); // 4: not a unit of a share affordable
     return { changes: bigChangeSet(engine.takeChanges()), views: views(engine) };
   };
   const adaptive = AdaptiveExchange.create();
@@ -525,6 +535,14 @@ test('a market buy spends the cash it arrived with and stops where it runs out, 
   assert.equal(adaptive.kind, 'columns');
   assert.equal(adaptive.order(3)!.status().fills.length, 2, 'order 3 filled twice');
   assert.equal(adaptive.order(4)!.status().fills.length, 0, 'order 4 filled nothing');
+});
+
+test('a market order that is not immediate-or-cancel, which the validator refuses, goes to the classic engine', () => {
+  const engine = AdaptiveExchange.create();
+  engine.apply(SETUP, 1);
+  const fok = { ...order('SPY', UNIT, true, 0n, 2), tif: 'FOK' } as const;
+  engine.apply({ kind: 'transactions', account: '1', children: [fok] }, 2);
+  assert.equal(engine.kind, 'classic');
 });
 
 test('an id past 2^32 names no order, on either engine, rather than the one it would wrap onto', () => {

@@ -52,9 +52,9 @@ const PAIR_LIMIT = BigInt(pair.LIMIT);
 
 export class ColumnExchange extends ColumnState {
   /**
-   * Whether this engine can apply `request` exactly: the orders `columnsPlace` takes, queries,
-   * cancels, and creations that keep every account's cash and every position within the
-   * exact pairs' range.
+   * Whether this engine can apply `request` exactly: the orders `columnsPlace` takes, amends
+   * to sizes and limits below 2^53 units, queries, cancels, and creations that keep every
+   * account's cash and every position within the exact pairs' range.
    */
   accepts(request: Request): boolean {
     if (request.kind === 'create') return this.acceptsCreate(request.children);
@@ -247,7 +247,8 @@ export class ColumnExchange extends ColumnState {
    * Whether `shares` of order `slot` would execute in full now against the opposite side's
    * orders that cross `limit`, counted as matching would take them: its own orders skipped,
    * or ending the count, as its self-trade prevention says. Which levels cross decides it, not
-   * their order, unless an own order ends the count: then they are counted best first.
+   * their order, unless an own order ends the count: then they are counted best first. Only
+   * the crossing levels are visited: a FOK costs what it could take, not the book.
    */
   private canFill(
     slot: number,
@@ -259,14 +260,13 @@ export class ColumnExchange extends ColumnState {
     const stp = stpOf(this.kind[slot]!);
     const owner = this.owner[slot]!;
     const price = this.pool.price;
-    let levels = this.sides[2 * sym + (isBuy ? 1 : 0)]!.heap;
+    const levels = this.sides[2 * sym + (isBuy ? 1 : 0)]!.crossing(limit);
     if (stp !== NO_STP && stp !== CANCEL_RESTING) {
-      levels = [...levels].sort((a, b) => (isBuy ? price[a]! - price[b]! : price[b]! - price[a]!));
+      levels.sort((a, b) => (isBuy ? price[a]! - price[b]! : price[b]! - price[a]!));
     }
     let needed = shares;
     for (let i = 0; i < levels.length; i++) {
       const level = levels[i]!;
-      if (isBuy ? limit < price[level]! : price[level]! < limit) continue;
       for (let r = this.queues.head[level]!; r !== 0; r = this.queues.next[r]!) {
         if (stp !== NO_STP && this.owner[r] === owner) {
           if (stp === CANCEL_RESTING) continue;

@@ -83,10 +83,13 @@ export function columnTerms(kind: number): OrderTerms {
 
 /**
  * Whether the column engine places this order: a limit order of any time in force, or a
- * market order, without a stop, its amounts safe integers (the parser gives NaN for units
- * past 2^53, and no limit units for a market order).
+ * market order (immediate-or-cancel, as the protocol has it: the columns match a market
+ * order against every level, and count a fill-or-kill's only by limit), without a stop, its
+ * amounts safe integers (the parser gives NaN for units past 2^53, and no limit units for a
+ * market order).
  */
 export function columnsPlace(cmd: PlaceOrder): boolean {
   if (cmd.stop !== null || !Number.isSafeInteger(cmd.amountUnits)) return false;
-  return cmd.type === 'market' || Number.isSafeInteger(cmd.limitUnits);
+  if (cmd.type === 'market') return cmd.tif === 'IOC';
+  return Number.isSafeInteger(cmd.limitUnits);
 }

@@ -38,6 +38,29 @@ export class Side {
     this.siftDown(this.siftUp(at, last), last);
   }
 
+  /**
+   * The levels an order at `limit` from the other side crosses (asks at or below a buy's
+   * limit, bids at or above a sell's), in no order: a walk of the heap that leaves out each
+   * subtree whose top does not cross, as nothing under it is better. It costs the levels it
+   * finds, not the book.
+   */
+  crossing(limit: number): number[] {
+    const price = this.pool.price;
+    const heap = this.heap;
+    const found: number[] = [];
+    const stack = heap.length > 0 ? [0] : [];
+    while (stack.length > 0) {
+      const i = stack.pop()!;
+      const level = heap[i]!;
+      if (this.bids ? price[level]! < limit : price[level]! > limit) continue;
+      found.push(level);
+      const left = 2 * i + 1;
+      if (left < heap.length) stack.push(left);
+      if (left + 1 < heap.length) stack.push(left + 1);
+    }
+    return found;
+  }
+
   /** The levels best first (a sorted copy; for views, not the hot path). */
   bestFirst(): number[] {
     const price = this.pool.price;
