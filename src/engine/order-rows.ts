@@ -2,39 +2,23 @@
 // a restore builds from its row.
 
 import type { Account } from './account.js';
-import { termsOf, type OrderRow } from './changes.js';
+import { rowWithTerms, termsOf, type OrderRow } from './changes.js';
 import { LIMIT_GTC, Order, isPlainLimit, type OrderTerms } from './order.js';
 
-/**
- * Each shape is one literal: a row spread into a larger one took V8's slow path for every
- * order with terms (maps built and objects migrated at run time: 30% of the instructions of
- * a flow with 5% IOC orders, `bench/report/engine-path.md`).
- */
 export function orderRow(o: Order): OrderRow {
-  const { id, sym, isBuy, shares, limit, open, time, triggeredAt, priority } = o;
-  const account = o.account.id;
-  const t = o.terms;
-  if (t === LIMIT_GTC) {
-    return { id, account, sym, isBuy, shares, limit, open, time, triggeredAt, priority };
-  }
-  return {
-    id,
-    account,
-    sym,
-    isBuy,
-    shares,
-    limit,
-    open,
-    time,
-    triggeredAt,
-    priority,
-    type: t.type,
-    tif: t.tif,
-    stop: t.stop,
-    stp: t.stp,
-    makerFee: t.maker,
-    takerFee: t.taker,
+  const row = {
+    id: o.id,
+    account: o.account.id,
+    sym: o.sym,
+    isBuy: o.isBuy,
+    shares: o.shares,
+    limit: o.limit,
+    open: o.open,
+    time: o.time,
+    triggeredAt: o.triggeredAt,
+    priority: o.priority,
   };
+  return o.terms === LIMIT_GTC ? row : rowWithTerms(row, o.terms);
 }
 
 /** Distinct values a restore keeps one of each; past that, values are kept as read. */

@@ -5,15 +5,16 @@
 
 import type { Units } from '../../decimal/units.js';
 import { bigAccountRow, bigExecutionRow, bigOrderRow, bigPositionRow } from '../big-rows.js';
-import type {
-  AccountRow,
-  CancelRow,
-  ChangeSet,
-  ExecutionRow,
-  OrderRow,
-  PositionRow,
-  Snapshot,
-  SymbolRow,
+import {
+  rowWithTerms,
+  type AccountRow,
+  type CancelRow,
+  type ChangeSet,
+  type ExecutionRow,
+  type OrderRow,
+  type PositionRow,
+  type Snapshot,
+  type SymbolRow,
 } from '../changes.js';
 import { RESHAPED, STORED, type AmendRecord, type ColumnState } from './column-state.js';
 
@@ -109,43 +110,21 @@ export function executionRow(state: ColumnState, e: number): ExecutionRow {
   };
 }
 
-/**
- * An order's row: its terms only when it is not a plain limit order, as the classic engine's.
- * Each shape is one literal: a row spread into a larger one took V8's slow path for every
- * order with terms (maps built and objects migrated at run time).
- */
+/** An order's row: its terms only when it is not a plain limit order, as the classic engine's. */
 export function orderRow(state: ColumnState, slot: number): OrderRow {
-  const id = state.orderId[slot]!;
-  const account = state.accountIds[state.owner[slot]!]!;
-  const sym = state.symbolNames[state.sym[slot]!]!;
-  const isBuy = state.buy[slot] === 1;
-  const shares = state.shares[slot]!;
-  const limit = state.limit[slot]!;
-  const open = state.open[slot]!;
-  const time = state.time[slot]!;
-  const priority = state.priority[slot]!;
-  if (state.kind[slot] === 0) {
-    return { id, account, sym, isBuy, shares, limit, open, time, triggeredAt: null, priority };
-  }
-  const { type, tif, stop, stp, maker: makerFee, taker: takerFee } = state.terms(slot);
-  return {
-    id,
-    account,
-    sym,
-    isBuy,
-    shares,
-    limit,
-    open,
-    time,
+  const row = {
+    id: state.orderId[slot]!,
+    account: state.accountIds[state.owner[slot]!]!,
+    sym: state.symbolNames[state.sym[slot]!]!,
+    isBuy: state.buy[slot] === 1,
+    shares: state.shares[slot]!,
+    limit: state.limit[slot]!,
+    open: state.open[slot]!,
+    time: state.time[slot]!,
     triggeredAt: null,
-    priority,
-    type,
-    tif,
-    stop,
-    stp,
-    makerFee,
-    takerFee,
+    priority: state.priority[slot]!,
   };
+  return state.kind[slot] === 0 ? row : rowWithTerms(row, state.terms(slot));
 }
 
 /**
