@@ -171,19 +171,23 @@ export class ColumnState {
     const found = positions.get(sym);
     if (found !== undefined) return found;
     const p = this.positionCount++;
-    if (p >= this.sharesHi.length) {
-      const n = capacityFor(p, this.sharesHi.length);
-      this.sharesHi = grownFloats(this.sharesHi, n);
-      this.sharesLo = grownFloats(this.sharesLo, n);
-      this.positionAccount = grownInts(this.positionAccount, n);
-      this.positionSym = grownInts(this.positionSym, n);
-    }
+    if (p >= this.sharesHi.length) this.growPositions(p);
     this.sharesHi[p] = 0;
     this.sharesLo[p] = 0;
     this.positionAccount[p] = account;
     this.positionSym[p] = sym;
     positions.set(sym, p);
     return p;
+  }
+
+  // Growth out of line, as in takeSlot: the hot functions that take a slot stay small enough
+  // for V8 to inline them (its budget is counted in bytecode, the cold code's too).
+  private growPositions(p: number): void {
+    const n = capacityFor(p, this.sharesHi.length);
+    this.sharesHi = grownFloats(this.sharesHi, n);
+    this.sharesLo = grownFloats(this.sharesLo, n);
+    this.positionAccount = grownInts(this.positionAccount, n);
+    this.positionSym = grownInts(this.positionSym, n);
   }
 
   /** A slot for a new order, its columns reset. */
@@ -240,24 +244,26 @@ export class ColumnState {
   /** A slot for a new execution. */
   takeExec(): number {
     const e = this.freeExecs.pop() ?? this.execsUsed++;
-    if (e >= this.execShares.length) {
-      const n = capacityFor(e, this.execShares.length);
-      this.execShares = grownFloats(this.execShares, n);
-      this.execPrice = grownFloats(this.execPrice, n);
-      this.execTime = grownFloats(this.execTime, n);
-      this.execBuy = grownFloats(this.execBuy, n);
-      this.execSell = grownFloats(this.execSell, n);
-      this.execSym = grownInts(this.execSym, n);
-      this.execSerial = grownFloats(this.execSerial, n);
-      this.nextOfBuy = grownInts(this.nextOfBuy, n);
-      this.nextOfSell = grownInts(this.nextOfSell, n);
-      this.execHolders = grownBytes(this.execHolders, n);
-    }
+    if (e >= this.execShares.length) this.growExecs(e);
     this.nextOfBuy[e] = -1;
     this.nextOfSell[e] = -1;
     this.execHolders[e] = 2;
     this.execSerial[e] = this.executionSerial++;
     return e;
+  }
+
+  private growExecs(e: number): void {
+    const n = capacityFor(e, this.execShares.length);
+    this.execShares = grownFloats(this.execShares, n);
+    this.execPrice = grownFloats(this.execPrice, n);
+    this.execTime = grownFloats(this.execTime, n);
+    this.execBuy = grownFloats(this.execBuy, n);
+    this.execSell = grownFloats(this.execSell, n);
+    this.execSym = grownInts(this.execSym, n);
+    this.execSerial = grownFloats(this.execSerial, n);
+    this.nextOfBuy = grownInts(this.nextOfBuy, n);
+    this.nextOfSell = grownInts(this.nextOfSell, n);
+    this.execHolders = grownBytes(this.execHolders, n);
   }
 
   /** Order `slot`'s terms, as the classic engine's (LIMIT_GTC for a plain limit order). */

@@ -9,12 +9,17 @@ export class MarkList {
   length = 0;
 
   mark(n: number): void {
-    if (n >= this.marked.length)
-      this.marked = grownBytes(this.marked, capacityFor(n, this.marked.length));
+    if (n >= this.marked.length || this.length === this.items.length) this.grow(n);
     if (this.marked[n] === 1) return;
     this.marked[n] = 1;
-    if (this.length === this.items.length) this.items = grownInts(this.items, this.length * 2);
     this.items[this.length++] = n;
+  }
+
+  // Out of line: `mark` stays small enough for V8 to inline it at every call.
+  private grow(n: number): void {
+    if (n >= this.marked.length)
+      this.marked = grownBytes(this.marked, capacityFor(n, this.marked.length));
+    if (this.length === this.items.length) this.items = grownInts(this.items, this.length * 2);
   }
 
   clear(): void {
