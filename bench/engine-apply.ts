@@ -4,7 +4,8 @@
 // --expose-gc), and the counted runs are framed by callgrind's counting window (window.ts),
 // so that start-up, recording the flow and the first compilations are left out. The engine is
 // the server's (the adaptive engine, where the checkout has one); BENCH_ENGINE=classic counts
-// the classic engine alone.
+// the classic engine alone; BENCH_BOOK_EVENTS=1 has it make market-data events from the start,
+// as a server does once somebody follows a book feed.
 //   node --import tsx bench/engine-apply.ts [commands] [reps] [--window]
 
 import { Exchange } from '../src/engine/exchange.js';
@@ -21,10 +22,11 @@ const { setup, requests } = recordMixedFlow(count ?? 100_000);
 
 // An older checkout has no adaptive engine: its engine is the classic one.
 const adaptive = await import('../src/engine/adaptive-exchange.js').catch(() => null);
+const options = process.env.BENCH_BOOK_EVENTS === '1' ? { bookEvents: true } : {};
 const makeEngine =
   adaptive !== null && process.env.BENCH_ENGINE !== 'classic'
-    ? () => adaptive.AdaptiveExchange.create()
-    : () => new Exchange();
+    ? () => adaptive.AdaptiveExchange.create(options)
+    : () => new Exchange(options);
 
 function applyFlow(): void {
   const engine = makeEngine();

@@ -106,10 +106,12 @@ const engineName =
   process.env.BENCH_ENGINE === 'classic'
     ? 'the classic engine alone, BENCH_ENGINE=classic'
     : "the server's engine, where the checkout has the adaptive one";
+const recording =
+  process.env.BENCH_BOOK_EVENTS === '1' ? ', making market-data events (BENCH_BOOK_EVENTS=1)' : '';
 const lines = [
   '# Engine instructions per command (mixed flow, callgrind)',
   '',
-  `${commands.toLocaleString('en')} commands applied to a fresh engine (${engineName}) once to warm it up, then ${reps} times counted (64 MiB semi-spaces, as the server runs); the counted instructions over the commands.`,
+  `${commands.toLocaleString('en')} commands applied to a fresh engine (${engineName}${recording}) once to warm it up, then ${reps} times counted (64 MiB semi-spaces, as the server runs); the counted instructions over the commands.`,
   '',
   "V8's compilers are still at work in the window (a native run of a few seconds hardly is): their part is given apart, and the count without them is the one to compare.",
   '',

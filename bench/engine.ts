@@ -5,7 +5,8 @@
 // server's (the adaptive engine, which runs this flow on its column engine); `--classic`
 // times the classic engine alone instead, and `--compare` both, side by side (below).
 // BENCH_IOC_EVERY=N makes every Nth order of the flow immediate-or-cancel (an extension the
-// column engine runs too), otherwise as it was.
+// column engine runs too), otherwise as it was; BENCH_BOOK_EVENTS=1 has the engine make
+// market-data events from the start, as a server does once somebody follows a book feed.
 
 import type { Request } from '../src/engine/commands.js';
 import { Exchange } from '../src/engine/exchange.js';
@@ -25,6 +26,7 @@ import { fileURLToPath } from 'node:url';
 
 const BATCH = 100;
 const IOC_EVERY = Number(process.env.BENCH_IOC_EVERY ?? 0);
+const ENGINE_OPTIONS = process.env.BENCH_BOOK_EVENTS === '1' ? { bookEvents: true } : {};
 let ordersMade = 0;
 
 function toRequest(step: ReturnType<MixedFlow['next']>): Request {
@@ -123,9 +125,9 @@ export function applyFlow(
 
 export type EngineMaker = () => MatchingEngine;
 /** The engine the server runs. */
-export const serverEngine: EngineMaker = () => AdaptiveExchange.create();
+export const serverEngine: EngineMaker = () => AdaptiveExchange.create(ENGINE_OPTIONS);
 /** The classic engine alone. */
-export const classicEngine: EngineMaker = () => new Exchange();
+export const classicEngine: EngineMaker = () => new Exchange(ENGINE_OPTIONS);
 
 export interface EngineFigures {
   commandsPerSecond: number;

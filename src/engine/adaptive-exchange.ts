@@ -2,8 +2,8 @@
 // takes, the classic engine (exchange.ts) from the first one it does not. The column engine
 // keeps its state in typed arrays and its money exact in doubles, and runs the base protocol
 // (accounts, grants, limit orders, queries, cancels) and most extensions (immediate-or-cancel,
-// fill-or-kill and market orders, self-trade prevention, amends) much faster; the classic
-// engine runs everything (stop orders, fees, market-data events, values past the columns'
+// fill-or-kill and market orders, self-trade prevention, amends, market-data events) much
+// faster; the classic engine runs everything (stop orders, fees, values past the columns'
 // ranges too). Both give the same results and the same changes for the same
 // requests (test/unit/column-engine.property.test.ts).
 //
@@ -48,6 +48,7 @@ export class AdaptiveExchange implements MatchingEngine {
   private classic: Exchange | null;
   /** The column engine's part of the batch being built, when it handed over mid-batch. */
   private pending: ChangeSet | null = null;
+  private pendingEvents: BookEvent[] = [];
 
   private constructor(
     readonly options: ExchangeOptions,
@@ -59,8 +60,8 @@ export class AdaptiveExchange implements MatchingEngine {
 
   /** A new, empty exchange. */
   static create(options: ExchangeOptions = {}): AdaptiveExchange {
-    const engine = columnsServe(options) ? new ColumnExchange() : new Exchange(options);
-    return new AdaptiveExchange(options, engine);
+    if (!columnsServe(options)) return new AdaptiveExchange(options, new Exchange(options));
+    return new AdaptiveExchange(options, recording(new ColumnExchange(), options));
   }
 
   /** The state a store holds, on the column engine when it fits it. */
@@ -68,7 +69,8 @@ export class AdaptiveExchange implements MatchingEngine {
     if (!columnsServe(options))
       return new AdaptiveExchange(options, Exchange.restore(snapshot, options));
     const restored = restoreColumns(snapshot);
-    if (restored.engine !== null) return new AdaptiveExchange(options, restored.engine);
+    if (restored.engine !== null)
+      return new AdaptiveExchange(options, recording(restored.engine, options));
     return new AdaptiveExchange(options, Exchange.restore(restored.snapshot, options));
   }
 
@@ -88,8 +90,10 @@ export class AdaptiveExchange implements MatchingEngine {
     const columns = this.columns!;
     const batch = columns.currentBatch;
     this.pending = columns.takeChanges();
+    this.pendingEvents = columns.takeEvents();
     const handOver = { batch, closed: columns.closedOrders() };
-    this.classic = Exchange.restore(columns.snapshot(), this.options, handOver);
+    const options = { ...this.options, bookEvents: columns.recordingBookEvents };
+    this.classic = Exchange.restore(columns.snapshot(), options, handOver);
     this.columns = null;
     return this.classic;
   }
@@ -109,16 +113,20 @@ export class AdaptiveExchange implements MatchingEngine {
   }
 
   takeEvents(): BookEvent[] {
-    return this.classic === null ? [] : this.classic.takeEvents();
+    if (this.columns !== null) return this.columns.takeEvents();
+    const events = this.classic!.takeEvents();
+    const pending = this.pendingEvents;
+    if (pending.length === 0) return events;
+    this.pendingEvents = [];
+    return [...pending, ...events];
   }
 
-  /** Market-data events are the classic engine's: it takes over to record them. */
   recordBookEvents(): void {
-    this.toClassic().recordBookEvents();
+    this.running.recordBookEvents();
   }
 
   get recordingBookEvents(): boolean {
-    return this.classic !== null && this.classic.recordingBookEvents;
+    return this.running.recordingBookEvents;
   }
 
   evictClosed(durableBatch: number, keep: number): number {
@@ -176,5 +184,11 @@ export class AdaptiveExchange implements MatchingEngine {
 
 /** Whether the column engine can serve an exchange with these options. */
 function columnsServe(options: ExchangeOptions): boolean {
-  return options.bookEvents !== true && (options.fees === undefined || !feesOn(options.fees));
+  return options.fees === undefined || !feesOn(options.fees);
+}
+
+/** The column engine, recording book events from the start if the options say so. */
+function recording(engine: ColumnExchange, options: ExchangeOptions): ColumnExchange {
+  if (options.bookEvents === true) engine.recordBookEvents();
+  return engine;
 }

@@ -14,6 +14,7 @@ import type {
   SymbolRow,
 } from './changes.js';
 import type { Result } from './commands.js';
+import type { BookEvent } from './book-events.js';
 
 export const bigAccountRow = (r: AccountRow): AccountRow<bigint> => ({
   id: r.id,
@@ -80,4 +81,10 @@ export function bigResult(result: Result): Result {
     fills: s.fills.map((f) => ({ ...f, shares: big(f.shares), price: big(f.price) })),
   };
   return { ...result, status };
+}
+
+/** A market-data event with its price and shares as bigints, as the classic engine makes it. */
+export function bigBookEvent(event: BookEvent): BookEvent {
+  if (event.type === 'triggered') return event;
+  return { ...event, price: big(event.price), shares: big(event.shares) };
 }

@@ -1,6 +1,10 @@
 // Order-level market data: every change of a symbol's book, numbered in that symbol's own
 // sequence, as the engine made it. A replica that applies them in order holds the same book
-// as the engine (docs/extensions.md, "Market data with sequence numbers").
+// as the engine (docs/extensions.md, "Market data with sequence numbers"). Prices and shares
+// are counts of 10^-8 units: bigints from the classic engine, safe integers in doubles from
+// the column engine (decimal/units.ts), made into bigints or decimals by who reads them.
+
+import type { Count } from '../decimal/units.js';
 
 export type BookSide = 'buy' | 'sell';
 
@@ -16,8 +20,8 @@ export interface OpenedEvent extends EventBase {
   readonly type: 'opened';
   readonly orderId: number;
   readonly side: BookSide;
-  readonly price: bigint;
-  readonly shares: bigint;
+  readonly price: Count;
+  readonly shares: Count;
 }
 
 /** The resting order loses `shares` (and leaves the book when none are left). */
@@ -27,8 +31,8 @@ export interface MatchedEvent extends EventBase {
   readonly incomingId: number;
   /** The resting order's side. */
   readonly side: BookSide;
-  readonly price: bigint;
-  readonly shares: bigint;
+  readonly price: Count;
+  readonly shares: Count;
 }
 
 /** The order leaves the book; `shares` were open. */
@@ -36,8 +40,8 @@ export interface CanceledEvent extends EventBase {
   readonly type: 'canceled';
   readonly orderId: number;
   readonly side: BookSide;
-  readonly price: bigint;
-  readonly shares: bigint;
+  readonly price: Count;
+  readonly shares: Count;
 }
 
 /**
@@ -48,8 +52,8 @@ export interface AmendedEvent extends EventBase {
   readonly type: 'amended';
   readonly orderId: number;
   readonly side: BookSide;
-  readonly price: bigint;
-  readonly shares: bigint;
+  readonly price: Count;
+  readonly shares: Count;
   readonly requeued: boolean;
 }
 

@@ -5,6 +5,7 @@
 
 import type { BookEvent, BookSide } from '../engine/book-events.js';
 import type { BookRead, ExchangeView } from '../engine/exchange-view.js';
+import { toBigUnits as big } from '../decimal/units.js';
 
 interface RestingOrder {
   readonly side: BookSide;
@@ -74,10 +75,10 @@ export class LevelShadow {
     switch (event.type) {
       case 'opened':
         if (this.orders.has(event.orderId)) return false;
-        this.add(event.orderId, event.side, event.price, event.shares);
+        this.add(event.orderId, event.side, big(event.price), big(event.shares));
         return true;
       case 'matched':
-        return this.reduce(event.restingId, event.shares);
+        return this.reduce(event.restingId, big(event.shares));
       case 'canceled': {
         const order = this.orders.get(event.orderId);
         return order !== undefined && this.reduce(event.orderId, order.open);
@@ -86,8 +87,9 @@ export class LevelShadow {
         const order = this.orders.get(event.orderId);
         if (order === undefined) return false;
         if (event.requeued) return this.reduce(event.orderId, order.open);
-        if (event.shares > order.open) return false;
-        return this.reduce(event.orderId, order.open - event.shares);
+        const shares = big(event.shares);
+        if (shares > order.open) return false;
+        return this.reduce(event.orderId, order.open - shares);
       }
       case 'triggered':
         return true;

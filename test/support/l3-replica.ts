@@ -36,7 +36,12 @@ export class L3Replica {
   }
 
   /** Applies one event; returns a problem, or null. */
-  apply(e: BookEvent): string | null {
+  apply(event: BookEvent): string | null {
+    // Amounts come as bigints or as safe integers (from the column engine): bigints here.
+    const e =
+      event.type === 'triggered'
+        ? event
+        : { ...event, price: BigInt(event.price), shares: BigInt(event.shares) };
     const b = this.book(e.sym);
     if (e.seq !== b.seq + 1) return `${e.sym}: event seq ${e.seq} after ${b.seq} (a gap)`;
     b.seq = e.seq;

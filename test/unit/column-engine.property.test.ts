@@ -1,11 +1,11 @@
 // The adaptive engine (the column engine, then the classic one from the first request the
 // columns do not take) against the classic engine alone, on random request sequences: base
 // commands mostly, some immediate-or-cancel, fill-or-kill, market and self-trade-preventing
-// orders and amends (the columns run them too), now and then one only the classic engine
-// runs (a stop, a value past the columns' ranges, market data switched on), to exercise the
+// orders, amends and market data switched on (the columns run them too), now and then one
+// only the classic engine runs (a stop, a value past the columns' ranges), to exercise the
 // hand-over at any point. After every request the results are the same; after every batch
 // the change sets are the same row for row (or, for the batch of a hand-over, write the same
-// tables); evicting closed orders answers the same; at the end every order, account and book
+// tables), and so are the market-data events; evicting closed orders answers the same; at the end every order, account and book
 // reads the same, and the audit finds nothing. Then a restore of the written state runs the
 // same again on both.
 //
@@ -27,7 +27,8 @@ import type {
 import { exchangeError } from '../../src/engine/errors.js';
 import { safeUnits } from '../../src/decimal/fixed.js';
 import type { SideRead } from '../../src/engine/exchange-view.js';
-import { bigChangeSet, bigResult } from '../../src/engine/big-rows.js';
+import { bigBookEvent, bigChangeSet, bigResult } from '../../src/engine/big-rows.js';
+import type { BookEvent } from '../../src/engine/book-events.js';
 
 const SYMBOLS = ['SPY', 'X', 'NOPE'];
 const ACCOUNTS = ['1', '2', '3', '999'];
@@ -327,7 +328,8 @@ function run(
       tables.classic.write(c);
       assert.deepEqual(a, c, `step ${i}: changes`);
       assert.deepEqual(tables.adaptive, tables.classic, `step ${i}: tables`);
-      assert.deepEqual(adaptive.takeEvents(), classic.takeEvents(), `step ${i}: events`);
+      const events = adaptive.takeEvents().map(bigBookEvent);
+      assert.deepEqual(events, classic.takeEvents(), `step ${i}: events`);
       const evicted = classic.evictClosed(batch, step.keep);
       assert.equal(adaptive.evictClosed(batch, step.keep), evicted, `step ${i}: evicted`);
       continue;
@@ -375,7 +377,6 @@ function baseOnly(steps: readonly Step[]): Step[] {
   };
   const kept: Step[] = [];
   for (const step of steps) {
-    if (step.t === 'record') continue;
     if (step.t !== 'request') kept.push(step);
     else if (step.request.kind === 'create') {
       const children = step.request.children.filter(plain);
@@ -392,12 +393,14 @@ test('the adaptive engine answers and changes as the classic engine, across hand
   const property = fc.property(
     fc.boolean(),
     fc.boolean(),
+    fc.boolean(),
     fc.array(stepArb, { minLength: 1, maxLength: 80 }),
-    (setup, base, generated) => {
+    (setup, base, bookEvents, generated) => {
       // Half the runs stay on the column engine; the others hand over wherever it happens.
       const steps = base ? baseOnly(generated) : generated;
-      const adaptive = AdaptiveExchange.create();
-      const classic = new Exchange();
+      // Half record market data from the start; the others from a 'record' step, if any.
+      const adaptive = AdaptiveExchange.create({ bookEvents });
+      const classic = new Exchange({ bookEvents });
       const tables = { adaptive: new Tables(), classic: new Tables() };
       const all: Step[] = setup ? [{ t: 'request', request: SETUP, dt: 0 }, ...steps] : steps;
       const last: Step = { t: 'batch', keep: 0 };
@@ -450,7 +453,7 @@ test('limit orders of every time in force, market orders, self-trade prevention 
   }
   place('1', order('SPY', UNIT, true, 100n * UNIT, 3)); // a stop: the classic engine's
   assert.equal(engine.kind, 'classic');
-  assert.equal(AdaptiveExchange.create({ bookEvents: true }).kind, 'classic');
+  assert.equal(AdaptiveExchange.create({ bookEvents: true }).kind, 'columns');
 });
 
 test('a fill-or-kill fills when the crossing shares are just enough and is killed one share short, as on the classic engine', () => {
@@ -535,6 +538,60 @@ test('a market buy spends the cash it arrived with and stops where it runs out, 
   assert.equal(adaptive.kind, 'columns');
   assert.equal(adaptive.order(3)!.status().fills.length, 2, 'order 3 filled twice');
   assert.equal(adaptive.order(4)!.status().fills.length, 0, 'order 4 filled nothing');
+});
+
+test("with market data on, the column engine makes the classic engine's book events, numbered in each book's sequence", () => {
+  const run = (engine: MatchingEngine): BookEvent[] => {
+    engine.apply(SETUP, 1);
+    engine.takeChanges();
+    engine.recordBookEvents();
+    const tx = (account: string, child: TransactionChild): void => {
+      engine.apply({ kind: 'transactions', account, children: [child] }, 2);
+    };
+    tx('2', order('SPY', 2n * UNIT, false, 100n * UNIT, 0)); // 1 rests
+    tx('1', order('SPY', UNIT, true, 101n * UNIT, 0)); // 2 fills 1 of 1
+    tx('2', { kind: 'amend', orderId: 1, amount: null, limit: 102n * UNIT, echo: [] });
+    tx('2', { kind: 'cancel', orderId: 1, echo: [] }); // 1 share left of 2
+    tx('3', order('X', UNIT, true, 50n * UNIT, 0)); // 3 rests, in another book
+    tx('1', order('SPY', UNIT, true, 100n * UNIT, 0)); // 4 rests
+    tx('2', order('SPY', UNIT, false, 100n * UNIT, 0)); // 5 fills 4
+    tx('3', { kind: 'cancel', orderId: 3, echo: [] }); // in the other book
+    tx('1', order('SPY', UNIT, true, 100n * UNIT, 0)); // 6 rests
+    tx('2', order('SPY', UNIT, false, 99n * UNIT, 0)); // 7 fills 6: the last event, mid-batch
+    return engine.takeEvents().map(bigBookEvent);
+  };
+  const adaptive = AdaptiveExchange.create();
+  const events = run(adaptive);
+  assert.equal(adaptive.kind, 'columns');
+  assert.deepEqual(events, run(new Exchange()));
+  const base = { sym: 'SPY', time: 2, side: 'sell' } as const;
+  const p = (dollars: bigint): bigint => dollars * UNIT;
+  const opened = (seq: number, orderId: number, price: bigint) =>
+    ({ ...base, type: 'opened', seq, orderId, price, shares: UNIT }) as const;
+  const matched = (seq: number, restingId: number, side: 'buy' | 'sell') =>
+    ({
+      ...base,
+      type: 'matched',
+      seq,
+      restingId,
+      incomingId: restingId + 1,
+      side,
+      price: p(100n),
+      shares: UNIT,
+    }) as const;
+  assert.deepEqual(events, [
+    { ...opened(1, 1, p(100n)), shares: 2n * UNIT },
+    matched(2, 1, 'sell'),
+    { ...base, type: 'amended', seq: 3, orderId: 1, price: p(102n), shares: UNIT, requeued: true },
+    opened(4, 1, p(102n)),
+    { ...opened(5, 1, p(102n)), type: 'canceled' },
+    { ...opened(1, 3, p(50n)), sym: 'X', side: 'buy' },
+    { ...opened(6, 4, p(100n)), side: 'buy' },
+    matched(7, 4, 'buy'),
+    { ...opened(2, 3, p(50n)), sym: 'X', side: 'buy', type: 'canceled' },
+    { ...opened(8, 6, p(100n)), side: 'buy' },
+    matched(9, 6, 'buy'),
+  ]);
 });
 
 test('a market order that is not immediate-or-cancel, which the validator refuses, goes to the classic engine', () => {

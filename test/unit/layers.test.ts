@@ -18,7 +18,7 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   'src/protocol': ['src/decimal', 'src/engine', 'src/errors'],
   'src/store': ['src/decimal', 'src/engine', 'src/errors'],
   'src/sequencer': ['src/engine', 'src/errors', 'src/store'],
-  'src/market': ['src/engine'],
+  'src/market': ['src/decimal', 'src/engine'],
   'src/metrics': ['src/engine'],
   'src/server': ['src/engine', 'src/errors', 'src/metrics', 'src/protocol'],
   'src/gateway': ['src/engine', 'src/errors', 'src/protocol', 'src/server'],

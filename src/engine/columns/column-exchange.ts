@@ -1,10 +1,10 @@
 // The column engine: the base protocol's exchange (accounts, grants, limit orders, queries,
 // cancels), with the extensions' immediate-or-cancel, fill-or-kill and market orders,
-// self-trade prevention and amends, its state in typed arrays and its money exact in doubles
-// (column-state.ts). It gives the classic engine's results and change rows, value for value;
-// `test/unit/column-engine.property.test.ts` holds it to them. What it does not take (stops,
-// fees, market-data events, values past its ranges) it declines in `accepts`, and the
-// adaptive engine hands the state to the classic engine.
+// self-trade prevention, amends and market-data events (column-events.ts), its state in typed
+// arrays and its money exact in doubles (column-state.ts). It gives the classic engine's
+// results, change rows and events, value for value; `test/unit/column-engine.property.test.ts`
+// holds it to them. What it does not take (stops, fees, values past its ranges) it declines in
+// `accepts`, and the adaptive engine hands the state to the classic engine.
 // Like the classic engine it does no I/O and reads no clock.
 
 import * as pair from '../../decimal/exact-pair.js';
@@ -24,11 +24,13 @@ import type { Account } from '../account.js';
 import type { ChangeSet, Snapshot } from '../changes.js';
 import type { Order } from '../order.js';
 import type { BookRead } from '../exchange-view.js';
+import type { BookEvent } from '../book-events.js';
 import { ColumnState, RESHAPED } from './column-state.js';
 import { orderStatus } from './column-status.js';
 import { columnSnapshot, takeColumnChanges } from './column-changes.js';
 import { ColumnViews } from './column-views.js';
 import { ColumnBook } from './column-book.js';
+import { ColumnEventLog } from './column-events.js';
 import {
   CANCEL_INCOMING,
   CANCEL_RESTING,
@@ -206,6 +208,7 @@ export class ColumnExchange extends ColumnState {
     this.buy[slot] = isBuy ? 1 : 0;
     this.kind[slot] = kindOf(cmd);
     this.dirtyOrders.mark(slot);
+    this.eventLog?.enter(slot, now);
     this.enter(slot, now);
     return { kind: 'opened', echo: cmd.echo, orderId: id };
   }
@@ -532,6 +535,8 @@ export class ColumnExchange extends ColumnState {
       return { kind: 'amended', echo: cmd.echo, open: BigInt(was), limit: BigInt(wasLimit) };
     }
     const sym = this.sym[slot]!;
+    // The events of the order that entered last first: it may be this one, changed below.
+    this.eventLog?.settle(false);
     if (this.buy[slot] === 1) {
       // What the account has with the old reservation back must cover the new one.
       const heldHi = pair.twoProduct(was, wasLimit);
@@ -554,7 +559,11 @@ export class ColumnExchange extends ColumnState {
     this.dirtyOrders.mark(slot);
     this.addAmendment(slot, open, limit, now);
     this.advance(sym);
-    if (requeued) this.enter(slot, now);
+    this.eventLog?.amended(slot, requeued, now);
+    if (requeued) {
+      this.eventLog?.enter(slot, now);
+      this.enter(slot, now);
+    }
     return {
       kind: 'amended',
       echo: cmd.echo,
@@ -568,6 +577,7 @@ export class ColumnExchange extends ColumnState {
     const sym = this.sym[slot]!;
     this.unlink(slot);
     this.advance(sym);
+    this.eventLog?.canceled(slot, now);
     this.cancelOpen(slot, this.owner[slot]!, sym, now);
     this.close(slot);
   }
@@ -610,8 +620,26 @@ export class ColumnExchange extends ColumnState {
     return evicted;
   }
 
+  /**
+   * From now on, keep each book change as an event for takeEvents(), as the classic engine
+   * does (and never off again); turned on between batches.
+   */
+  recordBookEvents(): void {
+    this.eventLog ??= new ColumnEventLog(this);
+  }
+
+  get recordingBookEvents(): boolean {
+    return this.eventLog !== null;
+  }
+
+  /** The market-data events since the last call, in the order they happened. */
+  takeEvents(): BookEvent[] {
+    return this.eventLog === null ? [] : this.eventLog.take();
+  }
+
   /** Closes the current batch: everything changed since the last call, as plain values. */
   takeChanges(): ChangeSet {
+    this.eventLog?.endBatch();
     return takeColumnChanges(this);
   }
 

@@ -13,6 +13,7 @@ import { SlotIndex } from './slot-index.js';
 import { capacityFor, grownBytes, grownFloats, grownInts } from './growable.js';
 import { MarkList } from './mark-list.js';
 import type { AmendmentRow, CancelRow } from '../changes.js';
+import type { ColumnEventLog } from './column-events.js';
 import type { OrderTerms } from '../order.js';
 import { columnTerms } from './order-terms.js';
 
@@ -131,6 +132,8 @@ export class ColumnState {
   readonly dirtyOrders = new MarkList();
   cancels: CancelRow[] = [];
   amendmentRows: AmendmentRow[] = [];
+  /** Market-data events, kept from the first book-feed subscriber on. */
+  eventLog: ColumnEventLog | null = null;
 
   nextId = 1;
   nextPriority = 1;
