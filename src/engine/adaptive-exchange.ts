@@ -18,7 +18,7 @@ import type { ChangeSet, Snapshot } from './changes.js';
 import type { Request, Result } from './commands.js';
 import type { Account } from './account.js';
 import { auditExchange, type AuditReport } from './audit.js';
-import type { BookRead, ExchangeView } from './exchange-view.js';
+import type { BookRead, EngineKind, ExchangeView } from './exchange-view.js';
 import { Exchange, type ExchangeOptions } from './exchange.js';
 import { feesOn } from './fees.js';
 import { mergeChangeSets } from './merge-changes.js';
@@ -39,9 +39,6 @@ export interface MatchingEngine extends ExchangeView {
   /** The invariants checked over the whole state (audit.ts). */
   audit(): AuditReport;
 }
-
-/** Which engine runs now. */
-export type EngineKind = 'columns' | 'classic';
 
 export class AdaptiveExchange implements MatchingEngine {
   private columns: ColumnExchange | null;
@@ -74,8 +71,8 @@ export class AdaptiveExchange implements MatchingEngine {
     return new AdaptiveExchange(options, Exchange.restore(restored.snapshot, options));
   }
 
-  get kind(): EngineKind {
-    return this.columns === null ? 'classic' : 'columns';
+  get engineKind(): EngineKind {
+    return this.running.engineKind;
   }
 
   apply(request: Request, now: number): Result[] {

@@ -42,7 +42,12 @@ export interface BookRead {
   readonly asks: SideRead;
 }
 
+/** Which engine holds the state: the column engine, or the classic one that runs everything. */
+export type EngineKind = 'columns' | 'classic';
+
 export interface ExchangeView {
+  /** Which engine this is, or runs now (adaptive-exchange.ts). */
+  readonly engineKind: EngineKind;
   account(id: string): Account | undefined;
   book(sym: string): BookRead | undefined;
   /** An order in memory: open, or closed and not yet evicted. */

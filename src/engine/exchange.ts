@@ -26,7 +26,7 @@ import type {
   SymbolRow,
 } from './changes.js';
 import { exchangeError, type ErrorCode } from './errors.js';
-import type { ExchangeView } from './exchange-view.js';
+import type { EngineKind, ExchangeView } from './exchange-view.js';
 import { LIMIT_GTC, Order, isPlainLimit, type OrderTerms } from './order.js';
 import {
   NO_FEES,
@@ -176,6 +176,10 @@ export class Exchange implements ExchangeView {
   }
 
   /** The id the next accepted order will get. */
+  get engineKind(): EngineKind {
+    return 'classic';
+  }
+
   get peekNextOrderId(): number {
     return this.nextOrderId;
   }

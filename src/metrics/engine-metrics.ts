@@ -41,6 +41,16 @@ export class EngineMetrics implements BatchObserver {
       },
     });
     new Gauge({
+      name: 'exchange_engine_columns',
+      help:
+        'Whether the fast column engine holds the state (1), or the classic engine (0): from ' +
+        'the first stop order, or from start with fees, until a restart that fits the columns.',
+      registers,
+      collect() {
+        this.set(engine().engineKind === 'columns' ? 1 : 0);
+      },
+    });
+    new Gauge({
       name: 'exchange_accounts',
       help: 'Accounts.',
       registers,

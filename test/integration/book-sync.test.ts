@@ -1,7 +1,8 @@
 // The sequenced market data end to end: replicas follow a symbol's `l3` and `l2` WebSocket
 // channels from REST snapshots while mixed orders (limit, IOC, FOK, market, stop-limit,
 // self-trade prevention, amends, cancels) arrive over the XML protocol from several
-// connections at once, then hold exactly the engine's book.
+// connections at once, then hold exactly the engine's book: first without stop orders, on the
+// column engine, then with them, on the classic engine they hand the state to.
 
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
@@ -48,8 +49,11 @@ function random(seed: number): () => number {
   };
 }
 
-/** One request's children: every kind of order the book sees, and changes to earlier ones. */
-function transaction(next: () => number, own: number[]): string {
+/**
+ * One request's children: every kind of order the book sees (stop-limit orders if `stops`),
+ * and changes to earlier ones.
+ */
+function transaction(next: () => number, own: number[], stops: boolean): string {
   const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!;
   const size = () => String(1 + Math.floor(next() * 40));
   const price = () => String(95 + Math.floor(next() * 11)) + pick(['', '', '.5', '.25']);
@@ -65,7 +69,7 @@ function transaction(next: () => number, own: number[]): string {
     else if (roll < 0.57)
       children.push(`<order sym="${SYM}" amount="${signed()}" limit="${price()}" tif="FOK"/>`);
     else if (roll < 0.62) children.push(`<order sym="${SYM}" amount="${signed()}" type="market"/>`);
-    else if (roll < 0.68) {
+    else if (roll < 0.68 && stops) {
       const buy = next() < 0.5;
       const stop = buy ? 100 + Math.floor(next() * 4) : 97 + Math.floor(next() * 4);
       const amount = (buy ? '' : '-') + size();
@@ -81,7 +85,7 @@ function transaction(next: () => number, own: number[]): string {
   return children.join('');
 }
 
-async function runLoad(seed: number, rounds: number): Promise<void> {
+async function runLoad(seed: number, rounds: number, stops: boolean): Promise<void> {
   const next = random(seed);
   const own = new Map<string, number[]>(ACCOUNTS.map((id) => [id, []]));
   for (let round = 0; round < rounds; round++) {
@@ -89,7 +93,7 @@ async function runLoad(seed: number, rounds: number): Promise<void> {
       Array.from({ length: CONNECTIONS }, async () => {
         const account = ACCOUNTS[Math.floor(next() * ACCOUNTS.length)]!;
         const ids = own.get(account)!;
-        const xml = `<transactions id="${account}">${transaction(next, ids)}</transactions>`;
+        const xml = `<transactions id="${account}">${transaction(next, ids, stops)}</transactions>`;
         const reply = await classicRequest(server.port, xml);
         assert.doesNotMatch(reply, /Internal|<error>/, reply);
         for (const [, id] of reply.matchAll(/<opened [^>]*id="(\d+)"/g)) ids.push(Number(id));
@@ -118,22 +122,31 @@ async function caughtUp(replica: BookReplica, seq: number): Promise<void> {
   }
 }
 
-test('replicas that follow l3 and l2 from snapshots hold the engine’s book', async () => {
+/**
+ * Two replicas follow the book, one from the start and one joining mid-load, while `rounds`
+ * rounds of load run; then both hold the engine's book. The first one's events by type.
+ */
+async function replicasHoldTheBook(
+  seed: number,
+  rounds: number,
+  stops: boolean,
+): Promise<Map<string, number>> {
   const early = new BookReplica(base, SYM);
   replicas.push(early);
   await early.start();
+  const from = (await get<OrderBookView>(`/api/symbols/${SYM}/book?level=3`)).seq;
 
-  await runLoad(1, ROUNDS / 2);
+  await runLoad(seed, rounds / 2, stops);
   // One joins while the book is busy: its snapshot and the stream must meet without a hole.
   const late = new BookReplica(base, SYM);
   replicas.push(late);
-  await Promise.all([late.start(), runLoad(2, ROUNDS / 2)]);
+  await Promise.all([late.start(), runLoad(seed + 1, rounds / 2, stops)]);
   await server.sequencer.idle();
 
   const l3 = await get<OrderBookView>(`/api/symbols/${SYM}/book?level=3`);
   const l2 = await get<LevelBookView>(`/api/symbols/${SYM}/book?depth=1000`);
   assert.equal(l2.seq, l3.seq, 'both levels read at the same batch boundary');
-  assert.ok(l3.seq > ROUNDS, `the load moved the book (seq ${l3.seq})`);
+  assert.ok(l3.seq > from + rounds, `the load moved the book (seq ${from} to ${l3.seq})`);
   assert.ok(l3.bids.length + l3.asks.length > 0, 'orders rest at the end');
   for (const replica of [early, late]) {
     await caughtUp(replica, l3.seq);
@@ -143,10 +156,26 @@ test('replicas that follow l3 and l2 from snapshots hold the engine’s book', a
     assert.equal(replica.gaps, 0, 'no gap on a client that keeps up');
     assert.equal(replica.resets, 0);
   }
-  const seen = [...early.orders.applied.keys()].sort();
-  assert.deepEqual(seen, ['amended', 'canceled', 'matched', 'opened', 'triggered'], 'every event');
+  return early.orders.applied;
+}
+
+test('on the column engine, replicas that follow l3 and l2 from snapshots hold the engine’s book', async () => {
+  const applied = await replicasHoldTheBook(1, ROUNDS, false);
+  assert.equal(server.engine.engineKind, 'columns', 'subscribers keep the column engine');
+  const seen = [...applied.keys()].sort();
+  assert.deepEqual(seen, ['amended', 'canceled', 'matched', 'opened'], 'every event');
   // Amends both ways: in place (smaller) and requeued (new limit).
-  assert.ok((early.orders.applied.get('amended') ?? 0) > 1);
+  assert.ok((applied.get('amended') ?? 0) > 1);
+  const metrics = await (await fetch(`${base}/metrics`)).text();
+  assert.match(metrics, /^exchange_engine_columns 1$/m);
+});
+
+test('with stop orders, on the classic engine, replicas hold the engine’s book', async () => {
+  const applied = await replicasHoldTheBook(3, ROUNDS, true);
+  assert.equal(server.engine.engineKind, 'classic', 'the first stop order handed it over');
+  assert.ok((applied.get('triggered') ?? 0) > 0, 'stops triggered');
+  const metrics = await (await fetch(`${base}/metrics`)).text();
+  assert.match(metrics, /^exchange_engine_columns 0$/m);
 });
 
 test('the level-3 book lists every resting order of the engine in priority order', async () => {

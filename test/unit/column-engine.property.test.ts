@@ -406,12 +406,12 @@ test('the adaptive engine answers and changes as the classic engine, across hand
       const last: Step = { t: 'batch', keep: 0 };
       run(adaptive, classic, [...all, last], tables);
       if (base)
-        assert.equal(adaptive.kind, 'columns', 'base-protocol requests stay on the columns');
+        assert.equal(adaptive.engineKind, 'columns', 'base-protocol requests stay on the columns');
       // Restored from what was written, both go on alike.
       const snapshot = tables.classic.snapshot(classic.peekNextOrderId);
       const restoredAdaptive = AdaptiveExchange.restore(snapshot);
       const restoredClassic = Exchange.restore(snapshot);
-      if (base) assert.equal(restoredAdaptive.kind, 'columns', 'restored on the columns');
+      if (base) assert.equal(restoredAdaptive.engineKind, 'columns', 'restored on the columns');
       assert.deepEqual(views(restoredAdaptive), views(restoredClassic), 'views after a restore');
       run(restoredAdaptive, restoredClassic, [...steps, last], tables);
     },
@@ -442,7 +442,7 @@ test('limit orders of every time in force, market orders, self-trade prevention 
   place('1', order('SPY', 2n * UNIT, true, 98n * UNIT, 0)); // 10 rests
   const amend = { kind: 'amend', orderId: 10, amount: UNIT, limit: 97n * UNIT, echo: [] } as const;
   engine.apply({ kind: 'transactions', account: '1', children: [amend] }, 2);
-  assert.equal(engine.kind, 'columns');
+  assert.equal(engine.engineKind, 'columns');
   assert.deepEqual(engine.order(10)!.status().amendments, [
     { open: UNIT, limit: 97n * UNIT, time: 2 },
   ]);
@@ -452,8 +452,8 @@ test('limit orders of every time in force, market orders, self-trade prevention 
     assert.ok(status.canceled !== null, `order ${id} canceled in part or whole`);
   }
   place('1', order('SPY', UNIT, true, 100n * UNIT, 3)); // a stop: the classic engine's
-  assert.equal(engine.kind, 'classic');
-  assert.equal(AdaptiveExchange.create({ bookEvents: true }).kind, 'columns');
+  assert.equal(engine.engineKind, 'classic');
+  assert.equal(AdaptiveExchange.create({ bookEvents: true }).engineKind, 'columns');
 });
 
 test('a fill-or-kill fills when the crossing shares are just enough and is killed one share short, as on the classic engine', () => {
@@ -470,7 +470,7 @@ test('a fill-or-kill fills when the crossing shares are just enough and is kille
   };
   const adaptive = AdaptiveExchange.create();
   assert.deepEqual(run(adaptive), run(new Exchange()));
-  assert.equal(adaptive.kind, 'columns');
+  assert.equal(adaptive.engineKind, 'columns');
   assert.ok(adaptive.order(4)!.status().canceled !== null, 'order 4 killed');
   assert.equal(adaptive.order(5)!.status().fills.length, 2, 'order 5 filled');
 });
@@ -491,7 +491,7 @@ test('an order amended in the batch that placed it, and in a later one, writes t
   };
   const adaptive = AdaptiveExchange.create();
   assert.deepEqual(run(adaptive), run(new Exchange()));
-  assert.equal(adaptive.kind, 'columns');
+  assert.equal(adaptive.engineKind, 'columns');
 });
 
 test('a fill-or-kill with self-trade prevention counts the book best first, as on the classic engine', () => {
@@ -512,7 +512,7 @@ test('a fill-or-kill with self-trade prevention counts the book best first, as o
   };
   const adaptive = AdaptiveExchange.create();
   assert.deepEqual(run(adaptive), run(new Exchange()));
-  assert.equal(adaptive.kind, 'columns');
+  assert.equal(adaptive.engineKind, 'columns');
   assert.equal(adaptive.order(4)!.status().fills.length, 0, 'order 4 killed');
   assert.equal(adaptive.order(5)!.status().fills.length, 2, 'order 5 filled');
   assert.ok(adaptive.order(3)!.status().canceled !== null, 'order 3 canceled');
@@ -535,7 +535,7 @@ test('a market buy spends the cash it arrived with and stops where it runs out, 
   };
   const adaptive = AdaptiveExchange.create();
   assert.deepEqual(run(adaptive), run(new Exchange()));
-  assert.equal(adaptive.kind, 'columns');
+  assert.equal(adaptive.engineKind, 'columns');
   assert.equal(adaptive.order(3)!.status().fills.length, 2, 'order 3 filled twice');
   assert.equal(adaptive.order(4)!.status().fills.length, 0, 'order 4 filled nothing');
 });
@@ -562,7 +562,7 @@ test("with market data on, the column engine makes the classic engine's book eve
   };
   const adaptive = AdaptiveExchange.create();
   const events = run(adaptive);
-  assert.equal(adaptive.kind, 'columns');
+  assert.equal(adaptive.engineKind, 'columns');
   assert.deepEqual(events, run(new Exchange()));
   const base = { sym: 'SPY', time: 2, side: 'sell' } as const;
   const p = (dollars: bigint): bigint => dollars * UNIT;
@@ -599,7 +599,7 @@ test('a market order that is not immediate-or-cancel, which the validator refuse
   engine.apply(SETUP, 1);
   const fok = { ...order('SPY', UNIT, true, 0n, 2), tif: 'FOK' } as const;
   engine.apply({ kind: 'transactions', account: '1', children: [fok] }, 2);
-  assert.equal(engine.kind, 'classic');
+  assert.equal(engine.engineKind, 'classic');
 });
 
 test('an id past 2^32 names no order, on either engine, rather than the one it would wrap onto', () => {
@@ -644,5 +644,5 @@ test('after a hand-over, closed orders leave memory in the order they closed, as
   };
   const adaptive = AdaptiveExchange.create();
   assert.deepEqual(answers(adaptive), answers(new Exchange()));
-  assert.equal(adaptive.kind, 'classic');
+  assert.equal(adaptive.engineKind, 'classic');
 });

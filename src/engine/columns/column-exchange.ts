@@ -23,7 +23,7 @@ import { formatDecimal, SHARE_SCALE } from '../../decimal/fixed.js';
 import type { Account } from '../account.js';
 import type { ChangeSet, Snapshot } from '../changes.js';
 import type { Order } from '../order.js';
-import type { BookRead } from '../exchange-view.js';
+import type { BookRead, EngineKind } from '../exchange-view.js';
 import type { BookEvent } from '../book-events.js';
 import { ColumnState, RESHAPED } from './column-state.js';
 import { orderStatus } from './column-status.js';
@@ -690,6 +690,10 @@ export class ColumnExchange extends ColumnState {
 
   get currentBatch(): number {
     return this.batch;
+  }
+
+  get engineKind(): EngineKind {
+    return 'columns';
   }
 
   get peekNextOrderId(): number {
