@@ -3,6 +3,9 @@
 // engine's memory for the deep book (the heap and the typed arrays' buffers grown by building
 // it, after full GCs; the process also holds the recorded requests, so its RSS says little
 // here: `npm run bench:restart` gives the server's RSS with such a book).
+// Each book is measured in a fresh process of its own (this script run again with --book=deep
+// or --book=empty), as a server runs one engine: in one process the second book's runs came
+// out 15-25% slower than alone, whichever ran first (bench/report/engine-path.md).
 // Options: BENCH_DEPTH (default 1,000,000), BENCH_RUNS (default 5), BENCH_ENGINE_COMMANDS
 // (default 1,000,000); argument --json: one JSON line instead of text (for `npm run bench`).
 
@@ -10,6 +13,8 @@ import type { MatchingEngine } from '../src/engine/adaptive-exchange.js';
 import { DEFAULT_HISTORY_CACHE } from '../src/sequencer/sequencer.js';
 import { benchEngine, deepBookRequests } from './engine.js';
 import { collectHeap } from './window.js';
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 
 const DEPTH = Number(process.env.BENCH_DEPTH ?? 1_000_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
@@ -36,9 +41,38 @@ const hooks = {
   },
 };
 
-const deep = benchEngine(COMMANDS, RUNS, DEFAULT_HISTORY_CACHE, deepBookRequests(DEPTH), hooks);
-const empty = benchEngine(COMMANDS, RUNS, DEFAULT_HISTORY_CACHE);
-const b = built as { heapMiB: number; resting: number } | null;
+type Figures = ReturnType<typeof benchEngine>;
+interface BookFigures {
+  deep?: Figures;
+  empty?: Figures;
+  heapMiB?: number;
+  resting?: number;
+}
+
+const book = process.argv.find((arg) => arg.startsWith('--book='))?.slice('--book='.length);
+if (book === 'deep') {
+  const deep = benchEngine(COMMANDS, RUNS, DEFAULT_HISTORY_CACHE, deepBookRequests(DEPTH), hooks);
+  const b = built as { heapMiB: number; resting: number } | null;
+  console.log(JSON.stringify({ deep, heapMiB: b?.heapMiB, resting: b?.resting, collected }));
+  process.exit(0);
+}
+if (book === 'empty') {
+  console.log(JSON.stringify({ empty: benchEngine(COMMANDS, RUNS, DEFAULT_HISTORY_CACHE) }));
+  process.exit(0);
+}
+
+/** One book's figures, from a fresh process with this process's flags. */
+function measured(which: 'deep' | 'empty'): BookFigures & { collected?: boolean } {
+  const argv = [...process.execArgv, fileURLToPath(import.meta.url), `--book=${which}`];
+  const out = execFileSync(process.execPath, argv, { encoding: 'utf8' });
+  return JSON.parse(out.trim().split('\n').pop()!) as BookFigures;
+}
+const fromDeep = measured('deep');
+const deep = fromDeep.deep!;
+const empty = measured('empty').empty!;
+collected = fromDeep.collected ?? false;
+const b =
+  fromDeep.heapMiB === undefined ? null : { heapMiB: fromDeep.heapMiB, resting: fromDeep.resting! };
 if (process.argv.includes('--json')) {
   console.log(
     JSON.stringify({ depth: DEPTH, empty, deep, heapMiB: b?.heapMiB, resting: b?.resting }),
