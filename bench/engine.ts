@@ -5,7 +5,8 @@
 // server's (the adaptive engine, which runs this flow on its column engine); `--classic`
 // times the classic engine alone instead, and `--compare` both, side by side (below).
 // BENCH_IOC_EVERY=N makes every Nth order of the flow immediate-or-cancel (an extension the
-// column engine runs too), otherwise as it was; BENCH_BOOK_EVENTS=1 has the engine make
+// column engine runs too), otherwise as it was, and BENCH_STOP_EVERY=N every Nth order a
+// stop-limit order with its stop at its limit; BENCH_BOOK_EVENTS=1 has the engine make
 // market-data events from the start, as a server does once somebody follows a book feed.
 
 import type { Request } from '../src/engine/commands.js';
@@ -26,14 +27,17 @@ import { fileURLToPath } from 'node:url';
 
 const BATCH = 100;
 const IOC_EVERY = Number(process.env.BENCH_IOC_EVERY ?? 0);
+const STOP_EVERY = Number(process.env.BENCH_STOP_EVERY ?? 0);
 const ENGINE_OPTIONS = process.env.BENCH_BOOK_EVENTS === '1' ? { bookEvents: true } : {};
 let ordersMade = 0;
 
 function toRequest(step: ReturnType<MixedFlow['next']>): Request {
   let child;
   if (step.kind === 'order') {
-    const ioc = IOC_EVERY > 0 && ++ordersMade % IOC_EVERY === 0;
-    const extras = ioc ? { tif: 'IOC' } : {};
+    ordersMade++;
+    const ioc = IOC_EVERY > 0 && ordersMade % IOC_EVERY === 0;
+    const stop = STOP_EVERY > 0 && ordersMade % STOP_EVERY === 0;
+    const extras = ioc ? { tif: 'IOC' } : stop ? { stop: String(step.limit) } : {};
     child = validateOrder(step.sym, String(step.amount), String(step.limit), extras);
   } else child = validateOrderRef(step.kind, String(step.id));
   return { kind: 'transactions', account: step.account, children: [child] };

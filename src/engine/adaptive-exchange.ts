@@ -1,9 +1,9 @@
 // The engine the server runs: the column engine (columns/) while every request is one it
 // takes, the classic engine (exchange.ts) from the first one it does not. The column engine
 // keeps its state in typed arrays and its money exact in doubles, and runs the base protocol
-// (accounts, grants, limit orders, queries, cancels) and most extensions (immediate-or-cancel,
-// fill-or-kill and market orders, self-trade prevention, amends, market-data events) much
-// faster; the classic engine runs everything (stop orders, fees, values past the columns'
+// (accounts, grants, limit orders, queries, cancels) and the extensions (immediate-or-cancel,
+// fill-or-kill, market and stop-limit orders, self-trade prevention, amends, market-data
+// events) much faster; the classic engine runs everything (fees and values past the columns'
 // ranges too). Both give the same results and the same changes for the same
 // requests (test/unit/column-engine.property.test.ts).
 //
@@ -88,7 +88,7 @@ export class AdaptiveExchange implements MatchingEngine {
     const batch = columns.currentBatch;
     this.pending = columns.takeChanges();
     this.pendingEvents = columns.takeEvents();
-    const handOver = { batch, closed: columns.closedOrders() };
+    const handOver = { batch, closed: columns.closedOrders(), openOrders: columns.openOrders() };
     const options = { ...this.options, bookEvents: columns.recordingBookEvents };
     this.classic = Exchange.restore(columns.snapshot(), options, handOver);
     this.columns = null;

@@ -85,6 +85,6 @@ export function bigResult(result: Result): Result {
 
 /** A market-data event with its price and shares as bigints, as the classic engine makes it. */
 export function bigBookEvent(event: BookEvent): BookEvent {
-  if (event.type === 'triggered') return event;
+  if (event.type === 'triggered') return { ...event, stop: big(event.stop) };
   return { ...event, price: big(event.price), shares: big(event.shares) };
 }

@@ -62,7 +62,7 @@ export interface TriggeredEvent extends EventBase {
   readonly type: 'triggered';
   readonly orderId: number;
   readonly side: BookSide;
-  readonly stop: bigint;
+  readonly stop: Count;
 }
 
 export type BookEvent = OpenedEvent | MatchedEvent | CanceledEvent | AmendedEvent | TriggeredEvent;

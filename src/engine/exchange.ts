@@ -53,6 +53,11 @@ export interface HandOver {
   readonly batch: number;
   /** The closed orders held, in the order they closed, each with the batch it closed in. */
   readonly closed: readonly (readonly [id: number, batch: number])[];
+  /**
+   * Each account's open orders (resting and waiting stops) in the order its list holds them,
+   * which a stored state does not keep.
+   */
+  readonly openOrders: readonly (readonly [account: string, ids: readonly number[]])[];
 }
 
 export interface ExchangeOptions {
@@ -900,6 +905,14 @@ export class Exchange implements ExchangeView {
     }
     resting.sort((a, b) => a.priority - b.priority);
     for (const order of resting) exchange.books.get(order.sym)!.rest(order);
+    for (const [id, orderIds] of handOver?.openOrders ?? []) {
+      const account = exchange.accounts.get(id)!;
+      for (const orderId of orderIds) {
+        const order = byId.get(orderId)!;
+        account.removeResting(order);
+        account.addResting(order);
+      }
+    }
     exchange.takeChanges();
     if (handOver !== undefined) exchange.batch = handOver.batch;
     return exchange;

@@ -1,13 +1,19 @@
 import type { Order } from './order.js';
 import { PriceLevels } from './price-levels.js';
-import { WaitingStops } from './waiting-stops.js';
+import { WaitingStops, type StopKeys } from './waiting-stops.js';
+
+const ORDER_STOPS: StopKeys<Order> = {
+  stop: (order) => order.terms.stop!,
+  id: (order) => order.id,
+  isBuy: (order) => order.isBuy,
+};
 
 /** One symbol's book: bids best-highest, asks best-lowest, each FIFO within a price. */
 export class OrderBook {
   readonly bids = new PriceLevels(true);
   readonly asks = new PriceLevels(false);
   /** Stop orders of this symbol waiting for their trigger (outside the book). */
-  readonly stops = new WaitingStops();
+  readonly stops = new WaitingStops(ORDER_STOPS);
   dirty = false;
 
   constructor(

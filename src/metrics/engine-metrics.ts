@@ -44,7 +44,7 @@ export class EngineMetrics implements BatchObserver {
       name: 'exchange_engine_columns',
       help:
         'Whether the fast column engine holds the state (1), or the classic engine (0): from ' +
-        'the first stop order, or from start with fees, until a restart that fits the columns.',
+        'the first value past its ranges, or from start with fees, until a restart.',
       registers,
       collect() {
         this.set(engine().engineKind === 'columns' ? 1 : 0);

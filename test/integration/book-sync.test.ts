@@ -1,8 +1,8 @@
 // The sequenced market data end to end: replicas follow a symbol's `l3` and `l2` WebSocket
 // channels from REST snapshots while mixed orders (limit, IOC, FOK, market, stop-limit,
 // self-trade prevention, amends, cancels) arrive over the XML protocol from several
-// connections at once, then hold exactly the engine's book: first without stop orders, on the
-// column engine, then with them, on the classic engine they hand the state to.
+// connections at once, then hold exactly the engine's book: first on the column engine, then
+// on the classic engine after a value past the columns' range handed the state over.
 
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
@@ -49,11 +49,8 @@ function random(seed: number): () => number {
   };
 }
 
-/**
- * One request's children: every kind of order the book sees (stop-limit orders if `stops`),
- * and changes to earlier ones.
- */
-function transaction(next: () => number, own: number[], stops: boolean): string {
+/** One request's children: every kind of order the book sees, and changes to earlier ones. */
+function transaction(next: () => number, own: number[]): string {
   const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!;
   const size = () => String(1 + Math.floor(next() * 40));
   const price = () => String(95 + Math.floor(next() * 11)) + pick(['', '', '.5', '.25']);
@@ -69,7 +66,7 @@ function transaction(next: () => number, own: number[], stops: boolean): string 
     else if (roll < 0.57)
       children.push(`<order sym="${SYM}" amount="${signed()}" limit="${price()}" tif="FOK"/>`);
     else if (roll < 0.62) children.push(`<order sym="${SYM}" amount="${signed()}" type="market"/>`);
-    else if (roll < 0.68 && stops) {
+    else if (roll < 0.68) {
       const buy = next() < 0.5;
       const stop = buy ? 100 + Math.floor(next() * 4) : 97 + Math.floor(next() * 4);
       const amount = (buy ? '' : '-') + size();
@@ -85,7 +82,7 @@ function transaction(next: () => number, own: number[], stops: boolean): string 
   return children.join('');
 }
 
-async function runLoad(seed: number, rounds: number, stops: boolean): Promise<void> {
+async function runLoad(seed: number, rounds: number): Promise<void> {
   const next = random(seed);
   const own = new Map<string, number[]>(ACCOUNTS.map((id) => [id, []]));
   for (let round = 0; round < rounds; round++) {
@@ -93,7 +90,7 @@ async function runLoad(seed: number, rounds: number, stops: boolean): Promise<vo
       Array.from({ length: CONNECTIONS }, async () => {
         const account = ACCOUNTS[Math.floor(next() * ACCOUNTS.length)]!;
         const ids = own.get(account)!;
-        const xml = `<transactions id="${account}">${transaction(next, ids, stops)}</transactions>`;
+        const xml = `<transactions id="${account}">${transaction(next, ids)}</transactions>`;
         const reply = await classicRequest(server.port, xml);
         assert.doesNotMatch(reply, /Internal|<error>/, reply);
         for (const [, id] of reply.matchAll(/<opened [^>]*id="(\d+)"/g)) ids.push(Number(id));
@@ -126,21 +123,17 @@ async function caughtUp(replica: BookReplica, seq: number): Promise<void> {
  * Two replicas follow the book, one from the start and one joining mid-load, while `rounds`
  * rounds of load run; then both hold the engine's book. The first one's events by type.
  */
-async function replicasHoldTheBook(
-  seed: number,
-  rounds: number,
-  stops: boolean,
-): Promise<Map<string, number>> {
+async function replicasHoldTheBook(seed: number, rounds: number): Promise<Map<string, number>> {
   const early = new BookReplica(base, SYM);
   replicas.push(early);
   await early.start();
   const from = (await get<OrderBookView>(`/api/symbols/${SYM}/book?level=3`)).seq;
 
-  await runLoad(seed, rounds / 2, stops);
+  await runLoad(seed, rounds / 2);
   // One joins while the book is busy: its snapshot and the stream must meet without a hole.
   const late = new BookReplica(base, SYM);
   replicas.push(late);
-  await Promise.all([late.start(), runLoad(seed + 1, rounds / 2, stops)]);
+  await Promise.all([late.start(), runLoad(seed + 1, rounds / 2)]);
   await server.sequencer.idle();
 
   const l3 = await get<OrderBookView>(`/api/symbols/${SYM}/book?level=3`);
@@ -160,19 +153,22 @@ async function replicasHoldTheBook(
 }
 
 test('on the column engine, replicas that follow l3 and l2 from snapshots hold the engine’s book', async () => {
-  const applied = await replicasHoldTheBook(1, ROUNDS, false);
-  assert.equal(server.engine.engineKind, 'columns', 'subscribers keep the column engine');
+  const applied = await replicasHoldTheBook(1, ROUNDS);
+  assert.equal(server.engine.engineKind, 'columns', 'subscribers and stops keep the columns');
   const seen = [...applied.keys()].sort();
-  assert.deepEqual(seen, ['amended', 'canceled', 'matched', 'opened'], 'every event');
+  assert.deepEqual(seen, ['amended', 'canceled', 'matched', 'opened', 'triggered'], 'every event');
   // Amends both ways: in place (smaller) and requeued (new limit).
   assert.ok((applied.get('amended') ?? 0) > 1);
   const metrics = await (await fetch(`${base}/metrics`)).text();
   assert.match(metrics, /^exchange_engine_columns 1$/m);
 });
 
-test('with stop orders, on the classic engine, replicas hold the engine’s book', async () => {
-  const applied = await replicasHoldTheBook(3, ROUNDS, true);
-  assert.equal(server.engine.engineKind, 'classic', 'the first stop order handed it over');
+test('after a hand-over to the classic engine, replicas hold the engine’s book', async () => {
+  // 100,000,000 shares are past the columns' 2^53 units: refused, and handed over.
+  const past = `<transactions id="1"><order sym="${SYM}" amount="100000000" limit="1"/></transactions>`;
+  assert.match(await classicRequest(server.port, past), /<error/);
+  assert.equal(server.engine.engineKind, 'classic');
+  const applied = await replicasHoldTheBook(3, ROUNDS);
   assert.ok((applied.get('triggered') ?? 0) > 0, 'stops triggered');
   const metrics = await (await fetch(`${base}/metrics`)).text();
   assert.match(metrics, /^exchange_engine_columns 0$/m);

@@ -22,6 +22,7 @@ import type {
   CreateChild,
   PlaceOrder,
   Request,
+  Result,
   TransactionChild,
 } from '../../src/engine/commands.js';
 import { exchangeError } from '../../src/engine/errors.js';
@@ -59,8 +60,8 @@ function order(
 ): PlaceOrder {
   const amount = isBuy ? shares : -shares;
   const echo: [string, string][] = [['sym', sym]];
-  // Most orders are plain limit orders; a few are the extensions' (all but kind 3, a stop, the
-  // column engine runs).
+  // Most orders are plain limit orders; a few are the extensions' (the column engine runs them
+  // all: stops are kinds 3 and 15-17).
   // The units as the parser gives them: the amounts as doubles when safe integers, else NaN.
   const units = { amountUnits: safeUnits(amount), limitUnits: safeUnits(limit) };
   const base = { kind: 'order', sym, amount, echo, ...units } as const;
@@ -96,6 +97,15 @@ function order(
       return { ...base, limit, type: 'limit', tif: 'IOC', stop: null, stp: 'cancel-both' };
     case 14:
       return { ...base, limit, type: 'limit', tif: 'FOK', stop: null, stp: 'cancel-both' };
+    case 15:
+      return { ...base, limit, type: 'limit', tif: 'IOC', stop: limit, stp: null };
+    case 16: {
+      // A stop away from its limit: a buy's above it, a sell's below (within the book's prices).
+      const stop = isBuy ? limit + UNIT : limit > UNIT ? limit - UNIT : limit;
+      return { ...base, limit, type: 'limit', tif: 'GTC', stop, stp: null };
+    }
+    case 17:
+      return { ...base, limit, type: 'limit', tif: 'GTC', stop: limit, stp: 'cancel-resting' };
     default:
       return { ...base, limit, type: 'limit', tif: 'GTC', stop: null, stp: null };
   }
@@ -111,7 +121,10 @@ const txChildArb: fc.Arbitrary<TransactionChild> = fc.oneof(
         shares: sharesArb,
         isBuy: fc.boolean(),
         limit: priceArb,
-        kind: fc.oneof({ weight: 40, arbitrary: fc.constant(0) }, fc.integer({ min: 1, max: 14 })),
+        kind: fc.oneof(
+          { weight: 40, arbitrary: fc.constant(0) },
+          { weight: 6, arbitrary: fc.integer({ min: 1, max: 17 }) },
+        ),
       })
       .map(({ sym, shares, isBuy, limit, kind }) => order(sym, shares, isBuy, limit, kind)),
   },
@@ -361,7 +374,7 @@ function baseOnly(steps: readonly Step[]): Step[] {
       case 'order':
         return (
           (c.type === 'market' || c.limit! < WIDE) &&
-          c.stop === null &&
+          (c.stop === null || c.stop < WIDE) &&
           c.amount < WIDE &&
           -c.amount < WIDE
         );
@@ -424,7 +437,7 @@ test('the adaptive engine answers and changes as the classic engine, across hand
   }
 });
 
-test('limit orders of every time in force, market orders, self-trade prevention and amends stay on the column engine; a stop hands over', () => {
+test('limit orders of every time in force, market orders, self-trade prevention, amends and stops stay on the column engine; a price past its range hands over', () => {
   const engine = AdaptiveExchange.create();
   engine.apply(SETUP, 1);
   const place = (account: string, child: PlaceOrder): void => {
@@ -451,7 +464,10 @@ test('limit orders of every time in force, market orders, self-trade prevention 
     assert.equal(status.open, 0n, `order ${id} closed`);
     assert.ok(status.canceled !== null, `order ${id} canceled in part or whole`);
   }
-  place('1', order('SPY', UNIT, true, 100n * UNIT, 3)); // a stop: the classic engine's
+  place('1', order('SPY', UNIT, true, 100n * UNIT, 3)); // 11, a stop: waits
+  assert.equal(engine.engineKind, 'columns');
+  assert.equal(engine.order(11)!.status().stop, 100n * UNIT);
+  place('1', order('SPY', UNIT, true, 2n ** 53n, 0)); // a price past the columns' range
   assert.equal(engine.engineKind, 'classic');
   assert.equal(AdaptiveExchange.create({ bookEvents: true }).engineKind, 'columns');
 });
@@ -594,6 +610,74 @@ test("with market data on, the column engine makes the classic engine's book eve
   ]);
 });
 
+test('stop orders wait, trigger in turn and in chains, cancel and refuse amends as on the classic engine, across a restore and a hand-over', () => {
+  const tables = new Tables();
+  const run = (engine: MatchingEngine): unknown => {
+    engine.apply(SETUP, 1);
+    engine.recordBookEvents();
+    const tx = (account: string, child: TransactionChild): unknown =>
+      engine.apply({ kind: 'transactions', account, children: [child] }, 2);
+    const stop = (account: string, shares: bigint, isBuy: boolean, stopAt: bigint) => {
+      const child = { ...order('SPY', shares, isBuy, 110n * UNIT, 3), stop: stopAt * UNIT };
+      return tx(account, isBuy ? child : { ...child, limit: 90n * UNIT, limitUnits: 90 * 1e8 });
+    };
+    tx('2', order('SPY', UNIT, false, 101n * UNIT, 0)); // 1: asks 1 at 101
+    tx('2', order('SPY', 5n * UNIT, false, 102n * UNIT, 0)); // 2: asks 5 at 102
+    stop('1', UNIT, true, 101n); // 3: a buy stop at 101
+    stop('3', UNIT, true, 102n); // 4: a buy stop at 102, triggered by 3's trade
+    stop('1', UNIT, true, 105n); // 5: waits on
+    stop('2', UNIT, true, 101n); // 6: canceled while it waits
+    const answers = [
+      tx('1', { kind: 'amend', orderId: 5, amount: null, limit: 120n * UNIT, echo: [] }),
+      tx('2', { kind: 'cancel', orderId: 6, echo: [] }),
+      // 7 takes 1 at 101: 3 triggers and takes 1 at 102, which triggers 4.
+      tx('3', order('SPY', UNIT, true, 101n * UNIT, 0)),
+      tx('1', { kind: 'query', orderId: 5, echo: [] }),
+      stop('2', UNIT, true, 102n), // 8: a buy stop at 102
+      tx('1', order('SPY', UNIT, true, 99n * UNIT, 0)), // 9 rests
+      // 9 amended to 102 takes 1 at 102 as a new arrival, which triggers 8.
+      tx('1', { kind: 'amend', orderId: 9, amount: null, limit: 102n * UNIT, echo: [] }),
+    ].map((results) => (results as Result[]).map(bigResult));
+    const changes = bigChangeSet(engine.takeChanges());
+    if (engine === classic) tables.write(changes);
+    return {
+      answers,
+      changes,
+      events: engine.takeEvents().map(bigBookEvent),
+      views: views(engine),
+    };
+  };
+  const classic = new Exchange();
+  const adaptive = AdaptiveExchange.create();
+  assert.deepEqual(run(adaptive), run(classic));
+  assert.equal(adaptive.engineKind, 'columns');
+  for (const id of [3, 4, 8, 9]) {
+    assert.ok(adaptive.order(id)!.status().fills.length > 0, `${id} filled`);
+  }
+  assert.equal(adaptive.order(5)!.status().stop, 105n * UNIT, '5 waits');
+
+  // Restored from what was written, with stop 5 still waiting; then a price past the columns'
+  // range hands over, and both go on alike (stop 5 and account 1's other orders included).
+  const snapshot = tables.snapshot(classic.peekNextOrderId);
+  const restored = AdaptiveExchange.restore(snapshot);
+  const restoredClassic = Exchange.restore(snapshot);
+  assert.equal(restored.engineKind, 'columns');
+  assert.deepEqual(views(restored), views(restoredClassic));
+  const more = (engine: MatchingEngine): unknown => {
+    const tx = (account: string, child: TransactionChild): Result[] =>
+      engine.apply({ kind: 'transactions', account, children: [child] }, 3).map(bigResult);
+    return [
+      tx('1', order('SPY', UNIT, true, 99n * UNIT, 0)), // 10 rests, after stop 5
+      tx('2', order('SPY', UNIT, false, 2n ** 53n, 0)), // past the range: the hand-over
+      tx('2', order('SPY', 10n * UNIT, true, 106n * UNIT, 0)), // trades up to 106: 5 triggers
+      bigChangeSet(engine.takeChanges()),
+      views(engine),
+    ];
+  };
+  assert.deepEqual(more(restored), more(restoredClassic));
+  assert.equal(restored.engineKind, 'classic');
+});
+
 test('a market order that is not immediate-or-cancel, which the validator refuses, goes to the classic engine', () => {
   const engine = AdaptiveExchange.create();
   engine.apply(SETUP, 1);
@@ -628,7 +712,7 @@ test('after a hand-over, closed orders leave memory in the order they closed, as
     tx('1', order('SPY', UNIT, true, 101n * UNIT, 0)); // 2 rests
     tx('2', order('SPY', UNIT, false, 101n * UNIT, 0)); // 3 fills 2: 2 and 3 close
     tx('1', { kind: 'cancel', orderId: 1, echo: [] }); // then 1 closes
-    tx('2', order('SPY', UNIT, false, 90n * UNIT, 3)); // 4, a stop: the hand-over
+    tx('2', order('SPY', UNIT, false, 2n ** 53n, 0)); // 4, past the columns' range: the hand-over
     tx('2', { kind: 'cancel', orderId: 4, echo: [] }); // then 4 closes
     const batch = engine.currentBatch;
     engine.takeChanges();

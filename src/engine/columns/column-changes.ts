@@ -63,7 +63,7 @@ export function takeColumnChanges(state: ColumnState): ChangeSet {
         id: state.orderId[slot]!,
         open: state.open[slot]!,
         limit: state.limit[slot]!,
-        triggeredAt: null,
+        triggeredAt: state.triggeredAt(slot),
         priority: state.priority[slot]!,
       });
       state.flags[slot] = STORED;
@@ -121,7 +121,7 @@ export function orderRow(state: ColumnState, slot: number): OrderRow {
     limit: state.limit[slot]!,
     open: state.open[slot]!,
     time: state.time[slot]!,
-    triggeredAt: null,
+    triggeredAt: state.triggeredAt(slot),
     priority: state.priority[slot]!,
   };
   return state.kind[slot] === 0 ? row : rowWithTerms(row, state.terms(slot));

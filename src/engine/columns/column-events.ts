@@ -40,6 +40,23 @@ export class ColumnEventLog {
     this.openedMade = false;
   }
 
+  /** Waiting stop order `slot` was triggered at `now`, and enters its book next. */
+  triggered(slot: number, now: number): void {
+    this.bookChange(slot);
+    const state = this.state;
+    const sym = state.sym[slot]!;
+    this.events.push({
+      type: 'triggered',
+      sym: state.symbolNames[sym]!,
+      seq: state.seq[sym]!,
+      time: now,
+      orderId: state.orderId[slot]!,
+      side: sideOf(state, slot),
+      stop: state.stopPrice[slot]!,
+    });
+    this.enter(slot, now);
+  }
+
   /** Resting order `slot` leaves its book, canceled (its open shares not yet taken off). */
   canceled(slot: number, now: number): void {
     this.bookChange(slot);

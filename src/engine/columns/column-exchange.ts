@@ -1,10 +1,11 @@
 // The column engine: the base protocol's exchange (accounts, grants, limit orders, queries,
-// cancels), with the extensions' immediate-or-cancel, fill-or-kill and market orders,
-// self-trade prevention, amends and market-data events (column-events.ts), its state in typed
-// arrays and its money exact in doubles (column-state.ts). It gives the classic engine's
-// results, change rows and events, value for value; `test/unit/column-engine.property.test.ts`
-// holds it to them. What it does not take (stops, fees, values past its ranges) it declines in
-// `accepts`, and the adaptive engine hands the state to the classic engine.
+// cancels), with the extensions' immediate-or-cancel, fill-or-kill, market and stop-limit
+// orders (column-stops.ts), self-trade prevention, amends and market-data events
+// (column-events.ts), its state in typed arrays and its money exact in doubles
+// (column-state.ts). It gives the classic engine's results, change rows and events, value for
+// value; `test/unit/column-engine.property.test.ts` holds it to them. What it does not take
+// (fees, values past its ranges) it declines in `accepts`, and the adaptive engine hands the
+// state to the classic engine.
 // Like the classic engine it does no I/O and reads no clock.
 
 import * as pair from '../../decimal/exact-pair.js';
@@ -40,6 +41,8 @@ import {
   columnsPlace,
   isMarket,
   kindOf,
+  STOP,
+  stopTerms,
   stpOf,
   tifOf,
 } from './order-terms.js';
@@ -208,14 +211,77 @@ export class ColumnExchange extends ColumnState {
     this.buy[slot] = isBuy ? 1 : 0;
     this.kind[slot] = kindOf(cmd);
     this.dirtyOrders.mark(slot);
-    this.eventLog?.enter(slot, now);
-    this.enter(slot, now);
+    if (cmd.stop !== null) this.wait(slot, cmd.stop);
+    // With no stop waiting and no feed followed, nothing else is to be done: the rest is in a
+    // method that V8 then never inlines here, where its inlining budget counts bytecode.
+    else if (this.stopsWaiting === 0 && this.eventLog === null) this.enter(slot, now);
+    else this.enterWatched(slot, now);
     return { kind: 'opened', echo: cmd.echo, orderId: id };
   }
 
   /**
-   * Order `slot` arrives at its book (new, or amended to a new limit): it matches, then rests
-   * or is canceled by its time in force.
+   * Order `slot` enters (new, or amended to a new limit), noted for the market data; then the
+   * stops its trades triggered enter in turn.
+   */
+  private enterWatched(slot: number, now: number): void {
+    this.eventLog?.enter(slot, now);
+    const traded = this.batchExecs.length;
+    this.enter(slot, now);
+    if (this.batchExecs.length > traded && this.stopsWaiting > 0) {
+      this.triggerStops(this.sym[slot]!, traded, now);
+    }
+  }
+
+  /** Stop order `slot` waits outside the book, among its account's open orders. */
+  private wait(slot: number, stop: bigint): void {
+    const kind = this.kind[slot]! | STOP;
+    this.kind[slot] = kind;
+    this.stopPrice[slot] = Number(stop);
+    this.stopsOf.set(slot, { terms: stopTerms(kind, stop), triggeredAt: null });
+    this.addWaiting(slot);
+    this.accountOrders.append(this.owner[slot]!, slot);
+  }
+
+  /**
+   * Stops of book `sym` triggered by the trades from `batchExecs[traded]` on (of the order
+   * that just entered), in id order; each enters in turn, and the stops its own trades trigger
+   * queue behind them.
+   */
+  private triggerStops(sym: number, traded: number, now: number): void {
+    const queue = this.triggeredBy(sym, traded);
+    for (let i = 0; i < queue.length; i++) {
+      const stop = queue[i]!;
+      this.stopsOf.get(stop)!.triggeredAt = now;
+      this.flags[stop] = this.flags[stop]! | RESHAPED;
+      this.accountOrders.remove(this.owner[stop]!, stop);
+      this.dirtyOrders.mark(stop);
+      this.advance(sym);
+      this.eventLog?.triggered(stop, now);
+      const before = this.batchExecs.length;
+      this.enter(stop, now);
+      if (this.batchExecs.length > before) queue.push(...this.triggeredBy(sym, before));
+    }
+  }
+
+  /** The waiting stops of book `sym` that the executions from `batchExecs[from]` on trigger. */
+  private triggeredBy(sym: number, from: number): number[] {
+    const execs = this.batchExecs;
+    let low = Infinity;
+    let high = -Infinity;
+    for (let i = from; i < execs.length; i++) {
+      const price = this.execPrice[execs[i]!]!;
+      if (price < low) low = price;
+      if (price > high) high = price;
+    }
+    const triggered = this.waiting[sym]!.takeTriggered(low, high);
+    this.stopsWaiting -= triggered.length;
+    return triggered;
+  }
+
+  /**
+   * Order `slot` arrives at its book (new, amended to a new limit, or a stop triggered): it
+   * matches, then rests or is canceled by its time in force. The stops its trades trigger are
+   * its caller's to enter (triggerStops).
    */
   private enter(slot: number, now: number): void {
     const sym = this.sym[slot]!;
@@ -509,7 +575,8 @@ export class ColumnExchange extends ColumnState {
     const shares = this.open[slot]!;
     if (shares === 0)
       return { kind: 'error', echo, error: notOpenError(this.canceled[slot] === 1) };
-    this.cancelResting(slot, now);
+    if (this.isWaiting(slot)) this.cancelWaiting(slot, now);
+    else this.cancelResting(slot, now);
     return { kind: 'canceled', echo, status: orderStatus(this, slot) };
   }
 
@@ -524,6 +591,7 @@ export class ColumnExchange extends ColumnState {
     if (was === 0) {
       return { kind: 'error', echo: cmd.echo, error: notAmendableError(this.canceled[slot] === 1) };
     }
+    if (this.isWaiting(slot)) return this.refuse(cmd.echo, 'STOP_WAITING');
     const wasLimit = this.limit[slot]!;
     const open = cmd.amount === null ? was : Number(cmd.amount);
     const limit = cmd.limit === null ? wasLimit : Number(cmd.limit);
@@ -560,16 +628,23 @@ export class ColumnExchange extends ColumnState {
     this.addAmendment(slot, open, limit, now);
     this.advance(sym);
     this.eventLog?.amended(slot, requeued, now);
-    if (requeued) {
-      this.eventLog?.enter(slot, now);
-      this.enter(slot, now);
-    }
+    if (requeued) this.enterWatched(slot, now);
     return {
       kind: 'amended',
       echo: cmd.echo,
       open: BigInt(this.open[slot]!),
       limit: BigInt(this.limit[slot]!),
     };
+  }
+
+  /** Takes waiting stop order `slot` out of its book's stops and cancels its open shares. */
+  private cancelWaiting(slot: number, now: number): void {
+    const sym = this.sym[slot]!;
+    this.waiting[sym]!.remove(slot);
+    this.stopsWaiting--;
+    this.accountOrders.remove(this.owner[slot]!, slot);
+    this.cancelOpen(slot, this.owner[slot]!, sym, now);
+    this.close(slot);
   }
 
   /** Takes resting order `slot` off its book and cancels its open shares. */
@@ -650,6 +725,20 @@ export class ColumnExchange extends ColumnState {
       closed.push([this.orderId[this.closedSlots[i]!]!, this.closedBatch[i]!]);
     }
     return closed;
+  }
+
+  /** Each account's open orders (resting and waiting stops), as its list holds them. */
+  openOrders(): [account: string, ids: number[]][] {
+    const lists: [string, number[]][] = [];
+    const queues = this.accountOrders;
+    for (let a = 0; a < this.accountIds.length; a++) {
+      const ids: number[] = [];
+      for (let slot = queues.head[a]!; slot !== 0; slot = queues.next[slot]!) {
+        ids.push(this.orderId[slot]!);
+      }
+      if (ids.length > 0) lists.push([this.accountIds[a]!, ids]);
+    }
+    return lists;
   }
 
   /** The state as a live snapshot, between batches (see columnSnapshot). */

@@ -1,13 +1,13 @@
 // A stored state into the column engine, when the column engine can hold all of it: limit
-// and market orders without stops or fees (those that do not rest only closed), amended or
-// not, every value within its ranges. Otherwise it says so and hands back a snapshot the
+// and market orders without fees (those that do not rest only closed, or waiting stops),
+// amended or not, every value within its ranges. Otherwise it says so and hands back a snapshot the
 // classic engine can restore instead. The orders may be a one-pass stream: they are read
 // once, and a refusal midway hands the classic engine the rows already read (rebuilt from
 // the columns) followed by the rest of the stream.
 
 import * as pair from '../../decimal/exact-pair.js';
 import { termsOf, type OrderRow, type Snapshot } from '../changes.js';
-import { kindOfTerms } from './order-terms.js';
+import { kindOfTerms, stopTerms } from './order-terms.js';
 import { STORED } from './column-state.js';
 import { referenceCheck } from '../snapshot-references.js';
 import { ColumnExchange, MAX_ID, MAX_UNITS } from './column-exchange.js';
@@ -66,7 +66,14 @@ export function restoreColumns(snapshot: Snapshot): ColumnRestore {
     engine.owner[slot] = a;
     engine.sym[slot] = s;
     engine.buy[slot] = row.isBuy ? 1 : 0;
-    engine.kind[slot] = kindOfTerms(termsOf(row));
+    const terms = termsOf(row);
+    const kind = kindOfTerms(terms);
+    engine.kind[slot] = kind;
+    if (terms.stop !== null) {
+      engine.stopPrice[slot] = Number(terms.stop);
+      const record = { terms: stopTerms(kind, terms.stop), triggeredAt: row.triggeredAt };
+      engine.stopsOf.set(slot, record);
+    }
     engine.flags[slot] = STORED;
     engine.nextPriority = Math.max(engine.nextPriority, row.priority + 1);
   }
@@ -104,12 +111,16 @@ export function restoreColumns(snapshot: Snapshot): ColumnRestore {
     const slot = engine.slotOf(row.orderId);
     if (slot !== 0) engine.addAmendment(slot, Number(row.open), Number(row.limit), row.time);
   }
-  // Closed orders can go at once (their state is the store's); open ones rest in queue order.
+  // Closed orders can go at once (their state is the store's); waiting stops wait in id order
+  // and open orders rest in queue order, as the classic engine restores them.
   const resting: number[] = [];
   for (const slot of engine.slots.slotsInIdOrder()) {
     if (engine.open[slot] === 0) {
       engine.closedSlots.push(slot);
       engine.closedBatch.push(0);
+    } else if (engine.isWaiting(slot)) {
+      engine.addWaiting(slot);
+      engine.accountOrders.append(engine.owner[slot]!, slot);
     } else resting.push(slot);
   }
   resting.sort((a, b) => engine.priority[a]! - engine.priority[b]!);
@@ -141,10 +152,12 @@ function fitsColumns(snapshot: Snapshot): boolean {
 function orderFits(row: OrderRow<bigint>): boolean {
   const terms = termsOf(row);
   const market = terms.type === 'market';
-  // Only a good-till-canceled limit order rests; what else the columns hold has closed.
-  const rests = terms.tif === 'GTC' && !market;
+  // Only a good-till-canceled limit order rests, and a stop waits; what else the columns hold
+  // has closed.
+  const rests =
+    (terms.tif === 'GTC' && !market) || (terms.stop !== null && row.triggeredAt === null);
   return (
-    terms.stop === null &&
+    (terms.stop === null || (!market && terms.stop <= MAX_UNITS)) &&
     terms.makerFee === 0n &&
     terms.takerFee === 0n &&
     (rests || row.open === 0n) &&

@@ -15,7 +15,9 @@ import { MarkList } from './mark-list.js';
 import type { AmendmentRow, CancelRow } from '../changes.js';
 import type { ColumnEventLog } from './column-events.js';
 import type { OrderTerms } from '../order.js';
-import { columnTerms } from './order-terms.js';
+import { columnTerms, isStop } from './order-terms.js';
+import { waitingSlots, type StopRecord } from './column-stops.js';
+import type { WaitingStops } from '../waiting-stops.js';
 
 /** Bits of an order's `flags`. */
 export const STORED = 1;
@@ -59,6 +61,9 @@ export class ColumnState {
   readonly sides: Side[] = [];
   /** Orders resting on each side, as the sides are numbered. */
   readonly sideOrders: number[] = [];
+  /** Each book's stop orders waiting for their trigger (column-stops.ts), and all of them. */
+  readonly waiting: WaitingStops<number>[] = [];
+  stopsWaiting = 0;
 
   // Orders by slot.
   readonly slots = new SlotIndex();
@@ -85,6 +90,8 @@ export class ColumnState {
   canceled = new Uint8Array(16);
   canceledShares = new Float64Array(16);
   canceledTime = new Float64Array(16);
+  /** A stop order's stop price (its other stop facts are in `stopsOf`). */
+  stopPrice = new Float64Array(16);
   /** First and last of its executions (execution slots), -1 for none. */
   firstFill = new Int32Array(16);
   lastFill = new Int32Array(16);
@@ -114,6 +121,9 @@ export class ColumnState {
   executionSerial = 0;
   /** The executions of the batch being built, in order. */
   batchExecs: number[] = [];
+
+  /** Stop orders' stop prices, terms and trigger times, by slot (column-stops.ts). */
+  readonly stopsOf = new Map<number, StopRecord>();
 
   // Amends, few beside orders: each amended order's, oldest first, by slot; `serial` orders
   // them all, as they happened.
@@ -165,6 +175,7 @@ export class ColumnState {
     this.seq.push(seq);
     this.sides.push(new Side(true, this.pool), new Side(false, this.pool));
     this.sideOrders.push(0, 0);
+    this.waiting.push(waitingSlots(this));
     return s;
   }
 
@@ -225,6 +236,7 @@ export class ColumnState {
     this.canceled = grownBytes(this.canceled, n);
     this.canceledShares = grownFloats(this.canceledShares, n);
     this.canceledTime = grownFloats(this.canceledTime, n);
+    this.stopPrice = grownFloats(this.stopPrice, n);
     this.firstFill = grownInts(this.firstFill, n, -1);
     this.lastFill = grownInts(this.lastFill, n, -1);
     this.accountOrders.ensureSlot(slot);
@@ -271,7 +283,28 @@ export class ColumnState {
 
   /** Order `slot`'s terms, as the classic engine's (LIMIT_GTC for a plain limit order). */
   terms(slot: number): OrderTerms {
-    return columnTerms(this.kind[slot]!);
+    const kind = this.kind[slot]!;
+    return isStop(kind) ? this.stopsOf.get(slot)!.terms : columnTerms(kind);
+  }
+
+  /** Stop order `slot` waits in its book's list. */
+  addWaiting(slot: number): void {
+    this.waiting[this.sym[slot]!]!.add(slot);
+    this.stopsWaiting++;
+  }
+
+  /** Whether order `slot` is a stop order waiting for its trigger (open, outside the book). */
+  isWaiting(slot: number): boolean {
+    return (
+      isStop(this.kind[slot]!) &&
+      this.stopsOf.get(slot)!.triggeredAt === null &&
+      this.open[slot]! > 0
+    );
+  }
+
+  /** When stop order `slot` was triggered; null while it waits, and for other orders. */
+  triggeredAt(slot: number): number | null {
+    return isStop(this.kind[slot]!) ? this.stopsOf.get(slot)!.triggeredAt : null;
   }
 
   /** Records an amend of order `slot`, and its row for the batch being built. */
@@ -299,6 +332,7 @@ export class ColumnState {
     }
     this.slots.delete(this.orderId[slot]!);
     if (this.amendmentsOf.size > 0) this.amendmentsOf.delete(slot);
+    if (this.stopsOf.size > 0) this.stopsOf.delete(slot);
     this.freeSlots.push(slot);
   }
 }

@@ -31,6 +31,7 @@ export function orderStatus(state: ColumnState, slot: number): OrderStatus<numbe
     canceled,
     fills,
   };
+  if (state.isWaiting(slot)) status.stop = state.terms(slot).stop!;
   const amendments = state.amendmentsOf.size === 0 ? undefined : state.amendmentsOf.get(slot);
   if (amendments !== undefined) status.amendments = amendments.map(bigAmendment);
   return status;

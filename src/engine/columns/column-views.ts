@@ -59,6 +59,8 @@ export class ColumnViews {
     order.open = BigInt(s.open[slot]!);
     order.priority = s.priority[slot]!;
     order.stored = (s.flags[slot]! & STORED) !== 0;
+    order.waiting = s.isWaiting(slot);
+    order.triggeredAt = s.triggeredAt(slot);
     const amendments = s.amendmentsOf.get(slot);
     if (amendments !== undefined) order.amendments = amendments.map(bigAmendment);
     if (s.canceled[slot] === 1) {
