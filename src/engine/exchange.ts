@@ -180,11 +180,11 @@ export class Exchange implements ExchangeView {
     return this.transact(account, child, now);
   }
 
-  /** The id the next accepted order will get. */
   get engineKind(): EngineKind {
     return 'classic';
   }
 
+  /** The id the next accepted order will get. */
   get peekNextOrderId(): number {
     return this.nextOrderId;
   }
@@ -830,9 +830,11 @@ export class Exchange implements ExchangeView {
 
   /**
    * Rebuilds the state from a store snapshot; resting orders regain their time priority.
-   * Closed orders may all be evicted, in id order. `handOver`: when taking over from another
-   * engine, the batch it was building (this one goes on with it) and its closed orders in the
-   * order they closed, each with its batch, so that they are evicted as that engine would have.
+   * Closed orders may all be evicted, in id order; each account's open orders are listed
+   * waiting stops first (in id order), then resting orders by priority. `handOver`: when taking
+   * over from another engine, the batch it was building (this one goes on with it), its closed
+   * orders in the order they closed, each with its batch, so that they are evicted as that
+   * engine would have, and each account's open orders in that engine's order.
    */
   static restore(snapshot: Snapshot, options: ExchangeOptions = {}, handOver?: HandOver): Exchange {
     // One pass over the orders, which may be a stream: each is checked as it is built, and

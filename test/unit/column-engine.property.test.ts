@@ -1,13 +1,14 @@
 // The adaptive engine (the column engine, then the classic one from the first request the
 // columns do not take) against the classic engine alone, on random request sequences: base
-// commands mostly, some immediate-or-cancel, fill-or-kill, market and self-trade-preventing
-// orders, amends and market data switched on (the columns run them too), now and then one
-// only the classic engine runs (a stop, a value past the columns' ranges), to exercise the
-// hand-over at any point. After every request the results are the same; after every batch
-// the change sets are the same row for row (or, for the batch of a hand-over, write the same
-// tables), and so are the market-data events; evicting closed orders answers the same; at the end every order, account and book
-// reads the same, and the audit finds nothing. Then a restore of the written state runs the
-// same again on both.
+// commands mostly, some immediate-or-cancel, fill-or-kill, market, stop-limit and
+// self-trade-preventing orders, amends and market data switched on (the columns run them
+// too), now and then one only the classic engine runs (a value past the columns' ranges), to
+// exercise the hand-over at any point. After every request the results are the same; after
+// every batch the change sets are the same row for row (or, for the batch of a hand-over,
+// write the same tables), and so are the market-data events (taken mid-batch too); evicting
+// closed orders answers the same; at the end every order, account and book reads the same,
+// and the audit finds nothing. Then a restore of the written state runs the same again on
+// both.
 //
 // On failure fast-check prints the seed and the shrunk counterexample; rerun one with
 // COLUMN_SEED=<seed> (and COLUMN_RUNS=<n> for a longer hunt).
@@ -37,7 +38,10 @@ const UNIT = 100_000_000n; // 10^8: one share, one dollar of a price
 const CASH_UNIT = UNIT * UNIT; // one dollar of cash (10^-16)
 
 type Step =
-  { t: 'request'; request: Request; dt: number } | { t: 'batch'; keep: number } | { t: 'record' };
+  | { t: 'request'; request: Request; dt: number }
+  | { t: 'batch'; keep: number }
+  | { t: 'record' }
+  | { t: 'events' };
 
 const sharesArb = fc.oneof(
   { weight: 20, arbitrary: fc.integer({ min: 1, max: 40 }).map((n) => BigInt(n) * UNIT) },
@@ -61,7 +65,7 @@ function order(
   const amount = isBuy ? shares : -shares;
   const echo: [string, string][] = [['sym', sym]];
   // Most orders are plain limit orders; a few are the extensions' (the column engine runs them
-  // all: stops are kinds 3 and 15-17).
+  // all: stops are kinds 3 and 15-20).
   // The units as the parser gives them: the amounts as doubles when safe integers, else NaN.
   const units = { amountUnits: safeUnits(amount), limitUnits: safeUnits(limit) };
   const base = { kind: 'order', sym, amount, echo, ...units } as const;
@@ -106,6 +110,12 @@ function order(
     }
     case 17:
       return { ...base, limit, type: 'limit', tif: 'GTC', stop: limit, stp: 'cancel-resting' };
+    case 18:
+      return { ...base, limit, type: 'limit', tif: 'FOK', stop: limit, stp: null };
+    case 19:
+      return { ...base, limit, type: 'limit', tif: 'IOC', stop: limit, stp: 'cancel-incoming' };
+    case 20:
+      return { ...base, limit, type: 'limit', tif: 'GTC', stop: limit, stp: 'cancel-both' };
     default:
       return { ...base, limit, type: 'limit', tif: 'GTC', stop: null, stp: null };
   }
@@ -123,7 +133,7 @@ const txChildArb: fc.Arbitrary<TransactionChild> = fc.oneof(
         limit: priceArb,
         kind: fc.oneof(
           { weight: 40, arbitrary: fc.constant(0) },
-          { weight: 6, arbitrary: fc.integer({ min: 1, max: 17 }) },
+          { weight: 6, arbitrary: fc.integer({ min: 1, max: 20 }) },
         ),
       })
       .map(({ sym, shares, isBuy, limit, kind }) => order(sym, shares, isBuy, limit, kind)),
@@ -224,6 +234,7 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
     arbitrary: fc.integer({ min: 0, max: 3 }).map((keep): Step => ({ t: 'batch', keep })),
   },
   { weight: 1, arbitrary: fc.constant({ t: 'record' } as const) },
+  { weight: 1, arbitrary: fc.constant({ t: 'events' } as const) },
 );
 
 /** A setup most runs start with: funded accounts holding both symbols. */
@@ -325,6 +336,11 @@ function run(
 ): void {
   let now = 1_000;
   for (const [i, step] of steps.entries()) {
+    if (step.t === 'events') {
+      const events = adaptive.takeEvents().map(bigBookEvent);
+      assert.deepEqual(events, classic.takeEvents(), `step ${i}: events mid-batch`);
+      continue;
+    }
     if (step.t === 'record') {
       adaptive.recordBookEvents();
       classic.recordBookEvents();
@@ -407,7 +423,7 @@ test('the adaptive engine answers and changes as the classic engine, across hand
     fc.boolean(),
     fc.boolean(),
     fc.boolean(),
-    fc.array(stepArb, { minLength: 1, maxLength: 80 }),
+    fc.array(stepArb, { minLength: 1, maxLength: 80, size: 'medium' }),
     (setup, base, bookEvents, generated) => {
       // Half the runs stay on the column engine; the others hand over wherever it happens.
       const steps = base ? baseOnly(generated) : generated;

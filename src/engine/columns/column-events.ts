@@ -30,8 +30,8 @@ export class ColumnEventLog {
     this.made = state.batchExecs.length;
   }
 
-  /** Order `slot` is about to enter its book at `now` (new, or amended to a new limit). */
-  enter(slot: number, now: number): void {
+  /** Order `slot` is about to enter its book at `now` (new, amended to a new limit, triggered). */
+  arriving(slot: number, now: number): void {
     this.settle(false);
     this.entering = slot;
     this.enteredAt = now;
@@ -54,7 +54,7 @@ export class ColumnEventLog {
       side: sideOf(state, slot),
       stop: state.stopPrice[slot]!,
     });
-    this.enter(slot, now);
+    this.arriving(slot, now);
   }
 
   /** Resting order `slot` leaves its book, canceled (its open shares not yet taken off). */

@@ -41,6 +41,7 @@ import {
   columnsPlace,
   isMarket,
   kindOf,
+  MAX_UNITS,
   STOP,
   stopTerms,
   stpOf,
@@ -51,8 +52,6 @@ const formatShares = (units: bigint): string => formatDecimal(units, SHARE_SCALE
 
 /** Ids are kept in 32-bit links and pages: past this the classic engine takes over. */
 export const MAX_ID = 2 ** 31 - 2;
-/** Shares and prices are safe integers of 10^-8 units. */
-export const MAX_UNITS = BigInt(Number.MAX_SAFE_INTEGER);
 const PAIR_LIMIT = BigInt(pair.LIMIT);
 
 export class ColumnExchange extends ColumnState {
@@ -224,7 +223,7 @@ export class ColumnExchange extends ColumnState {
    * stops its trades triggered enter in turn.
    */
   private enterWatched(slot: number, now: number): void {
-    this.eventLog?.enter(slot, now);
+    this.eventLog?.arriving(slot, now);
     const traded = this.batchExecs.length;
     this.enter(slot, now);
     if (this.batchExecs.length > traded && this.stopsWaiting > 0) {

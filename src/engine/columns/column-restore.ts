@@ -1,16 +1,16 @@
-// A stored state into the column engine, when the column engine can hold all of it: limit
-// and market orders without fees (those that do not rest only closed, or waiting stops),
-// amended or not, every value within its ranges. Otherwise it says so and hands back a snapshot the
+// A stored state into the column engine, when the column engine can hold all of it: limit,
+// market and stop-limit orders without fees (open only if they rest or wait: the others have
+// closed), amended or not, every value within its ranges. Otherwise it says so and hands back a snapshot the
 // classic engine can restore instead. The orders may be a one-pass stream: they are read
 // once, and a refusal midway hands the classic engine the rows already read (rebuilt from
 // the columns) followed by the rest of the stream.
 
 import * as pair from '../../decimal/exact-pair.js';
 import { termsOf, type OrderRow, type Snapshot } from '../changes.js';
-import { kindOfTerms, stopTerms } from './order-terms.js';
+import { kindOfTerms, MAX_UNITS, stopTerms } from './order-terms.js';
 import { STORED } from './column-state.js';
 import { referenceCheck } from '../snapshot-references.js';
-import { ColumnExchange, MAX_ID, MAX_UNITS } from './column-exchange.js';
+import { ColumnExchange, MAX_ID } from './column-exchange.js';
 import { orderRow } from './column-changes.js';
 import { bigOrderRow } from '../big-rows.js';
 

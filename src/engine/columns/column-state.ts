@@ -122,7 +122,7 @@ export class ColumnState {
   /** The executions of the batch being built, in order. */
   batchExecs: number[] = [];
 
-  /** Stop orders' stop prices, terms and trigger times, by slot (column-stops.ts). */
+  /** Stop orders' terms and trigger times, by slot (column-stops.ts); `stopPrice` is a column. */
   readonly stopsOf = new Map<number, StopRecord>();
 
   // Amends, few beside orders: each amended order's, oldest first, by slot; `serial` orders

@@ -7,7 +7,7 @@
 import type { OrderTerms } from '../order.js';
 import { WaitingStops } from '../waiting-stops.js';
 
-/** What a stop order has beyond the columns (its stop price is one: `stopPrice`). */
+/** What a stop order has beyond the columns (its stop price has a column: `stopPrice`). */
 export interface StopRecord {
   /** Its terms (stop price included), for its rows and views. */
   readonly terms: OrderTerms;

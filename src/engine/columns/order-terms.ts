@@ -97,7 +97,8 @@ export function stopTerms(kind: number, stop: bigint): OrderTerms {
   return Object.freeze({ ...TERMS[kind & ~STOP]!, stop });
 }
 
-const MAX_STOP = BigInt(Number.MAX_SAFE_INTEGER);
+/** Shares, prices and stop prices are safe integers of 10^-8 units. */
+export const MAX_UNITS = BigInt(Number.MAX_SAFE_INTEGER);
 
 /**
  * Whether the column engine places this order: a limit order of any time in force, with a
@@ -109,5 +110,5 @@ const MAX_STOP = BigInt(Number.MAX_SAFE_INTEGER);
 export function columnsPlace(cmd: PlaceOrder): boolean {
   if (!Number.isSafeInteger(cmd.amountUnits)) return false;
   if (cmd.type === 'market') return cmd.tif === 'IOC' && cmd.stop === null;
-  return Number.isSafeInteger(cmd.limitUnits) && (cmd.stop === null || cmd.stop <= MAX_STOP);
+  return Number.isSafeInteger(cmd.limitUnits) && (cmd.stop === null || cmd.stop <= MAX_UNITS);
 }
