@@ -739,7 +739,8 @@ function reading(r: MatrixResults, f: Figures, side: SideFigures): Block[] {
         "on the server's engine: for this flow the column engine (orders, fills, levels and balances " +
         'in typed arrays, money exact in pairs of doubles; its change rows and statuses carry the ' +
         "doubles, whose decimals the store's thread and the replies' encoder write). The classic " +
-        'engine, which runs the extensions, counts about 4,000 with the same driver, and its orders ' +
+        "engine, which runs fees and values past the columns' ranges, counts about 4,000 with the " +
+        'same driver, and its orders ' +
         "are objects the collector copies. What is left on the column engine's path: building the " +
         'change rows, the match path, eviction (`bench/report/engine-path.md`). ' +
         (r.engine === null
