@@ -1,9 +1,9 @@
 // A stored state into the column engine, when the column engine can hold all of it: limit,
 // market and stop-limit orders without fees (open only if they rest or wait: the others have
-// closed), amended or not, every value within its ranges. Otherwise it says so and hands back a snapshot the
-// classic engine can restore instead. The orders may be a one-pass stream: they are read
-// once, and a refusal midway hands the classic engine the rows already read (rebuilt from
-// the columns) followed by the rest of the stream.
+// closed), amended or not, every value within its ranges. Otherwise it says so and hands back
+// a snapshot the classic engine can restore instead. The orders may be a one-pass stream:
+// they are read once, and a refusal midway hands the classic engine the rows already read
+// (rebuilt from the columns) followed by the rest of the stream.
 
 import * as pair from '../../decimal/exact-pair.js';
 import { termsOf, type OrderRow, type Snapshot } from '../changes.js';
