@@ -272,9 +272,7 @@ export class ColumnExchange extends ColumnState {
       if (price < low) low = price;
       if (price > high) high = price;
     }
-    const triggered = this.waiting[sym]!.takeTriggered(low, high);
-    this.stopsWaiting -= triggered.length;
-    return triggered;
+    return this.takeTriggered(sym, low, high);
   }
 
   /**
@@ -638,11 +636,9 @@ export class ColumnExchange extends ColumnState {
 
   /** Takes waiting stop order `slot` out of its book's stops and cancels its open shares. */
   private cancelWaiting(slot: number, now: number): void {
-    const sym = this.sym[slot]!;
-    this.waiting[sym]!.remove(slot);
-    this.stopsWaiting--;
+    this.removeWaiting(slot);
     this.accountOrders.remove(this.owner[slot]!, slot);
-    this.cancelOpen(slot, this.owner[slot]!, sym, now);
+    this.cancelOpen(slot, this.owner[slot]!, this.sym[slot]!, now);
     this.close(slot);
   }
 

@@ -287,10 +287,24 @@ export class ColumnState {
     return isStop(kind) ? this.stopsOf.get(slot)!.terms : columnTerms(kind);
   }
 
+  // Waiting stops join and leave their book's list only through these, which keep the count.
   /** Stop order `slot` waits in its book's list. */
   addWaiting(slot: number): void {
     this.waiting[this.sym[slot]!]!.add(slot);
     this.stopsWaiting++;
+  }
+
+  /** Stop order `slot` no longer waits (canceled). */
+  removeWaiting(slot: number): void {
+    this.waiting[this.sym[slot]!]!.remove(slot);
+    this.stopsWaiting--;
+  }
+
+  /** The waiting stops of book `sym` that trades from `low` to `high` trigger, in id order. */
+  takeTriggered(sym: number, low: number, high: number): number[] {
+    const triggered = this.waiting[sym]!.takeTriggered(low, high);
+    this.stopsWaiting -= triggered.length;
+    return triggered;
   }
 
   /** Whether order `slot` is a stop order waiting for its trigger (open, outside the book). */

@@ -1,8 +1,9 @@
 // Stop orders on the column engine, as the classic engine has them: a stop order holds its
 // reservation outside the book until a trade in its book at or through its stop price
 // triggers it, and then enters as the limit order it is. Stops are few beside resting
-// orders: each one's stop price, terms and trigger time are kept by slot in a map, and each
-// book's waiting stops in the classic engine's sorted lists (waiting-stops.ts), of slots.
+// orders: each one's terms and trigger time are kept by slot in a map (its stop price in a
+// column, read by every comparison of the sorted lists), and each book's waiting stops in the
+// classic engine's sorted lists (waiting-stops.ts), of slots.
 
 import type { OrderTerms } from '../order.js';
 import { WaitingStops } from '../waiting-stops.js';
