@@ -3,7 +3,6 @@
 // that no bigint is made on the engine's thread; and, for the classic engine to take over,
 // the whole state as a snapshot, its amounts bigints.
 
-import type { Units } from '../../decimal/units.js';
 import { bigAccountRow, bigExecutionRow, bigOrderRow, bigPositionRow } from '../big-rows.js';
 import {
   rowWithTerms,
@@ -16,6 +15,15 @@ import {
   type Snapshot,
   type SymbolRow,
 } from '../changes.js';
+import {
+  ColumnAccountRow,
+  ColumnExecutionRow,
+  ColumnOpenUpdate,
+  ColumnOrderRow,
+  ColumnPositionRow,
+  ColumnReshape,
+  ColumnSymbolRow,
+} from './column-rows.js';
 import { RESHAPED, STORED, type AmendRecord, type ColumnState } from './column-state.js';
 
 /** Closes the current batch: everything changed since the last call, as plain values. */
@@ -23,21 +31,24 @@ export function takeColumnChanges(state: ColumnState): ChangeSet {
   state.batch++;
   const accounts = state.dirtyAccounts;
   const accountRows = new Array<AccountRow>(accounts.length);
-  for (let i = 0; i < accounts.length; i++) accountRows[i] = accountRow(state, accounts.items[i]!);
+  for (let i = 0; i < accounts.length; i++)
+    accountRows[i] = new ColumnAccountRow(state, accounts.items[i]!);
   accounts.clear();
   const books = state.dirtyBooks;
   const symbolRows = new Array<SymbolRow>(books.length);
-  for (let i = 0; i < books.length; i++) symbolRows[i] = symbolRow(state, books.items[i]!);
+  for (let i = 0; i < books.length; i++)
+    symbolRows[i] = new ColumnSymbolRow(state, books.items[i]!);
   books.clear();
   const positions = state.dirtyPositions;
   const positionRows = new Array<PositionRow>(positions.length);
   for (let i = 0; i < positions.length; i++) {
-    positionRows[i] = positionRow(state, positions.items[i]!);
+    positionRows[i] = new ColumnPositionRow(state, positions.items[i]!);
   }
   positions.clear();
   const batchExecs = state.batchExecs;
   const executions = new Array<ExecutionRow>(batchExecs.length);
-  for (let i = 0; i < batchExecs.length; i++) executions[i] = executionRow(state, batchExecs[i]!);
+  for (let i = 0; i < batchExecs.length; i++)
+    executions[i] = new ColumnExecutionRow(state, batchExecs[i]!);
   state.batchExecs = [];
   const changes: ChangeSet = {
     accounts: accountRows,
@@ -59,15 +70,9 @@ export function takeColumnChanges(state: ColumnState): ChangeSet {
       changes.newOrders.push(orderRow(state, slot));
       state.flags[slot] = STORED;
     } else if ((flags & RESHAPED) !== 0) {
-      changes.orderReshapes.push({
-        id: state.orderId[slot]!,
-        open: state.open[slot]!,
-        limit: state.limit[slot]!,
-        triggeredAt: state.triggeredAt(slot),
-        priority: state.priority[slot]!,
-      });
+      changes.orderReshapes.push(new ColumnReshape(state, slot));
       state.flags[slot] = STORED;
-    } else changes.orderUpdates.push({ id: state.orderId[slot]!, open: state.open[slot]! });
+    } else changes.orderUpdates.push(new ColumnOpenUpdate(state, slot));
   }
   orders.clear();
   state.cancels = [];
@@ -75,55 +80,9 @@ export function takeColumnChanges(state: ColumnState): ChangeSet {
   return changes;
 }
 
-/** A pair as Units: a plain double when it is a safe integer (most positions). */
-function pairUnits(hi: number, lo: number): Units {
-  return lo === 0 && Number.isSafeInteger(hi) ? hi : [hi, lo];
-}
-
-function accountRow(state: ColumnState, a: number): AccountRow {
-  const cash = pairUnits(state.cashHi[a]!, state.cashLo[a]!);
-  return { id: state.accountIds[a]!, cash, deposited: state.deposited[a]! };
-}
-
-function symbolRow(state: ColumnState, s: number): SymbolRow {
-  return { sym: state.symbolNames[s]!, granted: state.granted[s]!, seq: state.seq[s]! };
-}
-
-function positionRow(state: ColumnState, p: number): PositionRow {
-  return {
-    account: state.accountIds[state.positionAccount[p]!]!,
-    sym: state.symbolNames[state.positionSym[p]!]!,
-    shares: pairUnits(state.sharesHi[p]!, state.sharesLo[p]!),
-  };
-}
-
-export function executionRow(state: ColumnState, e: number): ExecutionRow {
-  return {
-    sym: state.symbolNames[state.execSym[e]!]!,
-    buyOrderId: state.execBuy[e]!,
-    sellOrderId: state.execSell[e]!,
-    shares: state.execShares[e]!,
-    price: state.execPrice[e]!,
-    time: state.execTime[e]!,
-    buyFee: null,
-    sellFee: null,
-  };
-}
-
 /** An order's row: its terms only when it is not a plain limit order, as the classic engine's. */
 export function orderRow(state: ColumnState, slot: number): OrderRow {
-  const row = {
-    id: state.orderId[slot]!,
-    account: state.accountIds[state.owner[slot]!]!,
-    sym: state.symbolNames[state.sym[slot]!]!,
-    isBuy: state.buy[slot] === 1,
-    shares: state.shares[slot]!,
-    limit: state.limit[slot]!,
-    open: state.open[slot]!,
-    time: state.time[slot]!,
-    triggeredAt: state.triggeredAt(slot),
-    priority: state.priority[slot]!,
-  };
+  const row = new ColumnOrderRow(state, slot);
   return state.kind[slot] === 0 ? row : rowWithTerms(row, state.terms(slot));
 }
 
@@ -133,7 +92,7 @@ export function orderRow(state: ColumnState, slot: number): OrderRow {
  * batches: the rows of the batch being built are not in it as changes.
  */
 export function columnSnapshot(state: ColumnState): Snapshot {
-  const accounts = state.accountIds.map((_, a) => bigAccountRow(accountRow(state, a)));
+  const accounts = state.accountIds.map((_, a) => bigAccountRow(new ColumnAccountRow(state, a)));
   const symbols = state.symbolNames.map((sym, s) => ({
     sym,
     granted: state.granted[s]!,
@@ -141,7 +100,7 @@ export function columnSnapshot(state: ColumnState): Snapshot {
   }));
   const positions: PositionRow<bigint>[] = [];
   for (let p = 0; p < state.positionCount; p++)
-    positions.push(bigPositionRow(positionRow(state, p)));
+    positions.push(bigPositionRow(new ColumnPositionRow(state, p)));
   const orders: OrderRow<bigint>[] = [];
   const execs = new Set<number>();
   const cancels: CancelRow<bigint>[] = [];
@@ -159,7 +118,7 @@ export function columnSnapshot(state: ColumnState): Snapshot {
   }
   const executions = [...execs]
     .sort((a, b) => state.execSerial[a]! - state.execSerial[b]!)
-    .map((e) => bigExecutionRow(executionRow(state, e)));
+    .map((e) => bigExecutionRow(new ColumnExecutionRow(state, e)));
   return {
     accounts,
     symbols,

@@ -8,7 +8,7 @@ import * as pair from '../../decimal/exact-pair.js';
 import { Account, Position } from '../account.js';
 import { Order } from '../order.js';
 import { STORED, type ColumnState } from './column-state.js';
-import { executionRow } from './column-changes.js';
+import { ColumnExecutionRow } from './column-rows.js';
 import { bigExecutionRow } from '../big-rows.js';
 import { bigAmendment } from './column-status.js';
 
@@ -68,7 +68,7 @@ export class ColumnViews {
     }
     const next = s.buy[slot] === 1 ? s.nextOfBuy : s.nextOfSell;
     for (let e = s.firstFill[slot]!; e !== -1; e = next[e]!)
-      order.addFill(bigExecutionRow(executionRow(s, e)));
+      order.addFill(bigExecutionRow(new ColumnExecutionRow(s, e)));
     return order;
   }
 }

@@ -1,0 +1,136 @@
+// The column engine's change rows, each made by a constructor rather than an object literal.
+// V8 tracks each literal's objects (allocation-site pretenuring): when most of those made
+// since the last scavenge are still alive at it, it makes all later ones straight in the old
+// generation, for good while the old generation stays mostly alive. One batch of many rows
+// does that (a bulk load: 50,000 orders whose rows outlive a scavenge together); every later
+// row then costs a page of old space, written fresh, and a full collection's work to free,
+// where it should die young with its batch. V8 does not pretenure a constructor's objects.
+// `bench/report/engine-path.md` has the measurements.
+
+import type { Units } from '../../decimal/units.js';
+import type {
+  AccountRow,
+  ExecutionRow,
+  OrderOpenUpdate,
+  OrderReshape,
+  OrderRow,
+  PositionRow,
+  SymbolRow,
+} from '../changes.js';
+import type { ColumnState } from './column-state.js';
+
+/** A pair as Units: a plain double when it is a safe integer (most positions). */
+function pairUnits(hi: number, lo: number): Units {
+  return lo === 0 && Number.isSafeInteger(hi) ? hi : [hi, lo];
+}
+
+export class ColumnAccountRow implements AccountRow {
+  readonly id: string;
+  readonly cash: Units;
+  readonly deposited: bigint;
+
+  constructor(state: ColumnState, a: number) {
+    this.id = state.accountIds[a]!;
+    this.cash = pairUnits(state.cashHi[a]!, state.cashLo[a]!);
+    this.deposited = state.deposited[a]!;
+  }
+}
+
+export class ColumnSymbolRow implements SymbolRow {
+  readonly sym: string;
+  readonly granted: bigint;
+  readonly seq: number;
+
+  constructor(state: ColumnState, s: number) {
+    this.sym = state.symbolNames[s]!;
+    this.granted = state.granted[s]!;
+    this.seq = state.seq[s]!;
+  }
+}
+
+export class ColumnPositionRow implements PositionRow {
+  readonly account: string;
+  readonly sym: string;
+  readonly shares: Units;
+
+  constructor(state: ColumnState, p: number) {
+    this.account = state.accountIds[state.positionAccount[p]!]!;
+    this.sym = state.symbolNames[state.positionSym[p]!]!;
+    this.shares = pairUnits(state.sharesHi[p]!, state.sharesLo[p]!);
+  }
+}
+
+export class ColumnExecutionRow implements ExecutionRow {
+  readonly sym: string;
+  readonly buyOrderId: number;
+  readonly sellOrderId: number;
+  readonly shares: number;
+  readonly price: number;
+  readonly time: number;
+  readonly buyFee: null;
+  readonly sellFee: null;
+
+  constructor(state: ColumnState, e: number) {
+    this.sym = state.symbolNames[state.execSym[e]!]!;
+    this.buyOrderId = state.execBuy[e]!;
+    this.sellOrderId = state.execSell[e]!;
+    this.shares = state.execShares[e]!;
+    this.price = state.execPrice[e]!;
+    this.time = state.execTime[e]!;
+    this.buyFee = null;
+    this.sellFee = null;
+  }
+}
+
+/** A plain limit order's row (no terms); other orders' rows add them (`rowWithTerms`). */
+export class ColumnOrderRow implements OrderRow {
+  readonly id: number;
+  readonly account: string;
+  readonly sym: string;
+  readonly isBuy: boolean;
+  readonly shares: number;
+  readonly limit: number;
+  readonly open: number;
+  readonly time: number;
+  readonly triggeredAt: number | null;
+  readonly priority: number;
+
+  constructor(state: ColumnState, slot: number) {
+    this.id = state.orderId[slot]!;
+    this.account = state.accountIds[state.owner[slot]!]!;
+    this.sym = state.symbolNames[state.sym[slot]!]!;
+    this.isBuy = state.buy[slot] === 1;
+    this.shares = state.shares[slot]!;
+    this.limit = state.limit[slot]!;
+    this.open = state.open[slot]!;
+    this.time = state.time[slot]!;
+    this.triggeredAt = state.triggeredAt(slot);
+    this.priority = state.priority[slot]!;
+  }
+}
+
+export class ColumnOpenUpdate implements OrderOpenUpdate {
+  readonly id: number;
+  readonly open: number;
+
+  constructor(state: ColumnState, slot: number) {
+    this.id = state.orderId[slot]!;
+    this.open = state.open[slot]!;
+  }
+}
+
+export class ColumnReshape implements OrderReshape {
+  readonly id: number;
+  readonly open: number;
+  readonly limit: number;
+  readonly triggeredAt: number | null;
+  readonly priority: number;
+
+  constructor(state: ColumnState, slot: number) {
+    this.id = state.orderId[slot]!;
+    this.open = state.open[slot]!;
+    this.limit = state.limit[slot]!;
+    this.triggeredAt = state.triggeredAt(slot);
+    this.priority = state.priority[slot]!;
+  }
+}
