@@ -34,7 +34,7 @@ import { DutiesFloor, dutiesFlow } from './floor-duties.js';
 import { ORDER, QUERY, flatten, type FlatFlow, type FlowMoney, type Funds } from './floor-flow.js';
 import { IdQueues, queuesOf } from '../src/engine/columns/id-queues.js';
 import { Side } from '../src/engine/columns/price-side.js';
-import { collectHeap, countRuns } from './window.js';
+import { countRuns, settleHeap } from './window.js';
 import { median } from './stats.js';
 
 const BATCH = 100;
@@ -491,14 +491,14 @@ function subjectRun(subject: Subject, { setup, requests }: Recorded): () => Subj
 
 /**
  * One subject run `reps` times over a recorded flow (the first warms up); the last run. Each
- * run after the first starts from a collected heap (with `--expose-gc`), so that it does not
- * pay for collecting what the run before it left.
+ * run after the first starts from a collected and swept heap (with `--expose-gc`), so that it
+ * does not pay for collecting what the run before it left.
  */
 export function runRecorded(subject: Subject, recorded: Recorded, reps: number): SubjectRun {
   const time = subjectRun(subject, recorded);
   let last = time();
   for (let rep = 1; rep < reps; rep++) {
-    collectHeap();
+    settleHeap();
     last = time();
   }
   return last;
