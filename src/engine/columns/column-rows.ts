@@ -5,6 +5,8 @@
 // does that (a bulk load: 50,000 orders whose rows outlive a scavenge together); every later
 // row then costs a page of old space, written fresh, and a full collection's work to free,
 // where it should die young with its batch. V8 does not pretenure a constructor's objects.
+// Their fields are declared (`declare`), not defined: an ES2022 class field is first defined
+// as undefined on every instance before the constructor sets it, work a literal never did.
 // `bench/report/engine-path.md` has the measurements.
 
 import type { Units } from '../../decimal/units.js';
@@ -25,9 +27,9 @@ function pairUnits(hi: number, lo: number): Units {
 }
 
 export class ColumnAccountRow implements AccountRow {
-  readonly id: string;
-  readonly cash: Units;
-  readonly deposited: bigint;
+  declare readonly id: string;
+  declare readonly cash: Units;
+  declare readonly deposited: bigint;
 
   constructor(state: ColumnState, a: number) {
     this.id = state.accountIds[a]!;
@@ -37,9 +39,9 @@ export class ColumnAccountRow implements AccountRow {
 }
 
 export class ColumnSymbolRow implements SymbolRow {
-  readonly sym: string;
-  readonly granted: bigint;
-  readonly seq: number;
+  declare readonly sym: string;
+  declare readonly granted: bigint;
+  declare readonly seq: number;
 
   constructor(state: ColumnState, s: number) {
     this.sym = state.symbolNames[s]!;
@@ -49,9 +51,9 @@ export class ColumnSymbolRow implements SymbolRow {
 }
 
 export class ColumnPositionRow implements PositionRow {
-  readonly account: string;
-  readonly sym: string;
-  readonly shares: Units;
+  declare readonly account: string;
+  declare readonly sym: string;
+  declare readonly shares: Units;
 
   constructor(state: ColumnState, p: number) {
     this.account = state.accountIds[state.positionAccount[p]!]!;
@@ -61,14 +63,14 @@ export class ColumnPositionRow implements PositionRow {
 }
 
 export class ColumnExecutionRow implements ExecutionRow {
-  readonly sym: string;
-  readonly buyOrderId: number;
-  readonly sellOrderId: number;
-  readonly shares: number;
-  readonly price: number;
-  readonly time: number;
-  readonly buyFee: null;
-  readonly sellFee: null;
+  declare readonly sym: string;
+  declare readonly buyOrderId: number;
+  declare readonly sellOrderId: number;
+  declare readonly shares: number;
+  declare readonly price: number;
+  declare readonly time: number;
+  declare readonly buyFee: null;
+  declare readonly sellFee: null;
 
   constructor(state: ColumnState, e: number) {
     this.sym = state.symbolNames[state.execSym[e]!]!;
@@ -84,16 +86,16 @@ export class ColumnExecutionRow implements ExecutionRow {
 
 /** A plain limit order's row (no terms); other orders' rows add them (`rowWithTerms`). */
 export class ColumnOrderRow implements OrderRow {
-  readonly id: number;
-  readonly account: string;
-  readonly sym: string;
-  readonly isBuy: boolean;
-  readonly shares: number;
-  readonly limit: number;
-  readonly open: number;
-  readonly time: number;
-  readonly triggeredAt: number | null;
-  readonly priority: number;
+  declare readonly id: number;
+  declare readonly account: string;
+  declare readonly sym: string;
+  declare readonly isBuy: boolean;
+  declare readonly shares: number;
+  declare readonly limit: number;
+  declare readonly open: number;
+  declare readonly time: number;
+  declare readonly triggeredAt: number | null;
+  declare readonly priority: number;
 
   constructor(state: ColumnState, slot: number) {
     this.id = state.orderId[slot]!;
@@ -110,8 +112,8 @@ export class ColumnOrderRow implements OrderRow {
 }
 
 export class ColumnOpenUpdate implements OrderOpenUpdate {
-  readonly id: number;
-  readonly open: number;
+  declare readonly id: number;
+  declare readonly open: number;
 
   constructor(state: ColumnState, slot: number) {
     this.id = state.orderId[slot]!;
@@ -120,11 +122,11 @@ export class ColumnOpenUpdate implements OrderOpenUpdate {
 }
 
 export class ColumnReshape implements OrderReshape {
-  readonly id: number;
-  readonly open: number;
-  readonly limit: number;
-  readonly triggeredAt: number | null;
-  readonly priority: number;
+  declare readonly id: number;
+  declare readonly open: number;
+  declare readonly limit: number;
+  declare readonly triggeredAt: number | null;
+  declare readonly priority: number;
 
   constructor(state: ColumnState, slot: number) {
     this.id = state.orderId[slot]!;
