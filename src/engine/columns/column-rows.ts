@@ -3,8 +3,8 @@
 // since the last scavenge are still alive at it, it makes all later ones straight in the old
 // generation, for good while the old generation stays mostly alive. One batch of many rows
 // does that (a bulk load: 50,000 orders whose rows outlive a scavenge together); every later
-// row then costs a page of old space, written fresh, and a full collection's work to free,
-// where it should die young with its batch. V8 does not pretenure a constructor's objects.
+// row is then written to fresh old-space pages and freed only by a full collection, where it
+// should die young with its batch. Node 20's V8 does not track a constructor's objects so.
 // Their fields are declared (`declare`), not defined: an ES2022 class field is first defined
 // as undefined on every instance before the constructor sets it, work a literal never did.
 // `bench/report/engine-path.md` has the measurements.
