@@ -740,9 +740,9 @@ function reading(r: MatrixResults, f: Figures, side: SideFigures): Block[] {
         'in typed arrays, money exact in pairs of doubles; its change rows and statuses carry the ' +
         "doubles, whose decimals the store's thread and the replies' encoder write). The classic " +
         "engine, which runs fees and values past the columns' ranges, counts about 4,000 with the " +
-        'same driver, and its orders ' +
-        "are objects the collector copies. What is left on the column engine's path: building the " +
-        'change rows, the match path, eviction (`bench/report/engine-path.md`). ' +
+        'same driver, and its orders are objects the collector copies. What is left on the column ' +
+        "engine's path: building the change rows, the match path, eviction " +
+        '(`bench/report/engine-path.md`). ' +
         (r.engine === null
           ? ''
           : `2M commands/s needs about ${(ENGINE_TARGET / r.engine.empty.commandsPerSecond).toFixed(1)}× the engine's speed in the matrix's run (${fmt(r.engine.empty.commandsPerSecond)} commands/s).`) +

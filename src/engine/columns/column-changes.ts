@@ -93,11 +93,7 @@ export function orderRow(state: ColumnState, slot: number): OrderRow {
  */
 export function columnSnapshot(state: ColumnState): Snapshot {
   const accounts = state.accountIds.map((_, a) => bigAccountRow(new ColumnAccountRow(state, a)));
-  const symbols = state.symbolNames.map((sym, s) => ({
-    sym,
-    granted: state.granted[s]!,
-    seq: state.seq[s]!,
-  }));
+  const symbols = state.symbolNames.map((_, s) => new ColumnSymbolRow(state, s));
   const positions: PositionRow<bigint>[] = [];
   for (let p = 0; p < state.positionCount; p++)
     positions.push(bigPositionRow(new ColumnPositionRow(state, p)));
