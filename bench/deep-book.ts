@@ -1,8 +1,8 @@
 // `npm run bench:deep`: the engine with 1,000,000 resting orders against the same engine with
 // an empty book, side by side, the mixed flow in process (as `npm run bench` runs it), and the
 // engine's memory for the deep book (the heap and the typed arrays' buffers grown by building
-// it, after full GCs; the process also holds the recorded requests, so its RSS says little
-// here: `npm run bench:restart` gives the server's RSS with such a book).
+// it, after full GCs; the process also holds the recorded flow, so its RSS says little here:
+// `npm run bench:restart` gives the server's RSS with such a book).
 // Each book is measured in a fresh process of its own (this script run again with --book=deep
 // or --book=empty), as a server runs one engine: in one process the second book's runs came
 // out 15-25% slower than alone, whichever ran first (bench/report/engine-path.md).
@@ -10,6 +10,7 @@
 // (default 1,000,000); argument --json: one JSON line instead of text (for `npm run bench`).
 
 import type { MatchingEngine } from '../src/engine/adaptive-exchange.js';
+import type { Request } from '../src/engine/commands.js';
 import { DEFAULT_HISTORY_CACHE } from '../src/sequencer/sequencer.js';
 import { benchEngine, deepBookRequests } from './engine.js';
 import { collectHeap } from './window.js';
@@ -41,7 +42,7 @@ const hooks = {
   },
 };
 
-type Figures = ReturnType<typeof benchEngine>;
+type Figures = Awaited<ReturnType<typeof benchEngine>>;
 interface BookFigures {
   deep?: Figures;
   empty?: Figures;
@@ -51,13 +52,14 @@ interface BookFigures {
 
 const book = process.argv.find((arg) => arg.startsWith('--book='))?.slice('--book='.length);
 if (book === 'deep') {
-  const deep = benchEngine(COMMANDS, RUNS, DEFAULT_HISTORY_CACHE, deepBookRequests(DEPTH), hooks);
+  const deepBook = (): Iterable<Request> => deepBookRequests(DEPTH);
+  const deep = await benchEngine(COMMANDS, RUNS, DEFAULT_HISTORY_CACHE, deepBook, hooks);
   const b = built as { heapMiB: number; resting: number } | null;
   console.log(JSON.stringify({ deep, heapMiB: b?.heapMiB, resting: b?.resting, collected }));
   process.exit(0);
 }
 if (book === 'empty') {
-  console.log(JSON.stringify({ empty: benchEngine(COMMANDS, RUNS, DEFAULT_HISTORY_CACHE) }));
+  console.log(JSON.stringify({ empty: await benchEngine(COMMANDS, RUNS, DEFAULT_HISTORY_CACHE) }));
   process.exit(0);
 }
 

@@ -12,14 +12,14 @@ export function collectHeap(): boolean {
 }
 
 // Long enough for V8's sweepers after a full collection of the deep book benchmark's heap
-// (about 1.2 GB, most of it recorded requests), with room to spare: engine-path.md.
+// (it held 1.2 GB of recorded requests then), with room to spare: engine-path.md.
 const SWEEP_WAIT_MS = 1000;
 
 /**
  * Collects the heap in full (with `--expose-gc`), then waits while V8's sweeper threads free
  * what it found dead. A timed run started at once pays for that sweeping on its own thread,
- * as its allocations need the pages: in proportion to the benchmark's heap (its recorded
- * requests), which a server does not hold. Whether it could collect.
+ * as its allocations need the pages: in proportion to the benchmark's heap, which a server's
+ * would not be. Whether it could collect.
  */
 export function settleHeap(): boolean {
   const collected = collectHeap();
