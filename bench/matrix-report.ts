@@ -431,8 +431,10 @@ function engineBlocks(r: MatrixResults, side: SideFigures): Block[] {
       text:
         'The mixed flow (55% orders, about half crossing; 25% queries; 20% cancels) applied in ' +
         'batches of 100 with their changes taken and durable closed orders let go, as the ' +
-        'server does; no I/O. Each book in a fresh process of its own, as a server runs one ' +
-        'engine; median of the runs after one warm-up, each from a collected and swept heap.',
+        "server does; no I/O. Each batch's requests are built just before it, as a server " +
+        "decodes them, and not timed; the collector's pauses while they are built are. Each " +
+        'book in a fresh process of its own, as a server runs one engine; median of the runs ' +
+        'after one warm-up, each from a collected and swept heap.',
     },
     {
       kind: 'table',
