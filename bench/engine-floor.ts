@@ -161,31 +161,31 @@ const PAIR_MONEY: Money<number> = {
 
 function pairLedger(accounts: number, symbols: number, start: Funds): Ledger<number> {
   const cashHi = new Float64Array(accounts).fill(pair.fromBigInt(start.cash));
-  const cashLo = new Float64Array(accounts).fill(pair.low);
+  const cashLo = new Float64Array(accounts).fill(pair.low());
   const sharesHi = new Float64Array(accounts * symbols).fill(pair.fromBigInt(start.shares));
-  const sharesLo = new Float64Array(accounts * symbols).fill(pair.low);
+  const sharesLo = new Float64Array(accounts * symbols).fill(pair.low());
   const check = (hi: number): void => {
     if (!(Math.abs(hi) < pair.LIMIT)) throw new RangeError('a balance passed the exact range');
   };
   const moveCash = (account: number, hi: number, lo: number): void => {
     cashHi[account] = pair.add(cashHi[account]!, cashLo[account]!, hi, lo);
-    cashLo[account] = pair.low;
+    cashLo[account] = pair.low();
     check(cashHi[account]!);
   };
   const moveShares = (position: number, n: number): void => {
     sharesHi[position] = pair.add(sharesHi[position]!, sharesLo[position]!, n, 0);
-    sharesLo[position] = pair.low;
+    sharesLo[position] = pair.low();
     check(sharesHi[position]!);
   };
   return {
     debitCash: (account, n, price) => {
       const hi = pair.twoProduct(n, price);
-      const lo = pair.low;
+      const lo = pair.low();
       if (pair.less(cashHi[account]!, cashLo[account]!, hi, lo)) return false;
       moveCash(account, -hi, -lo);
       return true;
     },
-    creditCash: (account, n, price) => moveCash(account, pair.twoProduct(n, price), pair.low),
+    creditCash: (account, n, price) => moveCash(account, pair.twoProduct(n, price), pair.low()),
     debitShares: (position, n) => {
       if (pair.less(sharesHi[position]!, sharesLo[position]!, n, 0)) return false;
       moveShares(position, -n);

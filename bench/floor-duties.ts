@@ -196,11 +196,11 @@ export class DutiesFloor {
     const accounts = flat.accounts;
     this.deposited = flat.funds.cash;
     this.cashHi = new Float64Array(accounts).fill(pair.fromBigInt(flat.funds.cash));
-    this.cashLo = new Float64Array(accounts).fill(pair.low);
+    this.cashLo = new Float64Array(accounts).fill(pair.low());
     this.sharesHi = new Float64Array(accounts * flat.symbols).fill(
       pair.fromBigInt(flat.funds.shares),
     );
-    this.sharesLo = new Float64Array(accounts * flat.symbols).fill(pair.low);
+    this.sharesLo = new Float64Array(accounts * flat.symbols).fill(pair.low());
     this.seq = new Float64Array(flat.symbols);
     this.granted = granted;
     const n = flat.orders + 1;
@@ -286,7 +286,7 @@ export class DutiesFloor {
     const limit = flow.limit[i]!;
     if (isBuy) {
       const costHi = pair.twoProduct(shares, limit);
-      const costLo = pair.low;
+      const costLo = pair.low();
       if (pair.less(this.cashHi[account]!, this.cashLo[account]!, costHi, costLo)) {
         return { kind: 'error', echo: flow.echo[i]!, error: exchangeError('INSUFFICIENT_FUNDS') };
       }
@@ -363,9 +363,9 @@ export class DutiesFloor {
     // The buyer reserved shares × its limit; it pays shares × price.
     const buyLimit = this.limit[buy]!;
     if (buyLimit !== price) {
-      this.moveCash(buyer, pair.twoProduct(shares, buyLimit - price), pair.low);
+      this.moveCash(buyer, pair.twoProduct(shares, buyLimit - price), pair.low());
     }
-    this.moveCash(this.owner[sell]!, pair.twoProduct(shares, price), pair.low);
+    this.moveCash(this.owner[sell]!, pair.twoProduct(shares, price), pair.low());
     this.dirtyOrders.mark(resting);
     this.advance(sym);
   }
@@ -381,14 +381,14 @@ export class DutiesFloor {
 
   private moveCash(account: number, hi: number, lo: number): void {
     this.cashHi[account] = pair.add(this.cashHi[account]!, this.cashLo[account]!, hi, lo);
-    this.cashLo[account] = pair.low;
+    this.cashLo[account] = pair.low();
     if (!(Math.abs(this.cashHi[account]!) < pair.LIMIT)) throw new RangeError('past pairs');
     this.dirtyAccounts.mark(account);
   }
 
   private moveShares(position: number, n: number): void {
     this.sharesHi[position] = pair.add(this.sharesHi[position]!, this.sharesLo[position]!, n, 0);
-    this.sharesLo[position] = pair.low;
+    this.sharesLo[position] = pair.low();
     if (!(Math.abs(this.sharesHi[position]!) < pair.LIMIT)) throw new RangeError('past pairs');
     this.dirtyPositions.mark(position);
   }
@@ -470,7 +470,7 @@ export class DutiesFloor {
     this.unlink(id);
     this.advance(sym);
     if (this.buy[id] === 1) {
-      this.moveCash(account, pair.twoProduct(shares, this.limit[id]!), pair.low);
+      this.moveCash(account, pair.twoProduct(shares, this.limit[id]!), pair.low());
     } else this.moveShares(account * this.symbols + sym, shares);
     this.open[id] = 0;
     this.canceled[id] = 1;

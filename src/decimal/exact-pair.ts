@@ -6,14 +6,21 @@
 // The column engine (engine/columns/) keeps its cash and positions this way, as do the
 // engine's floors in bench/; a property test holds it to bigint.
 //
-// A function returns the pair's high part and leaves its low part in `low` (read it before
-// the next call): two results without an object for them.
+// A function returns the pair's high part and leaves its low part for `low()` (read it before
+// the next call): two results without an object for them. The low part is kept in a typed
+// array, not a module variable: a variable holds a double beyond the small integers as a heap
+// number, a new one at every write (and a write barrier to store it), and cash's low parts
+// are mostly beyond them.
 
 /** Magnitudes below this add and compare exactly: lo stays within 2^51, so lo + lo is exact. */
 export const LIMIT = 2 ** 103;
 
+const lowPart = new Float64Array(1);
+
 /** The low part of the last pair returned. */
-export let low = 0;
+export function low(): number {
+  return lowPart[0]!;
+}
 
 /** Veltkamp's constant for splitting a double into two 26-bit halves: 2^27 + 1. */
 const SPLIT = 134_217_729;
@@ -22,7 +29,7 @@ const SPLIT = 134_217_729;
 export function twoSum(a: number, b: number): number {
   const s = a + b;
   const bb = s - a;
-  low = a - (s - bb) + (b - bb);
+  lowPart[0] = a - (s - bb) + (b - bb);
   return s;
 }
 
@@ -35,7 +42,7 @@ export function twoProduct(a: number, b: number): number {
   t = SPLIT * b;
   const bHi = t - (t - b);
   const bLo = b - bHi;
-  low = aHi * bHi - p + aHi * bLo + aLo * bHi + aLo * bLo;
+  lowPart[0] = aHi * bHi - p + aHi * bLo + aLo * bHi + aLo * bLo;
   return p;
 }
 
@@ -43,7 +50,7 @@ export function twoProduct(a: number, b: number): number {
 export function add(xHi: number, xLo: number, yHi: number, yLo: number): number {
   const s = twoSum(xHi, yHi);
   // |low| ≤ 2^51 and |xLo + yLo| ≤ 2^52: this sum of integers is exact.
-  return twoSum(s, low + (xLo + yLo));
+  return twoSum(s, lowPart[0]! + (xLo + yLo));
 }
 
 /** Whether x < y, both pairs as this module makes them (hi the nearest double, so unique). */
@@ -60,8 +67,8 @@ export function floorDiv(hi: number, lo: number, d: number): number {
   let q = Math.floor(hi / d);
   for (;;) {
     const productHi = twoProduct(q, d);
-    const rHi = add(hi, lo, -productHi, -low);
-    const rLo = low;
+    const rHi = add(hi, lo, -productHi, -lowPart[0]!);
+    const rLo = lowPart[0]!;
     if (rHi < 0 || (rHi === 0 && rLo < 0)) q--;
     else if (less(rHi, rLo, d, 0)) return q;
     else q++;
@@ -71,7 +78,7 @@ export function floorDiv(hi: number, lo: number, d: number): number {
 /** The pair of an integer below LIMIT. */
 export function fromBigInt(value: bigint): number {
   const hi = Number(value);
-  low = Number(value - BigInt(hi));
+  lowPart[0] = Number(value - BigInt(hi));
   return hi;
 }
 

@@ -23,7 +23,7 @@ const safe = fc.oneof(
 
 function asPair(value: bigint): [number, number] {
   const hi = pair.fromBigInt(value);
-  return [hi, pair.low];
+  return [hi, pair.low()];
 }
 
 /** The same pair; a zero's sign (0 × -1 is -0) changes no sum or comparison. */
@@ -51,7 +51,7 @@ test('sums and comparisons are exact, as bigint', () => {
       const [xh, xl] = asPair(x);
       const [yh, yl] = asPair(y);
       const hi = pair.add(xh, xl, yh, yl);
-      const lo = pair.low;
+      const lo = pair.low();
       assert.equal(pair.toBigInt(hi, lo), x + y);
       // The sum is in the same form as a pair made from the integer, so it compares.
       assertSamePair([hi, lo], asPair(x + y));
@@ -89,7 +89,7 @@ test('products of safe integers are exact pairs', () => {
   fc.assert(
     fc.property(safe, safe, (a, b) => {
       const hi = pair.twoProduct(Number(a), Number(b));
-      const lo = pair.low;
+      const lo = pair.low();
       assert.equal(pair.toBigInt(hi, lo), a * b);
       assertSamePair([hi, lo], asPair(a * b));
     }),
@@ -106,13 +106,13 @@ test('long running sums of products stay exact', () => {
         let expected = 10n ** 28n;
         for (const [a, b, credit] of steps) {
           let ph = pair.twoProduct(Number(a), Number(b));
-          let pl = pair.low;
+          let pl = pair.low();
           if (!credit) [ph, pl] = [-ph, -pl];
           const product = credit ? a * b : -(a * b);
           // Stay below the limit, as an account's cash does.
           if (expected + product >= LIMIT / 2n || expected + product <= -LIMIT / 2n) continue;
           hi = pair.add(hi, lo, ph, pl);
-          lo = pair.low;
+          lo = pair.low();
           expected += product;
           assert.equal(pair.toBigInt(hi, lo), expected);
         }

@@ -138,7 +138,7 @@ export class ColumnExchange extends ColumnState {
           };
         }
         const hi = pair.fromBigInt(child.balance);
-        const a = this.addAccount(child.id, hi, pair.low, child.balance);
+        const a = this.addAccount(child.id, hi, pair.low(), child.balance);
         this.dirtyAccounts.mark(a);
         return { kind: 'created', id: child.id };
       }
@@ -156,7 +156,7 @@ export class ColumnExchange extends ColumnState {
         this.dirtyBooks.mark(sym);
         const p = this.position(account, sym);
         const hi = pair.fromBigInt(child.shares);
-        this.moveShares(p, hi, pair.low);
+        this.moveShares(p, hi, pair.low());
         return { kind: 'granted', sym: child.sym, id: child.id };
       }
     }
@@ -187,7 +187,7 @@ export class ColumnExchange extends ColumnState {
       }
     } else if (isBuy) {
       const costHi = pair.twoProduct(shares, limit);
-      const costLo = pair.low;
+      const costLo = pair.low();
       if (pair.less(this.cashHi[account]!, this.cashLo[account]!, costHi, costLo)) {
         return this.refuse(cmd.echo, 'INSUFFICIENT_FUNDS');
       }
@@ -415,16 +415,16 @@ export class ColumnExchange extends ColumnState {
         }
         let fill = Math.min(this.open[slot]!, this.open[resting]!);
         let costHi = pair.twoProduct(fill, price);
-        let costLo = pair.low;
+        let costLo = pair.low();
         const short = pair.less(budgetHi, budgetLo, costHi, costLo);
         if (short) {
           fill = pair.floorDiv(budgetHi, budgetLo, price);
           if (fill === 0) return true;
           costHi = pair.twoProduct(fill, price);
-          costLo = pair.low;
+          costLo = pair.low();
         }
         budgetHi = pair.add(budgetHi, budgetLo, -costHi, -costLo);
-        budgetLo = pair.low;
+        budgetLo = pair.low();
         this.execute(sym, slot, resting, true, fill, price, now);
         if (this.open[resting] === 0) {
           this.unlink(resting);
@@ -468,8 +468,8 @@ export class ColumnExchange extends ColumnState {
     // shares × price.
     const buyLimit = this.limit[buy]!;
     if (buyLimit !== price)
-      this.moveCash(buyer, pair.twoProduct(shares, buyLimit - price), pair.low);
-    this.moveCash(this.owner[sell]!, pair.twoProduct(shares, price), pair.low);
+      this.moveCash(buyer, pair.twoProduct(shares, buyLimit - price), pair.low());
+    this.moveCash(this.owner[sell]!, pair.twoProduct(shares, price), pair.low());
     this.dirtyOrders.mark(resting);
     this.advance(sym);
   }
@@ -484,13 +484,13 @@ export class ColumnExchange extends ColumnState {
 
   private moveCash(account: number, hi: number, lo: number): void {
     this.cashHi[account] = pair.add(this.cashHi[account]!, this.cashLo[account]!, hi, lo);
-    this.cashLo[account] = pair.low;
+    this.cashLo[account] = pair.low();
     this.dirtyAccounts.mark(account);
   }
 
   private moveShares(position: number, hi: number, lo: number): void {
     this.sharesHi[position] = pair.add(this.sharesHi[position]!, this.sharesLo[position]!, hi, lo);
-    this.sharesLo[position] = pair.low;
+    this.sharesLo[position] = pair.low();
     this.dirtyPositions.mark(position);
   }
 
@@ -605,15 +605,20 @@ export class ColumnExchange extends ColumnState {
     if (this.buy[slot] === 1) {
       // What the account has with the old reservation back must cover the new one.
       const heldHi = pair.twoProduct(was, wasLimit);
-      const availableHi = pair.add(this.cashHi[account]!, this.cashLo[account]!, heldHi, pair.low);
-      const availableLo = pair.low;
+      const availableHi = pair.add(
+        this.cashHi[account]!,
+        this.cashLo[account]!,
+        heldHi,
+        pair.low(),
+      );
+      const availableLo = pair.low();
       const costHi = pair.twoProduct(open, limit);
-      const costLo = pair.low;
+      const costLo = pair.low();
       if (pair.less(availableHi, availableLo, costHi, costLo)) {
         return this.refuse(cmd.echo, 'INSUFFICIENT_FUNDS');
       }
       this.cashHi[account] = pair.add(availableHi, availableLo, -costHi, -costLo);
-      this.cashLo[account] = pair.low;
+      this.cashLo[account] = pair.low();
       this.dirtyAccounts.mark(account);
     } else this.moveShares(this.position(account, sym), was - open, 0);
     const requeued = limit !== wasLimit;
@@ -660,7 +665,7 @@ export class ColumnExchange extends ColumnState {
     const shares = this.open[slot]!;
     if (this.buy[slot] === 0) this.moveShares(this.position(account, sym), shares, 0);
     else if (!isMarket(this.kind[slot]!)) {
-      this.moveCash(account, pair.twoProduct(shares, this.limit[slot]!), pair.low);
+      this.moveCash(account, pair.twoProduct(shares, this.limit[slot]!), pair.low());
     }
     this.open[slot] = 0;
     this.canceled[slot] = 1;

@@ -27,7 +27,7 @@ export function restoreColumns(snapshot: Snapshot): ColumnRestore {
   for (const row of snapshot.symbols) engine.addSymbol(row.sym, row.granted, row.seq);
   for (const row of snapshot.accounts) {
     const hi = pair.fromBigInt(row.cash);
-    engine.addAccount(row.id, hi, pair.low, row.deposited);
+    engine.addAccount(row.id, hi, pair.low(), row.deposited);
   }
   for (const row of snapshot.positions) {
     const a = engine.accountIndex.get(row.account);
@@ -35,7 +35,7 @@ export function restoreColumns(snapshot: Snapshot): ColumnRestore {
     if (a === undefined || s === undefined) continue; // named by the check
     const p = engine.position(a, s);
     engine.sharesHi[p] = pair.fromBigInt(row.shares);
-    engine.sharesLo[p] = pair.low;
+    engine.sharesLo[p] = pair.low();
   }
   /** Orders that exist but were not built (their own references dangle). */
   const unbuilt = new Set<number>();
