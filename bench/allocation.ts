@@ -1,9 +1,11 @@
-// Where memory is allocated, by function: bytes per engine command (the mixed flow, applied as
-// bench/engine.ts applies it) and bytes per request on the server (in this process, its load
-// from a load-worker process, as in the matrix), sampled by V8's heap profiler with the
-// objects the collectors have already freed counted too, so short-lived garbage shows. How
-// fast a program allocates sets how often its young generation is scavenged, and a scavenge
-// is a pause; unlike a time, a figure per command hardly moves with the machine's load.
+// Where memory is allocated, by function: bytes per engine command (the server's engine, the
+// mixed flow recorded in advance and applied in batches as the sequencer applies it, so that
+// only the engine's allocations are counted) and bytes per request on the server (in this
+// process, its load from a load-worker process, as in the matrix), sampled by V8's heap
+// profiler with the objects the collectors have already freed counted too, so short-lived
+// garbage shows. How fast a program allocates sets how often its young generation is
+// scavenged, and a scavenge is a pause; unlike a time, a figure per command hardly moves with
+// the machine's load.
 // The main thread only: the SQLite writer's thread has a heap of its own.
 //   npm run bench:allocation -- [--subjects engine,classic,framed] [--store memory|sqlite]
 //     [--commands N] [--warmup S] [--seconds S] [--top N] [--json FILE]
@@ -15,10 +17,10 @@ import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { silentLogger } from '../src/app/log.js';
 import { startExchangeServer } from '../src/app/exchange-server.js';
-import { Exchange } from '../src/engine/exchange.js';
+import type { MatchingEngine } from '../src/engine/adaptive-exchange.js';
 import { MemoryStore } from '../src/store/memory-store.js';
 import { openStore } from '../src/store/open-store.js';
-import { applyFlow, recordMixedFlow } from './engine.js';
+import { applyFlow, recordMixedFlow, serverEngine } from './engine.js';
 import { fundMixedFlow, loadJob, type Mode } from './matrix-cells.js';
 import { ROOT, runLoadWorker } from './processes.js';
 
@@ -139,8 +141,8 @@ function figures(
 
 async function engineFigures(): Promise<AllocationFigures> {
   const { setup, requests } = recordMixedFlow(Number(opts.commands));
-  const fresh = (): Exchange => {
-    const engine = new Exchange();
+  const fresh = (): MatchingEngine => {
+    const engine = serverEngine();
     engine.apply(setup, 0);
     engine.takeChanges();
     return engine;
