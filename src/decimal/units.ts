@@ -12,6 +12,11 @@ export type Units = Count | readonly [hi: number, lo: number];
 /** A count of units as a bigint or a safe integer in a double: how results carry shares and prices. */
 export type Count = bigint | number;
 
+/** An exact pair as Units: a plain double when it is a safe integer (most positions). */
+export function pairUnits(hi: number, lo: number): Units {
+  return lo === 0 && Number.isSafeInteger(hi) ? hi : [hi, lo];
+}
+
 /** The count as a bigint. */
 export function toBigUnits(v: Units): bigint {
   if (typeof v === 'bigint') return v;

@@ -165,6 +165,8 @@ export interface ChangeSet {
   readonly cancels: CancelRow[];
   /** In amend order. */
   readonly amendments: AmendmentRow[];
+  /** Whether it changed nothing, where that is known without reading its rows (columns). */
+  readonly isEmpty?: boolean;
 }
 
 /** The whole state, as the store loads it at start; its amounts are bigints. */
@@ -214,6 +216,7 @@ export function emptyChangeSet(): ChangeSet {
 }
 
 export function isEmptyChangeSet(c: ChangeSet): boolean {
+  if (c.isEmpty !== undefined) return c.isEmpty;
   return (
     c.accounts.length === 0 &&
     c.symbols.length === 0 &&

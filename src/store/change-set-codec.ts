@@ -1,5 +1,6 @@
-// A batch's changes on their way to a store's thread: one flat array of plain values per
-// table, each row its fields in a fixed order. postMessage clones what it sends, and a batch
+// A batch's changes on their way to a store's thread. The column engine's are columns already
+// (engine/change-columns.ts) and travel as they are. Rows (the classic engine's) are packed
+// here: one flat array of plain values per table, each row its fields in a fixed order. postMessage clones what it sends, and a batch
 // is mostly small objects: cloned as objects, each is written with its property names and
 // rebuilt on the other side property by property, which cost more than the store's own
 // writing of the rows (see bench/report/report.md). Flat arrays of numbers, strings and
@@ -8,6 +9,7 @@
 // them (Units: the column engine's are doubles, and pairs as two-element arrays), so their
 // decimals are made on the store's thread.
 
+import { ColumnarChangeSet, type ChangeColumns } from '../engine/change-columns.js';
 import type {
   AccountRow,
   AmendmentRow,
@@ -22,8 +24,11 @@ import type {
   Units,
 } from '../engine/changes.js';
 
-/** A ChangeSet packed: its nine tables in ChangeSet's order, each one flat array. */
-export type PackedChangeSet = readonly [
+/** A ChangeSet packed: its columns, or its rows (PackedRows). */
+export type PackedChangeSet = ChangeColumns | PackedRows;
+
+/** Rows packed: the nine tables in ChangeSet's order, each one flat array. */
+export type PackedRows = readonly [
   accounts: readonly unknown[],
   symbols: readonly unknown[],
   positions: readonly unknown[],
@@ -54,6 +59,7 @@ const NONE = Object.freeze([]) as unknown as unknown[];
 const valuesOf = (rows: readonly unknown[]): unknown[] => (rows.length === 0 ? NONE : []);
 
 export function packChangeSet(c: ChangeSet): PackedChangeSet {
+  if (c instanceof ColumnarChangeSet) return c.columns;
   const accounts = valuesOf(c.accounts);
   for (const a of c.accounts) accounts.push(a.id, a.cash, a.deposited);
   const symbols = valuesOf(c.symbols);
@@ -85,6 +91,7 @@ export function packChangeSet(c: ChangeSet): PackedChangeSet {
 
 /** The ChangeSet `packChangeSet` packed, row for row. */
 export function unpackChangeSet(p: PackedChangeSet): ChangeSet {
+  if (!isPackedRows(p)) return new ColumnarChangeSet(p);
   const [a, s, pos, o, u, r, e, x, am] = p;
   const accounts: AccountRow[] = [];
   for (let i = 0; i < a.length; i += ACCOUNT) {
@@ -156,6 +163,8 @@ export function unpackChangeSet(p: PackedChangeSet): ChangeSet {
     amendments,
   };
 }
+
+const isPackedRows = (p: PackedChangeSet): p is PackedRows => Array.isArray(p);
 
 function unpackOrder(o: readonly unknown[], i: number): OrderRow {
   const row = {

@@ -1,12 +1,23 @@
 // The change-set codec between the engine's thread and a store's: any ChangeSet survives
 // pack → structured clone (what postMessage does) → unpack unchanged, row for row and in
-// order; a plain order's row comes back without terms, not with undefined ones.
+// order; a plain order's row comes back without terms, not with undefined ones. The column
+// engine's change sets travel as their columns, and read back as the rows they hold.
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { emptyChangeSet, type ChangeSet, type OrderRow } from '../../src/engine/changes.js';
+import { AdaptiveExchange } from '../../src/engine/adaptive-exchange.js';
+import { bigChangeSet } from '../../src/engine/big-rows.js';
+import { ColumnarChangeSet } from '../../src/engine/change-columns.js';
+import {
+  emptyChangeSet,
+  isEmptyChangeSet,
+  type ChangeSet,
+  type OrderRow,
+} from '../../src/engine/changes.js';
+import type { Request } from '../../src/engine/commands.js';
 import { packChangeSet, unpackChangeSet } from '../../src/store/change-set-codec.js';
+import { recordMixedFlow } from '../../bench/engine.js';
 
 const roundTrip = (c: ChangeSet): ChangeSet => unpackChangeSet(structuredClone(packChangeSet(c)));
 
@@ -99,4 +110,56 @@ test("a plain order's row comes back with no terms fields at all", () => {
   };
   const [row] = roundTrip({ ...emptyChangeSet(), newOrders: [plain] }).newOrders;
   assert.deepStrictEqual(Object.keys(row!).sort(), Object.keys(plain).sort());
+});
+
+/** The mixed flow with some orders made IOC or self-trade-preventing: rows with terms. */
+function flowWithTerms(count: number): { setup: Request; requests: Request[] } {
+  const { setup, requests } = recordMixedFlow(count, 11);
+  return {
+    setup,
+    requests: requests.map((r, i) => {
+      if (r.kind !== 'transactions') return r;
+      const children = r.children.map((c) => {
+        if (c.kind !== 'order' || c.type !== 'limit') return c;
+        if (i % 10 === 3) return { ...c, tif: 'IOC' as const };
+        if (i % 13 === 5) return { ...c, stp: 'cancel-resting' as const };
+        return c;
+      });
+      return { ...r, children };
+    }),
+  };
+}
+
+test("the column engine's change sets travel as columns and read back as the same rows", () => {
+  const { setup, requests } = flowWithTerms(4_000);
+  const engine = AdaptiveExchange.create();
+  engine.apply(setup, 0);
+  let batches = 0;
+  let withTerms = 0;
+  for (let i = 0; i < requests.length; i += 40) {
+    for (const request of requests.slice(i, i + 40)) engine.apply(request, 1 + i);
+    const changes = engine.takeChanges();
+    engine.takeEvents();
+    assert.ok(changes instanceof ColumnarChangeSet, 'the column engine served the batch');
+    const packed = packChangeSet(changes);
+    assert.equal(Array.isArray(packed), false, 'sent as columns, not packed rows');
+    const received = unpackChangeSet(structuredClone(packed));
+    assert.equal(isEmptyChangeSet(received), isEmptyChangeSet(changes));
+    assert.deepStrictEqual(bigChangeSet(received), bigChangeSet(changes));
+    withTerms += changes.newOrders.filter((o) => o.type !== undefined).length;
+    batches++;
+  }
+  assert.equal(batches, 100);
+  assert.ok(withTerms > 0, 'some orders had terms');
+});
+
+test('a batch of reads is an empty change set, known without making rows', () => {
+  const { setup } = recordMixedFlow(1);
+  const engine = AdaptiveExchange.create();
+  engine.apply(setup, 0);
+  assert.equal(isEmptyChangeSet(engine.takeChanges()), false);
+  const changes = engine.takeChanges();
+  assert.equal(changes.isEmpty, true);
+  assert.equal(isEmptyChangeSet(changes), true);
+  assert.deepStrictEqual(bigChangeSet(changes), emptyChangeSet());
 });

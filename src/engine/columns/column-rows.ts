@@ -9,22 +9,16 @@
 // as undefined on every instance before the constructor sets it, work a literal never did.
 // `bench/report/engine-path.md` has the measurements.
 
-import type { Units } from '../../decimal/units.js';
+import { pairUnits, type Units } from '../../decimal/units.js';
 import type {
   AccountRow,
   ExecutionRow,
-  OrderOpenUpdate,
   OrderReshape,
   OrderRow,
   PositionRow,
   SymbolRow,
 } from '../changes.js';
 import type { ColumnState } from './column-state.js';
-
-/** A pair as Units: a plain double when it is a safe integer (most positions). */
-function pairUnits(hi: number, lo: number): Units {
-  return lo === 0 && Number.isSafeInteger(hi) ? hi : [hi, lo];
-}
 
 export class ColumnAccountRow implements AccountRow {
   declare readonly id: string;
@@ -108,16 +102,6 @@ export class ColumnOrderRow implements OrderRow {
     this.time = state.time[slot]!;
     this.triggeredAt = state.triggeredAt(slot);
     this.priority = state.priority[slot]!;
-  }
-}
-
-export class ColumnOpenUpdate implements OrderOpenUpdate {
-  declare readonly id: number;
-  declare readonly open: number;
-
-  constructor(state: ColumnState, slot: number) {
-    this.id = state.orderId[slot]!;
-    this.open = state.open[slot]!;
   }
 }
 
