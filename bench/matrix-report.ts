@@ -5,6 +5,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LoadSummary } from './load-worker.js';
 import type { AllocationResults } from './allocation.js';
+import type { EngineFigures } from './engine.js';
 import type { CpuPerRequest, CpuSplitFigures } from './cpu-split.js';
 import { cellName, type Cell, type EngineResults, type Mode } from './matrix-cells.js';
 import type { CoreLayout } from './pinning.js';
@@ -614,6 +615,16 @@ function cpuSplitBlocks(side: SideFigures): Block[] {
   ];
 }
 
+/** How far the engine is from 2M commands/s, against the spread of its own runs. */
+function engineMargin(empty: EngineFigures): string {
+  const cps = empty.commandsPerSecond;
+  const spread = `its runs ${fmt(Math.min(...empty.runs))}-${fmt(Math.max(...empty.runs))}`;
+  if (cps < ENGINE_TARGET) {
+    return `2M commands/s needs about ${(ENGINE_TARGET / cps).toFixed(2)}× the engine's speed in the matrix's run (${fmt(cps)} commands/s, ${spread}).`;
+  }
+  return `The matrix's run reached ${fmt(cps)} commands/s, ${(cps / ENGINE_TARGET).toFixed(2)}× the 2M target (${spread}): a margin inside this VM's swing from host to host, which has measured the same code at half this speed.`;
+}
+
 /** Bytes allocated per engine command and per request, by folder: from allocation.json. */
 function allocationBlocks(side: SideFigures): Block[] {
   const a = side.allocation;
@@ -739,15 +750,13 @@ function reading(r: MatrixResults, f: Figures, side: SideFigures): Block[] {
     items.push(
       `**Engine:** ${fmt(side.engineInstructions.here - (side.engineInstructions.hereCompilers ?? 0))} instructions a command${side.engineInstructions.hereCompilers === undefined ? '' : " without V8's compilers"}, ` +
         "on the server's engine: for this flow the column engine (orders, fills, levels and balances " +
-        'in typed arrays, money exact in pairs of doubles; its change rows and statuses carry the ' +
-        "doubles, whose decimals the store's thread and the replies' encoder write). The classic " +
-        "engine, which runs fees and values past the columns' ranges, counts about 4,000 with the " +
-        'same driver, and its orders are objects the collector copies. What is left on the column ' +
-        "engine's path: building the change rows, the match path, eviction " +
+        'in typed arrays, money exact in pairs of doubles; its change sets are columns of those ' +
+        "doubles and its statuses carry them, whose decimals the store's thread and the replies' " +
+        "encoder write). The classic engine, which runs fees and values past the columns' ranges, " +
+        'counts about 4,000 with the same driver, and its orders are objects the collector copies. ' +
+        "What is left on the column engine's path: the match path, the results, eviction " +
         '(`bench/report/engine-path.md`). ' +
-        (r.engine === null
-          ? ''
-          : `2M commands/s needs about ${(ENGINE_TARGET / r.engine.empty.commandsPerSecond).toFixed(1)}× the engine's speed in the matrix's run (${fmt(r.engine.empty.commandsPerSecond)} commands/s).`) +
+        (r.engine === null ? '' : engineMargin(r.engine.empty)) +
         floorReading(side.engineFloor),
     );
   }

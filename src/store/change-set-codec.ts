@@ -1,13 +1,13 @@
-// A batch's changes on their way to a store's thread. The column engine's are columns already
-// (engine/change-columns.ts) and travel as they are. Rows (the classic engine's) are packed
-// here: one flat array of plain values per table, each row its fields in a fixed order. postMessage clones what it sends, and a batch
-// is mostly small objects: cloned as objects, each is written with its property names and
-// rebuilt on the other side property by property, which cost more than the store's own
-// writing of the rows (see bench/report/report.md). Flat arrays of numbers, strings and
-// bigints clone at a fraction of that, and the receiving thread builds the rows again in
-// compiled code, every row of a table with the same shape. Amounts travel as the engine gave
-// them (Units: the column engine's are doubles, and pairs as two-element arrays), so their
-// decimals are made on the store's thread.
+// A batch's changes on their way to a store's thread. The column engine's are columns
+// already (engine/change-columns.ts) and travel as they are. Rows, the classic engine's, are
+// packed here: one flat array of plain values per table, each row its fields in a fixed
+// order. postMessage clones what it sends, and a batch is mostly small objects: cloned as
+// objects, each is written with its property names and rebuilt on the other side property by
+// property, which cost more than the store's own writing of the rows (see
+// bench/report/report.md). Flat arrays of numbers, strings and bigints clone at a fraction of
+// that, and the receiving thread builds the rows again in compiled code, every row of a table
+// with the same shape. Amounts travel as the engine holds them (bigints; doubles and exact
+// pairs of doubles, the column engine's), so their decimals are made on the store's thread.
 
 import { ColumnarChangeSet, type ChangeColumns } from '../engine/change-columns.js';
 import type {
