@@ -1,5 +1,5 @@
 // A batch's changes on their way to a store's thread. The column engine's are columns
-// already (engine/change-columns.ts) and travel as they are. Rows, the classic engine's, are
+// already (engine/change-columns.ts) and travel as their arrays. Rows, the classic engine's, are
 // packed here: one flat array of plain values per table, each row its fields in a fixed
 // order. postMessage clones what it sends, and a batch is mostly small objects: cloned as
 // objects, each is written with its property names and rebuilt on the other side property by
@@ -24,20 +24,46 @@ import type {
   Units,
 } from '../engine/changes.js';
 
-/** A ChangeSet packed: its columns, or its rows (PackedRows). */
-export type PackedChangeSet = ChangeColumns | PackedRows;
+/** A ChangeSet packed: its rows, or its columns. */
+export type PackedChangeSet = PackedRows | PackedColumns;
+
+type Flat = readonly unknown[];
 
 /** Rows packed: the nine tables in ChangeSet's order, each one flat array. */
 export type PackedRows = readonly [
-  accounts: readonly unknown[],
-  symbols: readonly unknown[],
-  positions: readonly unknown[],
-  newOrders: readonly unknown[],
-  orderUpdates: readonly unknown[],
-  orderReshapes: readonly unknown[],
-  executions: readonly unknown[],
-  cancels: readonly unknown[],
-  amendments: readonly unknown[],
+  accounts: Flat,
+  symbols: Flat,
+  positions: Flat,
+  newOrders: Flat,
+  orderUpdates: Flat,
+  orderReshapes: Flat,
+  executions: Flat,
+  cancels: Flat,
+  amendments: Flat,
+];
+
+/**
+ * Columns packed: their counts and arrays as they are, and the tables they keep as rows packed
+ * as above. A tuple, not the columns' object: a structured clone writes an object's property
+ * names with every message and the other side reads them back, which a batch of one request
+ * (the classic port's) felt (bench/report/engine-path.md).
+ */
+export type PackedColumns = readonly [
+  counts: readonly [
+    accounts: number,
+    positions: number,
+    orders: number,
+    updates: number,
+    executions: number,
+  ],
+  values: Float64Array,
+  names: readonly string[],
+  deposited: readonly bigint[],
+  terms: ChangeColumns['terms'],
+  symbols: Flat,
+  orderReshapes: Flat,
+  cancels: Flat,
+  amendments: Flat,
 ];
 
 /** Values per packed row, by table. */
@@ -59,11 +85,9 @@ const NONE = Object.freeze([]) as unknown as unknown[];
 const valuesOf = (rows: readonly unknown[]): unknown[] => (rows.length === 0 ? NONE : []);
 
 export function packChangeSet(c: ChangeSet): PackedChangeSet {
-  if (c instanceof ColumnarChangeSet) return c.columns;
+  if (c instanceof ColumnarChangeSet) return packColumns(c.columns);
   const accounts = valuesOf(c.accounts);
   for (const a of c.accounts) accounts.push(a.id, a.cash, a.deposited);
-  const symbols = valuesOf(c.symbols);
-  for (const s of c.symbols) symbols.push(s.sym, s.granted, s.seq);
   const positions = valuesOf(c.positions);
   for (const p of c.positions) positions.push(p.account, p.sym, p.shares);
   const orders = valuesOf(c.newOrders);
@@ -75,31 +99,63 @@ export function packChangeSet(c: ChangeSet): PackedChangeSet {
   }
   const updates = valuesOf(c.orderUpdates);
   for (const u of c.orderUpdates) updates.push(u.id, u.open);
-  const reshapes = valuesOf(c.orderReshapes);
-  for (const r of c.orderReshapes) reshapes.push(r.id, r.open, r.limit, r.triggeredAt, r.priority);
   const executions = valuesOf(c.executions);
   for (const e of c.executions) {
     executions.push(e.sym, e.buyOrderId, e.sellOrderId, e.shares, e.price, e.time);
     executions.push(e.buyFee, e.sellFee);
   }
-  const cancels = valuesOf(c.cancels);
-  for (const x of c.cancels) cancels.push(x.orderId, x.shares, x.time);
-  const amendments = valuesOf(c.amendments);
-  for (const a of c.amendments) amendments.push(a.orderId, a.open, a.limit, a.time);
+  const symbols = packSymbols(c.symbols);
+  const reshapes = packReshapes(c.orderReshapes);
+  const cancels = packCancels(c.cancels);
+  const amendments = packAmendments(c.amendments);
   return [accounts, symbols, positions, orders, updates, reshapes, executions, cancels, amendments];
+}
+
+function packColumns(c: ChangeColumns): PackedColumns {
+  return [
+    [c.accountCount, c.positionCount, c.orderCount, c.updateCount, c.executionCount],
+    c.values,
+    c.names,
+    c.deposited,
+    c.terms,
+    packSymbols(c.symbols),
+    packReshapes(c.orderReshapes),
+    packCancels(c.cancels),
+    packAmendments(c.amendments),
+  ];
+}
+
+function packSymbols(rows: readonly SymbolRow[]): Flat {
+  const symbols = valuesOf(rows);
+  for (const s of rows) symbols.push(s.sym, s.granted, s.seq);
+  return symbols;
+}
+
+function packReshapes(rows: readonly OrderReshape[]): Flat {
+  const reshapes = valuesOf(rows);
+  for (const r of rows) reshapes.push(r.id, r.open, r.limit, r.triggeredAt, r.priority);
+  return reshapes;
+}
+
+function packCancels(rows: readonly CancelRow[]): Flat {
+  const cancels = valuesOf(rows);
+  for (const x of rows) cancels.push(x.orderId, x.shares, x.time);
+  return cancels;
+}
+
+function packAmendments(rows: readonly AmendmentRow[]): Flat {
+  const amendments = valuesOf(rows);
+  for (const a of rows) amendments.push(a.orderId, a.open, a.limit, a.time);
+  return amendments;
 }
 
 /** The ChangeSet `packChangeSet` packed, row for row. */
 export function unpackChangeSet(p: PackedChangeSet): ChangeSet {
-  if (!isPackedRows(p)) return new ColumnarChangeSet(p);
+  if (isPackedColumns(p)) return unpackColumns(p);
   const [a, s, pos, o, u, r, e, x, am] = p;
   const accounts: AccountRow[] = [];
   for (let i = 0; i < a.length; i += ACCOUNT) {
     accounts.push({ id: a[i] as string, cash: a[i + 1] as Units, deposited: a[i + 2] as Units });
-  }
-  const symbols: SymbolRow[] = [];
-  for (let i = 0; i < s.length; i += SYMBOL) {
-    symbols.push({ sym: s[i] as string, granted: s[i + 1] as Units, seq: s[i + 2] as number });
   }
   const positions: PositionRow[] = [];
   for (let i = 0; i < pos.length; i += POSITION) {
@@ -115,16 +171,6 @@ export function unpackChangeSet(p: PackedChangeSet): ChangeSet {
   for (let i = 0; i < u.length; i += UPDATE) {
     orderUpdates.push({ id: u[i] as number, open: u[i + 1] as Units });
   }
-  const orderReshapes: OrderReshape[] = [];
-  for (let i = 0; i < r.length; i += RESHAPE) {
-    orderReshapes.push({
-      id: r[i] as number,
-      open: r[i + 1] as Units,
-      limit: r[i + 2] as Units,
-      triggeredAt: r[i + 3] as number | null,
-      priority: r[i + 4] as number,
-    });
-  }
   const executions: ExecutionRow[] = [];
   for (let i = 0; i < e.length; i += EXECUTION) {
     executions.push({
@@ -138,10 +184,71 @@ export function unpackChangeSet(p: PackedChangeSet): ChangeSet {
       sellFee: e[i + 7] as bigint | null,
     });
   }
+  return {
+    accounts,
+    symbols: unpackSymbols(s),
+    positions,
+    newOrders,
+    orderUpdates,
+    orderReshapes: unpackReshapes(r),
+    executions,
+    cancels: unpackCancels(x),
+    amendments: unpackAmendments(am),
+  };
+}
+
+const isPackedColumns = (p: PackedChangeSet): p is PackedColumns => ArrayBuffer.isView(p[1]);
+
+function unpackColumns(p: PackedColumns): ChangeSet {
+  const [counts, values, names, deposited, terms, s, r, x, am] = p;
+  return new ColumnarChangeSet({
+    accountCount: counts[0],
+    positionCount: counts[1],
+    orderCount: counts[2],
+    updateCount: counts[3],
+    executionCount: counts[4],
+    values,
+    names,
+    deposited,
+    terms,
+    symbols: unpackSymbols(s),
+    orderReshapes: unpackReshapes(r),
+    cancels: unpackCancels(x),
+    amendments: unpackAmendments(am),
+  });
+}
+
+function unpackSymbols(s: Flat): SymbolRow[] {
+  const symbols: SymbolRow[] = [];
+  for (let i = 0; i < s.length; i += SYMBOL) {
+    symbols.push({ sym: s[i] as string, granted: s[i + 1] as Units, seq: s[i + 2] as number });
+  }
+  return symbols;
+}
+
+function unpackReshapes(r: Flat): OrderReshape[] {
+  const orderReshapes: OrderReshape[] = [];
+  for (let i = 0; i < r.length; i += RESHAPE) {
+    orderReshapes.push({
+      id: r[i] as number,
+      open: r[i + 1] as Units,
+      limit: r[i + 2] as Units,
+      triggeredAt: r[i + 3] as number | null,
+      priority: r[i + 4] as number,
+    });
+  }
+  return orderReshapes;
+}
+
+function unpackCancels(x: Flat): CancelRow[] {
   const cancels: CancelRow[] = [];
   for (let i = 0; i < x.length; i += CANCEL) {
     cancels.push({ orderId: x[i] as number, shares: x[i + 1] as Units, time: x[i + 2] as number });
   }
+  return cancels;
+}
+
+function unpackAmendments(am: Flat): AmendmentRow[] {
   const amendments: AmendmentRow[] = [];
   for (let i = 0; i < am.length; i += AMENDMENT) {
     amendments.push({
@@ -151,20 +258,8 @@ export function unpackChangeSet(p: PackedChangeSet): ChangeSet {
       time: am[i + 3] as number,
     });
   }
-  return {
-    accounts,
-    symbols,
-    positions,
-    newOrders,
-    orderUpdates,
-    orderReshapes,
-    executions,
-    cancels,
-    amendments,
-  };
+  return amendments;
 }
-
-const isPackedRows = (p: PackedChangeSet): p is PackedRows => Array.isArray(p);
 
 function unpackOrder(o: readonly unknown[], i: number): OrderRow {
   const row = {
