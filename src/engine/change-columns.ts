@@ -2,9 +2,10 @@
 // them, are in one Float64Array, its names in one array of strings, so closing a batch makes
 // a handful of arrays where rows made an object per changed account, position, order and
 // execution, most of what the engine allocated a command. A store's thread receives the
-// columns as they are: a structured clone copies the typed array's bytes, where rows had to
-// be packed into arrays of values first. Whoever reads the change set as rows on the engine's
-// thread (the trade tape, the memory store) gets them made on first read, each table once.
+// columns' arrays as they are: a structured clone copies the typed array's bytes, where rows
+// had to be packed into arrays of values first. Whoever reads the change set as rows on the
+// engine's thread (the trade tape, the memory store) gets them made on first read, each table
+// once.
 // bench/report/engine-path.md has the measurements.
 
 import { pairUnits, type Units } from '../decimal/units.js';
@@ -40,14 +41,14 @@ export const EXECUTION_VALUES = 5;
 const POSITION_NAMES = 2;
 const ORDER_NAMES = 2;
 
-/** A batch's changes as columns, a plain object that clones to another thread as it is. */
+/** A batch's changes as columns; a store's codec sends its arrays to another thread as they are. */
 export interface ChangeColumns {
   readonly accountCount: number;
   readonly positionCount: number;
   readonly orderCount: number;
   readonly updateCount: number;
   readonly executionCount: number;
-  /** The tables' numbers in ChangeColumns' order: accounts, positions, orders, updates, executions. */
+  /** The tables' numbers: accounts, positions, orders, updates, executions, in that order. */
   readonly values: Float64Array;
   /** The tables' names, in the same order. */
   readonly names: readonly string[];
@@ -103,8 +104,8 @@ export function columnOffsets(
 }
 
 /**
- * A change set over columns: its rows are made when a table is first read. Cloned to another
- * thread, the columns lose this class; `new ColumnarChangeSet(columns)` there reads them.
+ * A change set over columns: its rows are made when a table is first read. On a store's
+ * thread the codec rebuilds the columns from their arrays and reads them through this class.
  */
 export class ColumnarChangeSet implements ChangeSet {
   private readonly offsets: ColumnOffsets;
