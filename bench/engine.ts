@@ -23,6 +23,7 @@ import {
 } from '../src/engine/validate.js';
 import { MixedFlow, type FlowStep } from '../tools/load/mixed-flow.js';
 import { DEFAULT_HISTORY_CACHE } from '../src/sequencer/sequencer.js';
+import { CANCEL, QUERY } from './floor-flow.js';
 import { median } from './stats.js';
 import { settleHeap } from './window.js';
 import { execFileSync } from 'node:child_process';
@@ -60,9 +61,6 @@ function toRequest(step: FlowStep): Request {
       : validateOrderRef(step.kind, String(step.id));
   return { kind: 'transactions', account: step.account, children: [child] };
 }
-
-const QUERY = 1;
-const CANCEL = 2;
 
 /**
  * The mixed flow as its clients send it, kept in typed arrays: each step's kind, account,

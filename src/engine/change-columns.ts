@@ -108,23 +108,23 @@ export function columnOffsets(
  * thread the codec rebuilds the columns from their arrays and reads them through this class.
  */
 export class ColumnarChangeSet implements ChangeSet {
-  private readonly offsets: ColumnOffsets;
   private accountRows: AccountRow[] | null = null;
   private positionRows: PositionRow[] | null = null;
   private orderRows: OrderRow[] | null = null;
   private updateRows: OrderOpenUpdate[] | null = null;
   private executionRows: ExecutionRow[] | null = null;
 
-  constructor(readonly columns: ChangeColumns) {
-    const c = columns;
-    this.offsets = columnOffsets(
-      c.accountCount,
-      c.positionCount,
-      c.orderCount,
-      c.updateCount,
-      c.executionCount,
-    );
-  }
+  /** `offsets`: the columns' own, where their builder has them already. */
+  constructor(
+    readonly columns: ChangeColumns,
+    private readonly offsets: ColumnOffsets = columnOffsets(
+      columns.accountCount,
+      columns.positionCount,
+      columns.orderCount,
+      columns.updateCount,
+      columns.executionCount,
+    ),
+  ) {}
 
   /** Whether the batch changed nothing, read without making rows. */
   get isEmpty(): boolean {

@@ -133,7 +133,7 @@ export function takeColumnChanges(state: ColumnState): ColumnarChangeSet {
   };
   state.cancels = [];
   state.amendmentRows = [];
-  return new ColumnarChangeSet(columns);
+  return new ColumnarChangeSet(columns, at);
 }
 
 /** An order's row: its terms only when it is not a plain limit order, as the classic engine's. */
