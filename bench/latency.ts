@@ -1,62 +1,220 @@
-// `npm run bench:latency`: latency on the classic port at half of its maximum load. Each run
-// first finds the maximum (closed loop, 16 clients, swap scenario), then offers half of it
-// open loop (sessions started on schedule, answered or not, so queueing shows in the
-// latency) to a fresh server. Durable SQLite (synchronous=FULL), one process.
-// Options (environment): BENCH_RUNS (default 5), BENCH_SECONDS (default 5).
+// `npm run bench:latency`: where a durable classic request's time goes. The classic port's
+// swap load (the matrix's) against the bare floor, the memory store and SQLite FULL, each
+// server warmed up first by the same closed-loop load, unmeasured, as the matrix does:
+//   - one client, closed loop: no queueing, so the durable path's own cost;
+//   - 32 clients, closed loop: the maximum, as the matrix's classic cells;
+//   - half of this run's SQLite maximum, open loop (sessions started on schedule, answered or
+//     not, so queueing shows), as the matrix's p99 target.
+// Beside the load generator's latency, each exchange's own figures for the same window, from
+// its /metrics: a request from read to reply encoded (the server's share), and a batch from
+// its hand-off to the store to durable (the commit's share, group commit included).
+// Options (environment): BENCH_RUNS (default 5), BENCH_SECONDS (default 5),
+// BENCH_WARMUP (default 2), BENCH_JSON (a file for the raw figures).
 
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { LoadSummary } from './load-worker.js';
-import { runLoadWorker, spawnExchange } from './processes.js';
+import { bucketDelta, quantileMs, type Buckets } from '../src/metrics/percentiles.js';
+import type { LoadJob, LoadSummary } from './load-worker.js';
+import {
+  processCpuSeconds,
+  runLoadWorker,
+  spawnExchange,
+  spawnServer,
+  type BenchServer,
+} from './processes.js';
 import { median } from './stats.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
-/** Requests per swap session (a pair of users: 6 + 2). */
+const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP ?? 2);
+/** Requests per swap session (a pair of users: 6 + 2); an open loop's rate is in sessions. */
 const SWAP_REQUESTS = 8;
 
-const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
-const ms = (us: number): string => (us / 1000).toFixed(2);
+type Server = 'floor' | 'memory' | 'sqlite';
+type Load = 'one client' | 'maximum' | 'half load';
 
-async function measure(db: string, rate?: number): Promise<LoadSummary> {
-  const server = await spawnExchange(db, 'off');
+/** Milliseconds at p50, p90, p99. */
+interface Percentiles {
+  readonly p50: number;
+  readonly p90: number;
+  readonly p99: number;
+}
+
+interface Measurement {
+  readonly load: Load;
+  readonly server: Server;
+  readonly requestsPerSecond: number;
+  /** As the load generator saw it: connection, request and reply. */
+  readonly client: Percentiles;
+  /** The exchange's own, from read to reply encoded; null for the floor. */
+  readonly inServer: Percentiles | null;
+  /** A batch from its hand-off to the store to durable; null for the floor. */
+  readonly commit: Percentiles | null;
+  /** CPU time of the server's process (every thread) per request, µs. */
+  readonly serverCpuUs: number | null;
+}
+
+const REQUEST_SECONDS = 'exchange_request_duration_seconds';
+const COMMIT_SECONDS = 'exchange_commit_duration_seconds';
+
+/** One histogram's cumulative buckets from a Prometheus text page, summed over its labels. */
+function histogramBuckets(page: string, name: string): Map<number, number> {
+  const buckets = new Map<number, number>();
+  const prefix = `${name}_bucket{`;
+  for (const line of page.split('\n')) {
+    if (!line.startsWith(prefix)) continue;
+    const le = /le="([^"]+)"/.exec(line)?.[1];
+    if (le === undefined) continue;
+    const bound = le === '+Inf' ? Infinity : Number(le);
+    buckets.set(bound, (buckets.get(bound) ?? 0) + Number(line.slice(line.lastIndexOf(' ') + 1)));
+  }
+  return buckets;
+}
+
+async function scrape(server: BenchServer): Promise<{ request: Buckets; commit: Buckets }> {
+  const page = await (await fetch(`http://127.0.0.1:${server.httpPort}/metrics`)).text();
+  return {
+    request: histogramBuckets(page, REQUEST_SECONDS),
+    commit: histogramBuckets(page, COMMIT_SECONDS),
+  };
+}
+
+function percentiles(buckets: Buckets): Percentiles {
+  const at = (q: number): number => quantileMs(buckets, q) ?? 0;
+  return { p50: at(0.5), p90: at(0.9), p99: at(0.99) };
+}
+
+const fromSummary = (s: LoadSummary): Percentiles => ({
+  p50: s.p50Us / 1000,
+  p90: s.p90Us / 1000,
+  p99: s.p99Us / 1000,
+});
+
+function start(server: Server, dir: string, run: number): Promise<BenchServer> {
+  if (server === 'floor') {
+    return spawnServer(['--import', 'tsx', 'bench/bare-server.ts', '0']);
+  }
+  const db = server === 'memory' ? 'memory:' : `sqlite:${join(dir, `${run}-${Date.now()}.db`)}`;
+  return spawnExchange(db, 'off', 0, [], '0');
+}
+
+async function measure(
+  server: Server,
+  load: Load,
+  dir: string,
+  run: number,
+  sessionsPerSecond?: number,
+): Promise<Measurement> {
+  const bench = await start(server, dir, run);
   try {
-    return await runLoadWorker({
+    const job = (durationMs: number, seed: number): LoadJob => ({
       mode: 'classic',
-      scenario: 'swap',
-      connections: 16,
-      port: server.port,
-      durationMs: SECONDS * 1000,
+      // The floor answers anything with a fixed document: the one-request mixed sessions.
+      scenario: server === 'floor' ? 'mixed' : 'swap',
+      connections: load === 'one client' ? 1 : 32,
+      port: bench.port,
+      durationMs,
       accounts: 1,
       symbols: 1,
-      seed: 1,
-      ...(rate === undefined ? {} : { rate }),
+      seed,
     });
+    if (WARMUP_SECONDS > 0) await runLoadWorker(job(WARMUP_SECONDS * 1000, run + 1000));
+    const exchange = server !== 'floor';
+    const before = exchange ? await scrape(bench) : null;
+    const cpuBefore = processCpuSeconds(bench.pid);
+    const rate =
+      load !== 'half load' || sessionsPerSecond === undefined
+        ? {}
+        : // The floor's sessions are of one request: the same requests/s offered.
+          { rate: server === 'floor' ? sessionsPerSecond * SWAP_REQUESTS : sessionsPerSecond };
+    const summary = await runLoadWorker({ ...job(SECONDS * 1000, run), ...rate });
+    const cpuAfter = processCpuSeconds(bench.pid);
+    const after = exchange ? await scrape(bench) : null;
+    const served = summary.requests + summary.checkRequests;
+    return {
+      load,
+      server,
+      requestsPerSecond: summary.requestsPerSecond,
+      client: fromSummary(summary),
+      inServer: after === null ? null : percentiles(bucketDelta(after.request, before!.request)),
+      commit: after === null ? null : percentiles(bucketDelta(after.commit, before!.commit)),
+      serverCpuUs:
+        cpuBefore === null || cpuAfter === null || served === 0
+          ? null
+          : ((cpuAfter - cpuBefore) * 1e6) / served,
+    };
   } finally {
-    await server.stop();
+    await bench.stop();
   }
 }
 
-console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}`);
-console.log(`classic port, swap scenario, SQLite FULL; ${RUNS} runs of ${SECONDS} s each\n`);
-const dir = mkdtempSync(join(tmpdir(), 'exchange-latency-'));
-const rows: { max: number; half: LoadSummary }[] = [];
-try {
-  for (let run = 0; run < RUNS; run++) {
-    const max = (await measure(`sqlite:${join(dir, `max-${run}.db`)}`)).requestsPerSecond;
-    const half = await measure(`sqlite:${join(dir, `half-${run}.db`)}`, max / 2 / SWAP_REQUESTS);
-    rows.push({ max, half });
-    console.log(
-      `run ${run + 1}: maximum ${fmt(max)} requests/s; at half (${fmt(half.requestsPerSecond)}/s offered open loop):` +
-        ` p50 ${ms(half.p50Us)} ms, p90 ${ms(half.p90Us)} ms, p99 ${ms(half.p99Us)} ms, max ${ms(half.maxUs)} ms, failed ${half.failed}`,
-    );
+const LOADS: readonly Load[] = ['one client', 'maximum', 'half load'];
+const SERVERS: Record<Load, readonly Server[]> = {
+  'one client': ['memory', 'sqlite'],
+  maximum: ['floor', 'memory', 'sqlite'],
+  'half load': ['floor', 'memory', 'sqlite'],
+};
+
+async function main(): Promise<void> {
+  console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}`);
+  console.log(
+    `classic port, swap scenario; ${RUNS} runs of ${SECONDS} s per cell, each server warmed up for ${WARMUP_SECONDS} s\n`,
+  );
+  const dir = mkdtempSync(join(tmpdir(), 'exchange-latency-'));
+  const all: Measurement[] = [];
+  try {
+    for (let run = 0; run < RUNS; run++) {
+      let sqliteMaximum: number | undefined;
+      for (const load of LOADS) {
+        for (const server of SERVERS[load]) {
+          const sessions =
+            sqliteMaximum === undefined ? undefined : sqliteMaximum / 2 / SWAP_REQUESTS;
+          const m = await measure(server, load, dir, run, sessions);
+          if (load === 'maximum' && server === 'sqlite') sqliteMaximum = m.requestsPerSecond;
+          all.push(m);
+          console.log(`run ${run + 1}, ${load}, ${server}: ${line(m)}`);
+        }
+      }
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
-} finally {
-  rmSync(dir, { recursive: true, force: true });
+  console.log('\nmedians of the runs (ms):');
+  console.log(
+    '| load | server | requests/s | client p50 / p90 / p99 | in the server p50 / p90 / p99 | commit p50 / p90 / p99 | server CPU µs a request |',
+  );
+  console.log('| --- | --- | --- | --- | --- | --- | --- |');
+  for (const load of LOADS) {
+    for (const server of SERVERS[load]) {
+      const cell = all.filter((m) => m.load === load && m.server === server);
+      const med = (f: (m: Measurement) => number | null): number | null => {
+        const values = cell.map(f).filter((v): v is number => v !== null);
+        return values.length === 0 ? null : median(values);
+      };
+      const trio = (f: (m: Measurement) => Percentiles | null): string =>
+        (['p50', 'p90', 'p99'] as const)
+          .map((p) => med((m) => f(m)?.[p] ?? null))
+          .map((v) => (v === null ? '-' : v.toFixed(2)))
+          .join(' / ');
+      const rps = med((m) => m.requestsPerSecond)!;
+      const cpu = med((m) => m.serverCpuUs);
+      console.log(
+        `| ${load} | ${server} | ${Math.round(rps).toLocaleString('en-US')} | ${trio((m) => m.client)} | ${trio((m) => m.inServer)} | ${trio((m) => m.commit)} | ${cpu === null ? '-' : cpu.toFixed(1)} |`,
+      );
+    }
+  }
+  if (process.env.BENCH_JSON) writeFileSync(process.env.BENCH_JSON, JSON.stringify(all, null, 2));
 }
-const m = (f: (r: { max: number; half: LoadSummary }) => number): number => median(rows.map(f));
-console.log(
-  `\nmedians: maximum ${fmt(m((r) => r.max))} requests/s; at half load p50 ${ms(m((r) => r.half.p50Us))} ms,` +
-    ` p90 ${ms(m((r) => r.half.p90Us))} ms, p99 ${ms(m((r) => r.half.p99Us))} ms`,
-);
+
+function line(m: Measurement): string {
+  const trio = (p: Percentiles | null): string =>
+    p === null ? '-' : `${p.p50.toFixed(2)}/${p.p90.toFixed(2)}/${p.p99.toFixed(2)}`;
+  return (
+    `${Math.round(m.requestsPerSecond)} requests/s; client ${trio(m.client)} ms,` +
+    ` in the server ${trio(m.inServer)}, commit ${trio(m.commit)}` +
+    (m.serverCpuUs === null ? '' : `, server CPU ${m.serverCpuUs.toFixed(1)} µs a request`)
+  );
+}
+
+await main();
