@@ -7,6 +7,7 @@ import type { LoadSummary } from './load-worker.js';
 import type { AllocationResults } from './allocation.js';
 import type { EngineFigures } from './engine.js';
 import type { CpuPerRequest, CpuSplitFigures } from './cpu-split.js';
+import type { DurableFloorFigures } from './durable-floor.js';
 import { cellName, type Cell, type EngineResults, type Mode } from './matrix-cells.js';
 import type { CoreLayout } from './pinning.js';
 import type { ProfileSummary } from './profile.js';
@@ -144,6 +145,8 @@ interface SideFigures {
   } | null;
   /** `npm run bench:cpu-split`: CPU time per request, server and load generator. */
   readonly cpuSplit: CpuSplitFigures | null;
+  /** `npm run bench:durable-floor`: what the durable targets allow on this machine. */
+  readonly durableFloor: DurableFloorFigures | null;
   /** `npm run bench:engine-instructions`. */
   readonly engineInstructions: { here: number; hereCompilers?: number; commands: number } | null;
   /** `npm run bench:engine-floor`: the engine beside floors that only match. */
@@ -178,6 +181,7 @@ export function readSideFigures(out: string): SideFigures {
     restart: readSide(out, 'restart.json'),
     requestInstructions: readSide(out, 'request-instructions.json'),
     cpuSplit: readSide(out, 'cpu-split.json'),
+    durableFloor: readSide(out, 'durable-floor.json'),
     engineInstructions: readSide(out, 'engine-instructions.json'),
     engineFloor: currentFloor(readSide(out, 'engine-floor.json')),
     allocation: readSide(out, 'allocation.json'),
@@ -571,6 +575,96 @@ function requestWindow(side: SideFigures): string {
   return `${warm}${fmt(r.requests)} counted; \`npm run bench:request-instructions\`, ${r.date}`;
 }
 
+/** The durable ratio targets each allow on this machine at most: from durable-floor.json. */
+const DURABLE_TARGETS: readonly [Mode, string, number][] = [
+  ['classic', 'sqlite', 0.8],
+  ['framed', 'sqlite', 0.75],
+  ['framed', 'postgres', 0.6],
+];
+
+/**
+ * What the durable targets allow here: the durable floor (the bare floor whose replies wait
+ * for a flush) bounds any store that flushes before it replies; where the cores are the
+ * limit, a ratio t to the floor allows all the CPU a request takes (server, PostgreSQL and
+ * load generator) up to the floor's over t.
+ */
+export function durableFloorBlocks(side: Pick<SideFigures, 'durableFloor'>): Block[] {
+  const d = side.durableFloor;
+  if (d === null) return [];
+  const us = (n: number): string => n.toFixed(1);
+  const all = (c: DurableFloorFigures['cells'][number]): number =>
+    c.serverUs + c.postgresUs + c.generatorUs;
+  const cell = (mode: Mode, subject: string) =>
+    d.cells.find((c) => c.mode === mode && c.subject === subject);
+  const items: string[] = [];
+  for (const [mode, store, target] of DURABLE_TARGETS) {
+    const durable = cell(mode, 'durable floor');
+    const floor = cell(mode, 'floor');
+    const memory = cell(mode, 'memory');
+    const measured = cell(mode, store);
+    if (durable === undefined || floor === undefined || memory === undefined) continue;
+    if (measured === undefined || measured.ratio >= target) continue;
+    const allowed = all(floor) / target;
+    const storeName = store === 'sqlite' ? 'SQLite' : 'PostgreSQL';
+    const name = `${mode} ${storeName} ≥ ${target}×`;
+    if (durable.ratio < target) {
+      items.push(
+        `**${name}:** the durable floor itself reaches ${x2(durable.ratio)}: no store that flushes before it ` +
+          `replies gets there on this disk and these cores (${storeName} ${x2(measured.ratio)}).`,
+      );
+    } else {
+      const storeWork = all(measured) - all(memory);
+      items.push(
+        `**${name}:** the flush allows it (the durable floor ${x2(durable.ratio)}); the cores decide. At ` +
+          `${target}× the floor a request may take ${us(allowed)} µs of CPU in all; the memory store's takes ` +
+          `${us(all(memory))} (${x2(memory.ratio)}) before any store's work, ` +
+          (all(memory) >= allowed
+            ? 'so no store reaches it while the rest of the path costs what it does'
+            : `leaving ${us(allowed - all(memory))} µs for the store's, where ${storeName}'s takes ${us(storeWork)}`) +
+          ` (${storeName} ${x2(measured.ratio)}).`,
+      );
+    }
+  }
+  return [
+    { kind: 'h2', text: 'What the durable targets allow on this machine' },
+    {
+      kind: 'p',
+      text:
+        `\`npm run bench:durable-floor\` (${d.date}, ${d.rounds} interleaved rounds of ${d.seconds} s per cell, ` +
+        'each server warmed up first, medians; ratios to the floor of the same round). The durable floor is ' +
+        'the bare floor whose every reply waits for a durable write (512 bytes, O_DSYNC) started after its ' +
+        'request arrived, one at a time in a thread of its own, the replies waiting for the next write going ' +
+        'together: what any store that flushes before it replies costs at least. CPU time per request of the ' +
+        "server's process (every thread), of PostgreSQL's processes and of the load generator, which share " +
+        'the two cores.',
+    },
+    {
+      kind: 'table',
+      head: [
+        'load',
+        'server',
+        'requests/s',
+        'ratio to the floor',
+        'server µs',
+        'PostgreSQL µs',
+        'generator µs',
+        'all µs',
+      ],
+      rows: d.cells.map((c) => [
+        c.mode,
+        c.subject,
+        fmt(c.requestsPerSecond),
+        x2(c.ratio),
+        us(c.serverUs),
+        us(c.postgresUs),
+        us(c.generatorUs),
+        us(all(c)),
+      ]),
+    },
+    ...(items.length === 0 ? [] : [{ kind: 'list' as const, items }]),
+  ];
+}
+
 /** The CPU time a request takes, server and load generator: a table from cpu-split.json. */
 function cpuSplitBlocks(side: SideFigures): Block[] {
   const split = side.cpuSplit;
@@ -864,6 +958,7 @@ export function writeReport(r: MatrixResults, out: string, pdf: boolean): string
     { kind: 'h2', text: 'Targets' },
     targetsTable(r, f, side),
     ...instructionBlocks(side),
+    ...durableFloorBlocks(side),
     ...cpuSplitBlocks(side),
     ...allocationBlocks(side),
     { kind: 'h2', text: 'All cells' },

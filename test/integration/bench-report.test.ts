@@ -6,9 +6,12 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { connect } from 'node:net';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { durableFloorBlocks } from '../../bench/matrix-report.js';
 import { summarizeProfile } from '../../bench/profile.js';
 import { toHtml, toMarkdown, type Block } from '../../bench/report-document.js';
 import { stopWhenDone } from '../support/child-server.js';
@@ -94,4 +97,99 @@ test('exchange bench runs a tiny matrix and writes the report', { timeout: 120_0
   } finally {
     rmSync(out, { recursive: true, force: true });
   }
+});
+
+test('the durable floor answers on both ports and writes a record for each flush', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'durable-floor-'));
+  const file = join(dir, 'flush');
+  try {
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'bench/bare-server.ts', '0', '--durable', file],
+      { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    stopWhenDone(t, child);
+    const [line] = (await once(createInterface({ input: child.stdout }), 'line')) as [string];
+    const { port, framedPort } = JSON.parse(line) as { port: number; framedPort: number };
+    const body = '<create></create>';
+    const request = `${Buffer.byteLength(body)}\n${body}`;
+    const exchange = async (to: number, send: string, ends: (reply: string) => boolean) => {
+      const socket = connect(to, '127.0.0.1');
+      let reply = '';
+      socket.setEncoding('utf8');
+      socket.on('data', (chunk: string) => {
+        reply += chunk;
+        if (ends(reply)) socket.end();
+      });
+      socket.write(send);
+      await once(socket, 'close');
+      return reply;
+    };
+    const classic = await exchange(port, request, () => false);
+    assert.match(classic, /^<results>/);
+    // The first write went to the start of the file, over the zeros written when it started.
+    const record = (at: number) => readFileSync(file).subarray(at, at + 512);
+    assert.ok(record(0).every((byte) => byte === 1));
+    // Three pipelined frames, three framed replies, after at least one more write.
+    const framed = await exchange(
+      framedPort,
+      request.repeat(3),
+      (reply) => reply.split('</results>').length === 4,
+    );
+    assert.equal(framed.split('</results>').length, 4);
+    assert.ok(record(4096).every((byte) => byte === 1));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('the report says which durable targets the durable floor and the cores leave in reach', () => {
+  const cell = (mode: 'classic' | 'framed', subject: string, ratio: number, cpu: number) => ({
+    mode,
+    subject: subject as 'floor',
+    requestsPerSecond: 1000 * ratio,
+    ratio,
+    serverUs: cpu / 2,
+    postgresUs: 0,
+    generatorUs: cpu / 2,
+  });
+  const text = (cells: ReturnType<typeof cell>[]): string =>
+    toMarkdown(
+      durableFloorBlocks({
+        durableFloor: { date: '2026-12-03', rounds: 5, seconds: 5, cells, runs: [] },
+      }),
+    );
+  const report = text([
+    cell('classic', 'floor', 1, 90),
+    cell('classic', 'durable floor', 0.7, 120),
+    cell('classic', 'memory', 1.05, 115),
+    cell('classic', 'sqlite', 0.55, 160),
+    cell('framed', 'floor', 1, 10),
+    cell('framed', 'durable floor', 1, 10),
+    cell('framed', 'memory', 0.7, 14),
+    cell('framed', 'sqlite', 0.45, 22),
+    cell('framed', 'postgres', 0.3, 32),
+  ]);
+  assert.match(report, /classic SQLite ≥ 0\.8×:\*\* the durable floor itself reaches 0\.70×/);
+  // 0.75× of a 10 µs floor allows 13.3 µs, less than the memory store's 14.
+  assert.match(
+    report,
+    /framed SQLite ≥ 0\.75×:.* may take 13\.3 µs of CPU in all.* so no store reaches it/,
+  );
+  // 0.6× allows 16.7 µs: 2.7 beyond the memory store's, where PostgreSQL's work takes 18.
+  assert.match(
+    report,
+    /framed PostgreSQL ≥ 0\.6×:.* leaving 2\.7 µs for the store's, where PostgreSQL's takes 18\.0/,
+  );
+  // A target met says nothing; without the figures there is no section.
+  assert.doesNotMatch(
+    text([
+      cell('classic', 'floor', 1, 90),
+      cell('classic', 'durable floor', 0.9, 100),
+      cell('classic', 'memory', 1, 100),
+      cell('classic', 'sqlite', 0.85, 110),
+    ]),
+    /\*\*classic/,
+  );
+  assert.deepEqual(durableFloorBlocks({ durableFloor: null }), []);
 });
