@@ -1,6 +1,8 @@
 // `npm run bench:latency`: where a durable classic request's time goes. The classic port's
-// swap load (the matrix's) against the bare floor, the memory store and SQLite FULL, each
-// server warmed up first by the same closed-loop load, unmeasured, as the matrix does:
+// swap load (the matrix's) against the bare floor, the durable floor (the bare floor whose
+// replies wait for a grouped flush: `bare-server.ts --durable`), the memory store and SQLite
+// FULL, each server warmed up first by the same closed-loop load, unmeasured, as the matrix
+// does:
 //   - one client, closed loop: no queueing, so the durable path's own cost;
 //   - 32 clients, closed loop: the maximum, as the matrix's classic cells;
 //   - half of this run's SQLite maximum, open loop (sessions started on schedule, answered or
@@ -31,7 +33,7 @@ const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP ?? 2);
 /** Requests per swap session (a pair of users: 6 + 2); an open loop's rate is in sessions. */
 const SWAP_REQUESTS = 8;
 
-type Server = 'floor' | 'memory' | 'sqlite';
+type Server = 'floor' | 'durable floor' | 'memory' | 'sqlite';
 type Load = 'one client' | 'maximum' | 'half load';
 
 /** Milliseconds at p50, p90, p99. */
@@ -47,9 +49,9 @@ interface Measurement {
   readonly requestsPerSecond: number;
   /** As the load generator saw it: connection, request and reply. */
   readonly client: Percentiles;
-  /** The exchange's own, from read to reply encoded; null for the floor. */
+  /** The exchange's own, from read to reply encoded; null for the floors. */
   readonly inServer: Percentiles | null;
-  /** A batch from its hand-off to the store to durable; null for the floor. */
+  /** A batch from its hand-off to the store to durable; null for the floors. */
   readonly commit: Percentiles | null;
   /** CPU time of the server's process (every thread) per request, µs. */
   readonly serverCpuUs: number | null;
@@ -95,6 +97,10 @@ function start(server: Server, dir: string, run: number): Promise<BenchServer> {
   if (server === 'floor') {
     return spawnServer(['--import', 'tsx', 'bench/bare-server.ts', '0']);
   }
+  if (server === 'durable floor') {
+    const file = join(dir, `${run}-${Date.now()}.flush`);
+    return spawnServer(['--import', 'tsx', 'bench/bare-server.ts', '0', '--durable', file]);
+  }
   const db = server === 'memory' ? 'memory:' : `sqlite:${join(dir, `${run}-${Date.now()}.db`)}`;
   return spawnExchange(db, 'off', 0, [], '0');
 }
@@ -107,11 +113,12 @@ async function measure(
   sessionsPerSecond?: number,
 ): Promise<Measurement> {
   const bench = await start(server, dir, run);
+  const bare = server === 'floor' || server === 'durable floor';
   try {
     const job = (durationMs: number, seed: number): LoadJob => ({
       mode: 'classic',
       // The floor answers anything with a fixed document: the one-request mixed sessions.
-      scenario: server === 'floor' ? 'mixed' : 'swap',
+      scenario: bare ? 'mixed' : 'swap',
       connections: load === 'one client' ? 1 : 32,
       port: bench.port,
       durationMs,
@@ -120,14 +127,14 @@ async function measure(
       seed,
     });
     if (WARMUP_SECONDS > 0) await runLoadWorker(job(WARMUP_SECONDS * 1000, run + 1000));
-    const exchange = server !== 'floor';
+    const exchange = !bare;
     const before = exchange ? await scrape(bench) : null;
     const cpuBefore = processCpuSeconds(bench.pid);
     const rate =
       load !== 'half load' || sessionsPerSecond === undefined
         ? {}
         : // The floor's sessions are of one request: the same requests/s offered.
-          { rate: server === 'floor' ? sessionsPerSecond * SWAP_REQUESTS : sessionsPerSecond };
+          { rate: bare ? sessionsPerSecond * SWAP_REQUESTS : sessionsPerSecond };
     const summary = await runLoadWorker({ ...job(SECONDS * 1000, run), ...rate });
     const cpuAfter = processCpuSeconds(bench.pid);
     const after = exchange ? await scrape(bench) : null;
@@ -152,8 +159,8 @@ async function measure(
 const LOADS: readonly Load[] = ['one client', 'maximum', 'half load'];
 const SERVERS: Record<Load, readonly Server[]> = {
   'one client': ['memory', 'sqlite'],
-  maximum: ['floor', 'memory', 'sqlite'],
-  'half load': ['floor', 'memory', 'sqlite'],
+  maximum: ['floor', 'durable floor', 'memory', 'sqlite'],
+  'half load': ['floor', 'durable floor', 'memory', 'sqlite'],
 };
 
 async function main(): Promise<void> {
