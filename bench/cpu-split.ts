@@ -1,10 +1,14 @@
-// Where a request's CPU time goes, when the server and the load generator share the cores:
-// the matrix's classic and framed loads on the bare floor and on the one-process exchange
-// (memory, SQLite, and PostgreSQL with DATABASE_URL), in interleaved rounds. For each, the
-// CPU time per request of the server (every thread, from /proc) and of the load generator
-// (its own process.cpuUsage), each split into user and system (kernel) time. Callgrind counts
-// user-space instructions only; here the kernel's share (TCP on loopback, a connection per
-// classic request, the disk's sync) is in. Each server is warmed up first, as in the matrix.
+// Where a request's CPU time goes, when the server and the load generator share the cores,
+// and what the targets allow there: the matrix's classic and framed loads on the bare floor,
+// on the durable floor (the bare floor whose replies wait for a grouped flush:
+// `bare-server.ts --durable`, what any store that flushes before it replies costs at least)
+// and on the one-process exchange (memory, SQLite, and PostgreSQL with DATABASE_URL), in
+// interleaved rounds, with each round's ratio to the bare floor. For each, the CPU time per
+// request of the server (every thread, from /proc), of PostgreSQL's processes and of the load
+// generator (its own process.cpuUsage), each split into user and system (kernel) time.
+// Callgrind counts user-space instructions only; here the kernel's share (TCP on loopback, a
+// connection per classic request, the disk's sync) is in. Each server is warmed up first, as
+// in the matrix.
 //   npm run bench:cpu-split -- [--seconds S] [--warmup W] [--rounds R] [--modes classic,framed]
 // Writes bench/report/cpu-split.json, which the matrix's report reads.
 
@@ -15,6 +19,7 @@ import { parseArgs } from 'node:util';
 import { pgBaseUrl } from '../harness/postgres.js';
 import {
   ROOT,
+  postgresCpuSplit,
   processCpuSplit,
   runLoadWorker,
   spawnExchangeOnStore,
@@ -34,7 +39,8 @@ const { values: opts } = parseArgs({
   },
 });
 
-type ServerKind = 'bare' | StoreKind;
+/** The floors ('durable': the durable floor) and the stores. */
+type ServerKind = 'bare' | 'durable' | StoreKind;
 
 /** CPU µs per request, user and system. */
 export interface CpuPerRequest {
@@ -47,9 +53,13 @@ export interface CpuSplitRow {
   readonly mode: Mode;
   readonly server: ServerKind;
   readonly requestsPerSecond: number;
+  /** The median of the rounds' ratios to the bare floor (absent from older figures). */
+  readonly ratio?: number;
   readonly serverCpu: CpuPerRequest;
+  /** PostgreSQL's processes (absent from older figures, which did not count them). */
+  readonly postgresCpu?: CpuPerRequest;
   readonly generatorCpu: CpuPerRequest;
-  /** CPU seconds used per second of the run, both processes: 2 is both cores busy. */
+  /** CPU seconds used per second of the run, all of the above: 2 is both cores busy. */
   readonly coresBusy: number;
 }
 
@@ -63,50 +73,66 @@ export interface CpuSplitFigures {
 
 const dir = mkdtempSync(join(tmpdir(), 'cpu-split-'));
 
+const isFloor = (kind: ServerKind): boolean => kind === 'bare' || kind === 'durable';
+
 function start(kind: ServerKind): Promise<BenchServer> {
   if (kind === 'bare') return spawnServer(['--import', 'tsx', 'bench/bare-server.ts', '0']);
+  if (kind === 'durable') {
+    const file = join(dir, `flush-${Date.now()}`);
+    return spawnServer(['--import', 'tsx', 'bench/bare-server.ts', '0', '--durable', file]);
+  }
   return spawnExchangeOnStore(kind, dir);
 }
 
 interface Round {
   readonly requestsPerSecond: number;
+  /** To the bare floor of the same round. */
+  ratio: number;
   readonly serverCpu: CpuPerRequest;
+  readonly postgresCpu: CpuPerRequest;
   readonly generatorCpu: CpuPerRequest;
   readonly coresBusy: number;
 }
 
+const minus = (
+  after: { user: number; system: number },
+  before: { user: number; system: number },
+  perRequest: (seconds: number) => number,
+): CpuPerRequest => ({
+  user: perRequest(after.user - before.user),
+  system: perRequest(after.system - before.system),
+});
+
 async function measure(kind: ServerKind, mode: Mode, seed: number): Promise<Round> {
   const server = await start(kind);
   try {
-    if (kind !== 'bare') await fundMixedFlow(server.port);
+    if (!isFloor(kind)) await fundMixedFlow(server.port);
     const job = (seconds: number, seed: number) =>
-      loadJob(mode, server, seconds * 1000, seed, kind === 'bare');
+      loadJob(mode, server, seconds * 1000, seed, isFloor(kind));
     // As in the matrix: measured warm, V8's compiling of the hot code done.
     if (Number(opts.warmup) > 0) await runLoadWorker(job(Number(opts.warmup), seed + 1000));
     const before = processCpuSplit(server.pid);
+    const postgresBefore = postgresCpuSplit();
     const summary = await runLoadWorker(job(Number(opts.seconds), seed));
     const after = processCpuSplit(server.pid);
+    const postgresAfter = postgresCpuSplit();
     if (before === null || after === null) throw new Error('no /proc: CPU times unknown');
     const served = summary.requests + summary.checkRequests;
     const perRequest = (seconds: number): number => (seconds * 1e6) / served;
-    const serverCpu = {
-      user: perRequest(after.user - before.user),
-      system: perRequest(after.system - before.system),
-    };
+    const serverCpu = minus(after, before, perRequest);
+    const postgresCpu = minus(postgresAfter, postgresBefore, perRequest);
     const generatorCpu = {
       user: summary.generatorCpu.user / served,
       system: summary.generatorCpu.system / served,
     };
     // Over the generator's run, its check included (the server is idle outside it).
     const cpuSeconds =
-      after.user -
-      before.user +
-      after.system -
-      before.system +
-      (summary.generatorCpu.user + summary.generatorCpu.system) / 1e6;
+      ((cpuOf(serverCpu) + cpuOf(postgresCpu) + cpuOf(generatorCpu)) * served) / 1e6;
     return {
       requestsPerSecond: summary.requestsPerSecond,
+      ratio: 1,
       serverCpu,
+      postgresCpu,
       generatorCpu,
       coresBusy: cpuSeconds / (summary.generatorMs / 1000),
     };
@@ -115,13 +141,20 @@ async function measure(kind: ServerKind, mode: Mode, seed: number): Promise<Roun
   }
 }
 
+const cpuOf = (c: CpuPerRequest): number => c.user + c.system;
+
 const medianOf = (rounds: readonly Round[], pick: (r: Round) => number): number =>
   median(rounds.map(pick));
+const medianCpu = (rounds: readonly Round[], pick: (r: Round) => CpuPerRequest): CpuPerRequest => ({
+  user: medianOf(rounds, (x) => pick(x).user),
+  system: medianOf(rounds, (x) => pick(x).system),
+});
 
 const us = (n: number): string => n.toFixed(1).padStart(7);
 const modes = opts.modes!.split(',') as Mode[];
 const kinds: ServerKind[] = [
   'bare',
+  'durable',
   'memory',
   'sqlite',
   ...(pgBaseUrl() !== null ? (['postgres'] as const) : []),
@@ -131,31 +164,37 @@ try {
   for (const mode of modes) {
     const rounds = new Map<ServerKind, Round[]>(kinds.map((k) => [k, []]));
     for (let round = 0; round < Number(opts.rounds); round++) {
-      for (const kind of kinds) rounds.get(kind)!.push(await measure(kind, mode, round + 1));
+      // The bare floor first: every other kind's ratio is to the floor of its own round.
+      let floor = 0;
+      for (const kind of kinds) {
+        const measured = await measure(kind, mode, round + 1);
+        if (kind === 'bare') floor = measured.requestsPerSecond;
+        measured.ratio = measured.requestsPerSecond / floor;
+        rounds.get(kind)!.push(measured);
+      }
     }
     console.log(
-      `${mode}: CPU µs per request (medians of ${opts.rounds} rounds), server and load generator`,
+      `${mode}: CPU µs per request (medians of ${opts.rounds} rounds), server, PostgreSQL and load generator`,
     );
-    console.log('  server     req/s   srv user  srv sys  gen user  gen sys  cores busy');
+    console.log(
+      '  server     req/s  ratio   srv user  srv sys    pg user   pg sys  gen user  gen sys  cores busy',
+    );
     for (const kind of kinds) {
       const r = rounds.get(kind)!;
       const row: CpuSplitRow = {
         mode,
         server: kind,
         requestsPerSecond: medianOf(r, (x) => x.requestsPerSecond),
-        serverCpu: {
-          user: medianOf(r, (x) => x.serverCpu.user),
-          system: medianOf(r, (x) => x.serverCpu.system),
-        },
-        generatorCpu: {
-          user: medianOf(r, (x) => x.generatorCpu.user),
-          system: medianOf(r, (x) => x.generatorCpu.system),
-        },
+        ratio: medianOf(r, (x) => x.ratio),
+        serverCpu: medianCpu(r, (x) => x.serverCpu),
+        postgresCpu: medianCpu(r, (x) => x.postgresCpu),
+        generatorCpu: medianCpu(r, (x) => x.generatorCpu),
         coresBusy: medianOf(r, (x) => x.coresBusy),
       };
       rows.push(row);
       console.log(
-        `  ${kind.padEnd(9)} ${row.requestsPerSecond.toFixed(0).padStart(6)}  ${us(row.serverCpu.user)}  ${us(row.serverCpu.system)}  ` +
+        `  ${kind.padEnd(9)} ${row.requestsPerSecond.toFixed(0).padStart(6)}  ${row.ratio!.toFixed(2)}  ` +
+          `${us(row.serverCpu.user)}  ${us(row.serverCpu.system)}  ${us(row.postgresCpu!.user)}  ${us(row.postgresCpu!.system)}  ` +
           `${us(row.generatorCpu.user)}  ${us(row.generatorCpu.system)}  ${row.coresBusy.toFixed(2).padStart(6)}`,
       );
     }

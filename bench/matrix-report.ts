@@ -7,7 +7,6 @@ import type { LoadSummary } from './load-worker.js';
 import type { AllocationResults } from './allocation.js';
 import type { EngineFigures } from './engine.js';
 import type { CpuPerRequest, CpuSplitFigures } from './cpu-split.js';
-import type { DurableFloorFigures } from './durable-floor.js';
 import { cellName, type Cell, type EngineResults, type Mode } from './matrix-cells.js';
 import type { CoreLayout } from './pinning.js';
 import type { ProfileSummary } from './profile.js';
@@ -145,8 +144,6 @@ interface SideFigures {
   } | null;
   /** `npm run bench:cpu-split`: CPU time per request, server and load generator. */
   readonly cpuSplit: CpuSplitFigures | null;
-  /** `npm run bench:durable-floor`: what the durable targets allow on this machine. */
-  readonly durableFloor: DurableFloorFigures | null;
   /** `npm run bench:engine-instructions`. */
   readonly engineInstructions: { here: number; hereCompilers?: number; commands: number } | null;
   /** `npm run bench:engine-floor`: the engine beside floors that only match. */
@@ -181,7 +178,6 @@ export function readSideFigures(out: string): SideFigures {
     restart: readSide(out, 'restart.json'),
     requestInstructions: readSide(out, 'request-instructions.json'),
     cpuSplit: readSide(out, 'cpu-split.json'),
-    durableFloor: readSide(out, 'durable-floor.json'),
     engineInstructions: readSide(out, 'engine-instructions.json'),
     engineFloor: currentFloor(readSide(out, 'engine-floor.json')),
     allocation: readSide(out, 'allocation.json'),
@@ -575,68 +571,99 @@ function requestWindow(side: SideFigures): string {
   return `${warm}${fmt(r.requests)} counted; \`npm run bench:request-instructions\`, ${r.date}`;
 }
 
-/** The durable ratio targets each allow on this machine at most: from durable-floor.json. */
-const DURABLE_TARGETS: readonly [Mode, string, number][] = [
+/** The ratio targets of the stores (issue 15), by load. */
+const RATIO_TARGETS: readonly [Mode, StoreName, number][] = [
+  ['classic', 'memory', 0.9],
   ['classic', 'sqlite', 0.8],
   ['framed', 'sqlite', 0.75],
   ['framed', 'postgres', 0.6],
 ];
+type StoreName = 'memory' | 'sqlite' | 'postgres';
+const STORE_NAMES: Record<StoreName, string> = {
+  memory: 'the memory store',
+  sqlite: 'SQLite',
+  postgres: 'PostgreSQL',
+};
 
 /**
- * What the durable targets allow here: the durable floor (the bare floor whose replies wait
- * for a flush) bounds any store that flushes before it replies; where the cores are the
- * limit, a ratio t to the floor allows all the CPU a request takes (server, PostgreSQL and
- * load generator) up to the floor's over t.
+ * What each ratio target missed in cpu-split.json allows on this machine. The durable floor
+ * bounds any store that flushes before it replies. Where the cores are the limit, requests/s
+ * is cores over the CPU a request takes in all (server, PostgreSQL and load generator), so a
+ * ratio t to the floor allows the floor's CPU a request over t; the memory store's path takes
+ * its share of that before any store's work.
  */
-export function durableFloorBlocks(side: Pick<SideFigures, 'durableFloor'>): Block[] {
-  const d = side.durableFloor;
-  if (d === null) return [];
+export function targetsAllowed(split: CpuSplitFigures): string[] {
+  const all = (r: CpuSplitFigures['rows'][number]): number =>
+    cpuOf(r.serverCpu) +
+    (r.postgresCpu === undefined ? 0 : cpuOf(r.postgresCpu)) +
+    cpuOf(r.generatorCpu);
   const us = (n: number): string => n.toFixed(1);
-  const all = (c: DurableFloorFigures['cells'][number]): number =>
-    c.serverUs + c.postgresUs + c.generatorUs;
-  const cell = (mode: Mode, subject: string) =>
-    d.cells.find((c) => c.mode === mode && c.subject === subject);
   const items: string[] = [];
-  for (const [mode, store, target] of DURABLE_TARGETS) {
-    const durable = cell(mode, 'durable floor');
-    const floor = cell(mode, 'floor');
-    const memory = cell(mode, 'memory');
-    const measured = cell(mode, store);
-    if (durable === undefined || floor === undefined || memory === undefined) continue;
-    if (measured === undefined || measured.ratio >= target) continue;
-    const allowed = all(floor) / target;
-    const storeName = store === 'sqlite' ? 'SQLite' : 'PostgreSQL';
-    const name = `${mode} ${storeName} ≥ ${target}×`;
-    if (durable.ratio < target) {
+  for (const [mode, store, target] of RATIO_TARGETS) {
+    const row = (server: string) => split.rows.find((r) => r.mode === mode && r.server === server);
+    const [floor, durable, memory, measured] = [
+      row('bare'),
+      row('durable'),
+      row('memory'),
+      row(store),
+    ];
+    if (floor === undefined || memory === undefined || measured?.ratio === undefined) continue;
+    if (measured.ratio >= target) continue;
+    const name = `${mode === 'classic' ? 'Classic' : 'Framed'}, ${STORE_NAMES[store]} ≥ ${target}×`;
+    const had = `(${STORE_NAMES[store]} ${x2(measured.ratio)} in these rounds)`;
+    if (store !== 'memory' && durable?.ratio !== undefined && durable.ratio < target) {
       items.push(
-        `**${name}:** the durable floor itself reaches ${x2(durable.ratio)}: no store that flushes before it ` +
-          `replies gets there on this disk and these cores (${storeName} ${x2(measured.ratio)}).`,
+        `**${name}:** the durable floor itself reaches ${x2(durable.ratio)}: no store that flushes ` +
+          `before it replies gets there on this disk and these cores ${had}.`,
       );
-    } else {
-      const storeWork = all(measured) - all(memory);
-      items.push(
-        `**${name}:** the flush allows it (the durable floor ${x2(durable.ratio)}); the cores decide. At ` +
-          `${target}× the floor a request may take ${us(allowed)} µs of CPU in all; the memory store's takes ` +
-          `${us(all(memory))} (${x2(memory.ratio)}) before any store's work, ` +
+      continue;
+    }
+    const allowed = all(floor) / target;
+    const flush =
+      store === 'memory' || durable?.ratio === undefined
+        ? ''
+        : `the flush allows it (the durable floor ${x2(durable.ratio)}); `;
+    const beyond =
+      store === 'memory'
+        ? `it takes ${us(all(memory))}`
+        : `the memory store's path takes ${us(all(memory))} (${x2(memory.ratio ?? NaN)}) before any ` +
+          "store's work, " +
           (all(memory) >= allowed
             ? 'so no store reaches it while the rest of the path costs what it does'
-            : `leaving ${us(allowed - all(memory))} µs for the store's, where ${storeName}'s takes ${us(storeWork)}`) +
-          ` (${storeName} ${x2(measured.ratio)}).`,
-      );
-    }
+            : `leaving ${us(allowed - all(memory))} µs for the store's, where ${STORE_NAMES[store]}'s ` +
+              `takes ${us(all(measured) - all(memory))}`);
+    items.push(
+      `**${name}:** ${flush}if the cores are the limit (${floor.coresBusy.toFixed(2)} of 2 busy with ` +
+        `the floor), ${target}× the floor allows ${us(allowed)} µs of CPU a request in all; ${beyond} ${had}.`,
+    );
   }
+  return items;
+}
+
+/** The CPU time a request takes, and what the ratio targets allow: from cpu-split.json. */
+function cpuSplitBlocks(side: SideFigures): Block[] {
+  const split = side.cpuSplit;
+  if (split === null) return [];
+  const us = (n: number): string => n.toFixed(1);
+  const withFloors = split.rows.some((r) => r.server === 'durable');
+  const allowed = targetsAllowed(split);
   return [
-    { kind: 'h2', text: 'What the durable targets allow on this machine' },
+    { kind: 'h2', text: 'CPU time per request, and what the targets allow on this machine' },
     {
       kind: 'p',
       text:
-        `\`npm run bench:durable-floor\` (${d.date}, ${d.rounds} interleaved rounds of ${d.seconds} s per cell, ` +
-        'each server warmed up first, medians; ratios to the floor of the same round). The durable floor is ' +
-        'the bare floor whose every reply waits for a durable write (512 bytes, O_DSYNC) started after its ' +
-        'request arrived, one at a time in a thread of its own, the replies waiting for the next write going ' +
-        'together: what any store that flushes before it replies costs at least. CPU time per request of the ' +
-        "server's process (every thread), of PostgreSQL's processes and of the load generator, which share " +
-        'the two cores.',
+        'The load generator shares the two cores with the server. `npm run bench:cpu-split` ' +
+        `(${split.date}, ${split.rounds} interleaved rounds of ${split.seconds} s, each server warmed up first, ` +
+        'medians; ratios to the bare floor of the same round) reads the CPU ' +
+        "time of the server's process (every thread, from /proc), of PostgreSQL's processes and of " +
+        "the load generator's, user and system (kernel) apart, under the loads above. Cores busy: " +
+        'their CPU seconds per second; 2 is both cores full, where requests/s is cores over CPU time per request.' +
+        (withFloors
+          ? ' The durable floor is the bare floor whose every reply waits for a durable write (512 bytes, ' +
+            'O_DSYNC) started after its request arrived, one at a time in a thread of its own, the replies ' +
+            'waiting for the next write going together (`bench/bare-server.ts --durable`): what any store ' +
+            'that flushes before it replies costs at least.'
+          : " PostgreSQL's own backend processes are not counted."),
     },
     {
       kind: 'table',
@@ -645,67 +672,31 @@ export function durableFloorBlocks(side: Pick<SideFigures, 'durableFloor'>): Blo
         'server',
         'requests/s',
         'ratio to the floor',
-        'server µs',
-        'PostgreSQL µs',
-        'generator µs',
-        'all µs',
-      ],
-      rows: d.cells.map((c) => [
-        c.mode,
-        c.subject,
-        fmt(c.requestsPerSecond),
-        x2(c.ratio),
-        us(c.serverUs),
-        us(c.postgresUs),
-        us(c.generatorUs),
-        us(all(c)),
-      ]),
-    },
-    ...(items.length === 0 ? [] : [{ kind: 'list' as const, items }]),
-  ];
-}
-
-/** The CPU time a request takes, server and load generator: a table from cpu-split.json. */
-function cpuSplitBlocks(side: SideFigures): Block[] {
-  const split = side.cpuSplit;
-  if (split === null) return [];
-  const us = (n: number): string => n.toFixed(1);
-  return [
-    { kind: 'h2', text: 'CPU time per request (server and load generator)' },
-    {
-      kind: 'p',
-      text:
-        'The load generator shares the two cores with the server. `npm run bench:cpu-split` ' +
-        `(${split.date}, ${split.rounds} interleaved rounds of ${split.seconds} s, each server warmed up first, ` +
-        'medians) reads the CPU ' +
-        "time of the server's process (every thread, from /proc) and of the load generator's, user " +
-        "and system (kernel) apart, under the loads above. Cores busy: both processes' CPU seconds per " +
-        "second; 2 is both cores full, where requests/s is cores over CPU time per request. PostgreSQL's " +
-        'own backend processes are not counted.',
-    },
-    {
-      kind: 'table',
-      head: [
-        'load',
-        'server',
-        'requests/s',
         'server user µs',
         'server system µs',
+        'PostgreSQL µs',
         'generator user µs',
         'generator system µs',
         'cores busy',
       ],
       rows: split.rows.map((r) => [
         r.mode,
-        r.server === 'bare' ? 'bare floor' : `exchange, ${r.server}`,
+        r.server === 'bare'
+          ? 'bare floor'
+          : r.server === 'durable'
+            ? 'durable floor'
+            : `exchange, ${r.server}`,
         fmt(r.requestsPerSecond),
+        r.ratio === undefined ? '' : x2(r.ratio),
         us(r.serverCpu.user),
         us(r.serverCpu.system),
+        r.postgresCpu === undefined ? '' : us(cpuOf(r.postgresCpu)),
         us(r.generatorCpu.user),
         us(r.generatorCpu.system),
         r.coresBusy.toFixed(2),
       ]),
     },
+    ...(allowed.length === 0 ? [] : [{ kind: 'list' as const, items: allowed }]),
   ];
 }
 
@@ -753,58 +744,6 @@ function allocationBlocks(side: SideFigures): Block[] {
 
 const cpuOf = (c: CpuPerRequest): number => c.user + c.system;
 
-/**
- * What the ratio targets ask of the server's CPU time, where the server and the load
- * generator share the cores: when both are busy, requests/s = cores / (server + generator
- * CPU per request), so a target ratio t to the floor allows the server
- * (floor server + floor generator) / t − generator, per request.
- */
-function cpuBudgets(side: SideFigures): string[] {
-  const split = side.cpuSplit;
-  if (split === null) return [];
-  const targets: Record<Mode, [string, number][]> = {
-    classic: [
-      ['memory', 0.9],
-      ['sqlite', 0.8],
-    ],
-    framed: [
-      ['sqlite', 0.75],
-      ['postgres', 0.6],
-    ],
-  };
-  const items: string[] = [];
-  for (const mode of ['classic', 'framed'] as const) {
-    const row = (server: string) => split.rows.find((r) => r.mode === mode && r.server === server);
-    const floor = row('bare');
-    if (floor === undefined) continue;
-    const floorTotal = cpuOf(floor.serverCpu) + cpuOf(floor.generatorCpu);
-    const budgets: string[] = [];
-    for (const [store, t] of targets[mode]) {
-      const cell = row(store);
-      if (cell === undefined || cell.requestsPerSecond / floor.requestsPerSecond >= t) continue;
-      const allowed = floorTotal / t - cpuOf(cell.generatorCpu);
-      budgets.push(
-        `${store} ${t}× allows the server ${allowed.toFixed(1)} µs (it takes ${cpuOf(cell.serverCpu).toFixed(1)}` +
-          `${store === 'postgres' ? " without PostgreSQL's own backend" : ''}, ` +
-          `${x2(floorTotal / (cpuOf(cell.serverCpu) + cpuOf(cell.generatorCpu)))} predicted, ` +
-          `${x2(cell.requestsPerSecond / floor.requestsPerSecond)} measured there)`,
-      );
-    }
-    if (budgets.length === 0) continue;
-    items.push(
-      `**${mode === 'classic' ? 'Classic' : 'Framed'}, the CPU budget:** a request costs the floor's server ` +
-        `${cpuOf(floor.serverCpu).toFixed(1)} µs of CPU and the load generator ${cpuOf(floor.generatorCpu).toFixed(1)} µs ` +
-        `(${pct(floor.serverCpu.system / cpuOf(floor.serverCpu))} and ${pct(floor.generatorCpu.system / cpuOf(floor.generatorCpu))} ` +
-        `of it in the kernel); both processes keep ${floor.coresBusy.toFixed(2)} cores busy` +
-        (floor.coresBusy < 1.8
-          ? ' of two, so the CPU is not all that limits this load (the latency of each round trip does too)'
-          : '') +
-        `. If both are CPU-bound, the targets allow, per request: ${budgets.join('; ')}.`,
-    );
-  }
-  return items;
-}
-
 function reading(r: MatrixResults, f: Figures, side: SideFigures): Block[] {
   const items: string[] = [];
   const classic = (store: string): Cell | undefined =>
@@ -839,7 +778,6 @@ function reading(r: MatrixResults, f: Figures, side: SideFigures): Block[] {
         'every round trip.',
     );
   }
-  items.push(...cpuBudgets(side));
   if (side.engineInstructions !== null) {
     items.push(
       `**Engine:** ${fmt(side.engineInstructions.here - (side.engineInstructions.hereCompilers ?? 0))} instructions a command${side.engineInstructions.hereCompilers === undefined ? '' : " without V8's compilers"}, ` +
@@ -958,7 +896,6 @@ export function writeReport(r: MatrixResults, out: string, pdf: boolean): string
     { kind: 'h2', text: 'Targets' },
     targetsTable(r, f, side),
     ...instructionBlocks(side),
-    ...durableFloorBlocks(side),
     ...cpuSplitBlocks(side),
     ...allocationBlocks(side),
     { kind: 'h2', text: 'All cells' },

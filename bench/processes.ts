@@ -1,7 +1,7 @@
 // Starting servers and load workers as child processes for benchmarks.
 
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -39,6 +39,34 @@ export function processCpuSeconds(pid: number): number | null {
 /** CPU seconds a whole process used so far, every thread, in user and system mode. */
 export function processCpuSplit(pid: number): { user: number; system: number } | null {
   return cpuSplitFrom(`/proc/${pid}/stat`);
+}
+
+/**
+ * CPU seconds used so far by every process named postgres (a store's backends among them,
+ * and the cluster's own), in user and system mode; zero without /proc.
+ */
+export function postgresCpuSplit(): { user: number; system: number } {
+  const total = { user: 0, system: 0 };
+  let pids: string[];
+  try {
+    pids = readdirSync('/proc').filter((name) => /^\d+$/.test(name));
+  } catch {
+    return total;
+  }
+  for (const pid of pids) {
+    let command: string;
+    try {
+      command = readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+    } catch {
+      continue; // ended in between
+    }
+    if (command !== 'postgres') continue;
+    const split = cpuSplitFrom(`/proc/${pid}/stat`);
+    if (split === null) continue;
+    total.user += split.user;
+    total.system += split.system;
+  }
+  return total;
 }
 
 /** utime + stime of a /proc stat file, in seconds; null when it cannot be read. */
