@@ -571,6 +571,16 @@ function requestWindow(side: SideFigures): string {
   return `${warm}${fmt(r.requests)} counted; \`npm run bench:request-instructions\`, ${r.date}`;
 }
 
+/** The classic durable floor's ratio, from cpu-split.json, as a sentence (or nothing). */
+function durableFloorNote(side: SideFigures): string {
+  const durable = side.cpuSplit?.rows.find((r) => r.mode === 'classic' && r.server === 'durable');
+  if (durable?.ratio === undefined) return '';
+  return (
+    ` The durable floor, a bare floor whose replies wait for a grouped flush and nothing else, reaches ` +
+    `${x2(durable.ratio)} the floor under this load (\`npm run bench:cpu-split\`, ${side.cpuSplit!.date}).`
+  );
+}
+
 /** The ratio targets of the stores (issue 15), by load. */
 const RATIO_TARGETS: readonly [Mode, StoreName, number][] = [
   ['classic', 'memory', 0.9],
@@ -762,7 +772,8 @@ function reading(r: MatrixResults, f: Figures, side: SideFigures): Block[] {
             'the commit at 0.25 to 2.7 ms. ') +
         (f.ratio(memoryCell).median >= 0.9
           ? `The memory store keeps up with the floor (${x2(f.ratio(memoryCell).median)}): the gap is the durable commit's.`
-          : "The rest of the gap to the floor is the memory store's own (below)."),
+          : "The rest of the gap to the floor is the memory store's own (below).") +
+        durableFloorNote(side),
     );
   }
   const classicProfile = [...r.profiles].find(([name]) => name.startsWith('exchange classic'));
@@ -805,7 +816,9 @@ function reading(r: MatrixResults, f: Figures, side: SideFigures): Block[] {
         (Number.isFinite(memoryP99)
           ? `; even the memory store's closed-loop p99 at its maximum is ${ms(memoryP99)} ms.`
           : '.') +
-        ' `bench/report/request-path.md` takes the tail apart: the memory store alone, the commit, the collector.',
+        ' `bench/report/request-path.md` takes the tail apart: the memory store alone, the commit, the collector,' +
+        " and the durable floor's p99 at the same load (`npm run bench:latency`): a server that does nothing but " +
+        'the flush.',
     );
   }
   if (side.restart !== null && Object.values(side.restart.stores).some((s) => s.rssMiB > 512)) {
