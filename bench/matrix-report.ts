@@ -655,7 +655,8 @@ function cpuSplitBlocks(side: SideFigures): Block[] {
   const split = side.cpuSplit;
   if (split === null) return [];
   const us = (n: number): string => n.toFixed(1);
-  const withFloors = split.rows.some((r) => r.server === 'durable');
+  const withDurableFloor = split.rows.some((r) => r.server === 'durable');
+  const countsPostgres = split.rows.some((r) => r.postgresCpu !== undefined);
   const allowed = targetsAllowed(split);
   return [
     { kind: 'h2', text: 'CPU time per request, and what the targets allow on this machine' },
@@ -665,15 +666,17 @@ function cpuSplitBlocks(side: SideFigures): Block[] {
         'The load generator shares the two cores with the server. `npm run bench:cpu-split` ' +
         `(${split.date}, ${split.rounds} interleaved rounds of ${split.seconds} s, each server warmed up first, ` +
         'medians; ratios to the bare floor of the same round) reads the CPU ' +
-        "time of the server's process (every thread, from /proc), of PostgreSQL's processes and of " +
-        "the load generator's, user and system (kernel) apart, under the loads above. Cores busy: " +
+        "time of the server's process (every thread, from /proc), " +
+        (countsPostgres ? "of PostgreSQL's processes " : '') +
+        "and of the load generator's, user and system (kernel) apart, under the loads above. Cores busy: " +
         'their CPU seconds per second; 2 is both cores full, where requests/s is cores over CPU time per request.' +
-        (withFloors
+        (countsPostgres ? '' : " PostgreSQL's own backend processes are not counted.") +
+        (withDurableFloor
           ? ' The durable floor is the bare floor whose every reply waits for a durable write (512 bytes, ' +
             'O_DSYNC) started after its request arrived, one at a time in a thread of its own, the replies ' +
             'waiting for the next write going together (`bench/bare-server.ts --durable`): what any store ' +
             'that flushes before it replies costs at least.'
-          : " PostgreSQL's own backend processes are not counted."),
+          : ''),
     },
     {
       kind: 'table',
