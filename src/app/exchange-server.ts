@@ -107,7 +107,9 @@ export async function startExchangeServer(
     maxPending: options.maxPending,
   });
   const metrics = options.metricsHub ?? new MetricsHub();
-  sequencer.observers.push(market, new EngineMetrics(metrics.registry, sequencer));
+  const engineMetrics = new EngineMetrics(metrics.registry, sequencer);
+  sequencer.observers.push(market, engineMetrics);
+  store.observeWrites?.((seconds, batches) => engineMetrics.storeWrote(seconds, batches));
   const submit = (request: Request): Promise<Result[]> => sequencer.submit(request);
   const frontEnds = await startFrontEnds({ ...options, sequencer, submit, market, hub: metrics });
 

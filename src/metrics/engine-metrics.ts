@@ -12,6 +12,8 @@ export class EngineMetrics implements BatchObserver {
   // or two: the cheap histogram, not prom-client's.
   private readonly batchSize: BucketHistogram<''>;
   private readonly commitSeconds: BucketHistogram<''>;
+  private readonly writeSeconds: BucketHistogram<''>;
+  private readonly writeBatches: BucketHistogram<''>;
 
   constructor(registry: Registry, sequencer: BatchSource) {
     const registers = [registry];
@@ -30,6 +32,23 @@ export class EngineMetrics implements BatchObserver {
       null,
       [''],
       LATENCY_BUCKETS,
+    );
+    this.writeSeconds = new BucketHistogram(
+      registry,
+      'exchange_store_write_seconds',
+      "A group of batches written together on the store's thread: its rows and its flush, " +
+        'from the start of its transaction to the end of its commit (SQLite, PostgreSQL).',
+      null,
+      [''],
+      LATENCY_BUCKETS,
+    );
+    this.writeBatches = new BucketHistogram(
+      registry,
+      'exchange_store_write_batches',
+      "Batches in a group written together on the store's thread (SQLite, PostgreSQL).",
+      null,
+      [''],
+      Array.from({ length: 14 }, (_, i) => 2 ** i),
     );
     const engine = (): ExchangeView => sequencer.currentEngine;
     new Gauge({
@@ -83,6 +102,12 @@ export class EngineMetrics implements BatchObserver {
         this.inc(sequencer.stats.shed);
       },
     });
+  }
+
+  /** A group the store's thread wrote (Store.observeWrites). */
+  storeWrote(seconds: number, batches: number): void {
+    this.writeSeconds.observe('', seconds);
+    this.writeBatches.observe('', batches);
   }
 
   batchDurable({ requests, commitMs }: DurableBatch): void {

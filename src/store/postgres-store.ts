@@ -54,6 +54,7 @@ export interface PostgresStoreOptions {
 export class PostgresStore implements Store {
   readonly description: string;
   private worker: StoreWorker;
+  private writeObserver: ((seconds: number, batches: number) => void) | null = null;
   private readers: Promise<pg.Pool> | null = null;
   private mode: LeadershipMode;
   private lostListener: ((error: Error) => void) | null = null;
@@ -88,6 +89,8 @@ export class PostgresStore implements Store {
       retrying: (error) => this.options.onRetrying?.(error),
       lost: (error) => this.lostListener?.(error),
     };
+    // A worker started again after a reset reports to the same observer.
+    worker.written = (ms, batches) => this.writeObserver?.(ms / 1000, batches);
     return worker;
   }
 
@@ -120,6 +123,10 @@ export class PostgresStore implements Store {
 
   commit(changes: ChangeSet): Promise<void> {
     return this.worker.commit(changes);
+  }
+
+  observeWrites(observer: (seconds: number, batches: number) => void): void {
+    this.writeObserver = observer;
   }
 
   watch(lost: (error: Error) => void): void {

@@ -84,9 +84,11 @@ async function commitGroup(): Promise<WorkerReply> {
   const group = queue.splice(0, count) as Extract<WorkerRequest, { type: 'commit' }>[];
   if (failed !== null) return { ok: false, count, ...failed };
   try {
+    const started = performance.now();
     await writer.write(mergeChangeSets(group.map((r) => unpackChangeSet(r.changes))));
+    const writeMs = performance.now() - started;
     lastWrite = Date.now();
-    return { ok: true, count };
+    return { ok: true, count, writeMs };
   } catch (error) {
     const refused = failure(error);
     // The groups queued behind it are refused unsent: their outcome is known.

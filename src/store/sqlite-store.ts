@@ -42,6 +42,10 @@ export class SqliteStore implements Store {
     return this.worker.commit(changes);
   }
 
+  observeWrites(observer: (seconds: number, batches: number) => void): void {
+    this.worker.written = (ms, batches) => observer(ms / 1000, batches);
+  }
+
   async loadOrder(id: number): Promise<ArchivedOrder | null> {
     this.reader ??= new SqliteOrderReader(this.readOnly());
     return this.reader.load(id);

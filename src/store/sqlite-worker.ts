@@ -74,8 +74,10 @@ function commitMerged(first: PackedChangeSet): void {
     next = undefined;
   }
   try {
+    const started = performance.now();
     db.commit(mergeChangeSets(batches.map(unpackChangeSet)));
-    port.postMessage({ ok: true, count: batches.length } satisfies WorkerReply);
+    const writeMs = performance.now() - started;
+    port.postMessage({ ok: true, count: batches.length, writeMs } satisfies WorkerReply);
     afterCommit();
   } catch (error) {
     port.postMessage({

@@ -22,7 +22,13 @@ export type WorkerRequest =
 
 /** Answers `count` requests, in order. */
 export type WorkerReply =
-  | { readonly ok: true; readonly count: number; readonly value?: unknown }
+  | {
+      readonly ok: true;
+      readonly count: number;
+      readonly value?: unknown;
+      /** A merged group of commits: how long the thread took to write it, rows and flush. */
+      readonly writeMs?: number;
+    }
   | {
       readonly ok: false;
       readonly count: number;
@@ -64,6 +70,9 @@ export class StoreWorker {
   /** Where the worker's unasked reports go. */
   events: StoreWorkerEvents = {};
 
+  /** Told of each group of commits written: its time on the worker's thread, its batches. */
+  written: ((ms: number, batches: number) => void) | null = null;
+
   /** `name` is the worker module beside this file, without extension. */
   constructor(name: string, workerData: unknown) {
     this.worker = startWorker(name, workerData);
@@ -74,6 +83,8 @@ export class StoreWorker {
         else this.events.lost?.(failureFromCode(message.code, message.error));
         return;
       }
+      if (message.ok && message.writeMs !== undefined)
+        this.written?.(message.writeMs, message.count);
       for (const call of this.calls.splice(0, message.count)) {
         if (message.ok) call.resolve(message.value);
         else call.reject(failureFromCode(message.code, message.error));

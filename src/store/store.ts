@@ -29,4 +29,12 @@ export interface Store {
   watch?(lost: (error: Error) => void): void;
   /** The leader's epoch this engine holds, for stores that have one. */
   readonly epoch?: number | null;
+  /**
+   * Stores that write on a thread of their own (SQLite, PostgreSQL) tell `observer` of each
+   * group of commits they wrote together: how long that thread took to write it (its rows
+   * and its flush, from the start of its transaction to the end of its commit) and how many
+   * batches it held. Beside a batch's time from hand-off to durable, it tells the writing
+   * apart from the waiting.
+   */
+  observeWrites?(observer: (seconds: number, batches: number) => void): void;
 }

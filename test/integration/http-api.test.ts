@@ -1061,3 +1061,32 @@ describe('the contract: fastify’s refusals in our codes, and the OpenAPI docum
     }
   });
 });
+
+test("/metrics tells a durable store's writing apart from the wait for it", async (t) => {
+  const dir = tempDir();
+  t.after(() => dir.remove());
+  const { server, base } = await startWithHttp({
+    store: new SqliteStore(join(dir.path, 'metrics.db')),
+  });
+  t.after(() => server.stop());
+  for (let i = 0; i < 3; i++) {
+    const reply = await classicRequest(
+      server.port,
+      `<create><account id="${900 + i}" balance="10"/></create>`,
+    );
+    assert.match(reply, new RegExp(`<created id="${900 + i}"/>`));
+  }
+  const body = (await call(base, '/metrics')).body as string;
+  const value = (name: string): number =>
+    Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(body)?.[1] ?? NaN);
+  // Each request one batch, each batch written in one group or with others.
+  const groups = value('exchange_store_write_seconds_count');
+  assert.ok(groups >= 1 && groups <= 3, `${groups} groups`);
+  assert.equal(value('exchange_store_write_batches_sum'), 3);
+  assert.equal(value('exchange_commit_duration_seconds_count'), 3);
+  // Writing is part of what a batch waits for, from its hand-off to durable.
+  assert.ok(value('exchange_store_write_seconds_sum') > 0);
+  assert.ok(
+    value('exchange_store_write_seconds_sum') <= value('exchange_commit_duration_seconds_sum'),
+  );
+});

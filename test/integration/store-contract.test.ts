@@ -640,6 +640,40 @@ for (const kind of KINDS) {
       await store.close();
     });
 
+    test('a store writing on a thread of its own reports each group it wrote', async (t) => {
+      const { open } = await fresh();
+      const store = open();
+      if (store.observeWrites === undefined) {
+        assert.equal(kind.name, 'memory', 'only the memory store writes in line');
+        t.skip('the memory store writes in line: nothing to report');
+        return;
+      }
+      const groups: { seconds: number; batches: number }[] = [];
+      store.observeWrites((seconds, batches) => groups.push({ seconds, batches }));
+      const live = Exchange.restore(await store.load());
+      // One commit alone, then the rest in flight at once: a store may merge them.
+      live.apply(SCRIPT[0]!, 4000);
+      await store.commit(live.takeChanges());
+      assert.equal(groups.length, 1);
+      assert.equal(groups[0]!.batches, 1);
+      const commits: Promise<void>[] = [];
+      for (const [i, request] of SCRIPT.slice(1).entries()) {
+        live.apply(request, 4001 + i);
+        commits.push(store.commit(live.takeChanges()));
+      }
+      await Promise.all(commits);
+      // Every batch in exactly one group, each reported before its batches' commits settled.
+      assert.equal(
+        groups.reduce((sum, g) => sum + g.batches, 0),
+        SCRIPT.length,
+      );
+      for (const g of groups) {
+        assert.ok(g.batches >= 1);
+        assert.ok(g.seconds > 0 && g.seconds < 10, `a write of ${g.seconds} s`);
+      }
+      await store.close();
+    });
+
     test('recentExecutions gives the newest executions, oldest first', async () => {
       const { open } = await fresh();
       const store = open();
