@@ -8,8 +8,9 @@
 //   - half of this run's SQLite maximum, open loop (sessions started on schedule, answered or
 //     not, so queueing shows), as the matrix's p99 target.
 // Beside the load generator's latency, each exchange's own figures for the same window, from
-// its /metrics: a request from read to reply encoded (the server's share), and a batch from
-// its hand-off to the store to durable (the commit's share, group commit included).
+// its /metrics: a request from read to reply encoded (the server's share), a batch from its
+// hand-off to the store to durable (the commit's share, group commit included), and a group
+// written on the store's thread (its rows and its flush: the rest of the commit is waiting).
 // Options (environment): BENCH_RUNS (default 5), BENCH_SECONDS (default 5),
 // BENCH_WARMUP (default 2), BENCH_JSON (a file for the raw figures).
 
@@ -53,12 +54,15 @@ interface Measurement {
   readonly inServer: Percentiles | null;
   /** A batch from its hand-off to the store to durable; null for the floors. */
   readonly commit: Percentiles | null;
+  /** A group of batches written on the store's thread, rows and flush; null without one. */
+  readonly write: Percentiles | null;
   /** CPU time of the server's process (every thread) per request, µs. */
   readonly serverCpuUs: number | null;
 }
 
 const REQUEST_SECONDS = 'exchange_request_duration_seconds';
 const COMMIT_SECONDS = 'exchange_commit_duration_seconds';
+const WRITE_SECONDS = 'exchange_store_write_seconds';
 
 /** One histogram's cumulative buckets from a Prometheus text page, summed over its labels. */
 function histogramBuckets(page: string, name: string): Map<number, number> {
@@ -74,17 +78,27 @@ function histogramBuckets(page: string, name: string): Map<number, number> {
   return buckets;
 }
 
-async function scrape(server: BenchServer): Promise<{ request: Buckets; commit: Buckets }> {
+interface Scrape {
+  readonly request: Buckets;
+  readonly commit: Buckets;
+  readonly write: Buckets;
+}
+
+async function scrape(server: BenchServer): Promise<Scrape> {
   const page = await (await fetch(`http://127.0.0.1:${server.httpPort}/metrics`)).text();
   return {
     request: histogramBuckets(page, REQUEST_SECONDS),
     commit: histogramBuckets(page, COMMIT_SECONDS),
+    write: histogramBuckets(page, WRITE_SECONDS),
   };
 }
 
-function percentiles(buckets: Buckets): Percentiles {
-  const at = (q: number): number => quantileMs(buckets, q) ?? 0;
-  return { p50: at(0.5), p90: at(0.9), p99: at(0.99) };
+/** A window's percentiles, from the histogram's buckets after it less before it; null if none. */
+function percentiles(after: Buckets, before: Buckets): Percentiles | null {
+  const window = bucketDelta(after, before);
+  const at = (q: number): number | null => quantileMs(window, q);
+  const p50 = at(0.5);
+  return p50 === null ? null : { p50, p90: at(0.9)!, p99: at(0.99)! };
 }
 
 const fromSummary = (s: LoadSummary): Percentiles => ({
@@ -144,8 +158,9 @@ async function measure(
       server,
       requestsPerSecond: summary.requestsPerSecond,
       client: fromSummary(summary),
-      inServer: after === null ? null : percentiles(bucketDelta(after.request, before!.request)),
-      commit: after === null ? null : percentiles(bucketDelta(after.commit, before!.commit)),
+      inServer: after === null ? null : percentiles(after.request, before!.request),
+      commit: after === null ? null : percentiles(after.commit, before!.commit),
+      write: after === null ? null : percentiles(after.write, before!.write),
       serverCpuUs:
         cpuBefore === null || cpuAfter === null || served === 0
           ? null
@@ -189,9 +204,9 @@ async function main(): Promise<void> {
   }
   console.log('\nmedians of the runs (ms):');
   console.log(
-    '| load | server | requests/s | client p50 / p90 / p99 | in the server p50 / p90 / p99 | commit p50 / p90 / p99 | server CPU µs a request |',
+    '| load | server | requests/s | client p50 / p90 / p99 | in the server p50 / p90 / p99 | commit p50 / p90 / p99 | store write p50 / p90 / p99 | server CPU µs a request |',
   );
-  console.log('| --- | --- | --- | --- | --- | --- | --- |');
+  console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
   for (const load of LOADS) {
     for (const server of SERVERS[load]) {
       const cell = all.filter((m) => m.load === load && m.server === server);
@@ -207,7 +222,7 @@ async function main(): Promise<void> {
       const rps = med((m) => m.requestsPerSecond)!;
       const cpu = med((m) => m.serverCpuUs);
       console.log(
-        `| ${load} | ${server} | ${Math.round(rps).toLocaleString('en-US')} | ${trio((m) => m.client)} | ${trio((m) => m.inServer)} | ${trio((m) => m.commit)} | ${cpu === null ? '-' : cpu.toFixed(1)} |`,
+        `| ${load} | ${server} | ${Math.round(rps).toLocaleString('en-US')} | ${trio((m) => m.client)} | ${trio((m) => m.inServer)} | ${trio((m) => m.commit)} | ${trio((m) => m.write)} | ${cpu === null ? '-' : cpu.toFixed(1)} |`,
       );
     }
   }
@@ -219,7 +234,7 @@ function line(m: Measurement): string {
     p === null ? '-' : `${p.p50.toFixed(2)}/${p.p90.toFixed(2)}/${p.p99.toFixed(2)}`;
   return (
     `${Math.round(m.requestsPerSecond)} requests/s; client ${trio(m.client)} ms,` +
-    ` in the server ${trio(m.inServer)}, commit ${trio(m.commit)}` +
+    ` in the server ${trio(m.inServer)}, commit ${trio(m.commit)}, store write ${trio(m.write)}` +
     (m.serverCpuUs === null ? '' : `, server CPU ${m.serverCpuUs.toFixed(1)} µs a request`)
   );
 }
