@@ -84,8 +84,9 @@ async function commitGroup(): Promise<WorkerReply> {
   const group = queue.splice(0, count) as Extract<WorkerRequest, { type: 'commit' }>[];
   if (failed !== null) return { ok: false, count, ...failed };
   try {
+    const merged = mergeChangeSets(group.map((r) => unpackChangeSet(r.changes)));
     const started = performance.now();
-    await writer.write(mergeChangeSets(group.map((r) => unpackChangeSet(r.changes))));
+    await writer.write(merged);
     const writeMs = performance.now() - started;
     lastWrite = Date.now();
     return { ok: true, count, writeMs };

@@ -74,8 +74,9 @@ function commitMerged(first: PackedChangeSet): void {
     next = undefined;
   }
   try {
+    const merged = mergeChangeSets(batches.map(unpackChangeSet));
     const started = performance.now();
-    db.commit(mergeChangeSets(batches.map(unpackChangeSet)));
+    db.commit(merged);
     const writeMs = performance.now() - started;
     port.postMessage({ ok: true, count: batches.length, writeMs } satisfies WorkerReply);
     afterCommit();

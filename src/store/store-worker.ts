@@ -70,7 +70,10 @@ export class StoreWorker {
   /** Where the worker's unasked reports go. */
   events: StoreWorkerEvents = {};
 
-  /** Told of each group of commits written: its time on the worker's thread, its batches. */
+  /**
+   * Told of each group of commits written: its time on the worker's thread, its batches.
+   * Called before the group's commits settle; it must not throw.
+   */
   written: ((ms: number, batches: number) => void) | null = null;
 
   /** `name` is the worker module beside this file, without extension. */
