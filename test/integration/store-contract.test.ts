@@ -640,14 +640,15 @@ for (const kind of KINDS) {
       await store.close();
     });
 
-    test('a store writing on a thread of its own reports each group it wrote', async (t) => {
+    test('a store writing on a thread of its own reports each group it wrote', async () => {
       const { open } = await fresh();
       const store = open();
-      if (store.observeWrites === undefined) {
-        assert.equal(kind.name, 'memory', 'only the memory store writes in line');
-        t.skip('the memory store writes in line: nothing to report');
+      if (kind.name === 'memory') {
+        // It writes in line, in the engine's thread: no time apart to report.
+        assert.equal(store.observeWrites, undefined);
         return;
       }
+      assert.ok(store.observeWrites, `${kind.name} reports its writes`);
       const groups: { seconds: number; batches: number }[] = [];
       store.observeWrites((seconds, batches) => groups.push({ seconds, batches }));
       const live = Exchange.restore(await store.load());
