@@ -23,7 +23,7 @@ import {
   processCpuSplit,
   runLoadWorker,
   spawnExchangeOnStore,
-  spawnServer,
+  spawnFloor,
   type BenchServer,
 } from './processes.js';
 import { median } from './stats.js';
@@ -76,18 +76,13 @@ const dir = mkdtempSync(join(tmpdir(), 'cpu-split-'));
 const isFloor = (kind: ServerKind): boolean => kind === 'bare' || kind === 'durable';
 
 function start(kind: ServerKind): Promise<BenchServer> {
-  if (kind === 'bare') return spawnServer(['--import', 'tsx', 'bench/bare-server.ts', '0']);
-  if (kind === 'durable') {
-    const file = join(dir, `flush-${Date.now()}`);
-    return spawnServer(['--import', 'tsx', 'bench/bare-server.ts', '0', '--durable', file]);
-  }
+  if (kind === 'bare') return spawnFloor();
+  if (kind === 'durable') return spawnFloor({ durableFile: join(dir, `flush-${Date.now()}`) });
   return spawnExchangeOnStore(kind, dir);
 }
 
 interface Round {
   readonly requestsPerSecond: number;
-  /** To the bare floor of the same round. */
-  ratio: number;
   readonly serverCpu: CpuPerRequest;
   readonly postgresCpu: CpuPerRequest;
   readonly generatorCpu: CpuPerRequest;
@@ -130,7 +125,6 @@ async function measure(kind: ServerKind, mode: Mode, seed: number): Promise<Roun
       ((cpuOf(serverCpu) + cpuOf(postgresCpu) + cpuOf(generatorCpu)) * served) / 1e6;
     return {
       requestsPerSecond: summary.requestsPerSecond,
-      ratio: 1,
       serverCpu,
       postgresCpu,
       generatorCpu,
@@ -164,15 +158,10 @@ try {
   for (const mode of modes) {
     const rounds = new Map<ServerKind, Round[]>(kinds.map((k) => [k, []]));
     for (let round = 0; round < Number(opts.rounds); round++) {
-      // The bare floor first: every other kind's ratio is to the floor of its own round.
-      let floor = 0;
-      for (const kind of kinds) {
-        const measured = await measure(kind, mode, round + 1);
-        if (kind === 'bare') floor = measured.requestsPerSecond;
-        measured.ratio = measured.requestsPerSecond / floor;
-        rounds.get(kind)!.push(measured);
-      }
+      for (const kind of kinds) rounds.get(kind)!.push(await measure(kind, mode, round + 1));
     }
+    // Each round's ratio to the bare floor of the same round.
+    const floors = rounds.get('bare')!;
     console.log(
       `${mode}: CPU µs per request (medians of ${opts.rounds} rounds), server, PostgreSQL and load generator`,
     );
@@ -185,7 +174,7 @@ try {
         mode,
         server: kind,
         requestsPerSecond: medianOf(r, (x) => x.requestsPerSecond),
-        ratio: medianOf(r, (x) => x.ratio),
+        ratio: median(r.map((x, i) => x.requestsPerSecond / floors[i]!.requestsPerSecond)),
         serverCpu: medianCpu(r, (x) => x.serverCpu),
         postgresCpu: medianCpu(r, (x) => x.postgresCpu),
         generatorCpu: medianCpu(r, (x) => x.generatorCpu),

@@ -23,7 +23,7 @@ import {
   processCpuSeconds,
   runLoadWorker,
   spawnExchange,
-  spawnServer,
+  spawnFloor,
   type BenchServer,
 } from './processes.js';
 import { median } from './stats.js';
@@ -108,12 +108,9 @@ const fromSummary = (s: LoadSummary): Percentiles => ({
 });
 
 function start(server: Server, dir: string, run: number): Promise<BenchServer> {
-  if (server === 'floor') {
-    return spawnServer(['--import', 'tsx', 'bench/bare-server.ts', '0']);
-  }
+  if (server === 'floor') return spawnFloor();
   if (server === 'durable floor') {
-    const file = join(dir, `${run}-${Date.now()}.flush`);
-    return spawnServer(['--import', 'tsx', 'bench/bare-server.ts', '0', '--durable', file]);
+    return spawnFloor({ durableFile: join(dir, `${run}-${Date.now()}.flush`) });
   }
   const db = server === 'memory' ? 'memory:' : `sqlite:${join(dir, `${run}-${Date.now()}.db`)}`;
   return spawnExchange(db, 'off', 0, [], '0');

@@ -35,7 +35,7 @@ import {
   runLoadWorker,
   runNode,
   spawnExchangeOnStore,
-  spawnServer,
+  spawnFloor,
   type BenchServer,
 } from './processes.js';
 import { mainThreadProfile, summarizeProfile, type ProfileSummary } from './profile.js';
@@ -113,12 +113,7 @@ const startExchange = (store: StoreKind, workers: number, nodeFlags: readonly st
 
 function startCell(cell: Cell): Promise<BenchServer> {
   if (cell.kind === 'exchange') return startExchange(cell.store!, cell.workers);
-  const processes = cell.workers === 1 ? 0 : cell.workers;
-  return spawnServer(
-    ['--import', 'tsx', 'bench/bare-server.ts', String(processes)],
-    process.execPath,
-    processes,
-  );
+  return spawnFloor({ processes: cell.workers === 1 ? 0 : cell.workers });
 }
 
 async function measureCell(

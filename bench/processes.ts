@@ -87,6 +87,22 @@ function cpuSplitFrom(statFile: string): { user: number; system: number } | null
 }
 
 /**
+ * The transport floor (`bench/bare-server.ts`): one process, or `processes` cluster workers;
+ * with `durableFile`, the durable floor, whose replies wait for a flush into that file.
+ */
+export function spawnFloor(
+  options: { readonly processes?: number; readonly durableFile?: string } = {},
+): Promise<BenchServer> {
+  const processes = options.processes ?? 0;
+  const durable = options.durableFile === undefined ? [] : ['--durable', options.durableFile];
+  return spawnServer(
+    ['--import', 'tsx', 'bench/bare-server.ts', String(processes), ...durable],
+    process.execPath,
+    processes,
+  );
+}
+
+/**
  * Spawns a server that prints a JSON line with msg "listening", port and framedPort: a
  * script run by this Node, or an executable when `command` is given.
  */
